@@ -2,7 +2,7 @@ import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../src/isTerminalError.js';
 import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
 import { isUsable, type ReceivedTokens } from '../src/tokens.js';
-import { createDelays } from './delays.js';
+import { createDelays, effectiveMargin } from './delays.js';
 import type {
   AuthContext,
   AuthEmitted,
@@ -11,6 +11,7 @@ import type {
   HeartbeatActorInput,
   RefreshActorInput,
   RejectReason,
+  WakeReason,
 } from './authSessionTypes.js';
 
 /**
@@ -44,6 +45,12 @@ export const authSessionMachine = setup({
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
+    isCoolingDown: ({ context }) => context.coolingDown,
+    /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
+    isRefreshDue: ({ context }, params: { at: number }) =>
+      context.tokens?.expiresAt != null && params.at >= context.tokens.expiresAt - effectiveMargin(context),
+    /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
+    isHeldByCooldown: ({ context }, params: { reason: WakeReason }) => context.coolingDown && params.reason !== 'online',
   },
   actions: {
     storeTokens: assign((_, params: { received: ReceivedTokens }) => ({
@@ -60,6 +67,7 @@ export const authSessionMachine = setup({
       lastError: params.error,
     })),
     startCooldown: assign({ coolingDown: true }),
+    endCooldown: assign({ coolingDown: false }),
     enqueue: assign(({ context }, params: { id: number; at: number }) => ({
       waiters: [...context.waiters, { id: params.id, since: params.at }],
     })),
@@ -133,6 +141,7 @@ export const authSessionMachine = setup({
       initial: 'waiting',
       after: {
         refreshDue: { guard: 'hasKnownExpiry', target: 'refreshing' },
+        failureCooldown: { guard: 'isCoolingDown', actions: 'endCooldown' },
       },
       on: {
         LOGIN: {
@@ -146,6 +155,10 @@ export const authSessionMachine = setup({
             guard: { type: 'isTokenUsable', params: ({ event }) => ({ at: event.at }) },
             actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
           },
+          {
+            guard: 'isCoolingDown',
+            actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'coolingDown' }) },
+          },
           { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
         ],
         UNAUTHORIZED: [
@@ -153,9 +166,18 @@ export const authSessionMachine = setup({
             guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken }) },
             actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
           },
+          {
+            guard: 'isCoolingDown',
+            actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'coolingDown' }) },
+          },
           { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
         ],
+        // The user asked: the cooldown does not apply.
         REFRESH: { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
+        WAKE: [
+          { guard: { type: 'isHeldByCooldown', params: ({ event }) => ({ reason: event.reason }) } },
+          { guard: { type: 'isRefreshDue', params: ({ event }) => ({ at: event.at }) }, target: 'refreshing' },
+        ],
       },
       states: {
         waiting: {
@@ -269,6 +291,8 @@ export const authSessionMachine = setup({
         },
         backingOff: {
           after: { retryDelay: { target: 'requesting' } },
+          // The backoff timer may have slept with the tab; whoever waits should not wait longer.
+          on: { WAKE: { target: 'requesting' } },
         },
       },
     },

@@ -12,7 +12,11 @@ export interface SessionConfig {
   minDelay: number;
   maxDelay: number;
   maxQueue: number;
-  /** After a refresh round fails for good, the proactive timer waits at least this long. */
+  /**
+   * After a refresh round runs out of retries, the same refresh token is not presented again for
+   * this long: the proactive timer waits, and a need for a new token fails with
+   * RefreshCooldownError. An explicit REFRESH, a new token (LOGIN) or coming back online ends it.
+   */
   failureCooldown: number;
 }
 
@@ -31,7 +35,7 @@ export interface AuthContext {
   /** Failed attempts in the current refresh round. */
   attempt: number;
   lastError: unknown;
-  /** The last refresh round ran out of retries; the proactive timer holds off for the cooldown. */
+  /** The last refresh round ran out of retries and `failureCooldown` has not passed yet. */
   coolingDown: boolean;
 }
 
@@ -46,9 +50,13 @@ export type AuthEvent =
   | { type: 'TOKEN.REQUEST'; id: number; at: number }
   | { type: 'UNAUTHORIZED'; id: number; at: number; accessToken: string }
   | { type: 'REFRESH'; id: number; at: number }
-  | { type: 'WAITER.CANCEL'; id: number };
+  | { type: 'WAITER.CANCEL'; id: number }
+  /** The tab came back: it became visible, the network returned, or the machine woke from sleep. */
+  | { type: 'WAKE'; reason: WakeReason; at: number };
 
-export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed';
+export type WakeReason = 'visible' | 'online' | 'resume';
+
+export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed' | 'coolingDown';
 
 /** What the machine tells its owner; `session.on` forwards the lifecycle ones. */
 export type AuthEmitted =

@@ -34,6 +34,7 @@ export function createDelays(now: () => number, random: () => number = Math.rand
       return clampDelay(context.coolingDown ? Math.max(due, context.config.failureCooldown) : due);
     },
     heartbeatInterval: ({ context }: DelayArgs) => clampDelay(context.config.heartbeatInterval ?? MAX_DELAY),
+    failureCooldown: ({ context }: DelayArgs) => clampDelay(context.config.failureCooldown),
     refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout),
     retryDelay: ({ context }: DelayArgs) =>
       backoffDelay(context.attempt, context.config.minDelay, context.config.maxDelay, random),

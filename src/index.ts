@@ -12,8 +12,9 @@ export type {
   SessionSnapshot,
 } from './createAuthSession.js';
 export { authSessionMachine } from '../machines/authSession.js';
-export type { AuthStatus, SessionConfig, Waiter } from '../machines/authSessionTypes.js';
+export type { AuthStatus, SessionConfig, Waiter, WakeReason } from '../machines/authSessionTypes.js';
 export { memoryStorage, webStorage, type TokenStorage } from './storage.js';
+export type { TabLifeOptions } from './tabLife.js';
 export { receiveTokens, type TokenInput, type TokenSet } from './tokens.js';
 export { isTerminalError } from './isTerminalError.js';
 export * from './errors/index.js';
