@@ -1,30 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthSession, LoggedOutError, RefreshRejectedError, SessionExpiredError, type AuthSession } from '../src/index.js';
-import { API, createApi, createClient, ELSEWHERE, type AdapterName } from './support/api.js';
+import { describe, expect, it } from 'vitest';
+import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from '../src/index.js';
+import { API, createClient, ELSEWHERE, useApi, type AdapterName } from './support/api.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
-const api = createApi();
-beforeAll(() => api.server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => api.server.close());
-
-const sessions: AuthSession[] = [];
-afterEach(() => {
-  for (const session of sessions.splice(0)) session.stop();
-  api.arrivals.length = 0;
-  api.acceptOnly('a0');
-  api.release();
-  api.load.latency = 0;
-  api.load.maxInFlight = 0;
-});
+const { api, session: createSession } = useApi();
 
 function userSession(loggedIn = true) {
   const stub = refreshStub();
-  const session = createAuthSession({
-    refresh: stub.refresh,
-    retry: { retries: 0 },
-    ...(loggedIn ? { tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } } : {}),
-  });
-  sessions.push(session);
+  const session = createSession({ refresh: stub.refresh, ...(loggedIn ? {} : { tokens: undefined }) });
   return { session, stub };
 }
 
@@ -145,5 +128,38 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
     controller.abort(new Error('caller gave up'));
     await expect(response).rejects.toThrow('caller gave up');
     expect(api.arrivals).toHaveLength(0);
+  });
+
+  it('lets the requests released by one refresh out at most maxConcurrentReplays at a time, in queue order', async () => {
+    const { session, stub } = userSession();
+    const client = createClient(adapter, session, { maxConcurrentReplays: 4 });
+    const refreshed = session.refresh();
+    const responses = Array.from({ length: 300 }, (_, seq) => client.request(`${API}/secret?seq=${seq}`));
+    await flush(50);
+    expect(api.arrivals).toHaveLength(0);
+    api.acceptOnly('a1');
+    api.load.latency = 1;
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    await refreshed;
+    const answered = await Promise.all(responses);
+    expect(answered.every((response) => response.status === 200)).toBe(true);
+    expect(api.load.maxInFlight).toBe(4);
+    expect(api.arrivals.map((arrival) => Number(arrival.seq))).toEqual(Array.from({ length: 300 }, (_, seq) => seq));
+  });
+
+  it('holds replays after a burst of 401s to maxConcurrentReplays too', async () => {
+    const { session, stub } = userSession();
+    const client = createClient(adapter, session, { maxConcurrentReplays: 3 });
+    api.acceptOnly('a1');
+    const responses = Array.from({ length: 40 }, () => client.request(`${API}/secret`));
+    await arrivals(40);
+    await until(() => api.load.inFlight === 0 && stub.calls.length === 1);
+    api.load.maxInFlight = 0;
+    api.load.latency = 1;
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    const answered = await Promise.all(responses);
+    expect(answered.every((response) => response.status === 200)).toBe(true);
+    expect(api.arrivals).toHaveLength(80);
+    expect(api.load.maxInFlight).toBe(3);
   });
 });

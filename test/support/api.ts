@@ -2,8 +2,9 @@ import axios, { type AxiosInstance } from 'axios';
 import ky from 'ky';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { attachAuth, type AxiosAuthOptions } from '../../src/axios/index.js';
-import type { AuthSession } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/fetch/index.js';
 import { authHooks, type KyAuthOptions } from '../../src/ky/index.js';
 import { deferred, type Deferred } from './deferred.js';
@@ -84,12 +85,42 @@ export function createApi() {
       for (const gate of held.splice(0)) gate.resolve();
     },
     heldCount: () => held.length,
+    /** Back to a fresh API between tests. */
+    reset() {
+      server.resetHandlers();
+      arrivals.length = 0;
+      this.acceptOnly('a0');
+      this.release();
+      load.latency = 0;
+      load.maxInFlight = 0;
+    },
     /** Accept only this token from now on (the others were revoked or expired). */
     acceptOnly(token: string) {
       accepted.clear();
       accepted.add(token);
     },
   };
+}
+
+/**
+ * The msw API for one test file, plus sessions (logged in as a0/r0, no retries unless asked)
+ * that are stopped after each test.
+ */
+export function useApi() {
+  const api = createApi();
+  const sessions: AuthSession[] = [];
+  beforeAll(() => api.server.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => api.server.close());
+  afterEach(() => {
+    for (const session of sessions.splice(0)) session.stop();
+    api.reset();
+  });
+  function session(options: Partial<AuthSessionOptions> & Pick<AuthSessionOptions, 'refresh'>): AuthSession {
+    const created = createAuthSession({ retry: { retries: 0 }, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 }, ...options });
+    sessions.push(created);
+    return created;
+  }
+  return { api, session };
 }
 
 export interface ClientRequest {
