@@ -32,8 +32,9 @@ export function watchTabLife(
   if (options === false) return () => {};
   const page = globalThis as { document?: PageDocument; window?: Listenable };
   const doc = page.document;
+  if (doc === undefined) return () => {};
   const win = page.window;
-  if (doc === undefined || win === undefined) return () => {};
+  if (win === undefined) return () => {};
 
   const settings = options === true ? {} : options;
   const interval = Math.max(1, clampDelay(settings.wakeCheckInterval ?? 10_000));
