@@ -1,0 +1,69 @@
+import type { ReceivedTokens, TokenSet } from '../src/tokens.js';
+
+export type AuthStatus = 'loggedOut' | 'idle' | 'refreshing' | 'expired';
+
+/** Numbers the machine runs on; the session fills in the defaults. All durations in ms. */
+export interface SessionConfig {
+  refreshMargin: number;
+  /** null: no heartbeat. */
+  heartbeatInterval: number | null;
+  refreshTimeout: number;
+  retries: number;
+  minDelay: number;
+  maxDelay: number;
+  maxQueue: number;
+  /** After a refresh round fails for good, the proactive timer waits at least this long. */
+  failureCooldown: number;
+}
+
+/** One caller waiting for a token: who, and since when (epoch ms by the session's clock). */
+export interface Waiter {
+  id: number;
+  since: number;
+}
+
+export interface AuthContext {
+  config: SessionConfig;
+  tokens: TokenSet | null;
+  /** How long the current token was meant to live when it arrived (caps the margin). */
+  lifetime: number | null;
+  waiters: Waiter[];
+  /** Failed attempts in the current refresh round. */
+  attempt: number;
+  lastError: unknown;
+  /** The last refresh round ran out of retries; the proactive timer holds off for the cooldown. */
+  coolingDown: boolean;
+}
+
+export interface AuthInput {
+  config: SessionConfig;
+}
+
+/** `at` is the session's clock when the event was sent. */
+export type AuthEvent =
+  | { type: 'LOGIN'; received: ReceivedTokens }
+  | { type: 'LOGOUT' }
+  | { type: 'TOKEN.REQUEST'; id: number; at: number }
+  | { type: 'UNAUTHORIZED'; id: number; at: number; accessToken: string }
+  | { type: 'REFRESH'; id: number; at: number }
+  | { type: 'WAITER.CANCEL'; id: number };
+
+export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed';
+
+/** What the machine tells its owner; `session.on` forwards the lifecycle ones. */
+export type AuthEmitted =
+  | { type: 'waiters.resolved'; ids: number[]; tokens: TokenSet }
+  | { type: 'waiters.rejected'; ids: number[]; reason: RejectReason; error: unknown }
+  | { type: 'login'; tokens: TokenSet }
+  | { type: 'refreshed'; tokens: TokenSet }
+  | { type: 'refreshFailed'; error: unknown; attempt: number; willRetry: boolean }
+  | { type: 'expired'; error: unknown }
+  | { type: 'logout' };
+
+export interface RefreshActorInput {
+  tokens: TokenSet | null;
+}
+
+export interface HeartbeatActorInput {
+  tokens: TokenSet;
+}

@@ -1,0 +1,41 @@
+import type { AuthContext } from './authSessionTypes.js';
+
+/** setTimeout fires at once for anything above 2^31-1 ms, so every delay goes through here. */
+export const MAX_DELAY = 2 ** 31 - 1;
+
+export function clampDelay(ms: number): number {
+  if (Number.isNaN(ms)) return 0;
+  return Math.min(Math.max(0, ms), MAX_DELAY);
+}
+
+/** The proactive refresh margin, capped at half the token's lifetime so short tokens are not refreshed at once. */
+export function effectiveMargin(context: Pick<AuthContext, 'config' | 'lifetime'>): number {
+  const { refreshMargin } = context.config;
+  return context.lifetime === null ? refreshMargin : Math.min(refreshMargin, context.lifetime / 2);
+}
+
+/** Exponential backoff with equal jitter: half the step is fixed, half random, so retries never bunch up. */
+export function backoffDelay(attempt: number, minDelay: number, maxDelay: number, random: () => number): number {
+  const step = Math.min(maxDelay, minDelay * 2 ** Math.max(0, attempt - 1));
+  return clampDelay(step / 2 + random() * (step / 2));
+}
+
+interface DelayArgs {
+  context: AuthContext;
+}
+
+/** The machine's named delays; the session supplies its own clock and random source. */
+export function createDelays(now: () => number, random: () => number = Math.random) {
+  return {
+    refreshDue: ({ context }: DelayArgs) => {
+      const expiresAt = context.tokens?.expiresAt;
+      if (expiresAt === null || expiresAt === undefined) return MAX_DELAY;
+      const due = expiresAt - effectiveMargin(context) - now();
+      return clampDelay(context.coolingDown ? Math.max(due, context.config.failureCooldown) : due);
+    },
+    heartbeatInterval: ({ context }: DelayArgs) => clampDelay(context.config.heartbeatInterval ?? MAX_DELAY),
+    refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout),
+    retryDelay: ({ context }: DelayArgs) =>
+      backoffDelay(context.attempt, context.config.minDelay, context.config.maxDelay, random),
+  };
+}

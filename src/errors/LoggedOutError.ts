@@ -1,0 +1,7 @@
+/** There is no session: the user is logged out, or logged out while the caller waited. */
+export class LoggedOutError extends Error {
+  override readonly name = 'LoggedOutError';
+  constructor(message = 'The session is logged out', options?: ErrorOptions) {
+    super(message, options);
+  }
+}

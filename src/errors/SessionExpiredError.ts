@@ -1,0 +1,7 @@
+/** The session ended: the refresh token was rejected, so the user must log in again. */
+export class SessionExpiredError extends Error {
+  override readonly name = 'SessionExpiredError';
+  constructor(message = 'The session has expired; log in again', options?: ErrorOptions) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,1 @@
+export { createAuthFetch, bearer, type AuthFetch, type AuthFetchOptions } from './createAuthFetch.js';

@@ -1,0 +1,19 @@
+export { createAuthSession } from './createAuthSession.js';
+export type {
+  AuthSession,
+  AuthSessionActor,
+  AuthSessionOptions,
+  HeartbeatContext,
+  InspectOption,
+  RefreshContext,
+  RetryOptions,
+  SessionEvent,
+  SessionEventType,
+  SessionSnapshot,
+} from './createAuthSession.js';
+export { authSessionMachine } from '../machines/authSession.js';
+export type { AuthStatus, SessionConfig, Waiter } from '../machines/authSessionTypes.js';
+export { memoryStorage, webStorage, type TokenStorage } from './storage.js';
+export { receiveTokens, type TokenInput, type TokenSet } from './tokens.js';
+export { isTerminalError } from './isTerminalError.js';
+export * from './errors/index.js';
