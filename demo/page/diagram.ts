@@ -86,8 +86,8 @@ export async function showDiagram(container: HTMLElement, actor: AuthSessionActo
 
 const BOX_W = 250;
 const BOX_H = 120;
-const GAP_X = 190;
-const GAP_Y = 110;
+const GAP_X = 170;
+const GAP_Y = 120;
 const PAD = 20;
 
 function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
@@ -125,18 +125,22 @@ function topLevelEdges(root: StateNode): Map<string, { from: StateNode; to: Stat
   return edges;
 }
 
+const LINE_HEIGHT = 13;
+const MAX_LINES = 5;
+
 function drawStateTree(root: StateNode): Diagram {
   const tops = Object.values(root.states);
-  // Clockwise around a 2-column grid, so the usual cycle reads as a loop.
-  const rows = Math.ceil(tops.length / 2);
+  // Clockwise around two rows (top row left to right, bottom row right to
+  // left), so the machine's usual cycle reads as a loop.
+  const columns = Math.max(1, Math.ceil(tops.length / 2));
+  const rows = tops.length > 1 ? 2 : 1;
   const cell = (index: number) => {
-    const row = index < rows ? index : 2 * rows - 1 - index;
-    const column = index < rows ? 0 : 1;
+    const row = index < columns ? 0 : 1;
+    const column = row === 0 ? index : 2 * columns - 1 - index;
     return { x: PAD + column * (BOX_W + GAP_X), y: PAD + 24 + row * (BOX_H + GAP_Y) };
   };
-  const order = tops.length === 4 ? [0, 3, 1, 2] : tops.map((_, index) => index);
-  const position = new Map(tops.map((node, index) => [node, cell(order[index] ?? index)]));
-  const width = PAD * 2 + BOX_W * 2 + GAP_X;
+  const position = new Map(tops.map((node, index) => [node, cell(index)]));
+  const width = PAD * 2 + columns * BOX_W + (columns - 1) * GAP_X;
   const height = PAD * 2 + 24 + rows * BOX_H + (rows - 1) * GAP_Y;
   const svg = svgElement('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${root.id} state machine` });
   const marker = svgElement('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
@@ -145,27 +149,43 @@ function drawStateTree(root: StateNode): Diagram {
   defs.append(marker);
   svg.append(defs);
   const nodes = new Map<string, SVGGElement>();
+  // Edges go on top of the boxes, so a label near a box stays readable.
+  const edgeLayer = svgElement('g', { class: 'edges' });
 
   for (const edge of topLevelEdges(root).values()) {
     const a = position.get(edge.from);
     const b = position.get(edge.to);
     if (!a || !b) continue;
     const [x1, y1, x2, y2] = [a.x + BOX_W / 2, a.y + BOX_H / 2, b.x + BOX_W / 2, b.y + BOX_H / 2];
-    // Offset each direction to its own side, so A→B and B→A do not overlap.
+    // Each direction gets its own side, so A→B and B→A do not overlap.
     const length = Math.hypot(x2 - x1, y2 - y1) || 1;
-    const [nx, ny] = [(-(y2 - y1) / length) * 14, ((x2 - x1) / length) * 14];
-    const clip = (t: number) => [x1 + (x2 - x1) * t + nx, y1 + (y2 - y1) * t + ny] as const;
-    const tx = Math.min((BOX_W / 2 + 6) / Math.max(Math.abs(x2 - x1), 1), (BOX_H / 2 + 6) / Math.max(Math.abs(y2 - y1), 1));
-    const [sx, sy] = clip(tx);
-    const [ex, ey] = clip(1 - tx);
+    const [nx, ny] = [(-(y2 - y1) / length) * 12, ((x2 - x1) / length) * 12];
+    const at = (t: number) => [x1 + (x2 - x1) * t + nx, y1 + (y2 - y1) * t + ny] as const;
+    // Start and end where the line leaves the boxes.
+    const t0 = Math.min((BOX_W / 2 + 6) / Math.max(Math.abs(x2 - x1), 1), (BOX_H / 2 + 6) / Math.max(Math.abs(y2 - y1), 1));
+    const [sx, sy] = at(t0);
+    const [ex, ey] = at(1 - t0);
     const group = svgElement('g', { class: 'edge', 'data-from': edge.from.key, 'data-to': edge.to.key });
     group.append(svgElement('line', { x1: sx, y1: sy, x2: ex, y2: ey, 'marker-end': 'url(#arrow)' }));
-    const [lx, ly] = clip(x1 === x2 || y1 === y2 ? 0.5 : 0.32);
-    const label = [...edge.events];
-    const text = label.length > 3 ? `${label.slice(0, 3).join(', ')}, …` : label.join(', ');
-    group.append(svgElement('text', { x: lx + nx * 0.6, y: ly + ny * 0.6 + 4, 'text-anchor': 'middle' }, text));
-    group.append(svgElement('title', {}, label.join('\n')));
-    svg.append(group);
+    // One event per line, beside the arrow on its own side; diagonals label
+    // near their source so the two crossing in the middle stay apart.
+    const diagonal = x1 !== x2 && y1 !== y2;
+    const [lx, ly] = at(diagonal ? 0.36 : 0.5);
+    const events = [...edge.events];
+    const lines = events.length > MAX_LINES ? [...events.slice(0, MAX_LINES - 1), '…'] : events;
+    const anchor = diagonal || Math.abs(nx) < 2 ? 'middle' : nx > 0 ? 'start' : 'end';
+    const top = ly + (ny < -2 ? -(lines.length - 1) * LINE_HEIGHT - 4 : ny > 2 ? 12 : 4 - ((lines.length - 1) * LINE_HEIGHT) / 2);
+    const text = svgElement('text', { x: lx + Math.sign(nx) * 4, y: top, 'text-anchor': anchor });
+    lines.forEach((line, index) => text.append(svgElement('tspan', { x: lx + Math.sign(nx) * 4, dy: index === 0 ? 0 : LINE_HEIGHT }, line)));
+    group.append(text, svgElement('title', {}, events.join('\n')));
+    edgeLayer.append(group);
+  }
+
+  const initial = root.initial.target[0];
+  const start = initial ? position.get(topLevel(initial, root)) : undefined;
+  if (start) {
+    svg.append(svgElement('circle', { cx: start.x + 24, cy: start.y - 20, r: 5, class: 'initial' }));
+    svg.append(svgElement('line', { x1: start.x + 24, y1: start.y - 15, x2: start.x + 24, y2: start.y - 2, class: 'initial', 'marker-end': 'url(#arrow)' }));
   }
 
   for (const node of tops) {
@@ -187,6 +207,7 @@ function drawStateTree(root: StateNode): Diagram {
     });
     svg.append(group);
   }
+  svg.append(edgeLayer);
 
   return {
     element: svg,
