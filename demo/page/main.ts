@@ -109,7 +109,11 @@ function renderResult(result: ScenarioResult, explain = ''): void {
   box.dataset.title = result.title;
 }
 
-/** Runs one button's action at a time; every button is disabled meanwhile. */
+/**
+ * Runs one button's action at a time; every button is disabled meanwhile.
+ * `body[data-runs]` counts finished actions, so scripts can wait for one.
+ */
+let runs = 0;
 async function busy(action: () => Promise<unknown>): Promise<void> {
   const buttons = [...document.querySelectorAll('button')];
   for (const button of buttons) button.disabled = true;
@@ -120,6 +124,7 @@ async function busy(action: () => Promise<unknown>): Promise<void> {
   } finally {
     for (const button of buttons) button.disabled = false;
     await renderStats().catch(() => undefined);
+    document.body.dataset.runs = String(++runs);
   }
 }
 
