@@ -47,8 +47,15 @@ session.on('refreshed', () => log.add('refreshed', '✓ refreshed: new tokens'))
 session.on('refreshFailed', () => log.add('unauthorized', '✗ refresh failed'));
 session.on('expired', () => log.add('unauthorized', '✗ session expired: log in again'));
 
+// The bar shows the share left of the lifetime the token had when it arrived.
+let heldToken: string | null = null;
+let fullLifetime = 1;
 function renderLifetime(): void {
   const expiresAt = session.tokens?.expiresAt ?? null;
+  if (session.tokens?.accessToken !== heldToken) {
+    heldToken = session.tokens?.accessToken ?? null;
+    fullLifetime = Math.max(1, (expiresAt ?? 0) - Date.now());
+  }
   const bar = byId('lifetime-bar');
   if (expiresAt === null) {
     byId('lifetime').textContent = session.tokens ? 'no expiry known' : 'no token';
@@ -57,8 +64,8 @@ function renderLifetime(): void {
   }
   const left = Math.max(0, expiresAt - Date.now());
   byId('lifetime').textContent = `${(left / 1000).toFixed(1)} s left (client's view)`;
-  bar.style.width = `${Math.min(100, (left / 30_000) * 100)}%`;
-  bar.classList.toggle('low', left < 10_000);
+  bar.style.width = `${Math.min(100, (left / fullLifetime) * 100)}%`;
+  bar.classList.toggle('low', left < fullLifetime / 3);
 }
 setInterval(renderLifetime, 200);
 
