@@ -9,9 +9,13 @@ function numberFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-const server = await startDemoServer({
-  port: numberFromEnv('PORT', 5173),
-  accessTtl: numberFromEnv('ACCESS_TTL', 30),
+const port = numberFromEnv('PORT', 5173);
+const server = await startDemoServer({ port, accessTtl: numberFromEnv('ACCESS_TTL', 30) }).catch((error: unknown) => {
+  if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+    console.error(`Port ${port} is in use. Try: PORT=5174 npm start`);
+    process.exit(1);
+  }
+  throw error;
 });
 console.log(`tokenflight demo: ${server.url}/  (access tokens live ${server.backend.accessTtl} s; Ctrl+C to stop)`);
 

@@ -104,13 +104,13 @@ function renderResult(result: ScenarioResult, explain = ''): void {
   refreshes.textContent = `refreshes at the server: ${result.refreshes} · session: ${result.status}`;
   const list = document.createElement('ul');
   list.className = 'outcomes';
-  for (const outcome of result.outcomes.slice(0, 6)) {
+  for (const outcome of result.outcomes.slice(0, 4)) {
     const item = document.createElement('li');
     item.dataset.ok = String(outcome.result === 200);
     item.textContent = `${outcome.path} → ${outcome.result}`;
     list.append(item);
   }
-  if (result.outcomes.length > 6) list.append(Object.assign(document.createElement('li'), { textContent: `… ${result.outcomes.length - 6} more` }));
+  if (result.outcomes.length > 4) list.append(Object.assign(document.createElement('li'), { textContent: `… ${result.outcomes.length - 4} more` }));
   const explanation = Object.assign(document.createElement('p'), { className: 'note', textContent: explain });
   box.replaceChildren(heading, explanation, summary, refreshes, list);
   box.dataset.title = result.title;
