@@ -79,3 +79,25 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     await demo.screenshot(page, `${mode}-4-expired-for-good`);
   });
 });
+
+describe('cookie mode keeps the JWT away from the page', () => {
+  it('after login and a refresh the page holds only a CSRF token; the JWT is an HttpOnly cookie', async () => {
+    const page = await demo.open('cookie');
+    await clickAndWait(page, '#case-refreshable');
+    expect(await demo.stats()).toMatchObject({ refreshOk: 1 });
+    const seen = await page.evaluate(() => ({
+      cookie: document.cookie,
+      token: window.tokenflightDemo.session.tokens?.accessToken ?? '',
+      refreshToken: window.tokenflightDemo.session.tokens?.refreshToken ?? null,
+      stored: Object.keys(localStorage).map((key) => localStorage.getItem(key) ?? '').join('\n'),
+    }));
+    expect(seen.cookie).toBe('');
+    expect(seen.token).toMatch(/^[\w-]{20,}$/);
+    expect(seen.refreshToken).toBeNull();
+    expect(seen.stored).not.toMatch(/eyJ/);
+    const cookies = await page.context().cookies();
+    const access = cookies.find((cookie) => cookie.name === 'tf_access');
+    expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api' });
+    expect(access?.value.startsWith('eyJ')).toBe(true);
+  });
+});
