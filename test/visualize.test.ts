@@ -5,6 +5,7 @@ import { authSessionMachine } from '../machines/authSession.js';
 import { describeMachine, transitionLabel, triggerLabel, type TransitionInfo } from '../scripts/visualize/machineGraph.js';
 import { toDot } from '../scripts/visualize/toDot.js';
 import { mermaidId, toMermaid } from '../scripts/visualize/toMermaid.js';
+import { embedMermaid, MERMAID_END, MERMAID_START } from '../scripts/visualize/embed.js';
 
 /** A small machine with one of every feature the converter handles. */
 const sample = setup({
@@ -100,7 +101,7 @@ describe('toMermaid', () => {
   });
 
   it('writes nested states inside their composite block, with its initial state', () => {
-    const start = lines.indexOf('state "on" as on {');
+    const start = lines.indexOf('state on {');
     const end = lines.indexOf('}', start);
     expect(start).toBeGreaterThan(0);
     const block = lines.slice(start, end);
@@ -114,7 +115,7 @@ describe('toMermaid', () => {
   it('writes transitions that cross a composite border before the blocks, so Mermaid keeps each state in its block', () => {
     const crossing = lines.indexOf('on_loading --> off : onError load / log');
     expect(crossing).toBeGreaterThan(0);
-    expect(crossing).toBeLessThan(lines.indexOf('state "on" as on {'));
+    expect(crossing).toBeLessThan(lines.indexOf('state on {'));
     expect(lines).toContain('off --> on : GO [isReady] / log, note');
     expect(lines).toContain('on --> on : GO');
   });
@@ -125,7 +126,7 @@ describe('toMermaid', () => {
   });
 
   it('keeps labels on one line without the characters Mermaid reads specially', () => {
-    expect(lines).toContain('off --> on : A&#lt;B#gt;');
+    expect(lines).toContain('off --> on : A&‹B›');
     expect(mermaidId(graph, 'sample.on.loading')).toBe('on_loading');
   });
 });
@@ -180,7 +181,7 @@ describe('the auth session machine, drawn', () => {
 
   it('has every state, nested ones too', () => {
     for (const id of ['loggedOut', 'idle', 'idle_waiting', 'idle_checking', 'refreshing', 'refreshing_requesting', 'refreshing_backingOff', 'expired']) {
-      expect(mermaid).toMatch(new RegExp(`^\\s*state "\\w+" as ${id}\\b`, 'm'));
+      expect(mermaid).toMatch(new RegExp(`^\\s*state ("\\w+" as )?${id}\\b`, 'm'));
     }
   });
 
@@ -195,5 +196,19 @@ describe('the auth session machine, drawn', () => {
     expect(mermaid).toContain('idle --> idle : UNAUTHORIZED [isStale] / answerNow');
     expect(mermaid).toContain('refreshing_requesting --> expired : onError refresh [isTerminalError]');
     expect(mermaid).toContain('refreshing_backingOff --> refreshing_requesting : after retryDelay');
+  });
+});
+
+describe('embedMermaid', () => {
+  it('replaces what is between the markers, and only that', () => {
+    const markdown = `# Title\n\n${MERMAID_START}\nold stuff\n${MERMAID_END}\n\nafter\n`;
+    const embedded = embedMermaid(markdown, 'stateDiagram-v2\n  a --> b\n');
+    expect(embedded).toBe(`# Title\n\n${MERMAID_START}\n\n\`\`\`mermaid\nstateDiagram-v2\n  a --> b\n\`\`\`\n\n${MERMAID_END}\n\nafter\n`);
+    expect(embedMermaid(embedded!, 'stateDiagram-v2\n  a --> b\n')).toBe(embedded);
+  });
+
+  it('leaves files without markers alone', () => {
+    expect(embedMermaid('# no markers here\n', 'stateDiagram-v2\n')).toBeNull();
+    expect(embedMermaid(`${MERMAID_END}\n${MERMAID_START}\n`, 'x')).toBeNull();
   });
 });

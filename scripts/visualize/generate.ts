@@ -5,8 +5,14 @@ import { toDot } from './toDot.js';
 import { toMermaid } from './toMermaid.js';
 
 export interface VisualizationFiles {
-  /** `machine.toJSON()`: what Stately Studio imports. */
+  /** `machine.toJSON()`: XState's resolved state-node definition (ids, resolved targets). */
   json: string;
+  /**
+   * The machine's config as JSON (implementations left out): what `createMachine` accepts, so
+   * it is what Stately Studio's "Import from code" takes inside `createMachine(...)`.
+   * `toJSON()` is not: `createMachine` rejects its `initial` objects.
+   */
+  config: string;
   mmd: string;
   dot: string;
   svg: string;
@@ -20,6 +26,7 @@ export async function generateVisualizations(machine: AnyStateMachine, source: s
   const viz = await instance();
   return {
     json: `${JSON.stringify(machine.toJSON(), null, 2)}\n`,
+    config: `${JSON.stringify(machine.config, null, 2)}\n`,
     mmd: toMermaid(graph, header),
     dot,
     svg: viz.renderString(dot, { format: 'svg', engine: 'dot' }),

@@ -6,9 +6,12 @@ export function mermaidId(graph: MachineGraph, stateId: string): string {
   return relative.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** Mermaid ends a label at a newline, reads `;` and `#` specially and `<` `>` as HTML: escape or drop them. */
+/**
+ * Mermaid's lexer ends a description at a newline, `:` or `;`, reads `#` as a comment, and its
+ * renderer takes `<` `>` for HTML (entity codes would need the `;`): keep labels clear of them.
+ */
 function safeLabel(text: string): string {
-  return text.replace(/[\r\n;#]/g, ' ').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return text.replace(/[\r\n:;#]/g, ' ').replace(/</g, '‹').replace(/>/g, '›');
 }
 
 function edgeLine(graph: MachineGraph, transition: TransitionInfo): string {
@@ -30,10 +33,12 @@ function enclosingBlock(graph: MachineGraph, transition: TransitionInfo): string
 
 function writeState(graph: MachineGraph, state: StateInfo, indent: string, lines: string[]): void {
   const id = mermaidId(graph, state.id);
+  // `state "name" as id` only where the name is not the id: the plain forms are the common ones.
+  const declaration = state.key === id ? `state ${id}` : `state "${safeLabel(state.key)}" as ${id}`;
   if (state.children.length === 0) {
-    lines.push(`${indent}state "${safeLabel(state.key)}" as ${id}`);
+    lines.push(`${indent}${declaration}`);
   } else {
-    lines.push(`${indent}state "${safeLabel(state.key)}" as ${id} {`);
+    lines.push(`${indent}${declaration} {`);
     const inner = `${indent}  `;
     if (state.initial !== null) lines.push(`${inner}[*] --> ${mermaidId(graph, state.initial)}`);
     for (const child of state.children) writeState(graph, child, inner, lines);
