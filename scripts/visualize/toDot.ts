@@ -113,7 +113,7 @@ export function toDot(graph: MachineGraph, header: string[] = []): string {
   const lines = [
     ...header.map((line) => `// ${line}`),
     `digraph ${quote(root.id)} {`,
-    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.2, ranksep=0.3, fontname="${THEME.font}", fontsize=12, fontcolor="${THEME.ink}", labelloc=t, labeljust=l, style="rounded", color="${THEME.border}", bgcolor="white", label=<${title.join('<br/>')}>];`,
+    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.2, ranksep=0.3, fontname="${THEME.font}", fontsize=12, fontcolor="${THEME.ink}", labelloc=t, labeljust=l, style="rounded", color="${THEME.border}", bgcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">${title.map((line) => `<tr><td align="left">${line}</td></tr>`).join('')}</table>>];`,
     `  node [shape=box, style="rounded,filled", fillcolor="${THEME.stateFill}", color="${THEME.border}", fontname="${THEME.font}", fontsize=12, fontcolor="${THEME.ink}", margin="0.12,0.06"];`,
     `  edge [fontname="${THEME.font}", fontsize=10, color="${THEME.line}", arrowsize=0.7];`,
     `  ${initialPoint(root.id)} [shape=point, width=0.12];`,
