@@ -29,6 +29,12 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
     expect(theirs.body.authorization).toBeNull();
   });
 
+  it('gives no token to anyone when no origin is allowed', async () => {
+    const { session } = userSession();
+    const client = createClient(adapter, session, { origins: [] });
+    expect((await client.request(`${API}/echo`)).body.authorization).toBeNull();
+  });
+
   it('lets a guest use public routes and hands protected ones their 401 as is', async () => {
     const { session, stub } = userSession(false);
     const client = createClient(adapter, session);
