@@ -59,8 +59,10 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const response = await sendWith(tokens);
     if (!isUnauthorized(response)) return response;
 
+    // Dropped as it arrives, while the refresh is still out: cancelling every refused body only
+    // once the new token is there delayed all the replays behind it.
+    void response.body?.cancel().catch(() => undefined);
     const next = await untilAborted(session.unauthorized(tokens.accessToken), signal);
-    await response.body?.cancel().catch(() => undefined);
     // One replay only: a second 401 goes back to the caller as it is.
     return sendWith(next);
   }
