@@ -68,8 +68,8 @@ describe('maxConcurrentReplays at scale', () => {
     const authFetch = createAuthFetch(session, {
       origins: ['https://api.test'],
       maxConcurrentReplays: 8,
-      fetch: async (input) => {
-        const request = input as Request;
+      fetch: async (input, init) => {
+        const request = new Request(input, init);
         order.push(Number(new URL(request.url).searchParams.get('seq')));
         inFlight += 1;
         maxInFlight = Math.max(maxInFlight, inFlight);

@@ -1,5 +1,6 @@
 import { createAuthGate, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
 import type { AuthSession } from '../createAuthSession.js';
+import { pageBase } from '../origins.js';
 import type { TokenSet } from '../tokens.js';
 
 export interface AuthFetchOptions extends AdapterOptions {
@@ -50,12 +51,27 @@ export interface FetchExchange {
   applyToken: ApplyToken;
 }
 
-/** After a refused token: one replay of `request` with the token the session hands out now. */
-export async function replayRefused(exchange: FetchExchange, request: Request, usedAccessToken: string, refused: Response): Promise<Response> {
+type SendWith = (tokens: TokenSet) => Promise<Response>;
+
+/** After a refused token: one more send with the token the session hands out now. */
+async function retryOnce(
+  exchange: FetchExchange,
+  sendWith: SendWith,
+  usedAccessToken: string,
+  refused: Response,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
   void refused.body?.cancel().catch(() => undefined);
-  const next = await exchange.gate.regrant(usedAccessToken, request.signal);
+  const next = await exchange.gate.regrant(usedAccessToken, signal);
   // One replay only: a second 401 goes back to the caller as it is.
-  return exchange.gate.send(next, () => exchange.send(withToken(request, next.tokens, exchange.applyToken)), request.signal);
+  return exchange.gate.send(next, () => sendWith(next.tokens), signal);
+}
+
+/** After a refused token: one replay of `request` with the token the session hands out now. */
+export function replayRefused(exchange: FetchExchange, request: Request, usedAccessToken: string, refused: Response): Promise<Response> {
+  const sendWith: SendWith = (tokens) => exchange.send(withToken(request, tokens, exchange.applyToken));
+  return retryOnce(exchange, sendWith, usedAccessToken, refused, request.signal);
 }
 
 /** Sends `request` with the granted token, and replays it once if the token is refused. */
@@ -67,23 +83,44 @@ export async function sendAuthorized(exchange: FetchExchange, request: Request, 
   return replayRefused(exchange, replay, grant.tokens.accessToken, response);
 }
 
+const isStream = (body: unknown) => typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
+
 /**
  * `fetch` with the session's token: attached only for allowed origins, one refresh for any
  * number of concurrent 401s, and one replay of the request with the new token.
  */
 export function createAuthFetch(session: AuthSession, options: AuthFetchOptions = {}): AuthFetch {
-  const shouldAuthorize = options.shouldAuthorize ?? (() => true);
+  const shouldAuthorize = options.shouldAuthorize;
+  const rawFetch: AuthFetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
   const exchange: FetchExchange = {
     gate: createAuthGate(session, options),
-    send: (request) => (options.fetch ?? globalThis.fetch)(request),
+    send: (request) => rawFetch(request),
     isUnauthorized: options.isUnauthorized ?? isStatus401,
     applyToken: options.applyToken ?? bearer,
   };
 
   return async function authFetch(input, init) {
-    const request = new Request(input, init);
-    // A guest, or a session that ended: public routes keep working, protected ones answer 401 as is.
-    if (!exchange.gate.covers(new URL(request.url)) || !shouldAuthorize(request)) return exchange.send(request);
-    return sendAuthorized(exchange, request, await exchange.gate.grant(request.signal));
+    // A Request input or a streamed body (which only a Request can copy for the replay) goes
+    // through a Request we own.
+    if (input instanceof Request || isStream(init?.body)) {
+      const request = new Request(input, init);
+      // A guest, or a session that ended: public routes keep working, protected ones answer 401 as is.
+      if (!exchange.gate.covers(new URL(request.url)) || (shouldAuthorize && !shouldAuthorize(request))) return exchange.send(request);
+      return sendAuthorized(exchange, request, await exchange.gate.grant(request.signal));
+    }
+    // A URL stays a URL, so fetch builds the one Request it always builds: copying Requests cost
+    // more than the rest of a call.
+    const url = new URL(input, pageBase());
+    if (!exchange.gate.covers(url) || (shouldAuthorize && !shouldAuthorize(new Request(url, init)))) return rawFetch(input, init);
+    const signal = init?.signal ?? undefined;
+    const sendWith: SendWith = (tokens) => {
+      const headers = new Headers(init?.headers);
+      exchange.applyToken(headers, tokens);
+      return rawFetch(input, { ...init, headers });
+    };
+    const grant = await exchange.gate.grant(signal);
+    const response = await exchange.gate.send(grant, () => sendWith(grant.tokens), signal);
+    if (!exchange.isUnauthorized(response)) return response;
+    return retryOnce(exchange, sendWith, grant.tokens.accessToken, response, signal);
   };
 }

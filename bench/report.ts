@@ -1,0 +1,160 @@
+/** Turns the scenario rows into markdown tables: the targets, the comparison, and the details. */
+import os from 'node:os';
+import type { BenchConfig } from './config.js';
+import type { BurstRow } from './scenarios/burst.js';
+import type { HappyRow } from './scenarios/happyPath.js';
+import type { LongSessionRow } from './scenarios/longSession.js';
+import type { MemoryRow } from './scenarios/memory.js';
+import type { SizeRow } from './scenarios/size.js';
+import type { StaleRow } from './scenarios/stale.js';
+
+export interface BenchResults {
+  config: BenchConfig;
+  burst: BurstRow[];
+  stale: StaleRow[];
+  happy: HappyRow[];
+  longSession: LongSessionRow[];
+  memory: MemoryRow[];
+  size: SizeRow[];
+}
+
+const OURS = 'tokenflight';
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+const ms = (value: number) => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} kB`;
+const mb = (bytes: number | null) => (bytes === null ? 'n/a (no --expose-gc)' : `${(bytes / 1024 / 1024).toFixed(2)} MB`);
+const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+
+export function machineLine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpu} (${os.cpus().length} logical cores, shared), Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function targetsTable(results: BenchResults): string {
+  const burst = results.burst.filter((row) => row.contender === OURS);
+  const refreshes = burst.map((row) => row.refreshCalls);
+  const worstBurst = Math.max(...burst.map((row) => row.ms / row.floorMs));
+  const happy = results.happy.find((row) => row.contender === OURS)!;
+  const happyRatio = happy.medianMs / happy.baseMedianMs;
+  const long = results.longSession.find((row) => row.contender === OURS)!;
+  const queue = results.memory[0]!;
+  const size = results.size[0]!;
+  return table(
+    ['target', 'measured', ''],
+    [
+      [
+        `refresh calls = 1 at every N (${burst.map((row) => row.n).join(', ')})`,
+        refreshes.join(' / '),
+        verdict(refreshes.every((calls) => calls === 1)),
+      ],
+      ['burst completion ≤ 1.10 × floor', `worst ${ratio(worstBurst)}`, verdict(worstBurst <= 1.1)],
+      ['happy-path overhead ≤ 1.03 × plain fetch', `${happyRatio.toFixed(3)}×`, verdict(happyRatio <= 1.03)],
+      ['0 server 401s in the long session', String(long.unauthorized), verdict(long.unauthorized === 0)],
+      [`≤ 10 MB for ${queue.waiters} waiters`, mb(queue.heapBytes), verdict(queue.heapBytes !== null && queue.heapBytes <= 10 * 1024 * 1024)],
+      [`≤ 50 ms from refresh answer to last of ${queue.waiters} waiters`, ms(queue.releaseMs), verdict(queue.releaseMs <= 50)],
+      ['≤ 3 kB min+gzip own code', kb(size.gzipBytes), verdict(size.gzipBytes <= 3 * 1024)],
+    ],
+  );
+}
+
+/** One line per contender: the numbers a reader compares. */
+export function comparisonTable(results: BenchResults): string {
+  const biggest = Math.max(...results.burst.map((row) => row.n));
+  const names = [...new Set(results.burst.map((row) => row.contender))];
+  return table(
+    [`contender`, `burst N=${biggest}: ok`, 'refreshes', 'time ÷ floor', 'stale 401: refreshes', 'happy path ÷ plain', 'long session: 401s / refreshes / failed'],
+    names.map((name) => {
+      const burst = results.burst.find((row) => row.contender === name && row.n === biggest)!;
+      const stale = results.stale.find((row) => row.contender === name);
+      const happy = results.happy.find((row) => row.contender === name);
+      const long = results.longSession.find((row) => row.contender === name);
+      return [
+        name,
+        `${burst.ok}/${burst.n}${burst.hung ? ` (${burst.hung} unfinished after ${results.config.deadlineMs / 1000} s)` : ''}`,
+        burst.refreshCalls + (burst.reuseDetected ? ` (reuse detected)` : ''),
+        ratio(burst.ms / burst.floorMs),
+        stale ? String(stale.refreshCalls) : '—',
+        happy ? ratio(happy.medianMs / happy.baseMedianMs) : '—',
+        long ? `${long.unauthorized} / ${long.refreshCalls} / ${long.failed}` : '—',
+      ];
+    }),
+  );
+}
+
+export function detailTables(results: BenchResults): string {
+  const sections: string[] = [];
+  sections.push(
+    '### Burst (server-expired token, N concurrent requests)',
+    table(
+      ['N', 'contender', 'ok', 'unfinished at deadline', 'refresh calls', 'reuse detected', 'server 401s', 'time', 'floor', 'ratio'],
+      results.burst.map((row) => [
+        row.n,
+        row.contender,
+        row.ok,
+        row.hung,
+        row.refreshCalls,
+        row.reuseDetected,
+        row.unauthorized,
+        ms(row.ms),
+        `${ms(row.floorMs)} (${row.kind})`,
+        ratio(row.ms / row.floorMs),
+      ]),
+    ),
+  );
+  sections.push(
+    '### Stale 401 (a slow request with the old token answers after the refresh)',
+    table(
+      ['contender', 'ok', 'refresh calls', 'reuse detected'],
+      results.stale.map((row) => [row.contender, `${row.ok}/${row.requests}`, row.refreshCalls, row.reuseDetected]),
+    ),
+  );
+  sections.push(
+    `### Happy path (valid token, ${results.config.happyRequests} sequential requests each, interleaved with the plain client)`,
+    table(
+      ['contender', 'median', 'plain client', 'plain median', 'ratio'],
+      results.happy.map((row) => [row.contender, ms(row.medianMs), row.base, ms(row.baseMedianMs), ratio(row.medianMs / row.baseMedianMs)]),
+    ),
+  );
+  sections.push(
+    `### Long session (${(results.config.longSessionSeconds / 3600).toFixed(0)} simulated hours, 5-minute tokens, one request a second)`,
+    table(
+      ['contender', 'requests', 'failed for the caller', 'server 401s', 'refresh calls', 'reuse detected'],
+      results.longSession.map((row) => [row.contender, row.seconds, row.failed, row.unauthorized, row.refreshCalls, row.reuseDetected]),
+    ),
+  );
+  sections.push(
+    '### Memory (callers waiting for one refresh, in process)',
+    table(
+      ['subject', 'waiters', 'released', 'extra heap', 'time to queue', 'refresh answer → last released'],
+      results.memory.map((row) => [row.subject, row.waiters, row.released, mb(row.heapBytes), ms(row.queueMs), ms(row.releaseMs)]),
+    ),
+  );
+  sections.push(
+    '### Size (esbuild --minify, gzip -9)',
+    table(
+      ['subject', 'min', 'min+gzip'],
+      results.size.map((row) => [row.subject, kb(row.minBytes), kb(row.gzipBytes)]),
+    ),
+  );
+  return sections.join('\n\n');
+}
+
+export function report(results: BenchResults): string {
+  const { config } = results;
+  return [
+    `Machine: ${machineLine()}`,
+    `Setup: server in its own process on 127.0.0.1, refresh latency ${config.refreshLatency} ms, ${config.connections} connections per origin for every client, bursts repeated ${config.burstRepeatsUpTo100}× up to N=100, ${config.burstRepeats}× at N=1000 and ${config.burstRepeatsAbove1000}× above (medians), after one untimed warm-up round${config.quick ? ', QUICK run (small sizes)' : ''}.`,
+    '## Targets',
+    targetsTable(results),
+    '## Comparison',
+    comparisonTable(results),
+    '## Details',
+    detailTables(results),
+  ].join('\n\n');
+}
