@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../src/isTerminalError.js';
 import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
+import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
 import { isUsable, type ReceivedTokens } from '../src/tokens.js';
 import { createDelays } from './delays.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   HeartbeatActorInput,
   RefreshActorInput,
   RejectReason,
+  SyncedState,
 } from './authSessionTypes.js';
 
 /**
@@ -44,6 +46,11 @@ export const authSessionMachine = setup({
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
+    // SYNC: what another tab did (crossTab).
+    isSyncedLogin: (_, params: { state: SyncedState; received: ReceivedTokens | null }) =>
+      params.state === 'loggedIn' && params.received !== null,
+    isSyncedLogout: (_, params: { state: SyncedState }) => params.state === 'loggedOut',
+    isSyncedExpiry: (_, params: { state: SyncedState }) => params.state === 'expired',
   },
   actions: {
     storeTokens: assign((_, params: { received: ReceivedTokens }) => ({
@@ -98,6 +105,10 @@ export const authSessionMachine = setup({
     })),
     emitExpired: emit(({ context }) => ({ type: 'expired' as const, error: context.lastError })),
     emitLogout: emit({ type: 'logout' as const }),
+    emitSyncedLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedRefresh: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedLogout: emit({ type: 'logout' as const, fromOtherTab: true as const }),
+    recordSyncedExpiry: assign({ lastError: () => new SessionExpiredError('The session expired in another tab') }),
   },
 }).createMachine({
   id: 'authSession',
@@ -126,6 +137,13 @@ export const authSessionMachine = setup({
         'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
         UNAUTHORIZED: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
         REFRESH: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedLogin'],
+          },
+        ],
       },
     },
     idle: {
@@ -156,6 +174,16 @@ export const authSessionMachine = setup({
           { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
         ],
         REFRESH: { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            reenter: true,
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedRefresh'],
+          },
+          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
+          { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
+        ],
       },
       states: {
         waiting: {
@@ -199,6 +227,16 @@ export const authSessionMachine = setup({
         REFRESH: [
           { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'queueFull' }) } },
           { actions: { type: 'enqueue', params: ({ event }) => event } },
+        ],
+        // Another tab finished first: its tokens release this tab's waiters too.
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedRefresh'],
+          },
+          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
+          { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
         ],
       },
       states: {
@@ -283,6 +321,14 @@ export const authSessionMachine = setup({
         'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
         UNAUTHORIZED: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
         REFRESH: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedLogin'],
+          },
+          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
+        ],
       },
     },
   },

@@ -14,6 +14,11 @@ export interface SessionConfig {
   maxQueue: number;
   /** After a refresh round fails for good, the proactive timer waits at least this long. */
   failureCooldown: number;
+  /**
+   * With `crossTab`: how long a refresh may wait for another tab's lock (then steals it). The
+   * refresh attempt's timer allows this on top of `refreshTimeout`. Absent or 0: one tab.
+   */
+  lockWait?: number;
 }
 
 /** One caller waiting for a token: who, and since when (epoch ms by the session's clock). */
@@ -35,6 +40,9 @@ export interface AuthContext {
   coolingDown: boolean;
 }
 
+/** The session as another tab left it (see `src/crossTab`). */
+export type SyncedState = 'loggedIn' | 'loggedOut' | 'expired';
+
 export interface AuthInput {
   config: SessionConfig;
 }
@@ -46,7 +54,9 @@ export type AuthEvent =
   | { type: 'TOKEN.REQUEST'; id: number; at: number }
   | { type: 'UNAUTHORIZED'; id: number; at: number; accessToken: string }
   | { type: 'REFRESH'; id: number; at: number }
-  | { type: 'WAITER.CANCEL'; id: number };
+  | { type: 'WAITER.CANCEL'; id: number }
+  /** Another tab logged in, refreshed, logged out or expired; `received` is set for 'loggedIn'. */
+  | { type: 'SYNC'; state: SyncedState; received: ReceivedTokens | null };
 
 export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed';
 
@@ -54,11 +64,11 @@ export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFaile
 export type AuthEmitted =
   | { type: 'waiters.resolved'; ids: number[]; tokens: TokenSet }
   | { type: 'waiters.rejected'; ids: number[]; reason: RejectReason; error: unknown }
-  | { type: 'login'; tokens: TokenSet }
-  | { type: 'refreshed'; tokens: TokenSet }
+  | { type: 'login'; tokens: TokenSet; fromOtherTab?: true }
+  | { type: 'refreshed'; tokens: TokenSet; fromOtherTab?: true }
   | { type: 'refreshFailed'; error: unknown; attempt: number; willRetry: boolean }
   | { type: 'expired'; error: unknown }
-  | { type: 'logout' };
+  | { type: 'logout'; fromOtherTab?: true };
 
 export interface RefreshActorInput {
   tokens: TokenSet | null;
