@@ -12,8 +12,16 @@ export type {
   SessionSnapshot,
 } from './createAuthSession.js';
 export { authSessionMachine } from '../machines/authSession.js';
-export type { AuthStatus, SessionConfig, Waiter } from '../machines/authSessionTypes.js';
-export { memoryStorage, webStorage, type TokenStorage } from './storage.js';
+export type { AuthStatus, SessionConfig, SyncedState, Waiter } from '../machines/authSessionTypes.js';
+export {
+  memoryStorage,
+  webStorage,
+  type SharedRecord,
+  type SharedState,
+  type SharedTokenStorage,
+  type TokenStorage,
+} from './storage.js';
+export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsLike } from './crossTab/types.js';
 export { receiveTokens, type TokenInput, type TokenSet } from './tokens.js';
 export { isTerminalError } from './isTerminalError.js';
 export * from './errors/index.js';
