@@ -1,0 +1,24 @@
+/**
+ * Bundles the demo page from `demo/page/main.ts` with esbuild at server start,
+ * so the browser runs the library's real source; nothing comes from a CDN.
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const entry = fileURLToPath(new URL('./page/main.ts', import.meta.url));
+
+export async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: 'inline',
+    write: false,
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('esbuild produced no output for the demo page');
+  return output.text;
+}

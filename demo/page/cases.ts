@@ -1,0 +1,121 @@
+/**
+ * The scenarios the page's buttons run: the four cases of seed 001 and
+ * "fire N requests at once". Each reports what every request got and how many
+ * refreshes the server counted meanwhile.
+ */
+import { tagRequest, type DemoClient } from './client.js';
+import type { DemoLog } from './log.js';
+
+export interface ServerStats {
+  refreshCalls: number;
+  refreshOk: number;
+  reuseDetected: number;
+  unauthorized: number;
+}
+
+export interface Outcome {
+  path: string;
+  /** HTTP status, or the name of the error the request rejected with. */
+  result: number | string;
+}
+
+export interface ScenarioResult {
+  title: string;
+  outcomes: Outcome[];
+  /** `/api/refresh` calls the server saw during the scenario. */
+  refreshes: number;
+  status: string;
+}
+
+export type CaseName = 'guest' | 'valid' | 'refreshable' | 'expiredForGood';
+
+export const CASES: Record<CaseName, { title: string; explain: string }> = {
+  guest: { title: '1 · Guest', explain: 'No token: public data loads, secret data answers 401, nothing refreshes.' },
+  valid: { title: '2 · Valid token', explain: 'Logged in: every request goes through, no refresh.' },
+  refreshable: {
+    title: '3 · Expired, refreshable',
+    explain: 'The server expires the access token: the 401s share one refresh, then each request is replayed once.',
+  },
+  expiredForGood: {
+    title: '4 · Expired for good',
+    explain: 'Access token expired and refresh token revoked: one refresh attempt fails, the session is expired.',
+  },
+};
+
+// Like the seed's SPA: the current user, a widget and a list, fired together.
+const PAGE_LOAD = ['/api/secret?item=user', '/api/secret?item=widget', '/api/public?item=list'];
+
+export async function serverStats(): Promise<ServerStats> {
+  return (await (await fetch('/api/stats')).json()) as ServerStats;
+}
+
+async function debug(action: 'expire' | 'revoke' | 'reset', log: DemoLog): Promise<void> {
+  log.add('note', `server: ${action}`);
+  await fetch(`/api/debug/${action}`, { method: 'POST' });
+}
+
+export async function expireOnServer(log: DemoLog): Promise<void> {
+  await debug('expire', log);
+}
+export async function revokeOnServer(log: DemoLog): Promise<void> {
+  await debug('revoke', log);
+}
+export async function resetServer(log: DemoLog): Promise<void> {
+  await debug('reset', log);
+}
+
+async function request(client: DemoClient, path: string): Promise<Outcome> {
+  try {
+    const response = await client.authFetch(path, tagRequest());
+    await response.body?.cancel();
+    return { path, result: response.status };
+  } catch (error) {
+    return { path, result: error instanceof Error ? error.name : String(error) };
+  }
+}
+
+/** Runs `act` and counts the refreshes the server saw meanwhile. */
+async function measured(title: string, client: DemoClient, act: () => Promise<Outcome[]>): Promise<ScenarioResult> {
+  const before = await serverStats();
+  const outcomes = await act();
+  const after = await serverStats();
+  return { title, outcomes, refreshes: after.refreshCalls - before.refreshCalls, status: client.session.status };
+}
+
+const fireAll = (client: DemoClient, paths: string[]) => Promise.all(paths.map((path) => request(client, path)));
+
+export async function runCase(name: CaseName, client: DemoClient, log: DemoLog): Promise<ScenarioResult> {
+  log.add('note', `case ${CASES[name].title}`);
+  if (name === 'guest') {
+    if (client.session.status !== 'loggedOut') await client.logout();
+  } else {
+    // A fresh login, so each case starts from a token the server knows is valid.
+    await client.login('ada');
+    if (name === 'refreshable' || name === 'expiredForGood') await expireOnServer(log);
+    if (name === 'expiredForGood') await revokeOnServer(log);
+  }
+  return measured(CASES[name].title, client, () => fireAll(client, PAGE_LOAD));
+}
+
+/** N requests at once with a token the server just expired: one refresh serves them all. */
+export async function fireConcurrent(count: number, client: DemoClient, log: DemoLog): Promise<ScenarioResult> {
+  if (client.session.status !== 'idle') await client.login('ada');
+  await expireOnServer(log);
+  const paths = Array.from({ length: count }, (_, index) => `/api/secret?n=${index + 1}`);
+  return measured(`${count} requests at once`, client, () => fireAll(client, paths));
+}
+
+/**
+ * A slow request sent with the old token gets its 401 after the refresh
+ * finished: tokenflight replays it with the new token instead of refreshing again.
+ */
+export async function staleUnauthorized(client: DemoClient, log: DemoLog): Promise<ScenarioResult> {
+  if (client.session.status !== 'idle') await client.login('ada');
+  await expireOnServer(log);
+  return measured('Stale 401', client, async () => {
+    const slow = request(client, '/api/secret?delay=1500&item=slow');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const fast = await request(client, '/api/secret?item=fast');
+    return [await slow, fast];
+  });
+}

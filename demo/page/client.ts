@@ -1,0 +1,108 @@
+/**
+ * The app's side of auth, as a user of tokenflight writes it: one session and
+ * one authFetch. Bearer and cookie mode differ only in the refresh function,
+ * the storage key and `applyToken`; the adapter itself stays the same.
+ */
+import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type TokenInput } from '../../src/index.js';
+import { bearer, createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
+import type { TokenSet } from '../../src/index.js';
+import type { DemoLog } from './log.js';
+
+export type DemoMode = 'bearer' | 'cookie';
+
+export interface DemoClient {
+  mode: DemoMode;
+  session: AuthSession;
+  authFetch: AuthFetch;
+  /** Logs in at the demo API and hands the tokens to the session. */
+  login(username: string): Promise<void>;
+  /** Ends the session here and at the server. */
+  logout(): Promise<void>;
+}
+
+/** Ids of requests the page sent, so the log can tell a replay from a new request. */
+const DEMO_ID = 'X-Demo-Request';
+let nextId = 1;
+export function tagRequest(init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set(DEMO_ID, String(nextId++));
+  return { ...init, headers };
+}
+
+/** The fetch under tokenflight: logs every request and answer, and marks replays. */
+function loggingFetch(log: DemoLog): typeof fetch {
+  const seen = new Set<string>();
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const id = request.headers.get(DEMO_ID);
+    const path = new URL(request.url).pathname + new URL(request.url).search;
+    const replay = id !== null && seen.has(id);
+    if (id !== null) seen.add(id);
+    log.add(replay ? 'replay' : 'request', `${replay ? '↻ replay' : '→'} ${request.method} ${path}${id ? ` #${id}` : ''}`);
+    const response = await fetch(request);
+    log.add(response.status === 401 ? 'unauthorized' : response.ok ? 'ok' : 'error', `← ${response.status} ${path}${id ? ` #${id}` : ''}`);
+    return response;
+  };
+}
+
+function csrfHeader(headers: Headers, tokens: TokenSet): void {
+  headers.set('X-CSRF-Token', tokens.accessToken);
+}
+
+async function readTokens(response: Response): Promise<TokenInput> {
+  if (response.status === 400 || response.status === 401 || response.status === 403) {
+    // The server refused the refresh token: the session is over, no retry.
+    throw new RefreshRejectedError(`refresh refused (${response.status})`, { status: response.status });
+  }
+  if (!response.ok) throw new Error(`refresh failed (${response.status})`);
+  return (await response.json()) as TokenInput;
+}
+
+export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
+  const send = loggingFetch(log);
+  // The only adapter difference between the modes. In cookie mode the "access
+  // token" the page holds is the CSRF token; the JWT stays in its HttpOnly cookie.
+  const applyToken = mode === 'cookie' ? csrfHeader : bearer;
+  const json = { 'Content-Type': 'application/json' };
+
+  const session = createAuthSession({
+    storage: webStorage(localStorage, `tokenflight-demo-${mode}`),
+    // Refresh 5 s before expiry (the demo's tokens live 30 s), and ask the
+    // server every 15 s whether the session still stands.
+    refreshMargin: 5_000,
+    heartbeatInterval: 15_000,
+    refresh: async ({ refreshToken, signal }) => {
+      log.add('refresh', '⟳ refresh started');
+      // Cookie mode: the refresh token is an HttpOnly cookie the browser sends itself.
+      const body = mode === 'bearer' ? JSON.stringify({ refreshToken }) : '{}';
+      return readTokens(await send('/api/refresh', { method: 'POST', headers: json, body, signal }));
+    },
+    heartbeat: async ({ tokens, signal }) => {
+      const headers = new Headers();
+      applyToken(headers, tokens);
+      return (await send('/api/heartbeat', { headers, signal })).ok;
+    },
+  });
+
+  const authFetch = createAuthFetch(session, { fetch: send, applyToken });
+
+  return {
+    mode,
+    session,
+    authFetch,
+    async login(username) {
+      const response = await send('/api/login', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(mode === 'cookie' ? { username, mode } : { username }),
+      });
+      if (!response.ok) throw new Error(`login failed (${response.status})`);
+      session.login((await response.json()) as TokenInput);
+    },
+    async logout() {
+      const refreshToken = session.tokens?.refreshToken ?? null;
+      session.logout();
+      await send('/api/logout', { method: 'POST', headers: json, body: JSON.stringify(refreshToken ? { refreshToken } : {}) });
+    },
+  };
+}

@@ -1,0 +1,175 @@
+/** Wires the demo page: one tokenflight session, its diagram, the log and the scenario buttons. */
+import { createDemoClient, type DemoMode } from './client.js';
+import {
+  CASES,
+  expireOnServer,
+  fireConcurrent,
+  resetServer,
+  revokeOnServer,
+  runCase,
+  serverStats,
+  staleUnauthorized,
+  type CaseName,
+  type ScenarioResult,
+} from './cases.js';
+import { showDiagram } from './diagram.js';
+import { createDomLog } from './log.js';
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`#${id} is missing from index.html`);
+  return element as T;
+}
+
+const mode: DemoMode = new URLSearchParams(location.search).get('mode') === 'cookie' ? 'cookie' : 'bearer';
+const log = createDomLog(byId<HTMLOListElement>('log'));
+const client = createDemoClient(mode, log);
+const { session, authFetch } = client;
+
+byId(`mode-${mode}`).classList.add('selected');
+byId('mode-note').textContent =
+  mode === 'bearer'
+    ? 'Bearer mode: access and refresh token live in localStorage; requests carry Authorization: Bearer.'
+    : 'Cookie mode: the JWT and refresh token are HttpOnly cookies. The page only holds a CSRF token, sent as X-CSRF-Token.';
+
+// ---- live session view ----------------------------------------------------
+
+const statusElement = byId('status');
+let lastStatus = '';
+session.subscribe(({ status }) => {
+  statusElement.textContent = status;
+  statusElement.dataset.status = status;
+  byId('expired-banner').hidden = status !== 'expired';
+  if (lastStatus && status !== lastStatus) log.add('state', `state: ${lastStatus} → ${status}`);
+  lastStatus = status;
+});
+session.on('refreshed', () => log.add('refreshed', '✓ refreshed: new tokens'));
+session.on('refreshFailed', () => log.add('unauthorized', '✗ refresh failed'));
+session.on('expired', () => log.add('unauthorized', '✗ session expired: log in again'));
+
+// The bar shows the share left of the lifetime the token had when it arrived.
+let heldToken: string | null = null;
+let fullLifetime = 1;
+function renderLifetime(): void {
+  const expiresAt = session.tokens?.expiresAt ?? null;
+  if (session.tokens?.accessToken !== heldToken) {
+    heldToken = session.tokens?.accessToken ?? null;
+    fullLifetime = Math.max(1, (expiresAt ?? 0) - Date.now());
+  }
+  const bar = byId('lifetime-bar');
+  if (expiresAt === null) {
+    byId('lifetime').textContent = session.tokens ? 'no expiry known' : 'no token';
+    bar.style.width = '0';
+    return;
+  }
+  const left = Math.max(0, expiresAt - Date.now());
+  byId('lifetime').textContent = `${(left / 1000).toFixed(1)} s left (client's view)`;
+  bar.style.width = `${Math.min(100, (left / fullLifetime) * 100)}%`;
+  bar.classList.toggle('low', left < fullLifetime / 3);
+}
+setInterval(renderLifetime, 200);
+
+async function renderStats(): Promise<void> {
+  const stats = await serverStats();
+  byId('stats').replaceChildren(
+    ...Object.entries(stats).flatMap(([name, value]) => {
+      const term = document.createElement('dt');
+      term.textContent = name;
+      const detail = document.createElement('dd');
+      detail.textContent = String(value);
+      detail.dataset.stat = name;
+      return [term, detail];
+    }),
+  );
+}
+setInterval(() => void renderStats().catch(() => undefined), 2_000);
+
+// ---- results ----------------------------------------------------------------
+
+function renderResult(result: ScenarioResult, explain = ''): void {
+  const box = byId('result');
+  const counts = new Map<string, number>();
+  for (const { result: value } of result.outcomes) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+  const heading = document.createElement('h3');
+  heading.textContent = result.title;
+  const summary = document.createElement('p');
+  summary.className = 'summary';
+  summary.append(
+    `${result.outcomes.length} request${result.outcomes.length === 1 ? '' : 's'}: `,
+    [...counts].map(([value, count]) => `${count} × ${value}`).join(', '),
+  );
+  const refreshes = document.createElement('p');
+  refreshes.className = 'refreshes';
+  refreshes.dataset.refreshes = String(result.refreshes);
+  refreshes.textContent = `refreshes at the server: ${result.refreshes} · session: ${result.status}`;
+  const list = document.createElement('ul');
+  list.className = 'outcomes';
+  for (const outcome of result.outcomes.slice(0, 4)) {
+    const item = document.createElement('li');
+    item.dataset.ok = String(outcome.result === 200);
+    item.textContent = `${outcome.path} → ${outcome.result}`;
+    list.append(item);
+  }
+  if (result.outcomes.length > 4) list.append(Object.assign(document.createElement('li'), { textContent: `… ${result.outcomes.length - 4} more` }));
+  const explanation = Object.assign(document.createElement('p'), { className: 'note', textContent: explain });
+  box.replaceChildren(heading, explanation, summary, refreshes, list);
+  box.dataset.title = result.title;
+}
+
+/**
+ * Runs one button's action at a time; every button is disabled meanwhile.
+ * `body[data-runs]` counts finished actions, so scripts can wait for one.
+ */
+let runs = 0;
+async function busy(action: () => Promise<unknown>): Promise<void> {
+  const buttons = [...document.querySelectorAll('button')];
+  for (const button of buttons) button.disabled = true;
+  try {
+    await action();
+  } catch (error) {
+    log.add('error', `error: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    for (const button of buttons) button.disabled = false;
+    await renderStats().catch(() => undefined);
+    document.body.dataset.runs = String(++runs);
+  }
+}
+
+const caseButtons = byId('case-buttons');
+for (const [name, { title, explain }] of Object.entries(CASES) as [CaseName, (typeof CASES)[CaseName]][]) {
+  const button = Object.assign(document.createElement('button'), { id: `case-${name}`, title: explain });
+  button.append(Object.assign(document.createElement('strong'), { textContent: title }), Object.assign(document.createElement('span'), { textContent: explain }));
+  button.addEventListener('click', () => void busy(async () => renderResult(await runCase(name, client, log), explain)));
+  caseButtons.append(button);
+}
+
+const on = (id: string, action: () => Promise<unknown>) => byId(id).addEventListener('click', () => void busy(action));
+on('fire-3', async () => renderResult(await fireConcurrent(3, client, log), 'Three 401s, one refresh, three replays.'));
+on('fire-50', async () => renderResult(await fireConcurrent(50, client, log), 'Fifty 401s, still one refresh.'));
+on('stale', async () => renderResult(await staleUnauthorized(client, log), 'The slow request’s 401 arrives after the refresh: it is replayed with the new token, no second refresh.'));
+on('login', () => client.login('ada'));
+on('logout', () => client.logout());
+on('expire', () => expireOnServer(log));
+on('revoke', () => revokeOnServer(log));
+on('reset', () => resetServer(log));
+byId('clear-log').addEventListener('click', () => log.clear());
+
+declare global {
+  interface Window {
+    tokenflightDemo: {
+      session: typeof session;
+      authFetch: typeof authFetch;
+      mode: DemoMode;
+      ready: Promise<void>;
+    };
+  }
+}
+
+const ready = showDiagram(byId('diagram'), session.actor).then(() => {
+  byId('diagram-source').textContent =
+    byId('diagram').dataset.source === 'generated' ? 'visualizations/authSession.svg' : 'drawn from the machine definition';
+});
+window.tokenflightDemo = { session, authFetch, mode, ready };
+renderLifetime();
+void renderStats();
+log.add('note', `demo ready in ${mode} mode`);

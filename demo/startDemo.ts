@@ -1,0 +1,40 @@
+/**
+ * The demo app: the auth API from `server/createAuthHttpServer.ts` plus the
+ * page (static files from `demo/page`, the bundled `main.js`, and the machine
+ * diagram from `visualizations/authSession.svg` when it has been generated).
+ */
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createAuthHttpServer, type AuthHttpServer, type AuthHttpServerOptions } from '../server/createAuthHttpServer.js';
+import { bundlePage } from './bundle.js';
+
+const pageDir = fileURLToPath(new URL('./page/', import.meta.url));
+const diagramFile = fileURLToPath(new URL('../visualizations/authSession.svg', import.meta.url));
+
+export type DemoServerOptions = Pick<AuthHttpServerOptions, 'port' | 'host' | 'accessTtl' | 'refreshLatency'>;
+
+function send(res: ServerResponse, type: string, body: string): true {
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache' });
+  res.end(body);
+  return true;
+}
+
+export async function startDemoServer(options: DemoServerOptions = {}): Promise<AuthHttpServer> {
+  const script = await bundlePage();
+  return createAuthHttpServer({
+    ...options,
+    staticDir: pageDir,
+    async handler(req, res) {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path === '/main.js') return send(res, 'text/javascript; charset=utf-8', script);
+      if (path === '/diagram.svg') {
+        // Read on every request so a freshly generated diagram shows up without a restart.
+        const svg = await readFile(diagramFile, 'utf8').catch(() => null);
+        if (svg === null) return false;
+        return send(res, 'image/svg+xml', svg);
+      }
+      return false;
+    },
+  });
+}

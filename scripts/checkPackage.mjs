@@ -1,0 +1,19 @@
+// Loads the built package through its own exports map, as ESM and as CJS, to prove both entry points resolve.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const subpaths = ['tokenflight', 'tokenflight/fetch'];
+for (const subpath of subpaths) {
+  const esm = await import(subpath);
+  const cjs = require(subpath);
+  const esmNames = Object.keys(esm).sort().join(',');
+  const cjsNames = Object.keys(cjs).filter((name) => name !== 'default' && name !== '__esModule').sort().join(',');
+  if (esmNames.length === 0 || esmNames !== cjsNames) {
+    throw new Error(`${subpath}: ESM exports [${esmNames}] differ from CJS exports [${cjsNames}]`);
+  }
+  console.log(`${subpath}: ${Object.keys(esm).length} exports (ESM and CJS)`);
+}
+const { createAuthSession } = await import('tokenflight');
+const session = createAuthSession({ refresh: async () => ({ accessToken: 'x' }), tokens: { accessToken: 'y' } });
+if (session.status !== 'idle') throw new Error(`built package: expected idle, got ${session.status}`);
+session.stop();

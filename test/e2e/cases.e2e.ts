@@ -1,0 +1,77 @@
+/**
+ * The four cases of seed 001, clicked in the real page, in bearer and cookie
+ * mode, checked against what the page shows and what the server counted.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MODES, clickAndWait, sessionStatus, shownResult, startDemo, type Demo } from './harness.js';
+
+let demo: Demo;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(async () => {
+  await demo?.close();
+});
+beforeEach(async () => {
+  await demo.debug('reset');
+});
+afterEach(async () => {
+  await demo.closePages();
+});
+
+describe.each(MODES)('%s mode: the four cases', (mode) => {
+  it('1 · guest: public data loads, secret data is refused, nothing refreshes', async () => {
+    const page = await demo.open(mode);
+    await clickAndWait(page, '#case-guest');
+    const shown = await shownResult(page);
+    expect(shown.title).toBe('1 · Guest');
+    expect(shown.outcomes).toEqual(['/api/secret?item=user → 401', '/api/secret?item=widget → 401', '/api/public?item=list → 200']);
+    expect(shown.refreshes).toBe(0);
+    expect(await sessionStatus(page)).toBe('loggedOut');
+    expect(await demo.stats()).toMatchObject({ refreshCalls: 0, unauthorized: 2 });
+    await demo.screenshot(page, `${mode}-1-guest`);
+  });
+
+  it('2 · valid token: every request succeeds without a refresh', async () => {
+    const page = await demo.open(mode);
+    await clickAndWait(page, '#case-valid');
+    const shown = await shownResult(page);
+    expect(shown.outcomes.every((line) => line.endsWith('→ 200'))).toBe(true);
+    expect(shown.outcomes).toHaveLength(3);
+    expect(shown.refreshes).toBe(0);
+    expect(await sessionStatus(page)).toBe('idle');
+    expect(await demo.stats()).toEqual({ refreshCalls: 0, refreshOk: 0, reuseDetected: 0, unauthorized: 0 });
+    await demo.screenshot(page, `${mode}-2-valid`);
+  });
+
+  it('3 · expired but refreshable: two 401s, one refresh, both replayed', async () => {
+    const page = await demo.open(mode);
+    await clickAndWait(page, '#case-refreshable');
+    const shown = await shownResult(page);
+    expect(shown.outcomes).toEqual(['/api/secret?item=user → 200', '/api/secret?item=widget → 200', '/api/public?item=list → 200']);
+    expect(shown.refreshes).toBe(1);
+    expect(await sessionStatus(page)).toBe('idle');
+    // Two protected requests were refused once each; the public one needs no token.
+    expect(await demo.stats()).toEqual({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0, unauthorized: 2 });
+    const log = await page.locator('#log li').allTextContents();
+    expect(log.filter((line) => line.includes('⟳ refresh started'))).toHaveLength(1);
+    expect(log.filter((line) => line.includes('↻ replay'))).toHaveLength(2);
+    await demo.screenshot(page, `${mode}-3-refreshable`);
+  });
+
+  it('4 · expired for good: one refused refresh, the session is expired and the page says so', async () => {
+    const page = await demo.open(mode);
+    await clickAndWait(page, '#case-expiredForGood');
+    const shown = await shownResult(page);
+    expect(shown.outcomes.filter((line) => line.startsWith('/api/secret'))).toEqual([
+      '/api/secret?item=user → SessionExpiredError',
+      '/api/secret?item=widget → SessionExpiredError',
+    ]);
+    expect(shown.refreshes).toBe(1);
+    expect(await sessionStatus(page)).toBe('expired');
+    expect(await page.textContent('#status')).toBe('expired');
+    expect(await page.isVisible('#expired-banner')).toBe(true);
+    expect(await demo.stats()).toMatchObject({ refreshCalls: 1, refreshOk: 0 });
+    await demo.screenshot(page, `${mode}-4-expired-for-good`);
+  });
+});

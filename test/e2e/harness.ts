@@ -1,0 +1,107 @@
+/** Starts the demo server and Debian's Chromium for the browser tests. */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDemoServer, type DemoServerOptions } from '../../demo/startDemo.js';
+import type { AuthHttpServer } from '../../server/createAuthHttpServer.js';
+
+export type Mode = 'bearer' | 'cookie';
+export const MODES: Mode[] = ['bearer', 'cookie'];
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshotDir = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+export interface ServerStats {
+  refreshCalls: number;
+  refreshOk: number;
+  reuseDetected: number;
+  unauthorized: number;
+}
+
+export interface Demo {
+  server: AuthHttpServer;
+  /** A fresh browser context (no storage, no cookies) on the page in `mode`. */
+  open(mode: Mode): Promise<Page>;
+  stats(): Promise<ServerStats>;
+  debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Closes every page opened so far, so no session of a finished test keeps refreshing. */
+  closePages(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> {
+  const server = await startDemoServer({ port: 0, ...options });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const contexts = new Set<BrowserContext>();
+  const pageErrors: string[] = [];
+  await mkdir(screenshotDir, { recursive: true });
+
+  return {
+    server,
+    async open(mode) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      contexts.add(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${server.url}/?mode=${mode}`);
+      await page.evaluate(() => window.tokenflightDemo.ready);
+      return page;
+    },
+    async stats() {
+      return (await (await fetch(`${server.url}/api/stats`)).json()) as ServerStats;
+    },
+    async debug(action) {
+      const response = await fetch(`${server.url}/api/debug/${action}`, { method: 'POST' });
+      if (!response.ok) throw new Error(`debug ${action} failed: ${response.status}`);
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+    },
+    async closePages() {
+      for (const context of contexts) await context.close();
+      contexts.clear();
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      await server.close();
+      // An uncaught error in the page fails the file even when every assertion passed.
+      if (pageErrors.length > 0) throw new Error(`errors in the page:\n${pageErrors.join('\n')}`);
+    },
+  };
+}
+
+/** Clicks a button and waits until the page finished the action it started. */
+export async function clickAndWait(page: Page, selector: string): Promise<void> {
+  const before = Number((await page.getAttribute('body', 'data-runs')) ?? 0);
+  await page.click(selector);
+  await page.waitForFunction((runs) => Number(document.body.dataset.runs ?? 0) > runs, before);
+}
+
+export interface ShownResult {
+  title: string | null;
+  refreshes: number;
+  outcomes: string[];
+  summary: string;
+}
+
+export async function shownResult(page: Page): Promise<ShownResult> {
+  return page.evaluate(() => ({
+    title: document.querySelector('#result')?.getAttribute('data-title') ?? null,
+    refreshes: Number(document.querySelector('#result .refreshes')?.getAttribute('data-refreshes')),
+    outcomes: [...document.querySelectorAll('#result .outcomes li')].map((item) => item.textContent ?? ''),
+    summary: document.querySelector('#result .summary')?.textContent ?? '',
+  }));
+}
+
+export const sessionStatus = (page: Page) => page.evaluate(() => window.tokenflightDemo.session.status);

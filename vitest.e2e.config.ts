@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser tests: Debian's Chromium driven by playwright-core against the real demo server.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // One Chromium at a time: CI machines are small.
+    fileParallelism: false,
+  },
+});
