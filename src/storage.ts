@@ -82,8 +82,8 @@ export function isSharedTokenStorage(storage: TokenStorage): storage is SharedTo
 }
 
 /**
- * Tokens in `localStorage` or `sessionStorage` under one key, as a versioned record (a bare
- * token set written by older versions still loads). The storage is looked up lazily, so
+ * Tokens in `localStorage` or `sessionStorage` under one key: the bare token set for one tab,
+ * a versioned record (`readRecord`/`writeRecord`) when tabs share it. The storage is looked up lazily, so
  * creating it during SSR touches nothing. A corrupt entry reads as "no tokens"; a full or
  * blocked storage never breaks the session.
  */
@@ -119,9 +119,14 @@ export function webStorage(storage: Storage | (() => Storage), key = 'tokenfligh
       const record = readRecord();
       return record?.state === 'loggedIn' ? record.tokens : null;
     },
+    // One tab: the bare token set, removed on logout. With crossTab the session writes records instead.
     save(tokens) {
-      const version = (readRecord()?.version ?? 0) + 1;
-      writeRecord({ version, writer: '', state: tokens ? 'loggedIn' : 'loggedOut', tokens, lifetime: null });
+      try {
+        if (tokens === null) target().removeItem(key);
+        else target().setItem(key, JSON.stringify(tokens));
+      } catch {
+        // Quota exceeded or storage disabled: the in-memory session still works.
+      }
     },
     readRecord,
     writeRecord,

@@ -13,7 +13,7 @@ import {
   type TokenStorage,
 } from '../storage.js';
 import type { ReceivedTokens } from '../tokens.js';
-import { runExclusive } from './runExclusive.js';
+import { runExclusive, type Grant } from './runExclusive.js';
 import type { ChannelLike, CrossTabOptions, LockManagerLike } from './types.js';
 
 /** How long a tab that queued for the lock lets the previous holder's write and message land. */
@@ -191,7 +191,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     input: RefreshActorInput,
     signal: AbortSignal,
     refreshHere: RefreshHere,
-    contended: boolean,
+    { contended, lost }: Grant,
     base: SharedRecord,
   ): Promise<ReceivedTokens> {
     // The previous holder may have written a moment ago; let its write and message arrive.
@@ -201,8 +201,10 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     if (compareRecords(before, base) > 0) return adopted(before, signal);
 
     const attempt = new AbortController();
-    const stopAttempt = () => attempt.abort(signal.reason);
+    const stopAttempt = () => attempt.abort(signal.aborted ? signal.reason : lost.reason);
     signal.addEventListener('abort', stopAttempt, { once: true });
+    lost.addEventListener('abort', stopAttempt, { once: true });
+    if (lost.aborted) stopAttempt();
     const timer = setTimeout(() => attempt.abort(new RefreshTimeoutError(setup.refreshTimeout)), setup.refreshTimeout);
     try {
       const received = await untilAborted(refreshHere(input, attempt.signal), attempt.signal);
@@ -219,6 +221,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stopAttempt);
+      lost.removeEventListener('abort', stopAttempt);
     }
   }
 
@@ -233,9 +236,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     lockWait: stealAfter + SETTLE_MS + LOCK_WAIT_SLACK_MS,
     refresh(input, signal, refreshHere) {
       const base = known;
-      return runExclusive(locks, lockName, { signal, stealAfter }, ({ contended }) =>
-        refreshUnderLock(input, signal, refreshHere, contended, base),
-      );
+      return runExclusive(locks, lockName, { signal, stealAfter }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
     },
     connect(sessionActor) {
       actor = sessionActor;

@@ -10,7 +10,8 @@ export interface ExclusiveOptions {
 export interface Grant {
   /** Another holder had the lock first, so it may just have written the shared state. */
   contended: boolean;
-  stolen: boolean;
+  /** Aborts when another tab steals the lock from this one: stop, its result is not wanted. */
+  lost: AbortSignal;
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -33,8 +34,8 @@ function releaseWhen(work: Promise<unknown>, signal: AbortSignal): Promise<void>
 /**
  * Runs `work` while holding the Web Lock `name`: at once when it is free, else after the
  * holder releases it, else (after `stealAfter`) by stealing it. The lock is released when the
- * work ends or the caller aborts, so a hung refresh cannot orphan it; a holder whose lock was
- * stolen keeps running, and its result is judged by the shared record's version, not here.
+ * work ends or the caller aborts, so a hung refresh cannot orphan it. A holder whose lock is
+ * stolen is told through `grant.lost`; whatever it still writes is judged by the record's version.
  */
 export async function runExclusive<T>(
   locks: LockManagerLike,
@@ -44,31 +45,37 @@ export async function runExclusive<T>(
 ): Promise<T> {
   if (signal.aborted) throw abortError(signal);
   let outcome: Promise<T> | undefined;
+  const lost = new AbortController();
 
-  async function attempt(options: Parameters<LockManagerLike['request']>[1], grant: Grant): Promise<boolean> {
-    try {
-      await locks.request(name, options, (lock) => {
-        if (lock === null) return undefined;
-        outcome = Promise.resolve(grant).then(work);
-        // Nobody waits on this rejection here; the caller awaits `outcome` itself.
-        outcome.catch(() => {});
-        return releaseWhen(outcome, signal);
-      });
-    } catch (error) {
-      // Rejected after the grant: our lock was stolen. The work goes on; its version check decides.
-      if (outcome === undefined) throw error;
-    }
-    return outcome !== undefined;
+  /** Resolves true once granted (the work has started), false when `ifAvailable` found it taken. */
+  function attempt(options: Parameters<LockManagerLike['request']>[1], contended: boolean): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      locks
+        .request(name, options, (lock) => {
+          if (lock === null) return resolve(false);
+          const started = Promise.resolve({ contended, lost: lost.signal }).then(work);
+          outcome = started;
+          // Nobody waits on this rejection here; the caller awaits `outcome` itself.
+          started.catch(() => {});
+          resolve(true);
+          return releaseWhen(started, signal);
+        })
+        .catch((error: unknown) => {
+          if (outcome === undefined) return reject(error);
+          // Rejected after the grant: another tab stole the lock.
+          lost.abort(new DOMException('Another tab took the refresh lock', 'AbortError'));
+        });
+    });
   }
 
-  if (await attempt({ ifAvailable: true }, { contended: false, stolen: false })) return outcome!;
+  if (await attempt({ ifAvailable: true }, false)) return outcome!;
 
   const waiting = new AbortController();
   const stopWaiting = () => waiting.abort();
   signal.addEventListener('abort', stopWaiting);
   const stealTimer = setTimeout(stopWaiting, stealAfter);
   try {
-    if (await attempt({ signal: waiting.signal }, { contended: true, stolen: false })) return outcome!;
+    if (await attempt({ signal: waiting.signal }, true)) return outcome!;
   } catch (error) {
     if (signal.aborted) throw abortError(signal);
     if (!waiting.signal.aborted) throw error;
@@ -77,6 +84,6 @@ export async function runExclusive<T>(
     signal.removeEventListener('abort', stopWaiting);
   }
   if (signal.aborted) throw abortError(signal);
-  await attempt({ steal: true }, { contended: true, stolen: true });
+  await attempt({ steal: true }, true);
   return outcome!;
 }
