@@ -77,8 +77,13 @@ export async function showDiagram(container: HTMLElement, actor: AuthSessionActo
   const diagram = generated ?? drawStateTree(root);
   container.dataset.source = generated ? 'generated' : 'machine';
   container.append(diagram.element);
-  diagram.highlight(actor.getSnapshot().value);
-  actor.subscribe((snapshot) => diagram.highlight(snapshot.value));
+  const show = (value: StateValue) => {
+    diagram.highlight(value);
+    // For scripts and tests: which states the diagram shows as active.
+    container.dataset.active = activePaths(value).join(' ');
+  };
+  show(actor.getSnapshot().value);
+  actor.subscribe((snapshot) => show(snapshot.value));
   return diagram;
 }
 

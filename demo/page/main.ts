@@ -34,19 +34,6 @@ byId('mode-note').textContent =
 
 // ---- live session view ----------------------------------------------------
 
-const statusElement = byId('status');
-let lastStatus = '';
-session.subscribe(({ status }) => {
-  statusElement.textContent = status;
-  statusElement.dataset.status = status;
-  byId('expired-banner').hidden = status !== 'expired';
-  if (lastStatus && status !== lastStatus) log.add('state', `state: ${lastStatus} → ${status}`);
-  lastStatus = status;
-});
-session.on('refreshed', () => log.add('refreshed', '✓ refreshed: new tokens'));
-session.on('refreshFailed', () => log.add('unauthorized', '✗ refresh failed'));
-session.on('expired', () => log.add('unauthorized', '✗ session expired: log in again'));
-
 // The bar shows the share left of the lifetime the token had when it arrived.
 let heldToken: string | null = null;
 let fullLifetime = 1;
@@ -68,6 +55,20 @@ function renderLifetime(): void {
   bar.classList.toggle('low', left < fullLifetime / 3);
 }
 setInterval(renderLifetime, 200);
+
+const statusElement = byId('status');
+let lastStatus = '';
+session.subscribe(({ status }) => {
+  statusElement.textContent = status;
+  statusElement.dataset.status = status;
+  byId('expired-banner').hidden = status !== 'expired';
+  if (lastStatus && status !== lastStatus) log.add('state', `state: ${lastStatus} → ${status}`);
+  lastStatus = status;
+  renderLifetime();
+});
+session.on('refreshed', () => log.add('refreshed', '✓ refreshed: new tokens'));
+session.on('refreshFailed', () => log.add('unauthorized', '✗ refresh failed'));
+session.on('expired', () => log.add('unauthorized', '✗ session expired: log in again'));
 
 async function renderStats(): Promise<void> {
   const stats = await serverStats();

@@ -3,7 +3,7 @@
  * mode, checked against what the page shows and what the server counted.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODES, clickAndWait, sessionStatus, shownResult, startDemo, type Demo } from './harness.js';
+import { MODES, clickAndWait, diagramState, sessionStatus, shownResult, startDemo, type Demo } from './harness.js';
 
 let demo: Demo;
 beforeAll(async () => {
@@ -28,6 +28,7 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     expect(shown.outcomes).toEqual(['/api/secret?item=user → 401', '/api/secret?item=widget → 401', '/api/public?item=list → 200']);
     expect(shown.refreshes).toBe(0);
     expect(await sessionStatus(page)).toBe('loggedOut');
+    expect(await diagramState(page)).toEqual({ active: 'loggedOut', highlighted: 1 });
     expect(await demo.stats()).toMatchObject({ refreshCalls: 0, unauthorized: 2 });
     await demo.screenshot(page, `${mode}-1-guest`);
   });
@@ -40,6 +41,8 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     expect(shown.outcomes).toHaveLength(3);
     expect(shown.refreshes).toBe(0);
     expect(await sessionStatus(page)).toBe('idle');
+    // The idle state and its waiting child are lit in the diagram.
+    expect(await diagramState(page)).toEqual({ active: 'idle idle.waiting', highlighted: 2 });
     expect(await demo.stats()).toEqual({ refreshCalls: 0, refreshOk: 0, reuseDetected: 0, unauthorized: 0 });
     await demo.screenshot(page, `${mode}-2-valid`);
   });
@@ -69,9 +72,32 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     ]);
     expect(shown.refreshes).toBe(1);
     expect(await sessionStatus(page)).toBe('expired');
+    expect(await diagramState(page)).toEqual({ active: 'expired', highlighted: 1 });
     expect(await page.textContent('#status')).toBe('expired');
     expect(await page.isVisible('#expired-banner')).toBe(true);
     expect(await demo.stats()).toMatchObject({ refreshCalls: 1, refreshOk: 0 });
     await demo.screenshot(page, `${mode}-4-expired-for-good`);
+  });
+});
+
+describe('cookie mode keeps the JWT away from the page', () => {
+  it('after login and a refresh the page holds only a CSRF token; the JWT is an HttpOnly cookie', async () => {
+    const page = await demo.open('cookie');
+    await clickAndWait(page, '#case-refreshable');
+    expect(await demo.stats()).toMatchObject({ refreshOk: 1 });
+    const seen = await page.evaluate(() => ({
+      cookie: document.cookie,
+      token: window.tokenflightDemo.session.tokens?.accessToken ?? '',
+      refreshToken: window.tokenflightDemo.session.tokens?.refreshToken ?? null,
+      stored: Object.keys(localStorage).map((key) => localStorage.getItem(key) ?? '').join('\n'),
+    }));
+    expect(seen.cookie).toBe('');
+    expect(seen.token).toMatch(/^[\w-]{20,}$/);
+    expect(seen.refreshToken).toBeNull();
+    expect(seen.stored).not.toMatch(/eyJ/);
+    const cookies = await page.context().cookies();
+    const access = cookies.find((cookie) => cookie.name === 'tf_access');
+    expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api' });
+    expect(access?.value.startsWith('eyJ')).toBe(true);
   });
 });

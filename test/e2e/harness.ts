@@ -105,3 +105,10 @@ export async function shownResult(page: Page): Promise<ShownResult> {
 }
 
 export const sessionStatus = (page: Page) => page.evaluate(() => window.tokenflightDemo.session.status);
+
+/** The states the page's diagram highlights, and how many of its elements are marked active. */
+export const diagramState = (page: Page) =>
+  page.evaluate(() => ({
+    active: document.querySelector('#diagram')?.getAttribute('data-active') ?? '',
+    highlighted: document.querySelectorAll('#diagram .active').length,
+  }));
