@@ -39,9 +39,10 @@ function world({ stealAfter = 5_000 } = {}) {
   const locks = memoryLocks();
   const refreshedBy: string[] = [];
 
-  function serverRefresh(label: string) {
+  function serverRefresh(label: string, latency = 0) {
     return async ({ refreshToken }: RefreshContext): Promise<TokenInput> => {
       refreshedBy.push(label);
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       const result = await backend.refresh(refreshToken);
       if (!result.ok) throw new RefreshRejectedError(`refresh refused: ${result.reason}`, { status: 401 });
       return result.tokens;
@@ -62,7 +63,7 @@ function world({ stealAfter = 5_000 } = {}) {
   }
 
   const record = () => webStorage(local, name).readRecord();
-  return { name, lockName: `tokenflight:${name}:refresh`, backend, local, locks, refreshedBy, tab, record };
+  return { name, lockName: `tokenflight:${name}:refresh`, backend, local, locks, refreshedBy, serverRefresh, tab, record };
 }
 
 /** A channel that, like a frozen tab, hears nothing until it is resumed, then everything in order. */
@@ -241,6 +242,25 @@ describe('crossTab', () => {
     expect(frozenTab.tokens).toEqual(fresh);
     expect(live.tokens).toEqual(fresh);
     expect(record()?.tokens).toEqual(fresh);
+  });
+
+  it('a live holder that got the lock late is not robbed: each new holder restarts the others\' steal timers', async () => {
+    const { tab, backend, locks, refreshedBy, serverRefresh } = world({ stealAfter: 400 });
+    // a's refresh hangs until its 300 ms timeout; b then holds the lock for a slow 250 ms refresh.
+    const a = tab('a', { refreshTimeout: 300, refresh: () => new Promise<never>(() => {}) });
+    const b = tab('b', { refreshTimeout: 1_000, refresh: serverRefresh('b', 250) });
+    const c = tab('c');
+    const issued = await loggedInEverywhere([a, b, c], backend);
+
+    void a.refresh().catch(() => {});
+    await vi.waitFor(() => expect(a.status).toBe('refreshing'));
+    const [fromB, fromC] = await Promise.all([b.unauthorized(issued.accessToken), c.unauthorized(issued.accessToken)]);
+
+    // Without the restart, c would steal at 400 ms while b's refresh is on the wire: a reuse.
+    expect(locks.log).toEqual([]);
+    expect(refreshedBy).toEqual(['b']);
+    expect(backend.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+    expect(fromC).toEqual(fromB);
   });
 
   it('a tab closed mid-refresh frees the lock at once: the next tab refreshes without waiting to steal', async () => {

@@ -20,6 +20,8 @@ import type { ChannelLike, CrossTabOptions, LockManagerLike } from './types.js';
 const SETTLE_MS = 30;
 /** Spare time on the machine's attempt timer beyond the lock wait and the refresh itself. */
 const LOCK_WAIT_SLACK_MS = 1_000;
+/** What a tab says on the channel when it is granted the refresh lock. */
+const HOLDING = 'tokenflight:holding-lock';
 
 export interface CrossTabSetup {
   option: true | CrossTabOptions;
@@ -138,6 +140,11 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   // The newest record this tab knows of; the machine holds its state (or is about to).
   let known: SharedRecord = store.readRecord() ?? LOGGED_OUT;
   let actor: Actor<typeof authSessionMachine> | null = null;
+  const newHolderListeners = new Set<() => void>();
+  const onNewHolder = (listener: () => void) => {
+    newHolderListeners.add(listener);
+    return () => void newHolderListeners.delete(listener);
+  };
 
   /** The newest of what this tab knows and what storage holds. */
   function newest(): SharedRecord {
@@ -171,6 +178,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   }
 
   function onMessage(event: { data: unknown }): void {
+    if (event.data === HOLDING) return newHolderListeners.forEach((listener) => listener());
     const record = parseSharedRecord(event.data);
     if (record) adopt(record);
   }
@@ -194,6 +202,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     { contended, lost }: Grant,
     base: SharedRecord,
   ): Promise<ReceivedTokens> {
+    channel.postMessage(HOLDING);
     // The previous holder may have written a moment ago; let its write and message arrive.
     if (contended) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     if (signal.aborted) throw signal.reason;
@@ -236,7 +245,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     lockWait: stealAfter + SETTLE_MS + LOCK_WAIT_SLACK_MS,
     refresh(input, signal, refreshHere) {
       const base = known;
-      return runExclusive(locks, lockName, { signal, stealAfter }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
+      return runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
     },
     connect(sessionActor) {
       actor = sessionActor;

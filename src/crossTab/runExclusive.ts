@@ -5,6 +5,11 @@ export interface ExclusiveOptions {
   signal: AbortSignal;
   /** Waiting longer than this means the holder is frozen or hung: take the lock from it. */
   stealAfter: number;
+  /**
+   * Calls its listener whenever another tab says it has just been granted the lock: the wait
+   * starts over, so a live holder that got the lock late is never robbed. Returns the unsubscribe.
+   */
+  onNewHolder?: (listener: () => void) => () => void;
 }
 
 export interface Grant {
@@ -40,7 +45,7 @@ function releaseWhen(work: Promise<unknown>, signal: AbortSignal): Promise<void>
 export async function runExclusive<T>(
   locks: LockManagerLike,
   name: string,
-  { signal, stealAfter }: ExclusiveOptions,
+  { signal, stealAfter, onNewHolder }: ExclusiveOptions,
   work: (grant: Grant) => Promise<T>,
 ): Promise<T> {
   if (signal.aborted) throw abortError(signal);
@@ -73,7 +78,11 @@ export async function runExclusive<T>(
   const waiting = new AbortController();
   const stopWaiting = () => waiting.abort();
   signal.addEventListener('abort', stopWaiting);
-  const stealTimer = setTimeout(stopWaiting, stealAfter);
+  let stealTimer = setTimeout(stopWaiting, stealAfter);
+  const unsubscribe = onNewHolder?.(() => {
+    clearTimeout(stealTimer);
+    stealTimer = setTimeout(stopWaiting, stealAfter);
+  });
   try {
     if (await attempt({ signal: waiting.signal }, true)) return outcome!;
   } catch (error) {
@@ -81,6 +90,7 @@ export async function runExclusive<T>(
     if (!waiting.signal.aborted) throw error;
   } finally {
     clearTimeout(stealTimer);
+    unsubscribe?.();
     signal.removeEventListener('abort', stopWaiting);
   }
   if (signal.aborted) throw abortError(signal);
