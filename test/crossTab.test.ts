@@ -151,6 +151,30 @@ describe('crossTab', () => {
     expect(b.tokens).toEqual(a.tokens);
   });
 
+  it('requests arriving between a refresh\'s publish and the machine storing it do not republish the old tokens', async () => {
+    const { tab, backend, local, name, record } = world();
+    const shared = webStorage(local, name);
+    let duringPublish: (() => void) | null = null;
+    const a = tab('a', {
+      storage: {
+        ...shared,
+        writeRecord(next) {
+          const wrote = shared.writeRecord(next);
+          duringPublish?.();
+          return wrote;
+        },
+      },
+    });
+    await loggedInEverywhere([a], backend);
+    const loginVersion = record()!.version;
+    duringPublish = () => void a.getToken();
+
+    const fresh = await a.refresh();
+
+    expect(record()).toMatchObject({ version: loginVersion + 1, tokens: { accessToken: fresh.accessToken } });
+    expect(a.tokens).toEqual(fresh);
+  });
+
   it('a tab that has not heard the news yet re-reads the shared storage once it holds the lock and adopts', async () => {
     const { tab, backend } = world();
     const deaf = freezableChannel();

@@ -250,10 +250,14 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     connect(sessionActor) {
       actor = sessionActor;
       channel.addEventListener('message', onMessage);
-      // A login or logout here (a refresh publishes under the lock, so it already matches).
+      // A login or logout here. Only a change of this tab's tokens counts: between a refresh's
+      // publish and the machine storing its result, other events must not republish old tokens.
+      let previous = stateOf(sessionActor.getSnapshot());
       const subscription = sessionActor.subscribe((snapshot) => {
         const local = stateOf(snapshot);
-        if (sameSession(local, known)) return;
+        const changed = local.state !== previous.state || local.accessToken !== previous.accessToken;
+        previous = local;
+        if (!changed || sameSession(local, known)) return;
         publish(local.state, local.state === 'loggedIn' ? { tokens: snapshot.context.tokens!, lifetime: snapshot.context.lifetime } : null);
       });
       return () => {
