@@ -11,7 +11,7 @@ import type { ChannelLike, LockManagerLike } from '../src/crossTab/types.js';
 import { LoggedOutError } from '../src/errors/LoggedOutError.js';
 import { RefreshRejectedError } from '../src/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
-import { compareRecords, memoryStorage, webStorage, type SharedRecord } from '../src/storage.js';
+import { compareRecords, memoryStorage, webStorage, type SharedRecord, type SharedTokenStorage } from '../src/storage.js';
 import { createAuthBackend } from '../src/testing/authBackend.js';
 import type { TokenInput } from '../src/tokens.js';
 import { deferred } from './support/deferred.js';
@@ -155,16 +155,15 @@ describe('crossTab', () => {
     const { tab, backend, local, name, record } = world();
     const shared = webStorage(local, name);
     let duringPublish: (() => void) | null = null;
-    const a = tab('a', {
-      storage: {
-        ...shared,
-        writeRecord(next) {
-          const wrote = shared.writeRecord(next);
-          duringPublish?.();
-          return wrote;
-        },
+    const spied: SharedTokenStorage = {
+      ...shared,
+      writeRecord(next) {
+        const wrote = shared.writeRecord(next);
+        duringPublish?.();
+        return wrote;
       },
-    });
+    };
+    const a = tab('a', { storage: spied });
     await loggedInEverywhere([a], backend);
     const loginVersion = record()!.version;
     duringPublish = () => void a.getToken();
