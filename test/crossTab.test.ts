@@ -229,6 +229,14 @@ describe('crossTab', () => {
     expect(inB).toMatchObject({ status: 'rejected', reason: expect.any(SessionExpiredError) });
     expect([a.status, b.status]).toEqual(['expired', 'expired']);
     expect(backend.stats().refreshCalls).toBe(1);
+
+    // Logging in again in one tab brings every tab back.
+    const logins: boolean[] = [];
+    b.on('login', (event) => logins.push(event.fromOtherTab === true));
+    a.login(await backend.login('ada'));
+    await vi.waitFor(() => expect(b.status).toBe('idle'));
+    expect(b.tokens).toEqual(a.tokens);
+    expect(logins).toEqual([true]);
   });
 
   it('a lock held by a frozen tab is stolen after stealAfter, and the frozen tab discards its late result', async () => {
