@@ -141,8 +141,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   if (crossTab) config.lockWait = crossTab.lockWait;
   const storage = crossTab?.storage ?? options.storage ?? memoryStorage();
   const initial = options.tokens ? receiveTokens(options.tokens, now()) : storedTokens(storage, now());
-  // Every token the session has held, so the inspector redacts it wherever it shows up.
+  // Every token the session has held, so the inspector redacts it wherever it shows up. Kept
+  // only while an inspector listens: otherwise old tokens would pile up in memory for nothing.
   const secrets = new Set<string>();
+  const rememberSecrets = (tokens: TokenSet) => {
+    if (!options.inspect) return;
+    secrets.add(tokens.accessToken);
+    if (tokens.refreshToken) secrets.add(tokens.refreshToken);
+  };
 
   async function refreshHere(input: RefreshActorInput, signal: AbortSignal): Promise<ReceivedTokens> {
     const previous = input.tokens?.refreshToken ?? null;
@@ -245,8 +251,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       if (after === before) return;
       if (after.tokens !== before.tokens) {
         if (after.tokens) {
-          secrets.add(after.tokens.accessToken);
-          if (after.tokens.refreshToken) secrets.add(after.tokens.refreshToken);
+          rememberSecrets(after.tokens);
         }
         storage.save(after.tokens);
       }
@@ -257,8 +262,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   if (crossTab) subscriptions.add({ unsubscribe: crossTab.connect(actor) });
   actor.start();
   if (initial) {
-    secrets.add(initial.tokens.accessToken);
-    if (initial.tokens.refreshToken) secrets.add(initial.tokens.refreshToken);
+    rememberSecrets(initial.tokens);
     actor.send({ type: 'LOGIN', received: initial });
   }
 
@@ -282,8 +286,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     login(tokens) {
       const received = receiveTokens(tokens, now());
       if (stopped) throw new LoggedOutError('The session was stopped');
-      secrets.add(received.tokens.accessToken);
-      if (received.tokens.refreshToken) secrets.add(received.tokens.refreshToken);
+      rememberSecrets(received.tokens);
       actor.send({ type: 'LOGIN', received });
     },
     logout() {
