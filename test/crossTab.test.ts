@@ -311,6 +311,22 @@ describe('crossTab', () => {
     expect(backend.stats().refreshCalls).toBe(1);
   });
 
+  it('tokens that arrive from another tab never reach an inspector', async () => {
+    const { tab, backend } = world();
+    const inspected: unknown[] = [];
+    const a = tab('a');
+    const b = tab('b', { inspect: (event) => inspected.push(event) });
+    const issued = await loggedInEverywhere([a, b], backend);
+    const fresh = await a.refresh();
+    await vi.waitFor(() => expect(b.tokens).toEqual(fresh));
+
+    expect(inspected.some((event) => JSON.stringify(event).includes('"SYNC"'))).toBe(true);
+    const seen = JSON.stringify(inspected.map((event) => ({ ...(event as object), actorRef: undefined })));
+    for (const secret of [issued.accessToken, issued.refreshToken, fresh.accessToken, fresh.refreshToken!]) {
+      expect(seen).not.toContain(secret);
+    }
+  });
+
   it('a stale write never replaces a newer record', () => {
     const storage = webStorage(new MapStorage(), 'k');
     const newer: SharedRecord = { version: 5, writer: 'b', state: 'loggedOut', tokens: null, lifetime: null };
