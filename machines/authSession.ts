@@ -12,8 +12,8 @@ import type {
   HeartbeatActorInput,
   RefreshActorInput,
   RejectReason,
-  SyncedState,
 } from './authSessionTypes.js';
+import type { SharedState } from '../src/storage.js';
 
 /**
  * The auth session: one refresh at a time, however many callers need a token.
@@ -47,10 +47,10 @@ export const authSessionMachine = setup({
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
     // SYNC: what another tab did (crossTab).
-    isSyncedLogin: (_, params: { state: SyncedState; received: ReceivedTokens | null }) =>
+    isSyncedLogin: (_, params: { state: SharedState; received: ReceivedTokens | null }) =>
       params.state === 'loggedIn' && params.received !== null,
-    isSyncedLogout: (_, params: { state: SyncedState }) => params.state === 'loggedOut',
-    isSyncedExpiry: (_, params: { state: SyncedState }) => params.state === 'expired',
+    isSyncedLogout: (_, params: { state: SharedState }) => params.state === 'loggedOut',
+    isSyncedExpiry: (_, params: { state: SharedState }) => params.state === 'expired',
   },
   actions: {
     storeTokens: assign((_, params: { received: ReceivedTokens }) => ({

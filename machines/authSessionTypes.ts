@@ -1,3 +1,4 @@
+import type { SharedState } from '../src/storage.js';
 import type { ReceivedTokens, TokenSet } from '../src/tokens.js';
 
 export type AuthStatus = 'loggedOut' | 'idle' | 'refreshing' | 'expired';
@@ -40,9 +41,6 @@ export interface AuthContext {
   coolingDown: boolean;
 }
 
-/** The session as another tab left it (see `src/crossTab`). */
-export type SyncedState = 'loggedIn' | 'loggedOut' | 'expired';
-
 export interface AuthInput {
   config: SessionConfig;
 }
@@ -56,7 +54,7 @@ export type AuthEvent =
   | { type: 'REFRESH'; id: number; at: number }
   | { type: 'WAITER.CANCEL'; id: number }
   /** Another tab logged in, refreshed, logged out or expired; `received` is set for 'loggedIn'. */
-  | { type: 'SYNC'; state: SyncedState; received: ReceivedTokens | null };
+  | { type: 'SYNC'; state: SharedState; received: ReceivedTokens | null };
 
 export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed';
 

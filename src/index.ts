@@ -12,7 +12,7 @@ export type {
   SessionSnapshot,
 } from './createAuthSession.js';
 export { authSessionMachine } from '../machines/authSession.js';
-export type { AuthStatus, SessionConfig, SyncedState, Waiter } from '../machines/authSessionTypes.js';
+export type { AuthStatus, SessionConfig, Waiter } from '../machines/authSessionTypes.js';
 export {
   memoryStorage,
   webStorage,
