@@ -135,12 +135,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const now = options.now ?? Date.now;
   const waitTimeout = options.waitTimeout === undefined ? undefined : positive('waitTimeout', options.waitTimeout, 0, 1);
   const isTerminal = options.isTerminal ?? isTerminalError;
+  // Validated before crossTab opens its channel, so a bad token set leaves nothing open.
+  const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
   const crossTab = options.crossTab
     ? createCrossTab({ option: options.crossTab, storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal })
     : null;
   if (crossTab) config.lockWait = crossTab.lockWait;
   const storage = crossTab?.storage ?? options.storage ?? memoryStorage();
-  const initial = options.tokens ? receiveTokens(options.tokens, now()) : storedTokens(storage, now());
+  const initial = given ?? storedTokens(storage, now());
   // Every token the session has held, so the inspector redacts it wherever it shows up. Kept
   // only while an inspector listens: otherwise old tokens would pile up in memory for nothing.
   const secrets = new Set<string>();
