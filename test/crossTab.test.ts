@@ -275,6 +275,26 @@ describe('crossTab', () => {
     expect(record()?.tokens).toEqual(fresh);
   });
 
+  it('tabs that steal at the same instant rob each other before refreshing: still one refresh', async () => {
+    // No jitter: both waiting tabs steal in the same timer turn, before any "holding" message.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const { tab, backend, locks, lockName, refreshedBy, serverRefresh } = world({ stealAfter: 150 });
+    const frozen = tab('frozen', { refreshTimeout: 60_000, refresh: () => new Promise<never>(() => {}), locks: deafToSteals(locks.manager) });
+    // Refreshes slow enough that a robbed tab that went on would still be on the wire.
+    const b = tab('b', { refresh: serverRefresh('b', 100) });
+    const c = tab('c', { refresh: serverRefresh('c', 100) });
+    const issued = await loggedInEverywhere([frozen, b, c], backend);
+
+    void frozen.refresh().catch(() => {});
+    await vi.waitFor(() => expect(locks.isHeld(lockName)).toBe(true));
+    const [fromB, fromC] = await Promise.all([b.unauthorized(issued.accessToken), c.unauthorized(issued.accessToken)]);
+
+    expect(locks.log).toEqual([`stolen:${lockName}`, `stolen:${lockName}`]);
+    expect(refreshedBy).toHaveLength(1);
+    expect(backend.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+    expect(fromB).toEqual(fromC);
+  });
+
   it('a live holder that got the lock late is not robbed: each new holder restarts the others\' steal timers', async () => {
     const { tab, backend, locks, refreshedBy, serverRefresh } = world({ stealAfter: 400 });
     // a's refresh hangs until its 300 ms timeout; b then holds the lock for a slow 250 ms refresh.

@@ -13,7 +13,7 @@ import {
   type TokenStorage,
 } from '../storage.js';
 import type { ReceivedTokens } from '../tokens.js';
-import { runExclusive, type Grant } from './runExclusive.js';
+import { runExclusive, stealJitter, type Grant } from './runExclusive.js';
 import type { ChannelLike, CrossTabOptions, LockManagerLike } from './types.js';
 
 /** How long a tab that queued for the lock lets the previous holder's write and message land. */
@@ -102,13 +102,13 @@ function receivedOf(record: SharedRecord): ReceivedTokens | null {
   return record.state === 'loggedIn' && record.tokens ? { tokens: record.tokens, lifetime: record.lifetime } : null;
 }
 
-/** Rejects with the signal's reason when it aborts first. */
+/** Rejects with the signal's reason when it aborts first; `promise` is always handled. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) onAbort();
   });
 }
 
@@ -208,12 +208,13 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     if (signal.aborted) throw signal.reason;
     const before = newest();
     if (compareRecords(before, base) > 0) return adopted(before, signal);
+    // Robbed while settling: the thief refreshes; this tab retries and finds its result.
+    if (lost.aborted) throw lost.reason;
 
     const attempt = new AbortController();
     const stopAttempt = () => attempt.abort(signal.aborted ? signal.reason : lost.reason);
     signal.addEventListener('abort', stopAttempt, { once: true });
     lost.addEventListener('abort', stopAttempt, { once: true });
-    if (lost.aborted) stopAttempt();
     const timer = setTimeout(() => attempt.abort(new RefreshTimeoutError(setup.refreshTimeout)), setup.refreshTimeout);
     try {
       const received = await untilAborted(refreshHere(input, attempt.signal), attempt.signal);
@@ -242,7 +243,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
       },
       save: () => {},
     },
-    lockWait: stealAfter + SETTLE_MS + LOCK_WAIT_SLACK_MS,
+    lockWait: stealAfter + stealJitter(stealAfter) + SETTLE_MS + LOCK_WAIT_SLACK_MS,
     refresh(input, signal, refreshHere) {
       const base = known;
       return runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));

@@ -1,5 +1,14 @@
 import type { LockManagerLike } from './types.js';
 
+/**
+ * The most a tab adds, at random, to `stealAfter`. Tabs that queued together would otherwise
+ * all steal at once and rob each other; spread out, the first thief's "holding" message
+ * restarts the others' wait.
+ */
+export function stealJitter(stealAfter: number): number {
+  return Math.min(1_000, stealAfter / 4);
+}
+
 export interface ExclusiveOptions {
   /** The caller gave up: stop waiting, and let go of the lock even if the work hangs. */
   signal: AbortSignal;
@@ -78,10 +87,11 @@ export async function runExclusive<T>(
   const waiting = new AbortController();
   const stopWaiting = () => waiting.abort();
   signal.addEventListener('abort', stopWaiting);
-  let stealTimer = setTimeout(stopWaiting, stealAfter);
+  const bound = () => stealAfter + Math.random() * stealJitter(stealAfter);
+  let stealTimer = setTimeout(stopWaiting, bound());
   const unsubscribe = onNewHolder?.(() => {
     clearTimeout(stealTimer);
-    stealTimer = setTimeout(stopWaiting, stealAfter);
+    stealTimer = setTimeout(stopWaiting, bound());
   });
   try {
     if (await attempt({ signal: waiting.signal }, true)) return outcome!;

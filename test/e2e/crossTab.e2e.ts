@@ -131,6 +131,63 @@ describe('five tabs, one session', () => {
   });
 });
 
+describe('a tab frozen while it holds the refresh lock', () => {
+  let demo: Demo;
+  beforeAll(async () => {
+    demo = await startDemo();
+  });
+  afterAll(async () => {
+    await demo?.close();
+  });
+  afterEach(async () => {
+    await demo.closePages();
+  });
+
+  it('is robbed of the lock after stealAfter, and when it thaws it takes the new session and drops its late answer', async () => {
+    const [frozen, ...others] = await loggedInTabs(demo, 'bearer');
+    await demo.debug('expire');
+    // The frozen tab's refresh answers only when the test says so.
+    await frozen!.evaluate(() => {
+      const send = window.fetch;
+      const held = window as unknown as { answerRefresh?: (response: Response) => void };
+      window.fetch = (input, init) =>
+        new Request(input, init).url.endsWith('/api/refresh')
+          ? new Promise<Response>((resolve) => (held.answerRefresh = resolve))
+          : send(input, init);
+    });
+    void secretStatus(frozen!).catch(() => undefined);
+    await expect
+      .poll(() => others[0]!.evaluate(async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name), lockName('bearer')))
+      .toBe(true);
+    // Frozen (paused in the debugger): no timer, no message, no abort runs in it; its lock stays held.
+    const cdp = await frozen!.context().newCDPSession(frozen!);
+    await cdp.send('Debugger.enable');
+    await cdp.send('Debugger.pause');
+
+    const startedAt = Date.now();
+    const statuses = await Promise.all(others.map((page) => secretStatus(page)));
+    const waited = Date.now() - startedAt;
+
+    expect(statuses).toEqual(others.map(() => 200));
+    // The demo's refreshTimeout is 10 s, so stealAfter is 12 s.
+    expect(waited).toBeGreaterThanOrEqual(11_000);
+    expect(await demo.stats()).toMatchObject({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0 });
+    const fresh = await accessToken(others[0]!);
+
+    await cdp.send('Debugger.resume');
+    await cdp.send('Debugger.disable');
+    await frozen!.evaluate(() => {
+      const late = { accessToken: 'late-from-frozen-tab', refreshToken: 'late-r', expiresIn: 30 };
+      const held = window as unknown as { answerRefresh?: (response: Response) => void };
+      held.answerRefresh?.(new Response(JSON.stringify(late), { headers: { 'Content-Type': 'application/json' } }));
+    });
+    await expect.poll(() => accessToken(frozen!)).toBe(fresh);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await Promise.all([frozen!, ...others].map(accessToken))).toEqual([frozen!, ...others].map(() => fresh));
+    expect(await frozen!.evaluate(() => localStorage.getItem('tokenflight-demo-bearer'))).not.toContain('late-from-frozen-tab');
+  }, 60_000);
+});
+
 describe('a tab closed after its refresh reached the server', () => {
   let demo: Demo;
   beforeAll(async () => {
