@@ -4,11 +4,13 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     fetch: 'src/fetch/index.ts',
+    axios: 'src/axios/index.ts',
+    ky: 'src/ky/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['xstate'],
+  external: ['xstate', 'axios', 'ky'],
 });

@@ -3,7 +3,7 @@ import { isTerminalError } from '../src/isTerminalError.js';
 import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
 import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
 import { isUsable, type ReceivedTokens } from '../src/tokens.js';
-import { createDelays } from './delays.js';
+import { createDelays, effectiveMargin } from './delays.js';
 import type {
   AuthContext,
   AuthEmitted,
@@ -12,6 +12,7 @@ import type {
   HeartbeatActorInput,
   RefreshActorInput,
   RejectReason,
+  WakeReason,
 } from './authSessionTypes.js';
 import type { SharedState } from '../src/storage.js';
 
@@ -51,6 +52,12 @@ export const authSessionMachine = setup({
       params.state === 'loggedIn' && params.received !== null,
     isSyncedLogout: (_, params: { state: SharedState }) => params.state === 'loggedOut',
     isSyncedExpiry: (_, params: { state: SharedState }) => params.state === 'expired',
+    isCoolingDown: ({ context }) => context.coolingDown,
+    /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
+    isRefreshDue: ({ context }, params: { at: number }) =>
+      context.tokens?.expiresAt != null && params.at >= context.tokens.expiresAt - effectiveMargin(context),
+    /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
+    isHeldByCooldown: ({ context }, params: { reason: WakeReason }) => context.coolingDown && params.reason !== 'online',
   },
   actions: {
     storeTokens: assign((_, params: { received: ReceivedTokens }) => ({
@@ -67,6 +74,7 @@ export const authSessionMachine = setup({
       lastError: params.error,
     })),
     startCooldown: assign({ coolingDown: true }),
+    endCooldown: assign({ coolingDown: false }),
     enqueue: assign(({ context }, params: { id: number; at: number }) => ({
       waiters: [...context.waiters, { id: params.id, since: params.at }],
     })),
@@ -151,6 +159,7 @@ export const authSessionMachine = setup({
       initial: 'waiting',
       after: {
         refreshDue: { guard: 'hasKnownExpiry', target: 'refreshing' },
+        failureCooldown: { guard: 'isCoolingDown', actions: 'endCooldown' },
       },
       on: {
         LOGIN: {
@@ -164,6 +173,10 @@ export const authSessionMachine = setup({
             guard: { type: 'isTokenUsable', params: ({ event }) => ({ at: event.at }) },
             actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
           },
+          {
+            guard: 'isCoolingDown',
+            actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'coolingDown' }) },
+          },
           { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
         ],
         UNAUTHORIZED: [
@@ -171,8 +184,13 @@ export const authSessionMachine = setup({
             guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken }) },
             actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
           },
+          {
+            guard: 'isCoolingDown',
+            actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'coolingDown' }) },
+          },
           { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
         ],
+        // The user asked: the cooldown does not apply.
         REFRESH: { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
         SYNC: [
           {
@@ -183,6 +201,10 @@ export const authSessionMachine = setup({
           },
           { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
           { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
+        ],
+        WAKE: [
+          { guard: { type: 'isHeldByCooldown', params: ({ event }) => ({ reason: event.reason }) } },
+          { guard: { type: 'isRefreshDue', params: ({ event }) => ({ at: event.at }) }, target: 'refreshing' },
         ],
       },
       states: {
@@ -307,6 +329,8 @@ export const authSessionMachine = setup({
         },
         backingOff: {
           after: { retryDelay: { target: 'requesting' } },
+          // The backoff timer may have slept with the tab; whoever waits should not wait longer.
+          on: { WAKE: { target: 'requesting' } },
         },
       },
     },

@@ -13,7 +13,11 @@ export interface SessionConfig {
   minDelay: number;
   maxDelay: number;
   maxQueue: number;
-  /** After a refresh round fails for good, the proactive timer waits at least this long. */
+  /**
+   * After a refresh round runs out of retries, the same refresh token is not presented again for
+   * this long: the proactive timer waits, and a need for a new token fails with
+   * RefreshCooldownError. An explicit REFRESH, a new token (LOGIN) or coming back online ends it.
+   */
   failureCooldown: number;
   /**
    * With `crossTab`: how long a refresh may wait for another tab's lock (then steals it). The
@@ -37,7 +41,7 @@ export interface AuthContext {
   /** Failed attempts in the current refresh round. */
   attempt: number;
   lastError: unknown;
-  /** The last refresh round ran out of retries; the proactive timer holds off for the cooldown. */
+  /** The last refresh round ran out of retries and `failureCooldown` has not passed yet. */
   coolingDown: boolean;
 }
 
@@ -54,9 +58,13 @@ export type AuthEvent =
   | { type: 'REFRESH'; id: number; at: number }
   | { type: 'WAITER.CANCEL'; id: number }
   /** Another tab logged in, refreshed, logged out or expired; `received` is set for 'loggedIn'. */
-  | { type: 'SYNC'; state: SharedState; received: ReceivedTokens | null };
+  | { type: 'SYNC'; state: SharedState; received: ReceivedTokens | null }
+  /** The tab came back: it became visible, the network returned, or the machine woke from sleep. */
+  | { type: 'WAKE'; reason: WakeReason; at: number };
 
-export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed';
+export type WakeReason = 'visible' | 'online' | 'resume';
+
+export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFailed' | 'coolingDown';
 
 /** What the machine tells its owner; `session.on` forwards the lifecycle ones. */
 export type AuthEmitted =

@@ -34,6 +34,7 @@ export function createDelays(now: () => number, random: () => number = Math.rand
       return clampDelay(context.coolingDown ? Math.max(due, context.config.failureCooldown) : due);
     },
     heartbeatInterval: ({ context }: DelayArgs) => clampDelay(context.config.heartbeatInterval ?? MAX_DELAY),
+    failureCooldown: ({ context }: DelayArgs) => clampDelay(context.config.failureCooldown),
     // With crossTab, an attempt may first wait for another tab's lock (the lock code bounds that wait).
     refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout + (context.config.lockWait ?? 0)),
     retryDelay: ({ context }: DelayArgs) =>

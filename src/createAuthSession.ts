@@ -6,11 +6,13 @@ import { createCrossTab } from './crossTab/createCrossTab.js';
 import type { CrossTabOptions } from './crossTab/types.js';
 import { LoggedOutError } from './errors/LoggedOutError.js';
 import { QueueFullError } from './errors/QueueFullError.js';
+import { RefreshCooldownError } from './errors/RefreshCooldownError.js';
 import { SessionExpiredError } from './errors/SessionExpiredError.js';
 import { WaitTimeoutError } from './errors/WaitTimeoutError.js';
 import { isTerminalError } from './isTerminalError.js';
 import { redactInspectionEvent } from './redact.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
+import { watchTabLife, type TabLifeOptions } from './tabLife.js';
 import { isUsable, receiveTokens, type ReceivedTokens, type TokenInput, type TokenSet } from './tokens.js';
 
 export interface RefreshContext {
@@ -51,8 +53,17 @@ export interface AuthSessionOptions {
   retry?: RetryOptions;
   maxQueue?: number;
   waitTimeout?: number;
-  /** After a refresh round fails for good, the proactive timer waits at least this long (ms). Default 30 000. */
+  /**
+   * After a refresh round runs out of retries, no new attempt with the same refresh token for
+   * this long (ms), unless you call `refresh()` or the network comes back online; meanwhile a
+   * need for a new token fails at once with RefreshCooldownError. Default 30 000.
+   */
   failureCooldown?: number;
+  /**
+   * In a browser, refresh a due or expired token at once when the tab becomes visible, goes back
+   * online or wakes from sleep. Default true; does nothing outside a browser.
+   */
+  tabLife?: boolean | TabLifeOptions;
   isTerminal?: (error: unknown) => boolean;
   now?: () => number;
   /** The backoff jitter source; tests pass a fixed one. */
@@ -210,7 +221,9 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
             ? new SessionExpiredError()
             : reason === 'queueFull'
               ? new QueueFullError(config.maxQueue)
-              : error;
+              : reason === 'coolingDown'
+                ? new RefreshCooldownError(config.failureCooldown, { cause: error })
+                : error;
       for (const id of ids) settle(id)?.reject(reasonError);
     }),
   ]);
@@ -263,6 +276,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
 
   if (crossTab) subscriptions.add({ unsubscribe: crossTab.connect(actor) });
   actor.start();
+  const stopTabLife = watchTabLife((reason) => actor.send({ type: 'WAKE', reason, at: now() }), now, options.tabLife);
   if (initial) {
     rememberSecrets(initial.tokens);
     actor.send({ type: 'LOGIN', received: initial });
@@ -271,6 +285,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   function stop() {
     if (stopped) return;
     stopped = true;
+    stopTabLife();
     for (const subscription of subscriptions) subscription.unsubscribe();
     actor.stop();
     listeners.clear();

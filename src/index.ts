@@ -12,7 +12,7 @@ export type {
   SessionSnapshot,
 } from './createAuthSession.js';
 export { authSessionMachine } from '../machines/authSession.js';
-export type { AuthStatus, SessionConfig, Waiter } from '../machines/authSessionTypes.js';
+export type { AuthStatus, SessionConfig, Waiter, WakeReason } from '../machines/authSessionTypes.js';
 export {
   memoryStorage,
   webStorage,
@@ -22,6 +22,7 @@ export {
   type TokenStorage,
 } from './storage.js';
 export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsLike } from './crossTab/types.js';
+export type { TabLifeOptions } from './tabLife.js';
 export { receiveTokens, type TokenInput, type TokenSet } from './tokens.js';
 export { isTerminalError } from './isTerminalError.js';
 export * from './errors/index.js';

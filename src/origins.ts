@@ -19,7 +19,8 @@ export function createOriginAllowList(origins: readonly string[] | undefined): (
   return (url) => allowed.has(url.origin);
 }
 
-function defaultOrigins(): string[] {
+/** The page's own origin in a browser; nothing elsewhere. */
+export function defaultOrigins(): string[] {
   const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin;
   return typeof origin === 'string' && origin !== 'null' ? [origin] : [];
 }

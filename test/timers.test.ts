@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clampDelay, MAX_DELAY } from '../machines/delays.js';
-import { createAuthSession, RefreshTimeoutError, type AuthSession, type AuthSessionOptions } from '../src/index.js';
+import { createAuthSession, RefreshCooldownError, RefreshTimeoutError, type AuthSession, type AuthSessionOptions } from '../src/index.js';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';
 
@@ -151,7 +151,7 @@ describe('backoff and timeouts', () => {
     await expect(waiter).resolves.toMatchObject({ accessToken: 'a1' });
   });
 
-  it('keeps the old tokens when retries run out, rejects waiters with the last error, and tries again on the next need', async () => {
+  async function sessionAfterFailedRound() {
     const stub = refreshStub();
     const user = session({
       refresh: stub.refresh,
@@ -171,13 +171,57 @@ describe('backoff and timeouts', () => {
     expect(user.status).toBe('idle');
     expect(user.tokens?.accessToken).toBe('a0');
     expect(stub.calls).toHaveLength(2);
-    // No storm: the proactive timer waits for the cooldown even though the token is due.
+    return { stub, user, outage };
+  }
+
+  it('keeps the old tokens when retries run out and holds off for the cooldown: needs fail at once, no new attempt', async () => {
+    const { stub, user, outage } = await sessionAfterFailedRound();
+    // No storm: neither the proactive timer nor a need for a token presents r0 again yet.
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(stub.calls).toHaveLength(2);
+    const during = user.getToken();
+    await expect(during).rejects.toBeInstanceOf(RefreshCooldownError);
+    await expect(during).rejects.toMatchObject({ cause: outage, cooldown: 30_000 });
+    await expect(user.unauthorized('a0')).rejects.toBeInstanceOf(RefreshCooldownError);
+    expect(stub.calls).toHaveLength(2);
+  });
+
+  it('tries again on the next need once the cooldown has passed', async () => {
+    const { stub, user } = await sessionAfterFailedRound();
     await vi.advanceTimersByTimeAsync(29_999);
     expect(stub.calls).toHaveLength(2);
-    const next = user.getToken();
+    // The proactive timer waited for the cooldown; at its end the overdue token is refreshed.
+    await vi.advanceTimersByTimeAsync(1);
     expect(stub.calls).toHaveLength(3);
+    const next = user.getToken();
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 600 });
     await expect(next).resolves.toMatchObject({ accessToken: 'a1' });
+  });
+
+  it('tries again on the next need after the cooldown even without a known expiry', async () => {
+    const stub = refreshStub();
+    const user = session({ refresh: stub.refresh, retry: { retries: 0 }, failureCooldown: 5_000, tokens: { accessToken: 'a0', refreshToken: 'r0' } });
+    const first = user.unauthorized('a0');
+    stub.last().answer.reject(new TypeError('fetch failed'));
+    await expect(first).rejects.toBeInstanceOf(TypeError);
+    await expect(user.unauthorized('a0')).rejects.toBeInstanceOf(RefreshCooldownError);
+    await vi.advanceTimersByTimeAsync(5_000);
+    const again = user.unauthorized('a0');
+    expect(stub.calls).toHaveLength(2);
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1' });
+    await expect(again).resolves.toMatchObject({ accessToken: 'a1' });
+  });
+
+  it('lets an explicit refresh() try at once during the cooldown', async () => {
+    const { stub, user } = await sessionAfterFailedRound();
+    await vi.advanceTimersByTimeAsync(1_000);
+    const asked = user.refresh();
+    expect(stub.calls).toHaveLength(3);
+    expect(stub.last().context.refreshToken).toBe('r0');
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 600 });
+    await expect(asked).resolves.toMatchObject({ accessToken: 'a1' });
+    // A new token ends the cooldown.
+    await expect(user.getToken()).resolves.toMatchObject({ accessToken: 'a1' });
   });
 
   it('aborts a hung refresh after refreshTimeout and fails with RefreshTimeoutError when out of retries', async () => {

@@ -5,3 +5,4 @@ export { RefreshTimeoutError } from './RefreshTimeoutError.js';
 export { WaitTimeoutError } from './WaitTimeoutError.js';
 export { RefreshRejectedError } from './RefreshRejectedError.js';
 export { InvalidTokenError } from './InvalidTokenError.js';
+export { RefreshCooldownError } from './RefreshCooldownError.js';

@@ -1,40 +1,70 @@
+import { createAuthGate, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
 import type { AuthSession } from '../createAuthSession.js';
-import { createOriginAllowList } from '../origins.js';
 import type { TokenSet } from '../tokens.js';
 
-export interface AuthFetchOptions {
+export interface AuthFetchOptions extends AdapterOptions {
   /** The fetch to wrap. Default: the global fetch at call time (so test mocks apply). */
   fetch?: typeof globalThis.fetch;
-  /** Exact origins that receive the token. Default: the page's origin in a browser, none elsewhere. */
-  origins?: readonly string[];
   /** Narrows which requests to allowed origins get a token; it can never widen the allow-list. */
   shouldAuthorize?: (request: Request) => boolean;
   /** What counts as "the token was refused". Default: status 401. */
   isUnauthorized?: (response: Response) => boolean;
   /** How the token goes on the request. Default: `Authorization: Bearer <accessToken>`. */
-  applyToken?: (headers: Headers, tokens: TokenSet) => void;
+  applyToken?: ApplyToken;
 }
 
 export type AuthFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type ApplyToken = (headers: Headers, tokens: TokenSet) => void;
 
-export function bearer(headers: Headers, tokens: TokenSet): void {
+/** Anything with a `set(name, value)`: fetch's Headers, axios's AxiosHeaders. */
+export interface HeaderSetter {
+  set(name: string, value: string): unknown;
+}
+
+export function bearer(headers: HeaderSetter, tokens: TokenSet): void {
   headers.set('Authorization', `Bearer ${tokens.accessToken}`);
 }
 
-function withToken(request: Request, tokens: TokenSet, applyToken: (headers: Headers, tokens: TokenSet) => void): Request {
+/** The access token `bearer` put on a request, or null. */
+export function bearerToken(headers: Headers): string | null {
+  const match = /^Bearer (.+)$/.exec(headers.get('Authorization') ?? '');
+  return match?.[1] ?? null;
+}
+
+export function isStatus401(response: { status: number }): boolean {
+  return response.status === 401;
+}
+
+/** A copy of `request` carrying the token; `request` itself is left untouched, though its body moves over. */
+export function withToken(request: Request, tokens: TokenSet, applyToken: ApplyToken = bearer): Request {
   const headers = new Headers(request.headers);
   applyToken(headers, tokens);
   return new Request(request, { headers });
 }
 
-/** A caller that aborts its request stops waiting for a token too. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/** How a fetch-shaped adapter talks to the network and reads the answer. */
+export interface FetchExchange {
+  gate: AuthGate;
+  send: (request: Request) => Promise<Response>;
+  isUnauthorized: (response: Response) => boolean;
+  applyToken: ApplyToken;
+}
+
+/** After a refused token: one replay of `request` with the token the session hands out now. */
+export async function replayRefused(exchange: FetchExchange, request: Request, usedAccessToken: string, refused: Response): Promise<Response> {
+  void refused.body?.cancel().catch(() => undefined);
+  const next = await exchange.gate.regrant(usedAccessToken, request.signal);
+  // One replay only: a second 401 goes back to the caller as it is.
+  return exchange.gate.send(next, () => exchange.send(withToken(request, next.tokens, exchange.applyToken)), request.signal);
+}
+
+/** Sends `request` with the granted token, and replays it once if the token is refused. */
+export async function sendAuthorized(exchange: FetchExchange, request: Request, grant: Grant): Promise<Response> {
+  // Keep a copy of the body before the first send consumes it, so the replay sends it intact.
+  const replay = request.body === null ? request : request.clone();
+  const response = await exchange.gate.send(grant, () => exchange.send(withToken(request, grant.tokens, exchange.applyToken)), request.signal);
+  if (!exchange.isUnauthorized(response)) return response;
+  return replayRefused(exchange, replay, grant.tokens.accessToken, response);
 }
 
 /**
@@ -42,27 +72,18 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * number of concurrent 401s, and one replay of the request with the new token.
  */
 export function createAuthFetch(session: AuthSession, options: AuthFetchOptions = {}): AuthFetch {
-  const isAllowed = createOriginAllowList(options.origins);
   const shouldAuthorize = options.shouldAuthorize ?? (() => true);
-  const isUnauthorized = options.isUnauthorized ?? ((response: Response) => response.status === 401);
-  const applyToken = options.applyToken ?? bearer;
-  const send = (request: Request) => (options.fetch ?? globalThis.fetch)(request);
+  const exchange: FetchExchange = {
+    gate: createAuthGate(session, options),
+    send: (request) => (options.fetch ?? globalThis.fetch)(request),
+    isUnauthorized: options.isUnauthorized ?? isStatus401,
+    applyToken: options.applyToken ?? bearer,
+  };
 
   return async function authFetch(input, init) {
     const request = new Request(input, init);
-    if (!isAllowed(new URL(request.url)) || !shouldAuthorize(request)) return send(request);
     // A guest, or a session that ended: public routes keep working, protected ones answer 401 as is.
-    if (session.status === 'loggedOut' || session.status === 'expired') return send(request);
-
-    const tokens = await untilAborted(session.getToken(), request.signal);
-    // Keep a copy of the body before the first send consumes it, so the replay sends it intact.
-    const replay = request.body === null ? request : request.clone();
-    const response = await send(withToken(request, tokens, applyToken));
-    if (!isUnauthorized(response)) return response;
-
-    const next = await untilAborted(session.unauthorized(tokens.accessToken), request.signal);
-    await response.body?.cancel().catch(() => undefined);
-    // One replay only: a second 401 goes back to the caller as it is.
-    return send(withToken(replay, next, applyToken));
+    if (!exchange.gate.covers(new URL(request.url)) || !shouldAuthorize(request)) return exchange.send(request);
+    return sendAuthorized(exchange, request, await exchange.gate.grant(request.signal));
   };
 }

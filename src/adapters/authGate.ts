@@ -1,0 +1,85 @@
+import type { AuthSession } from '../createAuthSession.js';
+import { createOriginAllowList } from '../origins.js';
+import type { TokenSet } from '../tokens.js';
+import { createReplayLimit } from './replayLimit.js';
+
+/** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */
+export interface AdapterOptions {
+  /** Exact origins that receive the token. Default: the page's origin in a browser, none elsewhere. */
+  origins?: readonly string[];
+  /**
+   * How many requests released by one refresh (queued while it ran, or replayed after a 401) go
+   * out at once; the rest follow in the order they were queued. Default: no limit.
+   */
+  maxConcurrentReplays?: number;
+}
+
+/** A token for one request, and whether that request waited for a refresh (so its send is a replay). */
+export interface Grant {
+  tokens: TokenSet;
+  replay: boolean;
+}
+
+/** The session side of every adapter: one piece of code for who gets a token and when. */
+export interface AuthGate {
+  /** An origin that may receive the token. */
+  allows(url: URL): boolean;
+  /** An allowed origin, and a session that holds tokens (a guest or an ended session sends requests as they are). */
+  covers(url: URL): boolean;
+  /** The token for a request; waits while a refresh runs. */
+  grant(signal?: AbortSignal): Promise<Grant>;
+  /** After the server refused `usedAccessToken`: the token to retry with (the current one if it was stale). */
+  regrant(usedAccessToken: string, signal?: AbortSignal): Promise<Grant>;
+  /** Sends at once, or, for a replay, when a replay slot is free. */
+  send<T>(grant: Pick<Grant, 'replay'>, task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Whether `send` may hold this grant back (a replay, and a limit was set). */
+  holdsBack(grant: Pick<Grant, 'replay'>): boolean;
+}
+
+/**
+ * A caller that aborts its request stops waiting for a token too. It always adds the same
+ * number of steps, so requests released together stay in queue order.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
+  });
+}
+
+export function createAuthGate(session: AuthSession, options: AdapterOptions = {}): AuthGate {
+  const isAllowed = createOriginAllowList(options.origins);
+  const limit = options.maxConcurrentReplays === undefined ? null : createReplayLimit(options.maxConcurrentReplays);
+  return {
+    allows: isAllowed,
+    covers(url) {
+      return isAllowed(url) && session.status !== 'loggedOut' && session.status !== 'expired';
+    },
+    async grant(signal) {
+      const pending = session.getToken();
+      // Still idle: answered from the hot path. Refreshing: this request joined the queue.
+      const replay = session.status === 'refreshing';
+      return { tokens: await untilAborted(pending, signal), replay };
+    },
+    async regrant(usedAccessToken, signal) {
+      return { tokens: await untilAborted(session.unauthorized(usedAccessToken), signal), replay: true };
+    },
+    send(grant, task, signal) {
+      return grant.replay && limit ? limit(task, signal) : task();
+    },
+    holdsBack(grant) {
+      return grant.replay && limit !== null;
+    },
+  };
+}
+
+/** The URL a request goes to, or null when it cannot be known (then it gets no token). */
+export function targetUrl(url: string, base: string | undefined): URL | null {
+  try {
+    return new URL(url, base);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,2 @@
+export { attachAuth, type AxiosAuthOptions, type TokenflightAxiosMark } from './attachAuth.js';
+export type { AdapterOptions } from '../adapters/authGate.js';

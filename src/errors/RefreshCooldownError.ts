@@ -1,0 +1,14 @@
+/**
+ * A refresh round just failed (retries ran out) and the session holds off for `failureCooldown`
+ * before presenting the same refresh token again; `cause` is the error the round failed with.
+ * `session.refresh()` tries at once regardless.
+ */
+export class RefreshCooldownError extends Error {
+  override readonly name = 'RefreshCooldownError';
+  readonly cooldown: number;
+
+  constructor(cooldown: number, options?: ErrorOptions) {
+    super(`The last token refresh failed; the next attempt waits for the ${cooldown} ms cooldown (or an explicit refresh())`, options);
+    this.cooldown = cooldown;
+  }
+}

@@ -1,0 +1,2 @@
+export { authHooks, type KyAuthHooks, type KyAuthOptions, type KySkipContext } from './authHooks.js';
+export type { AdapterOptions } from '../adapters/authGate.js';

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createReplayLimit } from '../src/adapters/replayLimit.js';
+import { createAuthFetch } from '../src/fetch/index.js';
+import { createAuthSession, type AuthSession } from '../src/index.js';
+import { deferred } from './support/deferred.js';
+import { flush, refreshStub } from './support/refreshStub.js';
+
+const sessions: AuthSession[] = [];
+afterEach(() => {
+  for (const session of sessions.splice(0)) session.stop();
+});
+
+describe('createReplayLimit', () => {
+  it('runs at most max tasks at once and starts them in the order they came', async () => {
+    const limit = createReplayLimit(2);
+    const gates = Array.from({ length: 5 }, () => deferred<number>());
+    const started: number[] = [];
+    const results = gates.map((gate, index) =>
+      limit(() => {
+        started.push(index);
+        return gate.promise;
+      }),
+    );
+    await flush();
+    expect(started).toEqual([0, 1]);
+    gates[1]!.resolve(1);
+    await flush();
+    expect(started).toEqual([0, 1, 2]);
+    gates[0]!.reject(new Error('boom'));
+    await flush();
+    expect(started).toEqual([0, 1, 2, 3]);
+    for (const [index, gate] of gates.entries()) gate.resolve(index);
+    await expect(results[0]).rejects.toThrow('boom');
+    await expect(Promise.all(results.slice(1))).resolves.toEqual([1, 2, 3, 4]);
+  });
+
+  it('lets a waiting task leave the line when its signal aborts, and frees the slot of a task that throws', async () => {
+    const limit = createReplayLimit(1);
+    const first = deferred<string>();
+    const running = limit(() => first.promise);
+    const controller = new AbortController();
+    const waiting = limit(async () => 'never', controller.signal);
+    const after = limit(async () => 'after');
+    controller.abort(new Error('gave up'));
+    await expect(waiting).rejects.toThrow('gave up');
+    first.resolve('first');
+    await expect(running).resolves.toBe('first');
+    await expect(after).resolves.toBe('after');
+    await expect(limit(() => { throw new Error('sync'); })).rejects.toThrow('sync');
+    await expect(limit(async () => 'still free')).resolves.toBe('still free');
+  });
+
+  it('refuses limits that are not whole numbers of at least 1', () => {
+    expect(() => createReplayLimit(0)).toThrow(RangeError);
+    expect(() => createReplayLimit(1.5)).toThrow(RangeError);
+    expect(() => createReplayLimit(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('maxConcurrentReplays at scale', () => {
+  it('releases two thousand queued requests eight at a time, in queue order', async () => {
+    const stub = refreshStub();
+    const session = createAuthSession({ refresh: stub.refresh, maxQueue: 5_000, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
+    sessions.push(session);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const order: number[] = [];
+    const authFetch = createAuthFetch(session, {
+      origins: ['https://api.test'],
+      maxConcurrentReplays: 8,
+      fetch: async (input) => {
+        const request = input as Request;
+        order.push(Number(new URL(request.url).searchParams.get('seq')));
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return new Response(request.headers.get('authorization'));
+      },
+    });
+    const refreshed = session.refresh();
+    const responses = Array.from({ length: 2_000 }, (_, seq) => authFetch(`https://api.test/data?seq=${seq}`));
+    await flush(20);
+    expect(order).toHaveLength(0);
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    await refreshed;
+    const bodies = await Promise.all(responses.map(async (response) => (await response).text()));
+    expect(new Set(bodies)).toEqual(new Set(['Bearer a1']));
+    expect(maxInFlight).toBe(8);
+    expect(order).toEqual(Array.from({ length: 2_000 }, (_, seq) => seq));
+  });
+
+  it('sends everything at once without a limit (the default)', async () => {
+    const stub = refreshStub();
+    const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
+    sessions.push(session);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const authFetch = createAuthFetch(session, {
+      origins: ['https://api.test'],
+      fetch: async () => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return new Response('ok');
+      },
+    });
+    const refreshed = session.refresh();
+    const responses = Array.from({ length: 100 }, () => authFetch('https://api.test/data'));
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    await refreshed;
+    await Promise.all(responses);
+    expect(maxInFlight).toBe(100);
+  });
+});
