@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../src/isTerminalError.js';
 import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
+import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
 import { isUsable, type ReceivedTokens } from '../src/tokens.js';
 import { createDelays, effectiveMargin } from './delays.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   RejectReason,
   WakeReason,
 } from './authSessionTypes.js';
+import type { SharedState } from '../src/storage.js';
 
 /**
  * The auth session: one refresh at a time, however many callers need a token.
@@ -45,6 +47,11 @@ export const authSessionMachine = setup({
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
+    // SYNC: what another tab did (crossTab).
+    isSyncedLogin: (_, params: { state: SharedState; received: ReceivedTokens | null }) =>
+      params.state === 'loggedIn' && params.received !== null,
+    isSyncedLogout: (_, params: { state: SharedState }) => params.state === 'loggedOut',
+    isSyncedExpiry: (_, params: { state: SharedState }) => params.state === 'expired',
     isCoolingDown: ({ context }) => context.coolingDown,
     /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
     isRefreshDue: ({ context }, params: { at: number }) =>
@@ -110,6 +117,10 @@ export const authSessionMachine = setup({
     })),
     emitExpired: emit(({ context }) => ({ type: 'expired' as const, error: context.lastError })),
     emitLogout: emit({ type: 'logout' as const }),
+    emitSyncedLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedRefresh: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedLogout: emit({ type: 'logout' as const, fromOtherTab: true as const }),
+    recordSyncedExpiry: assign({ lastError: () => new SessionExpiredError('The session expired in another tab') }),
   },
 }).createMachine({
   id: 'authSession',
@@ -138,6 +149,13 @@ export const authSessionMachine = setup({
         'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
         UNAUTHORIZED: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
         REFRESH: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedLogin'],
+          },
+        ],
       },
     },
     idle: {
@@ -178,6 +196,16 @@ export const authSessionMachine = setup({
         ],
         // The user asked: the cooldown does not apply.
         REFRESH: { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            reenter: true,
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedRefresh'],
+          },
+          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
+          { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
+        ],
         WAKE: [
           { guard: { type: 'isHeldByCooldown', params: ({ event }) => ({ reason: event.reason }) } },
           { guard: { type: 'isRefreshDue', params: ({ event }) => ({ at: event.at }) }, target: 'refreshing' },
@@ -225,6 +253,16 @@ export const authSessionMachine = setup({
         REFRESH: [
           { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'queueFull' }) } },
           { actions: { type: 'enqueue', params: ({ event }) => event } },
+        ],
+        // Another tab finished first: its tokens release this tab's waiters too.
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedRefresh'],
+          },
+          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
+          { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
         ],
       },
       states: {
@@ -311,6 +349,14 @@ export const authSessionMachine = setup({
         'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
         UNAUTHORIZED: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
         REFRESH: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
+        SYNC: [
+          {
+            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
+            target: 'idle',
+            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedLogin'],
+          },
+          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
+        ],
       },
     },
   },

@@ -1,3 +1,4 @@
+import type { SharedState } from '../src/storage.js';
 import type { ReceivedTokens, TokenSet } from '../src/tokens.js';
 
 export type AuthStatus = 'loggedOut' | 'idle' | 'refreshing' | 'expired';
@@ -18,6 +19,11 @@ export interface SessionConfig {
    * RefreshCooldownError. An explicit REFRESH, a new token (LOGIN) or coming back online ends it.
    */
   failureCooldown: number;
+  /**
+   * With `crossTab`: how long a refresh may wait for another tab's lock (then steals it). The
+   * refresh attempt's timer allows this on top of `refreshTimeout`. Absent or 0: one tab.
+   */
+  lockWait?: number;
 }
 
 /** One caller waiting for a token: who, and since when (epoch ms by the session's clock). */
@@ -51,6 +57,8 @@ export type AuthEvent =
   | { type: 'UNAUTHORIZED'; id: number; at: number; accessToken: string }
   | { type: 'REFRESH'; id: number; at: number }
   | { type: 'WAITER.CANCEL'; id: number }
+  /** Another tab logged in, refreshed, logged out or expired; `received` is set for 'loggedIn'. */
+  | { type: 'SYNC'; state: SharedState; received: ReceivedTokens | null }
   /** The tab came back: it became visible, the network returned, or the machine woke from sleep. */
   | { type: 'WAKE'; reason: WakeReason; at: number };
 
@@ -62,11 +70,11 @@ export type RejectReason = 'loggedOut' | 'expired' | 'queueFull' | 'refreshFaile
 export type AuthEmitted =
   | { type: 'waiters.resolved'; ids: number[]; tokens: TokenSet }
   | { type: 'waiters.rejected'; ids: number[]; reason: RejectReason; error: unknown }
-  | { type: 'login'; tokens: TokenSet }
-  | { type: 'refreshed'; tokens: TokenSet }
+  | { type: 'login'; tokens: TokenSet; fromOtherTab?: true }
+  | { type: 'refreshed'; tokens: TokenSet; fromOtherTab?: true }
   | { type: 'refreshFailed'; error: unknown; attempt: number; willRetry: boolean }
   | { type: 'expired'; error: unknown }
-  | { type: 'logout' };
+  | { type: 'logout'; fromOtherTab?: true };
 
 export interface RefreshActorInput {
   tokens: TokenSet | null;

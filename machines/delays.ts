@@ -35,7 +35,8 @@ export function createDelays(now: () => number, random: () => number = Math.rand
     },
     heartbeatInterval: ({ context }: DelayArgs) => clampDelay(context.config.heartbeatInterval ?? MAX_DELAY),
     failureCooldown: ({ context }: DelayArgs) => clampDelay(context.config.failureCooldown),
-    refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout),
+    // With crossTab, an attempt may first wait for another tab's lock (the lock code bounds that wait).
+    refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout + (context.config.lockWait ?? 0)),
     retryDelay: ({ context }: DelayArgs) =>
       backoffDelay(context.attempt, context.config.minDelay, context.config.maxDelay, random),
   };

@@ -2,6 +2,8 @@ import { createActor, fromPromise, type Actor, type InspectionEvent, type Observ
 import { authSessionMachine } from '../machines/authSession.js';
 import { clampDelay, createDelays } from '../machines/delays.js';
 import type { AuthEmitted, AuthEvent, AuthStatus, HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../machines/authSessionTypes.js';
+import { createCrossTab } from './crossTab/createCrossTab.js';
+import type { CrossTabOptions } from './crossTab/types.js';
 import { LoggedOutError } from './errors/LoggedOutError.js';
 import { QueueFullError } from './errors/QueueFullError.js';
 import { RefreshCooldownError } from './errors/RefreshCooldownError.js';
@@ -68,6 +70,11 @@ export interface AuthSessionOptions {
   random?: () => number;
   /** Any XState inspector; it receives events and snapshots with every token redacted. */
   inspect?: InspectOption;
+  /**
+   * One session for every tab of the origin: one refresh under a Web Lock, logins, refreshes,
+   * logouts and expiry shared at once. Off by default; see docs/multiple-tabs.md.
+   */
+  crossTab?: boolean | CrossTabOptions;
 }
 
 export interface SessionSnapshot {
@@ -138,9 +145,15 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const config = configFrom(options);
   const now = options.now ?? Date.now;
   const waitTimeout = options.waitTimeout === undefined ? undefined : positive('waitTimeout', options.waitTimeout, 0, 1);
-  const storage = options.storage ?? memoryStorage();
   const isTerminal = options.isTerminal ?? isTerminalError;
-  const initial = options.tokens ? receiveTokens(options.tokens, now()) : storedTokens(storage, now());
+  // Validated before crossTab opens its channel, so a bad token set leaves nothing open.
+  const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
+  const crossTab = options.crossTab
+    ? createCrossTab({ option: options.crossTab, storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal })
+    : null;
+  if (crossTab) config.lockWait = crossTab.lockWait;
+  const storage = crossTab?.storage ?? options.storage ?? memoryStorage();
+  const initial = given ?? storedTokens(storage, now());
   // Every token the session has held, so the inspector redacts it wherever it shows up. Kept
   // only while an inspector listens: otherwise old tokens would pile up in memory for nothing.
   const secrets = new Set<string>();
@@ -150,13 +163,17 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     if (tokens.refreshToken) secrets.add(tokens.refreshToken);
   };
 
+  async function refreshHere(input: RefreshActorInput, signal: AbortSignal): Promise<ReceivedTokens> {
+    const previous = input.tokens?.refreshToken ?? null;
+    const answer = await options.refresh({ refreshToken: previous, tokens: input.tokens, signal });
+    return receiveTokens(answer, now(), previous);
+  }
+
   const machine = authSessionMachine.provide({
     actors: {
-      refresh: fromPromise<ReceivedTokens, RefreshActorInput>(async ({ input, signal }) => {
-        const previous = input.tokens?.refreshToken ?? null;
-        const answer = await options.refresh({ refreshToken: previous, tokens: input.tokens, signal });
-        return receiveTokens(answer, now(), previous);
-      }),
+      refresh: fromPromise<ReceivedTokens, RefreshActorInput>(({ input, signal }) =>
+        crossTab ? crossTab.refresh(input, signal, refreshHere) : refreshHere(input, signal),
+      ),
       heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => {
         if (!options.heartbeat) return true;
         return (await options.heartbeat({ tokens: input.tokens, signal })) !== false;
@@ -257,6 +274,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     }),
   );
 
+  if (crossTab) subscriptions.add({ unsubscribe: crossTab.connect(actor) });
   actor.start();
   const stopTabLife = watchTabLife((reason) => actor.send({ type: 'WAKE', reason, at: now() }), now, options.tabLife);
   if (initial) {

@@ -13,7 +13,15 @@ export type {
 } from './createAuthSession.js';
 export { authSessionMachine } from '../machines/authSession.js';
 export type { AuthStatus, SessionConfig, Waiter, WakeReason } from '../machines/authSessionTypes.js';
-export { memoryStorage, webStorage, type TokenStorage } from './storage.js';
+export {
+  memoryStorage,
+  webStorage,
+  type SharedRecord,
+  type SharedState,
+  type SharedTokenStorage,
+  type TokenStorage,
+} from './storage.js';
+export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsLike } from './crossTab/types.js';
 export type { TabLifeOptions } from './tabLife.js';
 export { receiveTokens, type TokenInput, type TokenSet } from './tokens.js';
 export { isTerminalError } from './isTerminalError.js';

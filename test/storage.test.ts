@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStorage, webStorage } from '../src/storage.js';
-
-class MapStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  failWrites = false;
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    if (this.failWrites) throw new DOMException('quota', 'QuotaExceededError');
-    this.items.set(key, value);
-  }
-}
+import { MapStorage } from './support/mapStorage.js';
 
 const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123 };
 

@@ -67,6 +67,8 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
 
   const session = createAuthSession({
     storage: webStorage(localStorage, `tokenflight-demo-${mode}`),
+    // Every tab of the demo shares this session: one refresh for all, logout everywhere.
+    crossTab: { name: `tokenflight-demo-${mode}` },
     // Refresh 5 s before expiry (the demo's tokens live 30 s), and ask the
     // server every 15 s whether the session still stands.
     refreshMargin: 5_000,

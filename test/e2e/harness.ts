@@ -22,6 +22,8 @@ export interface Demo {
   server: AuthHttpServer;
   /** A fresh browser context (no storage, no cookies) on the page in `mode`. */
   open(mode: Mode): Promise<Page>;
+  /** `count` pages of the demo in one fresh context: tabs that share storage, cookies and locks. */
+  openTabs(mode: Mode, count: number): Promise<Page[]>;
   stats(): Promise<ServerStats>;
   debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
@@ -46,16 +48,30 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
   const pageErrors: string[] = [];
   await mkdir(screenshotDir, { recursive: true });
 
+  async function newContext(): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    contexts.add(context);
+    return context;
+  }
+
+  async function openPage(context: BrowserContext, mode: Mode): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}/?mode=${mode}`);
+    await page.evaluate(() => window.tokenflightDemo.ready);
+    return page;
+  }
+
   return {
     server,
     async open(mode) {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      contexts.add(context);
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      await page.goto(`${server.url}/?mode=${mode}`);
-      await page.evaluate(() => window.tokenflightDemo.ready);
-      return page;
+      return openPage(await newContext(), mode);
+    },
+    async openTabs(mode, count) {
+      const context = await newContext();
+      const pages: Page[] = [];
+      for (let i = 0; i < count; i++) pages.push(await openPage(context, mode));
+      return pages;
     },
     async stats() {
       return (await (await fetch(`${server.url}/api/stats`)).json()) as ServerStats;

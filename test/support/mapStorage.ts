@@ -1,0 +1,24 @@
+/** A Web Storage in memory (Node has no localStorage); `failWrites` makes it act full. */
+export class MapStorage implements Storage {
+  private readonly items = new Map<string, string>();
+  failWrites = false;
+  get length() {
+    return this.items.size;
+  }
+  clear() {
+    this.items.clear();
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+  setItem(key: string, value: string) {
+    if (this.failWrites) throw new DOMException('quota', 'QuotaExceededError');
+    this.items.set(key, value);
+  }
+}
