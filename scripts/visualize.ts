@@ -10,7 +10,7 @@ export const VISUALIZATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 
 export const MACHINE_SOURCE = 'machines/authSession.ts';
 const ROOT = join(VISUALIZATIONS_DIR, '..');
 /** Markdown files whose Mermaid block (between the markers in ./visualize/embed.ts) is kept fresh. */
-export const MARKDOWN_WITH_MERMAID = ['README.md', 'docs/visualize.md'];
+export const MARKDOWN_WITH_MERMAID = ['README.md'];
 
 /** Each markdown file that has the markers, with what it should hold: [path, current, expected]. */
 export async function markdownEmbeds(mermaid: string): Promise<Array<[string, string, string]>> {

@@ -72,7 +72,7 @@ export interface AuthSessionOptions {
   inspect?: InspectOption;
   /**
    * One session for every tab of the origin: one refresh under a Web Lock, logins, refreshes,
-   * logouts and expiry shared at once. Off by default; see docs/multiple-tabs.md.
+   * logouts and expiry shared at once. Off by default; see the README's "Multiple tabs".
    */
   crossTab?: boolean | CrossTabOptions;
 }

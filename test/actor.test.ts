@@ -13,10 +13,10 @@ describe('anything else', () => {
     const stub = refreshStub();
     const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
     sessions.push(session);
-    // --- README snippet (docs/frameworks.md): any framework ---
+    // --- README snippet (README, Frameworks): any framework ---
     const values: unknown[] = [];
     const subscription = session.actor.subscribe((snapshot) => values.push(snapshot.value));
-    const backToIdle = waitFor(session.actor, (snapshot) => snapshot.matches('idle') && snapshot.context.tokens?.accessToken === 'a1');
+    const backToIdle = waitFor(session.actor, (snapshot) => snapshot.matches('idle') && snapshot.context.tokens?.accessToken === 'a1', { timeout: 10_000 });
     // --- end of snippet ---
     const refreshed = session.refresh();
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });

@@ -8,7 +8,7 @@ import { createAuthSession, RefreshRejectedError, type AuthSession } from '../sr
 import { authHooks } from '../src/ky/index.js';
 import { API, useApi } from './support/api.js';
 
-// The setups docs/adapters.md shows, run as written against the msw API.
+// The setups the README's HTTP clients section shows, run as written against the msw API.
 const { api } = useApi();
 
 function serveRefresh() {
@@ -24,7 +24,7 @@ function serveRefresh() {
 
 const loggedIn = { accessToken: 'a0', refreshToken: 'r0', expiresIn: 900 };
 
-describe('docs/adapters.md', () => {
+describe("the README's HTTP clients section", () => {
   it('fetch', async () => {
     serveRefresh();
     // --- snippet: fetch ---

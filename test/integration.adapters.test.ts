@@ -22,7 +22,7 @@ async function stats(): Promise<Stats> {
   return (await fetch(`${server.url}/api/stats`)).json() as Promise<Stats>;
 }
 
-/** Each adapter set up as docs/adapters.md shows, with the refresh call on the same client. */
+/** Each adapter set up as the README's HTTP clients section shows, with the refresh call on the same client. */
 const adapters = {
   axios(session: () => AuthSession) {
     const api = axios.create({ baseURL: server.url });
