@@ -45,8 +45,8 @@ export function benchConfig(quick: boolean): BenchConfig {
     : {
         quick,
         burstSizes: [10, 100, 1_000, 10_000],
-        burstRepeats: 3,
-        burstRepeatsUpTo100: 7,
+        burstRepeats: 5,
+        burstRepeatsUpTo100: 15,
         burstRepeatsAbove1000: 1,
         happyRequests: 2_000,
         longSessionSeconds: 86_400,
