@@ -1,8 +1,13 @@
 // Loads the built package through its own exports map, as ESM and as CJS, to prove both entry points resolve.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const subpaths = ['tokenflight', 'tokenflight/fetch'];
+const { name, exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// Every code entry of the exports map, so a new subpath cannot ship broken.
+const subpaths = Object.keys(exports)
+  .filter((key) => !key.endsWith('.json'))
+  .map((key) => (key === '.' ? name : `${name}/${key.slice(2)}`));
 for (const subpath of subpaths) {
   const esm = await import(subpath);
   const cjs = require(subpath);
