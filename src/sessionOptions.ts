@@ -1,0 +1,90 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { SessionConfig } from '../machines/authSessionTypes.js';
+import type { CrossTabOptions } from './crossTab/types.js';
+import type { TokenStorage } from './storage.js';
+import type { TabLifeOptions } from './tabLife.js';
+import type { TokenInput, TokenSet } from './tokens.js';
+
+export interface RefreshContext {
+  /** The refresh token to present; null when it lives in an HttpOnly cookie. */
+  refreshToken: string | null;
+  tokens: TokenSet | null;
+  /** Aborted on logout and after `refreshTimeout`. */
+  signal: AbortSignal;
+}
+
+export interface HeartbeatContext {
+  tokens: TokenSet;
+  signal: AbortSignal;
+}
+
+export interface RetryOptions {
+  /** Retries after the first failed attempt, for transient failures only. Default 3. */
+  retries?: number;
+  /** First backoff step in ms. Default 1000. */
+  minDelay?: number;
+  /** Largest backoff step in ms. Default 30 000. */
+  maxDelay?: number;
+}
+
+export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+export interface AuthSessionOptions {
+  /** Exchanges the refresh token for new tokens. Throw `RefreshRejectedError` (or an error with status 400/401/403) when the server refuses it. */
+  refresh: (context: RefreshContext) => Promise<TokenInput>;
+  /** Asks the server whether the session is still valid; `false` starts a refresh. */
+  heartbeat?: (context: HeartbeatContext) => Promise<boolean>;
+  /** Start logged in with these tokens (else whatever `storage` holds). */
+  tokens?: TokenInput;
+  storage?: TokenStorage;
+  refreshMargin?: number;
+  heartbeatInterval?: number;
+  refreshTimeout?: number;
+  retry?: RetryOptions;
+  maxQueue?: number;
+  waitTimeout?: number;
+  /**
+   * After a refresh round runs out of retries, no new attempt with the same refresh token for
+   * this long (ms), unless you call `refresh()` or the network comes back online; meanwhile a
+   * need for a new token fails at once with RefreshCooldownError. Default 30 000.
+   */
+  failureCooldown?: number;
+  /**
+   * In a browser, refresh a due or expired token at once when the tab becomes visible, goes back
+   * online or wakes from sleep. Default true; does nothing outside a browser.
+   */
+  tabLife?: boolean | TabLifeOptions;
+  isTerminal?: (error: unknown) => boolean;
+  now?: () => number;
+  /** The backoff jitter source; tests pass a fixed one. */
+  random?: () => number;
+  /** Any XState inspector; it receives events and snapshots with every token redacted. */
+  inspect?: InspectOption;
+  /**
+   * One session for every tab of the origin: one refresh under a Web Lock, logins, refreshes,
+   * logouts and expiry shared at once. Off by default; see the README's "Multiple tabs".
+   */
+  crossTab?: boolean | CrossTabOptions;
+}
+
+/** A number option, checked: bad input is a RangeError at creation, never a hang later. */
+export function positive(name: string, value: number | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+    throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function configFrom(options: AuthSessionOptions): SessionConfig {
+  return {
+    refreshMargin: positive('refreshMargin', options.refreshMargin, 60_000),
+    heartbeatInterval: options.heartbeat ? positive('heartbeatInterval', options.heartbeatInterval, 300_000, 1) : null,
+    refreshTimeout: positive('refreshTimeout', options.refreshTimeout, 10_000, 1),
+    retries: Math.floor(positive('retry.retries', options.retry?.retries, 3)),
+    minDelay: positive('retry.minDelay', options.retry?.minDelay, 1_000),
+    maxDelay: positive('retry.maxDelay', options.retry?.maxDelay, 30_000),
+    maxQueue: Math.floor(positive('maxQueue', options.maxQueue, 1_000, 1)),
+    failureCooldown: positive('failureCooldown', options.failureCooldown, 30_000),
+  };
+}
