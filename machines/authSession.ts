@@ -1,128 +1,22 @@
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import { isTerminalError } from '../src/isTerminalError.js';
-import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
-import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
-import { isUsable, type ReceivedTokens } from '../src/tokens.js';
-import { createDelays, effectiveMargin } from './delays.js';
-import type {
-  AuthContext,
-  AuthEmitted,
-  AuthEvent,
-  AuthInput,
-  HeartbeatActorInput,
-  RefreshActorInput,
-  RejectReason,
-  WakeReason,
-} from './authSessionTypes.js';
-import type { SharedState } from '../src/storage.js';
+import { authSessionSetup } from './authSessionSetup.js';
+
+/** When a refresh round runs out of retries: the waiters get its last error, and the cooldown starts. */
+const giveUpRound = [
+  { type: 'rejectWaiters', params: { reason: 'refreshFailed' } },
+  'startCooldown',
+  { type: 'emitRefreshFailed', params: { willRetry: false } },
+] as const;
 
 /**
  * The auth session: one refresh at a time, however many callers need a token.
  *
- * The network lives outside: the session provides the `refresh` and `heartbeat` actors, its
- * clock (through `delays`) and its `isTerminalError` guard, so this file opens in the Stately
- * visualizer as is.
+ * This file is the statechart: when things happen. What they do, by name, is in
+ * `authSessionSetup.ts`. The network lives outside: the session provides the `refresh` and
+ * `heartbeat` actors, its clock (through `delays`) and its `isTerminalError` guard, so the machine
+ * imports nothing from the network and opens in the Stately visualizer
+ * (`visualizations/authSession.config.json` is the same machine as plain JSON).
  */
-export const authSessionMachine = setup({
-  types: {
-    context: {} as AuthContext,
-    events: {} as AuthEvent,
-    input: {} as AuthInput,
-    emitted: {} as AuthEmitted,
-  },
-  actors: {
-    refresh: fromPromise<ReceivedTokens, RefreshActorInput>(async () => {
-      throw new Error('tokenflight: the session provides the refresh actor');
-    }),
-    heartbeat: fromPromise<boolean, HeartbeatActorInput>(async () => true),
-  },
-  delays: createDelays(() => Date.now()),
-  guards: {
-    isTerminalError: (_, params: { error: unknown }) => isTerminalError(params.error),
-    isTokenUsable: ({ context }, params: { at: number }) => isUsable(context.tokens, params.at),
-    isStale: ({ context }, params: { accessToken: string }) =>
-      context.tokens !== null && params.accessToken !== context.tokens.accessToken,
-    isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
-    canRetry: ({ context }) => context.attempt < context.config.retries,
-    hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
-    hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
-    isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
-    // SYNC: what another tab did (crossTab).
-    isSyncedLogin: (_, params: { state: SharedState; received: ReceivedTokens | null }) =>
-      params.state === 'loggedIn' && params.received !== null,
-    isSyncedLogout: (_, params: { state: SharedState }) => params.state === 'loggedOut',
-    isSyncedExpiry: (_, params: { state: SharedState }) => params.state === 'expired',
-    isCoolingDown: ({ context }) => context.coolingDown,
-    /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
-    isRefreshDue: ({ context }, params: { at: number }) =>
-      context.tokens?.expiresAt != null && params.at >= context.tokens.expiresAt - effectiveMargin(context),
-    /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
-    isHeldByCooldown: ({ context }, params: { reason: WakeReason }) => context.coolingDown && params.reason !== 'online',
-  },
-  actions: {
-    storeTokens: assign((_, params: { received: ReceivedTokens }) => ({
-      tokens: params.received.tokens,
-      lifetime: params.received.lifetime,
-      attempt: 0,
-      lastError: null,
-      coolingDown: false,
-    })),
-    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, lastError: null, coolingDown: false }),
-    startRound: assign({ attempt: 0, lastError: null }),
-    recordFailure: assign(({ context }, params: { error: unknown }) => ({
-      attempt: context.attempt + 1,
-      lastError: params.error,
-    })),
-    startCooldown: assign({ coolingDown: true }),
-    endCooldown: assign({ coolingDown: false }),
-    // Appends in place: copying the queue per enqueue made N waiters cost O(N²) (20 000 took 2.5 s).
-    // Every waiters array is made fresh by this actor (initial context, release, reject, cancel),
-    // so only snapshots of the current round share it.
-    enqueue: assign(({ context }, params: { id: number; at: number }) => {
-      context.waiters.push({ id: params.id, since: params.at });
-      return { waiters: context.waiters };
-    }),
-    cancelWaiter: assign(({ context }, params: { id: number }) => ({
-      waiters: context.waiters.filter((waiter) => waiter.id !== params.id),
-    })),
-    rejectRequest: emit(({ context }, params: { id: number; reason: RejectReason }) => ({
-      type: 'waiters.rejected' as const,
-      ids: [params.id],
-      reason: params.reason,
-      error: context.lastError,
-    })),
-    answerNow: emit(({ context }, params: { id: number }) => ({
-      type: 'waiters.resolved' as const,
-      ids: [params.id],
-      tokens: context.tokens!,
-    })),
-    releaseWaiters: enqueueActions(({ context, enqueue }) => {
-      if (context.waiters.length === 0 || context.tokens === null) return;
-      enqueue.emit({ type: 'waiters.resolved', ids: context.waiters.map((w) => w.id), tokens: context.tokens });
-      enqueue.assign({ waiters: [] });
-    }),
-    rejectWaiters: enqueueActions(({ context, enqueue }, params: { reason: RejectReason }) => {
-      if (context.waiters.length === 0) return;
-      const ids = context.waiters.map((w) => w.id);
-      enqueue.emit({ type: 'waiters.rejected', ids, reason: params.reason, error: context.lastError });
-      enqueue.assign({ waiters: [] });
-    }),
-    emitLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens! })),
-    emitRefreshed: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens! })),
-    emitRefreshFailed: emit(({ context }, params: { willRetry: boolean }) => ({
-      type: 'refreshFailed' as const,
-      error: context.lastError,
-      attempt: context.attempt,
-      willRetry: params.willRetry,
-    })),
-    emitExpired: emit(({ context }) => ({ type: 'expired' as const, error: context.lastError })),
-    emitLogout: emit({ type: 'logout' as const }),
-    emitSyncedLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens!, fromOtherTab: true as const })),
-    emitSyncedRefresh: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens!, fromOtherTab: true as const })),
-    emitSyncedLogout: emit({ type: 'logout' as const, fromOtherTab: true as const }),
-    recordSyncedExpiry: assign({ lastError: () => new SessionExpiredError('The session expired in another tab') }),
-  },
-}).createMachine({
+export const authSessionMachine = authSessionSetup.createMachine({
   id: 'authSession',
   context: ({ input }) => ({
     config: input.config,
@@ -146,9 +40,9 @@ export const authSessionMachine = setup({
           target: 'idle',
           actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
         },
-        'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
-        UNAUTHORIZED: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
-        REFRESH: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'loggedOut' }) } },
+        'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: { reason: 'loggedOut' } } },
+        UNAUTHORIZED: { actions: { type: 'rejectRequest', params: { reason: 'loggedOut' } } },
+        REFRESH: { actions: { type: 'rejectRequest', params: { reason: 'loggedOut' } } },
         SYNC: [
           {
             guard: { type: 'isSyncedLogin', params: ({ event }) => event },
@@ -175,27 +69,27 @@ export const authSessionMachine = setup({
         'TOKEN.REQUEST': [
           {
             guard: { type: 'isTokenUsable', params: ({ event }) => ({ at: event.at }) },
-            actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
+            actions: 'answerNow',
           },
           {
             guard: 'isCoolingDown',
-            actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'coolingDown' }) },
+            actions: { type: 'rejectRequest', params: { reason: 'coolingDown' } },
           },
-          { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
+          { target: 'refreshing', actions: 'enqueue' },
         ],
         UNAUTHORIZED: [
           {
             guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken }) },
-            actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
+            actions: 'answerNow',
           },
           {
             guard: 'isCoolingDown',
-            actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'coolingDown' }) },
+            actions: { type: 'rejectRequest', params: { reason: 'coolingDown' } },
           },
-          { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
+          { target: 'refreshing', actions: 'enqueue' },
         ],
         // The user asked: the cooldown does not apply.
-        REFRESH: { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },
+        REFRESH: { target: 'refreshing', actions: 'enqueue' },
         SYNC: [
           {
             guard: { type: 'isSyncedLogin', params: ({ event }) => event },
@@ -242,18 +136,9 @@ export const authSessionMachine = setup({
           actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
         },
         LOGOUT: { target: 'loggedOut', actions: 'emitLogout' },
-        'TOKEN.REQUEST': [
-          { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'queueFull' }) } },
-          { actions: { type: 'enqueue', params: ({ event }) => event } },
-        ],
-        UNAUTHORIZED: [
-          { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'queueFull' }) } },
-          { actions: { type: 'enqueue', params: ({ event }) => event } },
-        ],
-        REFRESH: [
-          { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'queueFull' }) } },
-          { actions: { type: 'enqueue', params: ({ event }) => event } },
-        ],
+        'TOKEN.REQUEST': [{ guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } }, { actions: 'enqueue' }],
+        UNAUTHORIZED: [{ guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } }, { actions: 'enqueue' }],
+        REFRESH: [{ guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } }, { actions: 'enqueue' }],
         // Another tab finished first: its tokens release this tab's waiters too.
         SYNC: [
           {
@@ -295,9 +180,7 @@ export const authSessionMachine = setup({
                 target: '#authSession.idle',
                 actions: [
                   { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-                  { type: 'rejectWaiters', params: { reason: 'refreshFailed' } },
-                  'startCooldown',
-                  { type: 'emitRefreshFailed', params: { willRetry: false } },
+                  ...giveUpRound,
                 ],
               },
             ],
@@ -309,23 +192,15 @@ export const authSessionMachine = setup({
                 guard: 'canRetry',
                 target: 'backingOff',
                 actions: [
-                  {
-                    type: 'recordFailure',
-                    params: ({ context }) => ({ error: new RefreshTimeoutError(context.config.refreshTimeout) }),
-                  },
+                  'recordTimeout',
                   { type: 'emitRefreshFailed', params: { willRetry: true } },
                 ],
               },
               {
                 target: '#authSession.idle',
                 actions: [
-                  {
-                    type: 'recordFailure',
-                    params: ({ context }) => ({ error: new RefreshTimeoutError(context.config.refreshTimeout) }),
-                  },
-                  { type: 'rejectWaiters', params: { reason: 'refreshFailed' } },
-                  'startCooldown',
-                  { type: 'emitRefreshFailed', params: { willRetry: false } },
+                  'recordTimeout',
+                  ...giveUpRound,
                 ],
               },
             ],
@@ -339,16 +214,17 @@ export const authSessionMachine = setup({
       },
     },
     expired: {
-      entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'clearTokens', 'emitExpired'],
+      // Emitted before clearTokens, which also clears lastError: the event carries why the session expired.
+      entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'emitExpired', 'clearTokens'],
       on: {
         LOGIN: {
           target: 'idle',
           actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
         },
         LOGOUT: { target: 'loggedOut', actions: 'emitLogout' },
-        'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
-        UNAUTHORIZED: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
-        REFRESH: { actions: { type: 'rejectRequest', params: ({ event }) => ({ id: event.id, reason: 'expired' }) } },
+        'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: { reason: 'expired' } } },
+        UNAUTHORIZED: { actions: { type: 'rejectRequest', params: { reason: 'expired' } } },
+        REFRESH: { actions: { type: 'rejectRequest', params: { reason: 'expired' } } },
         SYNC: [
           {
             guard: { type: 'isSyncedLogin', params: ({ event }) => event },

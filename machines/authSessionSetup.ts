@@ -1,0 +1,134 @@
+import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { isTerminalError } from '../src/isTerminalError.js';
+import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
+import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
+import { isUsable, type ReceivedTokens } from '../src/tokens.js';
+import { createDelays, effectiveMargin } from './delays.js';
+import type {
+  AuthContext,
+  AuthEmitted,
+  AuthEvent,
+  AuthInput,
+  HeartbeatActorInput,
+  RefreshActorInput,
+  RejectReason,
+  WakeReason,
+} from './authSessionTypes.js';
+import type { SharedState } from '../src/storage.js';
+
+/** A request for a token: the three events that carry a caller's id and the time it asked. */
+function requestOf(event: AuthEvent): { id: number; at: number } {
+  assertEvent(event, ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH']);
+  return event;
+}
+
+/**
+ * What the auth session machine can do: its types, and its guards, actions, delays and actors by
+ * name. `authSession.ts` says when it does them. The session replaces the network actors, the
+ * clock (through `delays`) and `isTerminalError` with `machine.provide()`.
+ */
+export const authSessionSetup = setup({
+  types: {
+    context: {} as AuthContext,
+    events: {} as AuthEvent,
+    input: {} as AuthInput,
+    emitted: {} as AuthEmitted,
+  },
+  actors: {
+    refresh: fromPromise<ReceivedTokens, RefreshActorInput>(async () => {
+      throw new Error('tokenflight: the session provides the refresh actor');
+    }),
+    heartbeat: fromPromise<boolean, HeartbeatActorInput>(async () => true),
+  },
+  delays: createDelays(() => Date.now()),
+  guards: {
+    isTerminalError: (_, params: { error: unknown }) => isTerminalError(params.error),
+    isTokenUsable: ({ context }, params: { at: number }) => isUsable(context.tokens, params.at),
+    isStale: ({ context }, params: { accessToken: string }) =>
+      context.tokens !== null && params.accessToken !== context.tokens.accessToken,
+    isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
+    canRetry: ({ context }) => context.attempt < context.config.retries,
+    hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
+    hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
+    isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
+    // SYNC: what another tab did (crossTab).
+    isSyncedLogin: (_, params: { state: SharedState; received: ReceivedTokens | null }) =>
+      params.state === 'loggedIn' && params.received !== null,
+    isSyncedLogout: (_, params: { state: SharedState }) => params.state === 'loggedOut',
+    isSyncedExpiry: (_, params: { state: SharedState }) => params.state === 'expired',
+    isCoolingDown: ({ context }) => context.coolingDown,
+    /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
+    isRefreshDue: ({ context }, params: { at: number }) =>
+      context.tokens?.expiresAt != null && params.at >= context.tokens.expiresAt - effectiveMargin(context),
+    /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
+    isHeldByCooldown: ({ context }, params: { reason: WakeReason }) => context.coolingDown && params.reason !== 'online',
+  },
+  actions: {
+    storeTokens: assign((_, params: { received: ReceivedTokens }) => ({
+      tokens: params.received.tokens,
+      lifetime: params.received.lifetime,
+      attempt: 0,
+      lastError: null,
+      coolingDown: false,
+    })),
+    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, lastError: null, coolingDown: false }),
+    startRound: assign({ attempt: 0, lastError: null }),
+    recordFailure: assign(({ context }, params: { error: unknown }) => ({
+      attempt: context.attempt + 1,
+      lastError: params.error,
+    })),
+    recordTimeout: assign(({ context }) => ({
+      attempt: context.attempt + 1,
+      lastError: new RefreshTimeoutError(context.config.refreshTimeout),
+    })),
+    startCooldown: assign({ coolingDown: true }),
+    endCooldown: assign({ coolingDown: false }),
+    // Appends in place: copying the queue per enqueue made N waiters cost O(N²) (20 000 took 2.5 s).
+    // Every waiters array is made fresh by this actor (initial context, release, reject, cancel),
+    // so only snapshots of the current round share it.
+    enqueue: assign(({ context, event }) => {
+      const { id, at } = requestOf(event);
+      context.waiters.push({ id, since: at });
+      return { waiters: context.waiters };
+    }),
+    cancelWaiter: assign(({ context }, params: { id: number }) => ({
+      waiters: context.waiters.filter((waiter) => waiter.id !== params.id),
+    })),
+    rejectRequest: emit(({ context, event }, params: { reason: RejectReason }) => ({
+      type: 'waiters.rejected' as const,
+      ids: [requestOf(event).id],
+      reason: params.reason,
+      error: context.lastError,
+    })),
+    answerNow: emit(({ context, event }) => ({
+      type: 'waiters.resolved' as const,
+      ids: [requestOf(event).id],
+      tokens: context.tokens!,
+    })),
+    releaseWaiters: enqueueActions(({ context, enqueue }) => {
+      if (context.waiters.length === 0 || context.tokens === null) return;
+      enqueue.emit({ type: 'waiters.resolved', ids: context.waiters.map((w) => w.id), tokens: context.tokens });
+      enqueue.assign({ waiters: [] });
+    }),
+    rejectWaiters: enqueueActions(({ context, enqueue }, params: { reason: RejectReason }) => {
+      if (context.waiters.length === 0) return;
+      const ids = context.waiters.map((w) => w.id);
+      enqueue.emit({ type: 'waiters.rejected', ids, reason: params.reason, error: context.lastError });
+      enqueue.assign({ waiters: [] });
+    }),
+    emitLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens! })),
+    emitRefreshed: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens! })),
+    emitRefreshFailed: emit(({ context }, params: { willRetry: boolean }) => ({
+      type: 'refreshFailed' as const,
+      error: context.lastError,
+      attempt: context.attempt,
+      willRetry: params.willRetry,
+    })),
+    emitExpired: emit(({ context }) => ({ type: 'expired' as const, error: context.lastError })),
+    emitLogout: emit({ type: 'logout' as const }),
+    emitSyncedLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedRefresh: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedLogout: emit({ type: 'logout' as const, fromOtherTab: true as const }),
+    recordSyncedExpiry: assign({ lastError: () => new SessionExpiredError('The session expired in another tab') }),
+  },
+});
