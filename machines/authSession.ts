@@ -79,7 +79,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
         ],
         UNAUTHORIZED: [
           {
-            guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken }) },
+            guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken, at: event.at }) },
             actions: 'answerNow',
           },
           {

@@ -283,3 +283,20 @@ describe('stop', () => {
     user[Symbol.dispose]();
   });
 });
+
+describe('a stale 401 when the current token has expired too', () => {
+  it('refreshes instead of handing out the expired token', async () => {
+    const stub = refreshStub();
+    let clock = 1_000_000;
+    const user = session({ refresh: stub.refresh, now: () => clock, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 } });
+    const first = user.unauthorized('a0');
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
+    await first;
+    clock += 61_000;
+    const late = user.unauthorized('a0');
+    expect(user.status).toBe('refreshing');
+    stub.last().answer.resolve({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 60 });
+    await expect(late).resolves.toMatchObject({ accessToken: 'a2' });
+    expect(stub.calls).toHaveLength(2);
+  });
+});
