@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuthEmitted } from '../machines/authSessionTypes.js';
+import { liveCalls } from './support/heldCall.js';
 import { createMachineHarness, type MachineHarness } from './model/machineHarness.js';
 import {
   activeIds,
@@ -87,8 +88,7 @@ function checkStep(harness: MachineHarness, path: ModelPath, index: number, outs
   if (status !== 'refreshing') expect(real.context.waiters, where).toEqual([]);
 
   // Actors in flight: one refresh exactly while requesting, one heartbeat exactly while checking.
-  const live = <T extends { settled: boolean; signal: AbortSignal }>(calls: T[]) =>
-    calls.filter((call) => !call.settled && !call.signal.aborted);
+  const live = liveCalls;
   const ids = activeIds(real.value);
   expect(live(harness.refreshCalls).length, where).toBe(ids.includes('authSession.refreshing.requesting') ? 1 : 0);
   expect(live(harness.heartbeatCalls).length, where).toBe(ids.includes('authSession.idle.checking') ? 1 : 0);

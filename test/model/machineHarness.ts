@@ -4,37 +4,11 @@ import type { AuthEmitted, HeartbeatActorInput, RefreshActorInput, SessionConfig
 import { createDelays } from '../../machines/delays.js';
 import type { ReceivedTokens } from '../../src/tokens.js';
 import { ManualClock } from './manualClock.js';
+import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
 import { invokeSources, transitionKey, type ModelEvent } from './machineModel.js';
 
-/** One call of a provided actor that the test settles by hand. */
-export interface HeldCall<TInput, TOutput> {
-  input: TInput;
-  signal: AbortSignal;
-  settled: boolean;
-  resolve(output: TOutput): void;
-  reject(error: unknown): void;
-}
-
 function held<TInput, TOutput>(calls: HeldCall<TInput, TOutput>[]) {
-  return fromPromise<TOutput, TInput>(
-    ({ input, signal }) =>
-      new Promise<TOutput>((resolve, reject) => {
-        const call: HeldCall<TInput, TOutput> = {
-          input,
-          signal,
-          settled: false,
-          resolve: (output) => {
-            call.settled = true;
-            resolve(output);
-          },
-          reject: (error) => {
-            call.settled = true;
-            reject(error);
-          },
-        };
-        calls.push(call);
-      }),
-  );
+  return fromPromise<TOutput, TInput>(({ input, signal }) => holdCall(calls, input, signal));
 }
 
 /** A macrotask: long enough for promise outcomes to reach the actor. */
@@ -79,7 +53,7 @@ export function createMachineHarness(config: SessionConfig, start: number) {
     if (event.type.startsWith('xstate.after.')) {
       clock.fire(event.type);
     } else if (event.type.startsWith('xstate.done.actor.') || event.type.startsWith('xstate.error.actor.')) {
-      const live = callsFor(event.type).filter((call) => !call.settled && !call.signal.aborted);
+      const live = liveCalls(callsFor(event.type));
       if (live.length !== 1) throw new Error(`${event.type}: expected one call in flight, found ${live.length}`);
       if (event.type.startsWith('xstate.done.')) live[0]!.resolve('output' in event ? event.output : undefined);
       else live[0]!.reject('error' in event ? event.error : undefined);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { vi } from 'vitest';
 import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
+import { liveCalls } from '../support/heldCall.js';
 import { API, ELSEWHERE, ServerUnavailableError, settings, type SessionWorld } from './sessionWorld.js';
 
 /** Lets settled promises reach the session before the next command (setImmediate is not faked). */
@@ -100,7 +101,7 @@ class AnswerRefresh extends Step {
     super();
   }
   async act(world: SessionWorld) {
-    const call = world.live(world.refreshCalls).find((candidate) => !candidate.hanging);
+    const call = liveCalls(world.refreshCalls).find((candidate) => !candidate.hanging);
     if (!call) return;
     if (this.outcome === 'hang') {
       call.hanging = true;
@@ -110,12 +111,12 @@ class AnswerRefresh extends Step {
       call.reject(new ServerUnavailableError('token endpoint unavailable'));
       return;
     }
-    if (call.presented !== null) world.answeredRefreshTokens.add(call.presented);
+    if (call.input !== null) world.answeredRefreshTokens.add(call.input);
     if (this.outcome === 'rejected') {
       call.reject(new RefreshRejectedError('refresh token refused', { status: 401 }));
       return;
     }
-    const result = await world.backend.refresh(call.presented);
+    const result = await world.backend.refresh(call.input);
     if (result.ok) {
       const { accessToken, refreshToken, expiresIn } = result.tokens;
       call.resolve({ accessToken, refreshToken, expiresIn });
@@ -143,7 +144,7 @@ class AnswerHeartbeat extends Step {
     super();
   }
   act(world: SessionWorld) {
-    const call = world.live(world.heartbeatCalls)[0];
+    const call = liveCalls(world.heartbeatCalls)[0];
     if (!call) return;
     if (this.outcome === 'error') call.reject(new ServerUnavailableError('heartbeat failed'));
     else call.resolve(this.outcome === 'valid');

@@ -2,7 +2,8 @@ import { createAuthSession, type AuthSession } from '../../src/createAuthSession
 import { createAuthFetch, type AuthFetch } from '../../src/fetch/createAuthFetch.js';
 import * as errors from '../../src/errors/index.js';
 import { memoryStorage, type TokenStorage } from '../../src/storage.js';
-import type { TokenInput } from '../../src/tokens.js';
+import type { TokenInput, TokenSet } from '../../src/tokens.js';
+import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
 import { createAuthBackend, type AuthBackend } from '../../src/testing/authBackend.js';
 
 /**
@@ -33,15 +34,6 @@ export class ServerUnavailableError extends Error {
 /** What a rejected waiter may carry: the library's typed errors, or the transient failure that ended a round. */
 const typedErrors: (abstract new (...args: never[]) => Error)[] = [...Object.values(errors), ServerUnavailableError];
 
-interface HeldCall<T> {
-  signal: AbortSignal;
-  presented: string | null;
-  settled: boolean;
-  hanging: boolean;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
 interface Waiter {
   label: string;
   since: number;
@@ -55,8 +47,9 @@ export interface SessionWorld {
   authFetch: AuthFetch;
   backend: AuthBackend;
   storage: TokenStorage;
-  refreshCalls: HeldCall<TokenInput>[];
-  heartbeatCalls: HeldCall<boolean>[];
+  /** Input: the refresh token presented. */
+  refreshCalls: HeldCall<string | null, TokenInput>[];
+  heartbeatCalls: HeldCall<TokenSet, boolean>[];
   /** Every access token the session has held, oldest first (for stale 401s). */
   heldAccessTokens: string[];
   /** Refresh tokens the server has answered (rotated or refused): presenting one again is a bug. */
@@ -66,7 +59,6 @@ export interface SessionWorld {
   violations: string[];
   waiters: Waiter[];
   track(label: string, promise: Promise<unknown>, bound?: number): void;
-  live<T>(calls: HeldCall<T>[]): HeldCall<T>[];
   check(): void;
 }
 
@@ -74,38 +66,18 @@ export function createSessionWorld(): SessionWorld {
   const backend = createAuthBackend({ accessTtl: settings.accessTtlSeconds, now: () => Date.now() });
   const storage = memoryStorage();
   const violations: string[] = [];
-  const refreshCalls: HeldCall<TokenInput>[] = [];
-  const heartbeatCalls: HeldCall<boolean>[] = [];
+  const refreshCalls: HeldCall<string | null, TokenInput>[] = [];
+  const heartbeatCalls: HeldCall<TokenSet, boolean>[] = [];
   const answeredRefreshTokens = new Set<string>();
-
-  function hold<T>(calls: HeldCall<T>[], signal: AbortSignal, presented: string | null): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const call: HeldCall<T> = {
-        signal,
-        presented,
-        settled: false,
-        hanging: false,
-        resolve: (value) => {
-          call.settled = true;
-          resolve(value);
-        },
-        reject: (error) => {
-          call.settled = true;
-          reject(error);
-        },
-      };
-      calls.push(call);
-    });
-  }
 
   const session = createAuthSession({
     refresh: ({ refreshToken, signal }) => {
       if (refreshToken !== null && answeredRefreshTokens.has(refreshToken)) {
         violations.push('a refresh token was presented again after the server answered it');
       }
-      return hold(refreshCalls, signal, refreshToken);
+      return holdCall(refreshCalls, refreshToken, signal);
     },
-    heartbeat: ({ signal }) => hold(heartbeatCalls, signal, null),
+    heartbeat: ({ tokens, signal }) => holdCall(heartbeatCalls, tokens, signal),
     storage,
     heartbeatInterval: settings.heartbeatInterval,
     refreshTimeout: settings.refreshTimeout,
@@ -163,11 +135,10 @@ export function createSessionWorld(): SessionWorld {
         },
       );
     },
-    live: (calls) => calls.filter((call) => !call.settled && !call.signal.aborted),
     check() {
       const { status, tokens } = session;
       if (!['loggedOut', 'idle', 'refreshing', 'expired'].includes(status)) violations.push(`status ${status}`);
-      if (world.live(refreshCalls).length > 1) violations.push('two refreshes in flight');
+      if (liveCalls(refreshCalls).length > 1) violations.push('two refreshes in flight');
       if (world.loggedOut && (tokens !== null || storage.load() !== null)) violations.push('a token outlived logout');
       if ((status === 'loggedOut' || status === 'expired') && storage.load() !== null) {
         violations.push(`tokens still stored while ${status}`);
