@@ -61,7 +61,9 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     if (!isUnauthorized(response)) return response;
 
     const next = await untilAborted(session.unauthorized(tokens.accessToken), request.signal);
-    await response.body?.cancel().catch(() => undefined);
+    // Not awaited: under msw (and any stream whose source never answers) cancel() never settles,
+    // which would leave this request hanging after the session already handed out the new token.
+    void response.body?.cancel().catch(() => undefined);
     // One replay only: a second 401 goes back to the caller as it is.
     return send(withToken(replay, next, applyToken));
   };
