@@ -4,11 +4,12 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     fetch: 'src/fetch/index.ts',
+    testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['xstate'],
+  external: ['xstate', 'msw'],
 });

@@ -1,9 +1,10 @@
 import type { ActorLogic, AnyStateMachine, AnyStateNode, AnyTransitionDefinition, SnapshotFrom } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, getStateNodes, type AdjacencyMap, type StatePath } from 'xstate/graph';
+import { getStateNodes, type StatePath } from 'xstate/graph';
 import { authSessionMachine } from '../../machines/authSession.js';
 import type { AuthEvent, SessionConfig } from '../../machines/authSessionTypes.js';
 import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
 import type { ReceivedTokens } from '../../src/tokens.js';
+import { edgeCoveringPaths } from '../../src/testing/edgePaths.js';
 
 /**
  * The abstract model the generated paths come from: the real machine's pure transition function,
@@ -140,30 +141,9 @@ export function serializeState(snapshot: ModelSnapshot): string {
 
 export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
 
-/**
- * One path per edge of the model: the shortest path to the edge's source state, then the edge.
- * Walking every edge walks every transition the events can trigger.
- */
+/** One generated path per edge of the model (see `edgeCoveringPaths`). */
 export function edgePaths(): { paths: ModelPath[]; stateCount: number } {
-  const options = {
-    input: { config: modelConfig },
-    events: eventsFor,
-    serializeState,
-    limit: 20_000,
-  } as const;
   // The model sends events the machine's type does not list (timer and actor events), hence the cast.
   const logic = authSessionMachine as unknown as ActorLogic<ModelSnapshot, ModelEvent, { config: SessionConfig }>;
-  const adjacency: AdjacencyMap<ModelSnapshot, ModelEvent> = getAdjacencyMap(logic, options);
-  const shortest = new Map<string, ModelPath>();
-  for (const path of getShortestPaths(logic, options)) shortest.set(serializeState(path.state), path);
-
-  const paths: ModelPath[] = [];
-  for (const [key, { transitions }] of Object.entries(adjacency)) {
-    const prefix = shortest.get(key);
-    if (!prefix) throw new Error(`no shortest path to ${key}`);
-    for (const { event, state } of Object.values(transitions) as { event: ModelEvent; state: ModelSnapshot }[]) {
-      paths.push({ state, steps: [...prefix.steps, { event, state }], weight: prefix.weight + 1 });
-    }
-  }
-  return { paths, stateCount: Object.keys(adjacency).length };
+  return edgeCoveringPaths(logic, { input: { config: modelConfig }, events: eventsFor, serializeState, limit: 20_000 });
 }
