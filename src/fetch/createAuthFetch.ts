@@ -29,7 +29,11 @@ function withToken(request: Request, tokens: TokenSet, applyToken: (headers: Hea
 
 /** A caller that aborts its request stops waiting for a token too. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    // The session's promise still settles later (token, timeout or stop): nobody may be left to see it.
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
