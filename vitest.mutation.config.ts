@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests Stryker runs for every mutant: the unit, model-based, property-based and kit tests.
+ * Left out: real-network servers, browser/e2e and benchmarks (slow and not about machines/ or src/).
+ * The property test runs fewer sequences here; `npm test` runs the full 1000.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'test/browser/**', 'test/**/*.browser.test.ts', 'test/**/*.bench.test.ts', 'test/authHttpServer.test.ts', 'node_modules/**'],
+    env: { FC_RUNS: '300' },
+    testTimeout: 20_000,
+  },
+});
