@@ -273,7 +273,8 @@ export const authSessionMachine = setup({
       },
     },
     expired: {
-      entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'clearTokens', 'emitExpired'],
+      // Emitted before clearTokens, which also clears lastError: the event carries why the session expired.
+      entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'emitExpired', 'clearTokens'],
       on: {
         LOGIN: {
           target: 'idle',
