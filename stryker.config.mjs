@@ -9,7 +9,7 @@ export default {
   coverageAnalysis: 'perTest',
   // Two shared cores: one sandbox per core at most.
   concurrency: 2,
-  timeoutMS: 15_000,
+  timeoutMS: 8_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
