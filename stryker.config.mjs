@@ -14,9 +14,6 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 90, low: 85, break: 85 },
-  // Later runs reuse results for mutants whose code and tests did not change (a fresh clone runs all).
-  incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   ignorePatterns: ['dist', 'reports', 'coverage', 'test/e2e'],
