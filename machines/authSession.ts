@@ -37,8 +37,9 @@ export const authSessionMachine = setup({
   guards: {
     isTerminalError: (_, params: { error: unknown }) => isTerminalError(params.error),
     isTokenUsable: ({ context }, params: { at: number }) => isUsable(context.tokens, params.at),
-    isStale: ({ context }, params: { accessToken: string }) =>
-      context.tokens !== null && params.accessToken !== context.tokens.accessToken,
+    // The 401 was for a token replaced since, and the current one is still usable: no refresh needed.
+    isStale: ({ context }, params: { accessToken: string; at: number }) =>
+      context.tokens !== null && params.accessToken !== context.tokens.accessToken && isUsable(context.tokens, params.at),
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
     canRetry: ({ context }) => context.attempt < context.config.retries,
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
@@ -150,7 +151,7 @@ export const authSessionMachine = setup({
         ],
         UNAUTHORIZED: [
           {
-            guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken }) },
+            guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken, at: event.at }) },
             actions: { type: 'answerNow', params: ({ event }) => ({ id: event.id }) },
           },
           { target: 'refreshing', actions: { type: 'enqueue', params: ({ event }) => event } },

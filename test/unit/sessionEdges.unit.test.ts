@@ -133,6 +133,22 @@ describe('failures', () => {
   });
 });
 
+describe('stale 401s', () => {
+  it('are answered with the current token only while it is usable; an expired one is refreshed', async () => {
+    let fail = true;
+    const refresh = vi.fn(async () => (fail ? Promise.reject(Object.assign(new Error('503'), { status: 503 })) : tokens('a2', 600)));
+    const session = start({ refresh, retry: { retries: 0 }, failureCooldown: 30_000 });
+    session.login(tokens('a1', 10));
+    await vi.advanceTimersByTimeAsync(5_000); // the proactive refresh fails: idle, cooling down
+    expect(refresh).toHaveBeenCalledTimes(1);
+    await expect(session.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a1' });
+    await vi.advanceTimersByTimeAsync(6_000); // a1 has expired, the cooldown still holds
+    fail = false;
+    await expect(session.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a2' });
+    expect(refresh).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('session bookkeeping', () => {
   it('stores each new token set once, not on every status change', async () => {
     const storage = memoryStorage();
