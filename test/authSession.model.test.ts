@@ -84,7 +84,13 @@ function checkStep(harness: MachineHarness, path: ModelPath, index: number, outs
     expect(allowed, `${where}: waiter ${id} ${outcome} while ${status}`).toBe(true);
   }
   for (const event of harness.emitted.slice(emittedFrom)) {
-    if (event.type === 'waiters.resolved') expect(event.tokens, where).toEqual(real.context.tokens);
+    if (event.type !== 'waiters.resolved') continue;
+    expect(event.tokens, where).toEqual(real.context.tokens);
+    // A request answered at once gets a token that is usable when it asked.
+    if (newId !== null && event.ids.includes(newId) && 'at' in step.event) {
+      const { expiresAt } = event.tokens;
+      expect(expiresAt === null || expiresAt > (step.event.at as number), `${where}: answered with an expired token`).toBe(true);
+    }
   }
   expect([...outstanding].sort(), `${where}: requests neither queued nor settled`).toEqual(
     real.context.waiters.map((w) => w.id).sort(),
