@@ -182,6 +182,22 @@ describe('session bookkeeping', () => {
 });
 
 describe('the machine on its own defaults', () => {
+  it('answers a token request at once while the token is usable, and refreshes for an unusable one', () => {
+    const actor = createActor(authSessionMachine, {
+      input: { config: { refreshMargin: 0, heartbeatInterval: null, refreshTimeout: 1_000, retries: 0, minDelay: 1, maxDelay: 1, maxQueue: 10, failureCooldown: 1_000 } },
+    });
+    const resolved: number[][] = [];
+    actor.on('waiters.resolved', ({ ids }) => resolved.push(ids));
+    actor.start();
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'TOKEN.REQUEST', id: 1, at: Date.now() });
+    expect(resolved).toEqual([[1]]);
+    expect(actor.getSnapshot().matches('idle')).toBe(true);
+    actor.send({ type: 'TOKEN.REQUEST', id: 2, at: Date.now() + 60_000 });
+    expect(actor.getSnapshot().matches('refreshing')).toBe(true);
+    actor.stop();
+  });
+
   it('does not refresh or check by itself before the token is due', async () => {
     const actor = createActor(authSessionMachine, {
       input: { config: { refreshMargin: 0, heartbeatInterval: 1, refreshTimeout: 1_000, retries: 0, minDelay: 1, maxDelay: 1, maxQueue: 10, failureCooldown: 1_000 } },
