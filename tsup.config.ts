@@ -6,11 +6,12 @@ export default defineConfig({
     fetch: 'src/fetch/index.ts',
     axios: 'src/axios/index.ts',
     ky: 'src/ky/index.ts',
+    testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['xstate', 'axios', 'ky'],
+  external: ['xstate', 'axios', 'ky', 'msw'],
 });

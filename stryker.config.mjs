@@ -1,0 +1,20 @@
+// Mutation testing of machines/ and src/ (src/testing is the test kit itself and is left out,
+// as are the index files, which only re-export). `npm run test:mutation` prints the score.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  mutate: ['machines/**/*.ts', 'src/**/*.ts', '!src/testing/**', '!src/**/index.ts'],
+  coverageAnalysis: 'perTest',
+  // Two shared cores: one sandbox per core at most.
+  concurrency: 2,
+  timeoutMS: 8_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: 85 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'reports', 'coverage', 'test/e2e'],
+};

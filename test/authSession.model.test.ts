@@ -1,0 +1,151 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AuthEmitted } from '../machines/authSessionTypes.js';
+import { liveCalls } from './support/heldCall.js';
+import { createMachineHarness, type MachineHarness } from './model/machineHarness.js';
+import {
+  activeIds,
+  edgePaths,
+  modelConfig,
+  selectPaths,
+  stateNodeIds,
+  T0,
+  transitionKeys,
+  type ModelEvent,
+  type ModelPath,
+} from './model/machineModel.js';
+
+/**
+ * Model-based test of the real machine: every edge of the abstract model (the machine's pure
+ * transition function searched by xstate/graph) is replayed on a real actor whose timers and
+ * actors are settled by hand, checking state, tokens, waiters and actors in flight at each step.
+ */
+
+// Generated inside the first test, not at import: a machine that throws while being searched must
+// fail a test (a file that fails to load counts as no tests, e.g. for Stryker).
+let paths: ModelPath[] = [];
+let stateCount = 0;
+const requiredStates = stateNodeIds();
+const requiredTransitions = transitionKeys();
+const visitedStates = new Set<string>();
+const takenTransitions = new Set<string>();
+let stepCount = 0;
+
+type Settled = { id: number; outcome: 'resolved' | AuthEmitted['type'] | string };
+
+function settlements(emitted: AuthEmitted[]): Settled[] {
+  return emitted.flatMap((event) =>
+    event.type === 'waiters.resolved'
+      ? event.ids.map((id) => ({ id, outcome: 'resolved' }))
+      : event.type === 'waiters.rejected'
+        ? event.ids.map((id) => ({ id, outcome: event.reason }))
+        : [],
+  );
+}
+
+function requestId(event: ModelEvent): number | null {
+  return ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH'].includes(event.type) && 'id' in event ? (event.id as number) : null;
+}
+
+/** The checks made after every step; `outstanding` are the request ids not yet settled. */
+function checkStep(harness: MachineHarness, path: ModelPath, index: number, outstanding: Set<number>, emittedFrom: number) {
+  const step = path.steps[index]!;
+  const where = `step ${index} (${step.event.type}) of path ${path.steps.map((s) => s.event.type).join(' → ')}`;
+  const real = harness.actor.getSnapshot();
+  const model = step.state;
+
+  // State and tokens: the real actor (real timers, real invoked actors) agrees with the model.
+  expect(real.value, where).toEqual(model.value);
+  expect(real.context.tokens, where).toEqual(model.context.tokens);
+  const status = activeIds(real.value)[0]!.split('.')[1];
+  if (status === 'loggedOut' || status === 'expired') expect(real.context.tokens, where).toBeNull();
+  if (step.event.type === 'LOGIN' && 'received' in step.event) {
+    expect(real.context.tokens, where).toEqual((step.event as { received: { tokens: unknown } }).received.tokens);
+  }
+
+  // Waiters: the queue agrees with the model, and every request is either queued or settled once.
+  expect(real.context.waiters.map((w) => w.id), where).toEqual(model.context.waiters.map((w) => w.id));
+  const newId = requestId(step.event);
+  if (newId !== null) outstanding.add(newId);
+  // A cancel comes from a caller that stopped waiting (its own timeout settled it).
+  if (step.event.type === 'WAITER.CANCEL' && 'id' in step.event) outstanding.delete(step.event.id as number);
+  const settledNow = settlements(harness.emitted.slice(emittedFrom));
+  for (const { id, outcome } of settledNow) {
+    expect(outstanding.has(id), `${where}: waiter ${id} settled twice or never asked`).toBe(true);
+    outstanding.delete(id);
+    // How a waiter ends says where the session went.
+    const allowed =
+      outcome === 'resolved'
+        ? status === 'idle' || status === 'refreshing'
+        : outcome === 'queueFull'
+          ? id === newId && status === 'refreshing'
+          : outcome === 'refreshFailed'
+            ? status === 'idle'
+            : outcome === status;
+    expect(allowed, `${where}: waiter ${id} ${outcome} while ${status}`).toBe(true);
+  }
+  for (const event of harness.emitted.slice(emittedFrom)) {
+    if (event.type !== 'waiters.resolved') continue;
+    expect(event.tokens, where).toEqual(real.context.tokens);
+    // A request answered at once gets a token that is usable when it asked.
+    if (newId !== null && event.ids.includes(newId) && 'at' in step.event) {
+      const { expiresAt } = event.tokens;
+      expect(expiresAt === null || expiresAt > (step.event.at as number), `${where}: answered with an expired token`).toBe(true);
+    }
+  }
+  expect([...outstanding].sort(), `${where}: requests neither queued nor settled`).toEqual(
+    real.context.waiters.map((w) => w.id).sort(),
+  );
+  if (status !== 'refreshing') expect(real.context.waiters, where).toEqual([]);
+
+  // Actors in flight: one refresh exactly while requesting, one heartbeat exactly while checking.
+  const live = liveCalls;
+  const ids = activeIds(real.value);
+  expect(live(harness.refreshCalls).length, where).toBe(ids.includes('authSession.refreshing.requesting') ? 1 : 0);
+  expect(live(harness.heartbeatCalls).length, where).toBe(ids.includes('authSession.idle.checking') ? 1 : 0);
+  for (const call of live(harness.refreshCalls)) expect(call.input.tokens, where).toEqual(real.context.tokens);
+
+  for (const id of ids) visitedStates.add(id);
+}
+
+describe('model-based: every transition of authSessionMachine, replayed on the real actor', () => {
+  it('generates a path for every edge of the model', () => {
+    const generated = edgePaths();
+    stateCount = generated.stateCount;
+    paths = selectPaths(generated.paths);
+    expect(stateCount).toBeGreaterThan(10);
+    expect(paths.length).toBeGreaterThan(38);
+  });
+
+  it('replays every generated path on the real actor', async () => {
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of paths) {
+      const harness = createMachineHarness(modelConfig, T0);
+      const outstanding = new Set<number>();
+      harness.actor.start();
+      for (let index = 0; index < path.steps.length; index++) {
+        const step = path.steps[index]!;
+        const emittedFrom = harness.emitted.length;
+        if (step.event.type !== 'xstate.init') await harness.apply(step.event);
+        checkStep(harness, path, index, outstanding, emittedFrom);
+        stepCount++;
+      }
+      for (const key of harness.taken) takenTransitions.add(key);
+      harness.actor.stop();
+    }
+  });
+
+  it('covers every state node and every transition in the machine definition', () => {
+    expect(requiredStates.filter((id) => !visitedStates.has(id)), 'state nodes never visited').toEqual([]);
+    expect(requiredTransitions.filter((key) => !takenTransitions.has(key)), 'transitions never taken').toEqual([]);
+  });
+
+  afterAll(() => {
+    const coveredTransitions = requiredTransitions.filter((key) => takenTransitions.has(key)).length;
+    const coveredStates = requiredStates.filter((id) => visitedStates.has(id)).length;
+    console.log(
+      `[model] authSessionMachine: ${coveredStates}/${requiredStates.length} state nodes, ` +
+        `${coveredTransitions}/${requiredTransitions.length} transitions covered by ${paths.length} paths ` +
+        `(${stepCount} steps, ${stateCount} model states)`,
+    );
+  });
+});

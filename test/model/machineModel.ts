@@ -1,0 +1,180 @@
+import type { ActorLogic, AnyStateMachine, AnyStateNode, AnyTransitionDefinition, SnapshotFrom } from 'xstate';
+import { getStateNodes, type StatePath } from 'xstate/graph';
+import { authSessionMachine } from '../../machines/authSession.js';
+import type { AuthEvent, SessionConfig } from '../../machines/authSessionTypes.js';
+import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
+import type { ReceivedTokens } from '../../src/tokens.js';
+import { edgeCoveringPaths } from '../../src/testing/edgePaths.js';
+
+/**
+ * The abstract model the generated paths come from: the real machine's pure transition function,
+ * searched with events enumerated here and a small serialized state. Everything that must be
+ * covered is read from the machine definition, so a transition added later shows up as uncovered
+ * until the model (and the harness) can reach it.
+ */
+
+export const T0 = Date.UTC(2026, 0, 1);
+
+/** Small numbers so every guard flips within a few steps: one retry, a queue of two. */
+export const modelConfig: SessionConfig = {
+  refreshMargin: 60_000,
+  heartbeatInterval: 120_000,
+  refreshTimeout: 10_000,
+  retries: 1,
+  minDelay: 1_000,
+  maxDelay: 4_000,
+  maxQueue: 2,
+  failureCooldown: 30_000,
+};
+
+const hour = 3_600_000;
+const received = (accessToken: string, expiresAt: number | null): ReceivedTokens => ({
+  tokens: { accessToken, refreshToken: `refresh-of-${accessToken}`, expiresAt },
+  lifetime: expiresAt === null ? null : Math.max(0, expiresAt - T0),
+});
+
+/** Logins the model tries: a fresh token, one without known expiry, and one already dead on arrival. */
+export const loginVariants = {
+  fresh: received('access-fresh', T0 + hour),
+  noExpiry: received('access-no-expiry', null),
+  dead: received('access-dead', T0 - 1),
+};
+export const refreshOutput = received('access-refreshed', T0 + hour);
+export const terminalError = new RefreshRejectedError('refresh token refused', { status: 401 });
+export const transientError = Object.assign(new Error('network down'), { name: 'TransientError' });
+
+export type ModelSnapshot = SnapshotFrom<typeof authSessionMachine>;
+export type ModelEvent = AuthEvent | { type: string; output?: unknown; error?: unknown };
+
+/** Every state node id except the root. */
+export function stateNodeIds(machine: AnyStateMachine = authSessionMachine): string[] {
+  return getStateNodes(machine.root).map((node) => node.id);
+}
+
+/** "node event #index": one entry per candidate transition, guarded ones separately. */
+export function transitionKey(transition: AnyTransitionDefinition): string {
+  const candidates = transition.source.transitions.get(transition.eventType) ?? [];
+  return `${transition.source.id} ${transition.eventType} #${candidates.indexOf(transition)}`;
+}
+
+/** Every transition of the machine, incl. `after` and invoke onDone/onError, with its key. */
+export function transitionKeys(machine: AnyStateMachine = authSessionMachine): string[] {
+  const nodes: AnyStateNode[] = [machine.root, ...getStateNodes(machine.root)];
+  return nodes.flatMap((node) =>
+    [...node.transitions.values()].flatMap((candidates) => candidates.map((transition) => transitionKey(transition))),
+  );
+}
+
+/** Which actor source each invoke id runs ("refresh" / "heartbeat"), from the definition. */
+export function invokeSources(machine: AnyStateMachine = authSessionMachine): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const node of getStateNodes(machine.root)) {
+    for (const invoke of node.invoke) sources.set(invoke.id, String(invoke.src));
+  }
+  return sources;
+}
+
+/** The active state node ids of a snapshot value, outermost first. */
+export function activeIds(value: unknown, prefix = 'authSession'): string[] {
+  if (typeof value === 'string') return [`${prefix}.${value}`];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) => [`${prefix}.${key}`, ...activeIds(child, `${prefix}.${key}`)]);
+}
+
+const sources = invokeSources();
+
+/** Events for the machine's own sources (timers, invoked actors), by event type. */
+function internalEvents(eventType: string): ModelEvent[] {
+  if (eventType.startsWith('xstate.after.')) return [{ type: eventType }];
+  const done = eventType.match(/^xstate\.done\.actor\.(.+)$/);
+  const error = eventType.match(/^xstate\.error\.actor\.(.+)$/);
+  const src = sources.get((done ?? error)?.[1] ?? '');
+  if (done && src === 'refresh') return [{ type: eventType, output: refreshOutput }];
+  if (done && src === 'heartbeat') return [true, false].map((output) => ({ type: eventType, output }));
+  if (error && src === 'refresh') return [terminalError, transientError].map((e) => ({ type: eventType, error: e }));
+  if (error && src === 'heartbeat') return [{ type: eventType, error: transientError }];
+  throw new Error(`the model has no events for ${eventType}: teach test/model/machineModel.ts about it`);
+}
+
+/** Events the outside world sends, by event type. */
+function externalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[] {
+  const { tokens, waiters } = snapshot.context;
+  // The smallest id not waiting: ids of settled waiters are free again, which keeps the model finite.
+  let id = 1;
+  while (waiters.some((waiter) => waiter.id === id)) id++;
+  switch (eventType) {
+    case 'LOGIN':
+      return Object.values(loginVariants).map((variant) => ({ type: 'LOGIN', received: variant }));
+    case 'LOGOUT':
+      return [{ type: 'LOGOUT' }];
+    case 'TOKEN.REQUEST':
+    case 'REFRESH':
+      return [{ type: eventType, id, at: T0 }];
+    case 'UNAUTHORIZED':
+      // A fresh 401 names the token held now; a stale one names a token replaced since.
+      return [
+        { type: 'UNAUTHORIZED', id, at: T0, accessToken: tokens?.accessToken ?? 'access-never-held' },
+        { type: 'UNAUTHORIZED', id, at: T0, accessToken: 'access-replaced-long-ago' },
+      ];
+    case 'WAITER.CANCEL':
+      return waiters.length > 0 ? [{ type: 'WAITER.CANCEL', id: waiters[0]!.id }] : [];
+    default:
+      throw new Error(`the model has no events for ${eventType}: teach test/model/machineModel.ts about it`);
+  }
+}
+
+/** The events that can happen in a snapshot: whatever its active state nodes (and the root) listen to. */
+export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
+  const nodes = ['authSession', ...activeIds(snapshot.value)].map((id) => authSessionMachine.getStateNodeById(id));
+  const types = new Set(nodes.flatMap((node) => [...node.transitions.keys()]));
+  return [...types].flatMap((type) =>
+    type.startsWith('xstate.') ? internalEvents(type) : externalEvents(type, snapshot),
+  );
+}
+
+/** What tells two model states apart: the state, which token, how many wait, the retry round. */
+export function serializeState(snapshot: ModelSnapshot): string {
+  const { tokens, waiters, attempt, coolingDown } = snapshot.context;
+  // Waiter ids, not just their count: the next request's id is derived from them.
+  return JSON.stringify([snapshot.value, tokens?.accessToken ?? null, waiters.map((w) => w.id), attempt, coolingDown]);
+}
+
+export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
+
+/** One generated path per edge of the model (see `edgeCoveringPaths`). */
+export function edgePaths(): { paths: ModelPath[]; stateCount: number } {
+  // The model sends events the machine's type does not list (timer and actor events), hence the cast.
+  const logic = authSessionMachine as unknown as ActorLogic<ModelSnapshot, ModelEvent, { config: SessionConfig }>;
+  return edgeCoveringPaths(logic, { input: { config: modelConfig }, events: eventsFor, serializeState, limit: 20_000 });
+}
+
+/** An edge's shape: the source state as the guards see it, the event variant, where to. */
+function edgeShape(path: ModelPath): string {
+  const source = path.steps.at(-2)?.state;
+  const { event, state } = path.steps.at(-1)!;
+  const variant = JSON.stringify(event, (key, value: unknown) =>
+    key === 'id' || key === 'at' ? undefined : value instanceof Error ? value.name : value,
+  );
+  const context = source?.context;
+  const tokens = context?.tokens;
+  const kind = !tokens ? 'none' : tokens.expiresAt === null ? 'no expiry' : tokens.expiresAt > T0 ? 'usable' : 'dead';
+  // What the guards read: token kind, a full queue, retries left; plus the event variant and the target.
+  const full = (context?.waiters.length ?? 0) >= modelConfig.maxQueue;
+  const canRetry = (context?.attempt ?? 0) < modelConfig.retries;
+  return JSON.stringify([source?.value, kind, full, canRetry, variant, state.value]);
+}
+
+/**
+ * `MODEL_PATHS=distinct` keeps one path per edge shape (same states, same event variant): still
+ * every transition, for a fraction of the time. Stryker uses it; `npm test` walks every edge.
+ */
+export function selectPaths(paths: ModelPath[], mode = process.env.MODEL_PATHS): ModelPath[] {
+  if (mode !== 'distinct') return paths;
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    const shape = edgeShape(path);
+    if (seen.has(shape)) return false;
+    seen.add(shape);
+    return true;
+  });
+}
