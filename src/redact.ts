@@ -5,9 +5,20 @@ const TOKEN_KEYS = new Set(['accessToken', 'refreshToken', 'usedAccessToken', 't
 const MAX_DEPTH = 8;
 
 /** `text` with every secret in it replaced, also where it is only part of the text (an error message). */
+const longestFirst = new WeakMap<ReadonlySet<string>, { size: number; sorted: string[] }>();
+
+/** Longest first, so a token that contains another (`r-` + the access token) is replaced whole. */
+function ordered(secrets: ReadonlySet<string>): string[] {
+  const cached = longestFirst.get(secrets);
+  if (cached && cached.size === secrets.size) return cached.sorted;
+  const sorted = [...secrets].sort((a, b) => b.length - a.length);
+  longestFirst.set(secrets, { size: secrets.size, sorted });
+  return sorted;
+}
+
 function redactString(text: string, secrets: ReadonlySet<string>): string {
   let result = text;
-  for (const secret of secrets) {
+  for (const secret of ordered(secrets)) {
     // An empty secret would match everywhere.
     if (secret.length > 0 && result.includes(secret)) result = result.split(secret).join(REDACTED);
   }

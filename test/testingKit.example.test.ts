@@ -1,4 +1,4 @@
-// Testing your auth flows with tokenflight/testing — a complete example (docs/testing.md shows this file).
+// Testing your auth flows with tokenflight/testing — a complete example (the README shows this file).
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession } from '../src/index.js';

@@ -22,7 +22,8 @@ describe('edges of the small helpers', () => {
     for (let i = 0; i < 9; i++) deep = [deep];
     let copy = redactTokens(deep, new Set()) as unknown[];
     for (let i = 0; i < 9; i++) copy = copy[0] as unknown[];
-    expect(copy).toBe(bottom);
+    // What lies deeper is left out, never handed on unredacted.
+    expect(copy).toBe('[too deep]');
   });
 
   it('an inspection event without an event gets none added', () => {
@@ -44,7 +45,8 @@ describe('fetch adapter with an expired session', () => {
     const session = createAuthSession({ refresh: async () => Promise.reject(new RefreshRejectedError()) });
     session.login({ accessToken: 't1', refreshToken: 'r1', expiresIn: 600 });
     await expect(session.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
-    const fetch = vi.fn(async (request: Request) => new Response(null, { status: request.headers.has('Authorization') ? 200 : 401 }));
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) =>
+      new Response(null, { status: new Request(input, init).headers.has('Authorization') ? 200 : 401 }));
     const response = await createAuthFetch(session, { fetch: fetch as typeof globalThis.fetch, origins: ['https://api.example.test'] })(
       'https://api.example.test/a',
     );

@@ -143,7 +143,11 @@ describe('stale 401s', () => {
     expect(refresh).toHaveBeenCalledTimes(1);
     await expect(session.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a1' });
     await vi.advanceTimersByTimeAsync(6_000); // a1 has expired, the cooldown still holds
+    // Not the expired a1: a new token is needed, and the cooldown refuses it at once.
+    await expect(session.unauthorized('older')).rejects.toMatchObject({ name: 'RefreshCooldownError' });
+    expect(refresh).toHaveBeenCalledTimes(1);
     fail = false;
+    await vi.advanceTimersByTimeAsync(25_000); // the cooldown (from 5 s to 35 s) is over: the due refresh runs
     await expect(session.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a2' });
     expect(refresh).toHaveBeenCalledTimes(2);
   });
