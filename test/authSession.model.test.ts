@@ -1,29 +1,32 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuthEmitted } from '../machines/authSessionTypes.js';
+import type { AuthEmitted, AuthEvent } from '../machines/authSessionTypes.js';
 import { liveCalls } from './support/heldCall.js';
 import { createMachineHarness, type MachineHarness } from './model/machineHarness.js';
 import {
   activeIds,
-  edgePaths,
   modelConfig,
-  selectPaths,
+  modelWalks,
   stateNodeIds,
   T0,
   transitionKeys,
   type ModelEvent,
   type ModelPath,
+  type ModelSnapshot,
 } from './model/machineModel.js';
+import { checkSync, checkWake } from './model/tabEventChecks.js';
 
 /**
- * Model-based test of the real machine: every edge of the abstract model (the machine's pure
- * transition function searched by xstate/graph) is replayed on a real actor whose timers and
- * actors are settled by hand, checking state, tokens, waiters and actors in flight at each step.
+ * Model-based test of the real machine: walks that take every edge of the abstract model (the
+ * machine's pure transition function searched by xstate/graph) are replayed on a real actor whose
+ * timers and actors are settled by hand, checking state, tokens, waiters and actors in flight at
+ * each step, and what SYNC and WAKE mean.
  */
 
 // Generated inside the first test, not at import: a machine that throws while being searched must
 // fail a test (a file that fails to load counts as no tests, e.g. for Stryker).
-let paths: ModelPath[] = [];
+let walks: ModelPath[] = [];
 let stateCount = 0;
+let edgeCount = 0;
 const requiredStates = stateNodeIds();
 const requiredTransitions = transitionKeys();
 const visitedStates = new Set<string>();
@@ -47,9 +50,18 @@ function requestId(event: ModelEvent): number | null {
 }
 
 /** The checks made after every step; `outstanding` are the request ids not yet settled. */
-function checkStep(harness: MachineHarness, path: ModelPath, index: number, outstanding: Set<number>, emittedFrom: number) {
-  const step = path.steps[index]!;
-  const where = `step ${index} (${step.event.type}) of path ${path.steps.map((s) => s.event.type).join(' → ')}`;
+function checkStep(
+  harness: MachineHarness,
+  walk: ModelPath,
+  index: number,
+  outstanding: Set<number>,
+  before: { snapshot: ModelSnapshot; emitted: number; refreshCalls: number },
+) {
+  const step = walk.steps[index]!;
+  // The steps that led here (a walk is long; its last dozen steps explain a failure).
+  const trail = walk.steps.slice(Math.max(0, index - 12), index + 1).map((s) => s.event.type);
+  const where = `step ${index} (${step.event.type}) of a walk: ${index > 12 ? '… → ' : ''}${trail.join(' → ')}`;
+  const emittedFrom = before.emitted;
   const real = harness.actor.getSnapshot();
   const model = step.state;
 
@@ -78,6 +90,8 @@ function checkStep(harness: MachineHarness, path: ModelPath, index: number, outs
         ? status === 'idle' || status === 'refreshing'
         : outcome === 'queueFull'
           ? id === newId && status === 'refreshing'
+          : outcome === 'coolingDown'
+            ? id === newId && status === 'idle' && real.context.coolingDown
           : outcome === 'refreshFailed'
             ? status === 'idle'
             : outcome === status;
@@ -105,28 +119,38 @@ function checkStep(harness: MachineHarness, path: ModelPath, index: number, outs
   for (const call of live(harness.refreshCalls)) expect(call.input.tokens, where).toEqual(real.context.tokens);
 
   for (const id of ids) visitedStates.add(id);
+
+  const outcome = {
+    before: before.snapshot,
+    after: real,
+    emitted: harness.emitted.slice(emittedFrom),
+    refreshesStarted: harness.refreshCalls.length - before.refreshCalls,
+    where,
+  };
+  if (step.event.type === 'SYNC') checkSync(step.event as Extract<AuthEvent, { type: 'SYNC' }>, outcome);
+  if (step.event.type === 'WAKE') checkWake(step.event as Extract<AuthEvent, { type: 'WAKE' }>, outcome);
 }
 
 describe('model-based: every transition of authSessionMachine, replayed on the real actor', () => {
-  it('generates a path for every edge of the model', () => {
-    const generated = edgePaths();
-    stateCount = generated.stateCount;
-    paths = selectPaths(generated.paths);
+  it('generates walks that take every edge of the model', () => {
+    const generated = modelWalks();
+    ({ stateCount, edgeCount } = generated);
+    walks = generated.walks;
     expect(stateCount).toBeGreaterThan(10);
-    expect(paths.length).toBeGreaterThan(38);
+    expect(edgeCount).toBeGreaterThan(38);
   });
 
-  it('replays every generated path on the real actor', async () => {
-    expect(paths.length).toBeGreaterThan(0);
-    for (const path of paths) {
+  it('replays every walk on the real actor', async () => {
+    expect(walks.length).toBeGreaterThan(0);
+    for (const walk of walks) {
       const harness = createMachineHarness(modelConfig, T0);
       const outstanding = new Set<number>();
       harness.actor.start();
-      for (let index = 0; index < path.steps.length; index++) {
-        const step = path.steps[index]!;
-        const emittedFrom = harness.emitted.length;
+      for (let index = 0; index < walk.steps.length; index++) {
+        const step = walk.steps[index]!;
+        const before = { snapshot: harness.actor.getSnapshot(), emitted: harness.emitted.length, refreshCalls: harness.refreshCalls.length };
         if (step.event.type !== 'xstate.init') await harness.apply(step.event);
-        checkStep(harness, path, index, outstanding, emittedFrom);
+        checkStep(harness, walk, index, outstanding, before);
         stepCount++;
       }
       for (const key of harness.taken) takenTransitions.add(key);
@@ -144,7 +168,7 @@ describe('model-based: every transition of authSessionMachine, replayed on the r
     const coveredStates = requiredStates.filter((id) => visitedStates.has(id)).length;
     console.log(
       `[model] authSessionMachine: ${coveredStates}/${requiredStates.length} state nodes, ` +
-        `${coveredTransitions}/${requiredTransitions.length} transitions covered by ${paths.length} paths ` +
+        `${coveredTransitions}/${requiredTransitions.length} transitions covered by ${walks.length} walks over ${edgeCount} model edges ` +
         `(${stepCount} steps, ${stateCount} model states)`,
     );
   });

@@ -7,6 +7,8 @@ import { ManualClock } from './manualClock.js';
 import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
 import { invokeSources, transitionKey, type ModelEvent } from './machineModel.js';
 
+const sources = invokeSources();
+
 function held<TInput, TOutput>(calls: HeldCall<TInput, TOutput>[]) {
   return fromPromise<TOutput, TInput>(({ input, signal }) => holdCall(calls, input, signal));
 }
@@ -38,7 +40,6 @@ export function createMachineHarness(config: SessionConfig, start: number) {
   });
   clock.attach(actor);
   actor.on('*', (event) => emitted.push(event));
-  const sources = invokeSources();
 
   function callsFor(eventType: string): HeldCall<unknown, unknown>[] {
     const invokeId = eventType.replace(/^xstate\.(done|error)\.actor\./, '');

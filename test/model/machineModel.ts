@@ -1,13 +1,13 @@
 import type { ActorLogic, AnyStateMachine, AnyStateNode, AnyTransitionDefinition, SnapshotFrom } from 'xstate';
-import { getStateNodes, type StatePath } from 'xstate/graph';
+import { getAdjacencyMap, getStateNodes, type StatePath } from 'xstate/graph';
 import { authSessionMachine } from '../../machines/authSession.js';
-import type { AuthEvent, SessionConfig } from '../../machines/authSessionTypes.js';
+import type { AuthEvent, SessionConfig, WakeReason } from '../../machines/authSessionTypes.js';
 import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
 import type { ReceivedTokens } from '../../src/tokens.js';
-import { edgeCoveringPaths } from '../../src/testing/edgePaths.js';
+import { edgeCoveringWalks, type ModelEdge } from './modelWalks.js';
 
 /**
- * The abstract model the generated paths come from: the real machine's pure transition function,
+ * The abstract model the generated walks come from: the real machine's pure transition function,
  * searched with events enumerated here and a small serialized state. Everything that must be
  * covered is read from the machine definition, so a transition added later shows up as uncovered
  * until the model (and the harness) can reach it.
@@ -40,6 +40,15 @@ export const loginVariants = {
   dead: received('access-dead', T0 - 1),
 };
 export const refreshOutput = received('access-refreshed', T0 + hour);
+/** What another tab logged in or refreshed to (crossTab): a token this tab never held. */
+export const syncedTokens = received('access-synced', T0 + hour);
+/**
+ * When a WAKE says the tab woke: at the start (no token with an expiry is due yet), within the
+ * refresh margin of the hour-long tokens (due, still usable), and after every token's expiry. So
+ * `isRefreshDue` goes both ways for each token, and the margin counts.
+ */
+export const wakeTimes = { early: T0, withinMargin: T0 + hour - modelConfig.refreshMargin / 2, late: T0 + 3 * hour } as const;
+const wakeReasons: WakeReason[] = ['visible', 'online', 'resume'];
 export const terminalError = new RefreshRejectedError('refresh token refused', { status: 401 });
 export const transientError = Object.assign(new Error('network down'), { name: 'TransientError' });
 
@@ -84,8 +93,10 @@ export function activeIds(value: unknown, prefix = 'authSession'): string[] {
 const sources = invokeSources();
 
 /** Events for the machine's own sources (timers, invoked actors), by event type. */
-function internalEvents(eventType: string): ModelEvent[] {
-  if (eventType.startsWith('xstate.after.')) return [{ type: eventType }];
+function internalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[] {
+  // Only a timer that does something: whether a timer is still pending is not in the snapshot (the
+  // failureCooldown timer fires once per stay in idle; after that the real actor has none to fire).
+  if (eventType.startsWith('xstate.after.')) return snapshot.can({ type: eventType } as AuthEvent) ? [{ type: eventType }] : [];
   const done = eventType.match(/^xstate\.done\.actor\.(.+)$/);
   const error = eventType.match(/^xstate\.error\.actor\.(.+)$/);
   const src = sources.get((done ?? error)?.[1] ?? '');
@@ -118,21 +129,46 @@ function externalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[
       ];
     case 'WAITER.CANCEL':
       return waiters.length > 0 ? [{ type: 'WAITER.CANCEL', id: waiters[0]!.id }] : [];
+    case 'SYNC':
+      // Another tab's login/refresh, logout and expiry; plus 'loggedIn' without tokens, which must change nothing.
+      return [
+        { type: 'SYNC', state: 'loggedIn', received: syncedTokens },
+        { type: 'SYNC', state: 'loggedIn', received: null },
+        { type: 'SYNC', state: 'loggedOut', received: null },
+        { type: 'SYNC', state: 'expired', received: null },
+      ];
+    case 'WAKE':
+      // Before the token is due nothing happens whatever the reason; once it is due, the reason
+      // decides whether the cooldown holds the refresh back (only 'online' gets past it).
+      return [
+        { type: 'WAKE', reason: 'visible', at: wakeTimes.early },
+        ...wakeReasons.map((reason) => ({ type: 'WAKE' as const, reason, at: wakeTimes.withinMargin })),
+        { type: 'WAKE', reason: 'visible', at: wakeTimes.late },
+      ];
     default:
       throw new Error(`the model has no events for ${eventType}: teach test/model/machineModel.ts about it`);
   }
 }
 
-/** The events that can happen in a snapshot: whatever its active state nodes (and the root) listen to. */
+/** Every event type some state node listens to. */
+const allEventTypes = [authSessionMachine.root, ...getStateNodes(authSessionMachine.root)].flatMap((node) => [...node.transitions.keys()]);
+const outsideEventTypes = [...new Set(allEventTypes.filter((type) => !type.startsWith('xstate.')))];
+
+/**
+ * The events that can happen in a snapshot: the outside world's at any time (a WAKE or LOGOUT does
+ * not wait for a state that listens to it, and one that does nothing must indeed do nothing), the
+ * machine's own timers and actors only where its active state nodes run them.
+ */
 export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
   const nodes = ['authSession', ...activeIds(snapshot.value)].map((id) => authSessionMachine.getStateNodeById(id));
-  const types = new Set(nodes.flatMap((node) => [...node.transitions.keys()]));
-  return [...types].flatMap((type) =>
-    type.startsWith('xstate.') ? internalEvents(type) : externalEvents(type, snapshot),
-  );
+  const internalTypes = new Set(nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => type.startsWith('xstate.'))));
+  return [
+    ...outsideEventTypes.flatMap((type) => externalEvents(type, snapshot)),
+    ...[...internalTypes].flatMap((type) => internalEvents(type, snapshot)),
+  ];
 }
 
-/** What tells two model states apart: the state, which token, how many wait, the retry round. */
+/** What tells two model states apart: the state, which token, how many wait, the retry round, the cooldown. */
 export function serializeState(snapshot: ModelSnapshot): string {
   const { tokens, waiters, attempt, coolingDown } = snapshot.context;
   // Waiter ids, not just their count: the next request's id is derived from them.
@@ -140,41 +176,38 @@ export function serializeState(snapshot: ModelSnapshot): string {
 }
 
 export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
-
-/** One generated path per edge of the model (see `edgeCoveringPaths`). */
-export function edgePaths(): { paths: ModelPath[]; stateCount: number } {
-  // The model sends events the machine's type does not list (timer and actor events), hence the cast.
-  const logic = authSessionMachine as unknown as ActorLogic<ModelSnapshot, ModelEvent, { config: SessionConfig }>;
-  return edgeCoveringPaths(logic, { input: { config: modelConfig }, events: eventsFor, serializeState, limit: 20_000 });
-}
+type Edge = ModelEdge<ModelSnapshot, ModelEvent>;
 
 /** An edge's shape: the source state as the guards see it, the event variant, where to. */
-function edgeShape(path: ModelPath): string {
-  const source = path.steps.at(-2)?.state;
-  const { event, state } = path.steps.at(-1)!;
+function edgeShape({ source, event, state }: Edge): string {
+  // `at` stays: WAKE's decides whether the token is due (every other event is sent at T0).
   const variant = JSON.stringify(event, (key, value: unknown) =>
-    key === 'id' || key === 'at' ? undefined : value instanceof Error ? value.name : value,
+    key === 'id' ? undefined : value instanceof Error ? value.name : value,
   );
-  const context = source?.context;
-  const tokens = context?.tokens;
+  const { tokens, waiters, attempt, coolingDown } = source.context;
   const kind = !tokens ? 'none' : tokens.expiresAt === null ? 'no expiry' : tokens.expiresAt > T0 ? 'usable' : 'dead';
-  // What the guards read: token kind, a full queue, retries left; plus the event variant and the target.
-  const full = (context?.waiters.length ?? 0) >= modelConfig.maxQueue;
-  const canRetry = (context?.attempt ?? 0) < modelConfig.retries;
-  return JSON.stringify([source?.value, kind, full, canRetry, variant, state.value]);
+  // What the guards read: token kind, a full queue, retries left, the cooldown; plus the event variant and the target.
+  const full = waiters.length >= modelConfig.maxQueue;
+  const canRetry = attempt < modelConfig.retries;
+  return JSON.stringify([source.value, kind, full, canRetry, coolingDown, variant, state.value]);
 }
 
 /**
- * `MODEL_PATHS=distinct` keeps one path per edge shape (same states, same event variant): still
- * every transition, for a fraction of the time. Stryker uses it; `npm test` walks every edge.
+ * Walks that take every edge of the model (see `edgeCoveringWalks`). `MODEL_PATHS=distinct` takes
+ * one edge per edge shape (same states, same event variant): still every transition, for a
+ * fraction of the time. Stryker uses it; `npm test` takes every edge.
  */
-export function selectPaths(paths: ModelPath[], mode = process.env.MODEL_PATHS): ModelPath[] {
-  if (mode !== 'distinct') return paths;
+export function modelWalks(mode = process.env.MODEL_PATHS): { walks: ModelPath[]; edgeCount: number; stateCount: number } {
+  // The model sends events the machine's type does not list (timer and actor events), hence the cast.
+  const logic = authSessionMachine as unknown as ActorLogic<ModelSnapshot, ModelEvent, { config: SessionConfig }>;
+  const adjacency = getAdjacencyMap(logic, { input: { config: modelConfig }, events: eventsFor, serializeState, limit: 20_000 });
   const seen = new Set<string>();
-  return paths.filter((path) => {
-    const shape = edgeShape(path);
+  const mustTake = (edge: Edge) => {
+    if (mode !== 'distinct') return true;
+    const shape = edgeShape(edge);
     if (seen.has(shape)) return false;
     seen.add(shape);
     return true;
-  });
+  };
+  return { ...edgeCoveringWalks(adjacency, serializeState, mustTake), stateCount: Object.keys(adjacency).length };
 }
