@@ -2,22 +2,10 @@
  * The four cases of seed 001, clicked in the real page, in bearer and cookie
  * mode, checked against what the page shows and what the server counted.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODES, clickAndWait, diagramState, sessionStatus, shownResult, startDemo, type Demo } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { MODES, useDemo, clickAndWait, diagramState, sessionStatus, shownResult } from './harness.js';
 
-let demo: Demo;
-beforeAll(async () => {
-  demo = await startDemo();
-});
-afterAll(async () => {
-  await demo?.close();
-});
-beforeEach(async () => {
-  await demo.debug('reset');
-});
-afterEach(async () => {
-  await demo.closePages();
-});
+const demo = useDemo();
 
 describe.each(MODES)('%s mode: the four cases', (mode) => {
   it('1 · guest: public data loads, secret data is refused, nothing refreshes', async () => {

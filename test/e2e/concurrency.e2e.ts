@@ -2,22 +2,10 @@
  * Many requests with a token the server has just expired: tokenflight must
  * refresh exactly once, counted by the server's /api/stats, in both modes.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODES, clickAndWait, sessionStatus, shownResult, startDemo, type Demo } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { MODES, useDemo, clickAndWait, sessionStatus, shownResult } from './harness.js';
 
-let demo: Demo;
-beforeAll(async () => {
-  demo = await startDemo();
-});
-afterAll(async () => {
-  await demo?.close();
-});
-beforeEach(async () => {
-  await demo.debug('reset');
-});
-afterEach(async () => {
-  await demo.closePages();
-});
+const demo = useDemo();
 
 describe.each(MODES)('%s mode: concurrent 401s', (mode) => {
   it.each([3, 50])('%i requests at once after /api/debug/expire make exactly one refresh', async (count) => {

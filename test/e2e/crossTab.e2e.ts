@@ -4,8 +4,8 @@
  * it holds the refresh lock does not hold up the others.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODES, clickAndWait, startDemo, type Demo, type Mode } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { MODES, useDemo, clickAndWait, type Demo, type Mode } from './harness.js';
 
 const TABS = 5;
 const lockName = (mode: Mode) => `tokenflight:tokenflight-demo-${mode}:refresh`;
@@ -31,19 +31,7 @@ async function loggedInTabs(demo: Demo, mode: Mode): Promise<Page[]> {
 }
 
 describe('five tabs, one session', () => {
-  let demo: Demo;
-  beforeAll(async () => {
-    demo = await startDemo();
-  });
-  afterAll(async () => {
-    await demo?.close();
-  });
-  beforeEach(async () => {
-    await demo.debug('reset');
-  });
-  afterEach(async () => {
-    await demo.closePages();
-  });
+  const demo = useDemo();
 
   it.each(MODES)('%s mode: a burst in all five tabs at the same moment makes exactly one refresh', async (mode) => {
     const pages = await loggedInTabs(demo, mode);
@@ -132,16 +120,7 @@ describe('five tabs, one session', () => {
 });
 
 describe('a tab frozen while it holds the refresh lock', () => {
-  let demo: Demo;
-  beforeAll(async () => {
-    demo = await startDemo();
-  });
-  afterAll(async () => {
-    await demo?.close();
-  });
-  afterEach(async () => {
-    await demo.closePages();
-  });
+  const demo = useDemo();
 
   it('is robbed of the lock after stealAfter, and when it thaws it takes the new session and drops its late answer', async () => {
     const [frozen, ...others] = await loggedInTabs(demo, 'bearer');
@@ -189,16 +168,7 @@ describe('a tab frozen while it holds the refresh lock', () => {
 });
 
 describe('a tab closed after its refresh reached the server', () => {
-  let demo: Demo;
-  beforeAll(async () => {
-    demo = await startDemo({ refreshLatency: 1_000 });
-  });
-  afterAll(async () => {
-    await demo?.close();
-  });
-  afterEach(async () => {
-    await demo.closePages();
-  });
+  const demo = useDemo({ refreshLatency: 1_000 });
 
   it('the others do not stall: with strict reuse detection they all reach expired together', async () => {
     const [holder, ...others] = await loggedInTabs(demo, 'bearer');

@@ -1,6 +1,7 @@
 /** Starts the demo server and Debian's Chromium for the browser tests. */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoServer, type DemoServerOptions } from '../../demo/startDemo.js';
 import type { AuthHttpServer } from '../../server/createAuthHttpServer.js';
@@ -128,3 +129,35 @@ export const diagramState = (page: Page) =>
     active: document.querySelector('#diagram')?.getAttribute('data-active') ?? '',
     highlighted: document.querySelectorAll('#diagram .active').length,
   }));
+
+/**
+ * One demo server and browser per test file (or describe block): the server's state is reset
+ * before each test and every page is closed after it, so a page left open cannot add a refresh
+ * to the next test's count. The returned object stands for the demo once it is up.
+ */
+export function useDemo(options: DemoServerOptions = {}): Demo {
+  let live: Demo | undefined;
+  beforeAll(async () => {
+    live = await startDemo(options);
+  });
+  afterAll(async () => {
+    await live?.close();
+  });
+  beforeEach(async () => {
+    await live?.debug('reset');
+  });
+  afterEach(async () => {
+    await live?.closePages();
+  });
+  const current = (): Demo => {
+    if (!live) throw new Error('the demo server is not up yet (use it inside a test)');
+    return live;
+  };
+  return new Proxy({} as Demo, {
+    get(_, key) {
+      const demo = current();
+      const value: unknown = Reflect.get(demo, key);
+      return typeof value === 'function' ? value.bind(demo) : value;
+    },
+  });
+}

@@ -3,22 +3,10 @@
  * in flight, and a revoked refresh token ends the session on its own.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODES, clickAndWait, sessionStatus, startDemo, type Demo } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { MODES, useDemo, clickAndWait, sessionStatus } from './harness.js';
 
-let demo: Demo;
-beforeAll(async () => {
-  demo = await startDemo({ accessTtl: 4 });
-});
-afterAll(async () => {
-  await demo?.close();
-});
-beforeEach(async () => {
-  await demo.debug('reset');
-});
-afterEach(async () => {
-  await demo.closePages();
-});
+const demo = useDemo({ accessTtl: 4 });
 
 const waitForStatus = (page: Page, status: string) =>
   page.waitForFunction((wanted) => window.tokenflightDemo.session.status === wanted, status, { timeout: 10_000 });
