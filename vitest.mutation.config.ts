@@ -1,15 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The tests Stryker runs for every mutant: the unit, model-based and property-based tests.
- * Left out: the kit's own tests (src/testing is not mutated), real-network servers, browser/e2e and
- * benchmarks — slow, and every static mutant of the machine runs the whole set.
+ * The tests Stryker runs for the mutants they cover: the unit, model-based and property-based
+ * tests, and the tests of each adapter, cross-tab, tab life, redaction and framework contract.
+ * Left out: the kit's own tests (src/testing is not mutated), real-network servers, browser/e2e,
+ * generated-file checks and benchmarks — slow, and every static mutant of the machine runs the whole set.
  * The property test runs 100 sequences and the model test one path per edge shape here;
  * `npm test` runs 1000 sequences and every edge.
  */
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/authSession.model.test.ts', 'test/authSession.property.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/authSession.model.test.ts',
+      'test/authSession.property.test.ts',
+      'test/{session,timers,fetch,tokens,storage,errors,sessionQueue,authFetchReplay}.test.ts',
+      'test/{adapters,adaptersReadme,axios,ky,replayLimit}.test.ts',
+      'test/{crossTab,tabLife,ssr,inspect.redaction}.test.ts',
+      'test/{actor,svelte,vue}.test.ts',
+      'test/react.test.tsx',
+    ],
     env: { FC_RUNS: '100', MODEL_PATHS: 'distinct' },
     // A mutant that leaves a promise pending fails fast instead of running into Stryker's timeout.
     testTimeout: 8_000,
