@@ -1,4 +1,10 @@
 import { authSessionSetup } from './authSessionSetup.js';
+import type { AuthContext, SessionConfig } from './authSessionTypes.js';
+
+/** A session before its first LOGIN: no tokens, nobody waiting. */
+export function initialContext(config: SessionConfig): AuthContext {
+  return { config, tokens: null, lifetime: null, waiters: [], attempt: 0, lastError: null, coolingDown: false };
+}
 
 /** When a refresh round runs out of retries: the waiters get its last error, and the cooldown starts. */
 const giveUpRound = [
@@ -18,15 +24,7 @@ const giveUpRound = [
  */
 export const authSessionMachine = authSessionSetup.createMachine({
   id: 'authSession',
-  context: ({ input }) => ({
-    config: input.config,
-    tokens: null,
-    lifetime: null,
-    waiters: [],
-    attempt: 0,
-    lastError: null,
-    coolingDown: false,
-  }),
+  context: ({ input }) => initialContext(input.config),
   // A session that starts with tokens is sent LOGIN right after it starts.
   initial: 'loggedOut',
   on: {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, clampDelay, createDelays, effectiveMargin, MAX_DELAY } from '../../machines/delays.js';
 import type { AuthContext } from '../../machines/authSessionTypes.js';
+import { initialContext } from '../../machines/authSession.js';
 import * as errors from '../../src/errors/index.js';
 import { isTerminalError } from '../../src/isTerminalError.js';
 import { createOriginAllowList, pageBase } from '../../src/origins.js';
@@ -150,7 +151,7 @@ describe('errors', () => {
 });
 
 const context = (over: Partial<AuthContext> = {}): AuthContext => ({
-  config: {
+  ...initialContext({
     refreshMargin: 60_000,
     heartbeatInterval: 5_000,
     refreshTimeout: 7_000,
@@ -159,13 +160,7 @@ const context = (over: Partial<AuthContext> = {}): AuthContext => ({
     maxDelay: 8_000,
     maxQueue: 10,
     failureCooldown: 30_000,
-  },
-  tokens: null,
-  lifetime: null,
-  waiters: [],
-  attempt: 0,
-  lastError: null,
-  coolingDown: false,
+  }),
   ...over,
 });
 
