@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { memoryStorage, webStorage } from '../src/storage.js';
+import {
+  compareRecords,
+  isSharedTokenStorage,
+  memoryStorage,
+  parseSharedRecord,
+  webStorage,
+  type SharedRecord,
+} from '../src/storage.js';
 import { MapStorage } from './support/mapStorage.js';
 
 const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123 };
@@ -35,5 +42,109 @@ describe('storage', () => {
       return new MapStorage();
     });
     expect(looked).toBe(0);
+  });
+});
+
+const loggedIn: SharedRecord = { version: 3, writer: 'tab-a', state: 'loggedIn', tokens, lifetime: 60_000 };
+const loggedOut: SharedRecord = { version: 4, writer: 'tab-a', state: 'loggedOut', tokens: null, lifetime: null };
+
+describe('parseSharedRecord (records from storage and from other tabs)', () => {
+  it('accepts well-formed records, version 0 and a null refresh token or expiry included', () => {
+    expect(parseSharedRecord(loggedIn)).toEqual(loggedIn);
+    expect(parseSharedRecord(loggedOut)).toEqual(loggedOut);
+    const first = { ...loggedIn, version: 0, tokens: { accessToken: 'a', refreshToken: null, expiresAt: null } };
+    expect(parseSharedRecord(first)).toEqual(first);
+    expect(parseSharedRecord({ ...loggedOut, state: 'expired' })).toEqual({ ...loggedOut, state: 'expired' });
+  });
+
+  it('returns null, never throws, for anything that is not an object', () => {
+    for (const value of [null, undefined, 'record', 7]) expect(parseSharedRecord(value)).toBeNull();
+  });
+
+  it.each([
+    ['a negative version', { ...loggedIn, version: -1 }],
+    ['a fractional version', { ...loggedIn, version: 1.5 }],
+    ['a version past the safe integers', { ...loggedIn, version: 2 ** 53 }],
+    ['a version in a string', { ...loggedIn, version: '3' }],
+    ['a writer that is not a string', { ...loggedIn, writer: 5 }],
+    ['an unknown state', { ...loggedIn, state: 'sleeping' }],
+    ['an infinite lifetime', { ...loggedIn, lifetime: Infinity }],
+    ['a lifetime in a string', { ...loggedIn, lifetime: '60000' }],
+    ['logged in without tokens', { ...loggedIn, tokens: null }],
+    ['logged in with tokens that are not a token set', { ...loggedIn, tokens: 'a' }],
+    ['logged in with a numeric access token', { ...loggedIn, tokens: { ...tokens, accessToken: 1 } }],
+    ['logged in with a numeric refresh token', { ...loggedIn, tokens: { ...tokens, refreshToken: 1 } }],
+    ['logged in with an infinite expiry', { ...loggedIn, tokens: { ...tokens, expiresAt: Infinity } }],
+    ['logged in with an expiry in a string', { ...loggedIn, tokens: { ...tokens, expiresAt: '123' } }],
+    // A logout leaves a tombstone: a record that says logged out but carries tokens is not one.
+    ['logged out but carrying tokens', { ...loggedOut, tokens }],
+  ])('rejects %s', (_, value) => {
+    expect(parseSharedRecord(value)).toBeNull();
+  });
+
+  it('keeps only the token fields, so nothing extra another tab sent is adopted', () => {
+    const parsed = parseSharedRecord({ ...loggedIn, tokens: { ...tokens, idToken: 'extra' }, extra: true });
+    expect(parsed).toStrictEqual(loggedIn);
+  });
+});
+
+describe('compareRecords', () => {
+  it('orders by version, then by writer, and calls a record equal only to itself', () => {
+    expect(compareRecords(loggedOut, loggedIn)).toBeGreaterThan(0);
+    expect(compareRecords(loggedIn, loggedOut)).toBeLessThan(0);
+    const fromB = { ...loggedIn, writer: 'tab-b' };
+    expect(compareRecords(fromB, loggedIn)).toBe(1);
+    expect(compareRecords(loggedIn, fromB)).toBe(-1);
+    expect(compareRecords(loggedIn, { ...loggedIn })).toBe(0);
+    // Every tab sorting the same records picks the same winner, whatever order it saw them in.
+    expect([fromB, loggedIn, loggedOut].sort(compareRecords)).toEqual([loggedIn, fromB, loggedOut]);
+    expect([loggedOut, loggedIn, fromB].sort(compareRecords)).toEqual([loggedIn, fromB, loggedOut]);
+  });
+});
+
+describe('webStorage records', () => {
+  it('is a shared storage; a storage with only one of readRecord and writeRecord is not', () => {
+    expect(isSharedTokenStorage(webStorage(new MapStorage()))).toBe(true);
+    expect(isSharedTokenStorage(memoryStorage())).toBe(false);
+    const readRecord = () => null;
+    const writeRecord = () => true;
+    expect(isSharedTokenStorage({ ...memoryStorage(), readRecord })).toBe(false);
+    expect(isSharedTokenStorage({ ...memoryStorage(), writeRecord })).toBe(false);
+    expect(isSharedTokenStorage({ ...memoryStorage(), readRecord, writeRecord })).toBe(true);
+  });
+
+  it('reads a bare token set (written by save) as logged in at version 0 from no writer, so any record outranks it', () => {
+    const backing = new MapStorage();
+    const storage = webStorage(backing, 'k');
+    expect(storage.readRecord()).toBeNull();
+    storage.save(tokens);
+    expect(storage.readRecord()).toEqual({ version: 0, writer: '', state: 'loggedIn', tokens, lifetime: null });
+    const firstRecord: SharedRecord = { ...loggedIn, version: 0, writer: 'tab-a' };
+    expect(storage.writeRecord(firstRecord)).toBe(true);
+    expect(storage.readRecord()).toEqual(firstRecord);
+  });
+
+  it('reads corrupt or malformed entries as no record, and load() gives tokens only when logged in', () => {
+    const backing = new MapStorage();
+    const storage = webStorage(backing, 'k');
+    backing.setItem('k', '{not json');
+    expect(storage.readRecord()).toBeNull();
+    backing.setItem('k', JSON.stringify({ ...loggedIn, version: -1 }));
+    expect(storage.readRecord()).toBeNull();
+    expect(storage.load()).toBeNull();
+    backing.setItem('k', JSON.stringify(loggedIn));
+    expect(storage.load()).toEqual(tokens);
+    backing.setItem('k', JSON.stringify(loggedOut));
+    expect(storage.load()).toBeNull();
+  });
+
+  it('refuses to write over the same record again, and reports a full storage as not written', () => {
+    const backing = new MapStorage();
+    const storage = webStorage(backing, 'k');
+    expect(storage.writeRecord(loggedIn)).toBe(true);
+    expect(storage.writeRecord({ ...loggedIn })).toBe(false);
+    backing.failWrites = true;
+    expect(storage.writeRecord(loggedOut)).toBe(false);
+    expect(storage.readRecord()).toEqual(loggedIn);
   });
 });
