@@ -6,6 +6,7 @@ import {
   parseSharedRecord,
   webStorage,
   type SharedRecord,
+  type TokenStorage,
 } from '../src/storage.js';
 import { MapStorage } from './support/mapStorage.js';
 
@@ -108,9 +109,10 @@ describe('webStorage records', () => {
     expect(isSharedTokenStorage(memoryStorage())).toBe(false);
     const readRecord = () => null;
     const writeRecord = () => true;
-    expect(isSharedTokenStorage({ ...memoryStorage(), readRecord })).toBe(false);
-    expect(isSharedTokenStorage({ ...memoryStorage(), writeRecord })).toBe(false);
-    expect(isSharedTokenStorage({ ...memoryStorage(), readRecord, writeRecord })).toBe(true);
+    const withOnly = (extra: object): TokenStorage => ({ ...memoryStorage(), ...extra });
+    expect(isSharedTokenStorage(withOnly({ readRecord }))).toBe(false);
+    expect(isSharedTokenStorage(withOnly({ writeRecord }))).toBe(false);
+    expect(isSharedTokenStorage(withOnly({ readRecord, writeRecord }))).toBe(true);
   });
 
   it('reads a bare token set (written by save) as logged in at version 0 from no writer, so any record outranks it', () => {
