@@ -1,0 +1,133 @@
+/**
+ * createCrossTab's setup: how long a refresh may wait for the lock, which stealAfter values it
+ * accepts, the defaults it finds on the page (navigator.locks, BroadcastChannel, localStorage)
+ * and the one warning it gives when one of them is missing.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCrossTab, resetCrossTabWarning, type CrossTabSetup } from '../../src/crossTab/createCrossTab.js';
+import type { ChannelLike } from '../../src/crossTab/types.js';
+import { webStorage, type SharedRecord } from '../../src/storage.js';
+import { MapStorage } from '../support/mapStorage.js';
+import { memoryLocks } from '../support/memoryLocks.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+function setup(overrides: Partial<CrossTabSetup> = {}): CrossTabSetup {
+  return {
+    option: { locks: memoryLocks().manager, channel: () => silentChannel() },
+    storage: webStorage(new MapStorage(), 'setup'),
+    refreshTimeout: 2_000,
+    isTerminal: () => false,
+    ...overrides,
+  };
+}
+
+function silentChannel(): ChannelLike {
+  return { postMessage() {}, addEventListener() {}, removeEventListener() {}, close() {} };
+}
+
+const stored: SharedRecord = {
+  version: 3,
+  writer: 'other-tab',
+  state: 'loggedIn',
+  tokens: { accessToken: 'shared-a', refreshToken: 'shared-r', expiresAt: null },
+  lifetime: null,
+};
+
+describe('createCrossTab lock wait', () => {
+  it('is stealAfter plus its jitter, the settle pause and a second of slack', () => {
+    const lockWait = (stealAfter: number) => createCrossTab(setup({ option: { ...setup().option as object, stealAfter } }))!.lockWait;
+    // Jitter: a quarter of stealAfter, at most 1000 ms; settle 30 ms; slack 1000 ms.
+    expect(lockWait(400)).toBe(400 + 100 + 30 + 1_000);
+    expect(lockWait(8_000)).toBe(8_000 + 1_000 + 30 + 1_000);
+    expect(lockWait(0)).toBe(30 + 1_000);
+  });
+
+  it('steals by default 2 s after the refresh timeout', () => {
+    const crossTab = createCrossTab(setup({ refreshTimeout: 2_000 }))!;
+    expect(crossTab.lockWait).toBe(4_000 + 1_000 + 30 + 1_000);
+  });
+
+  it.each([[-1], [Number.NaN], ['5']])('refuses stealAfter %s with a RangeError that names it', (stealAfter) => {
+    const bad = setup({ option: { ...setup().option as object, stealAfter: stealAfter as number } });
+    expect(() => createCrossTab(bad)).toThrow(RangeError);
+    expect(() => createCrossTab(bad)).toThrow(`tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`);
+  });
+});
+
+describe('createCrossTab defaults', () => {
+  it('uses navigator.locks, BroadcastChannel and localStorage under the name "tokenflight"', async () => {
+    const locks = memoryLocks();
+    const requested: string[] = [];
+    const opened: string[] = [];
+    vi.stubGlobal('navigator', {
+      locks: { request: (name: string, ...rest: [never, never]) => (requested.push(name), locks.manager.request(name, ...rest)) },
+    });
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class {
+        constructor(name: string) {
+          opened.push(name);
+        }
+        postMessage() {}
+        addEventListener() {}
+        removeEventListener() {}
+        close() {}
+      },
+    );
+    const local = new MapStorage();
+    local.setItem('tokenflight', JSON.stringify(stored));
+    vi.stubGlobal('localStorage', local);
+
+    const crossTab = createCrossTab(setup({ option: true, storage: undefined }));
+
+    expect(crossTab).not.toBeNull();
+    expect(crossTab!.storage.load()).toEqual(stored.tokens);
+    expect(opened).toEqual(['tokenflight:tokenflight']);
+    const fresh = { tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null }, lifetime: null };
+    await expect(crossTab!.refresh({ tokens: stored.tokens }, new AbortController().signal, async () => fresh)).resolves.toEqual(fresh);
+    expect(requested).toEqual(['tokenflight:tokenflight:refresh']);
+    expect(JSON.parse(local.getItem('tokenflight')!)).toMatchObject({ version: 4, tokens: { accessToken: 'new-a' } });
+  });
+
+  it('a localStorage that throws on access (opaque origin) means one tab, with a warning', () => {
+    resetCrossTabWarning();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException('access denied', 'SecurityError');
+      },
+    });
+    try {
+      expect(createCrossTab(setup({ storage: undefined }))).toBeNull();
+    } finally {
+      delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/not shared between tabs/);
+  });
+
+  it('without BroadcastChannel it runs as one tab and says which API is missing', () => {
+    resetCrossTabWarning();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.stubGlobal('BroadcastChannel', undefined);
+    expect(createCrossTab(setup({ option: { locks: memoryLocks().manager } }))).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toBe('tokenflight: crossTab is off, this page has no BroadcastChannel; each tab refreshes on its own.');
+  });
+
+  it('a freshly loaded page warns on its first fallback without any reset', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/crossTab/createCrossTab.js');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    // Node has no navigator.locks.
+    expect(fresh.createCrossTab(setup({ option: {} }))).toBeNull();
+    expect(fresh.createCrossTab(setup({ option: {} }))).toBeNull();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/navigator\.locks/);
+  });
+});
