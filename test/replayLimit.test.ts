@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplayLimit } from '../src/adapters/replayLimit.js';
 import { createAuthFetch } from '../src/fetch/index.js';
@@ -50,7 +51,78 @@ describe('createReplayLimit', () => {
     await expect(limit(async () => 'still free')).resolves.toBe('still free');
   });
 
+  it('a task in the middle of the line leaves it on abort; the others keep their order', async () => {
+    const limit = createReplayLimit(1);
+    const first = deferred<string>();
+    const started: string[] = [];
+    const task = (name: string) => async () => {
+      started.push(name);
+      return name;
+    };
+    const running = limit(() => first.promise);
+    const second = limit(task('second'));
+    const controller = new AbortController();
+    const third = limit(task('third'), controller.signal);
+    const fourth = limit(task('fourth'));
+    controller.abort(new Error('third gave up'));
+    first.resolve('first');
+    await expect(third).rejects.toThrow('third gave up');
+    await expect(Promise.all([running, second, fourth])).resolves.toEqual(['first', 'second', 'fourth']);
+    expect(started).toEqual(['second', 'fourth']);
+  });
+
+  it('never starts a task whose signal was aborted before it came, even with a free slot', async () => {
+    const limit = createReplayLimit(1);
+    const controller = new AbortController();
+    controller.abort(new Error('already gone'));
+    let ran = false;
+    await expect(
+      limit(async () => {
+        ran = true;
+      }, controller.signal),
+    ).rejects.toThrow('already gone');
+    expect(ran).toBe(false);
+    await expect(limit(async () => 'slot still free')).resolves.toBe('slot still free');
+  });
+
+  it('leaves no abort listener on a signal once its task started or left the line', async () => {
+    const limit = createReplayLimit(1);
+    const first = deferred<string>();
+    const running = limit(() => first.promise);
+    // A long-lived signal (one per page, say) must not collect a listener per request.
+    const started = new AbortController();
+    const waiting = limit(async () => 'waited', started.signal);
+    const leaving = new AbortController();
+    const left = limit(async () => 'never', leaving.signal);
+    expect(getEventListeners(started.signal, 'abort')).toHaveLength(1);
+    leaving.abort(new Error('left'));
+    await expect(left).rejects.toThrow('left');
+    expect(getEventListeners(leaving.signal, 'abort')).toHaveLength(0);
+    first.resolve('first');
+    await expect(Promise.all([running, waiting])).resolves.toEqual(['first', 'waited']);
+    expect(getEventListeners(started.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('treats undefined and Infinity as no limit', async () => {
+    for (const max of [undefined, Number.POSITIVE_INFINITY]) {
+      const limit = createReplayLimit(max);
+      const gates = Array.from({ length: 20 }, () => deferred<number>());
+      let started = 0;
+      const results = gates.map((gate) =>
+        limit(() => {
+          started += 1;
+          return gate.promise;
+        }),
+      );
+      await flush();
+      expect(started).toBe(20);
+      gates.forEach((gate, index) => gate.resolve(index));
+      await expect(Promise.all(results)).resolves.toEqual(gates.map((_, index) => index));
+    }
+  });
+
   it('refuses limits that are not whole numbers of at least 1', () => {
+    expect(() => createReplayLimit(0)).toThrow('tokenflight: maxConcurrentReplays must be a whole number >= 1, got 0');
     expect(() => createReplayLimit(0)).toThrow(RangeError);
     expect(() => createReplayLimit(1.5)).toThrow(RangeError);
     expect(() => createReplayLimit(Number.NaN)).toThrow(RangeError);

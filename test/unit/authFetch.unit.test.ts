@@ -1,6 +1,10 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession } from '../../src/createAuthSession.js';
+import { RefreshRejectedError, SessionExpiredError } from '../../src/index.js';
 import { bearer, createAuthFetch } from '../../src/fetch/createAuthFetch.js';
+import { deferred } from '../support/deferred.js';
+import { flush, refreshStub } from '../support/refreshStub.js';
 
 const API = 'https://api.example.test';
 
@@ -105,5 +109,90 @@ describe('createAuthFetch', () => {
     const headers = new Headers();
     bearer(headers, { accessToken: 'x', refreshToken: null, expiresAt: null });
     expect(headers.get('Authorization')).toBe('Bearer x');
+  });
+
+  it('gives a Request input the token only for allowed origins and only where shouldAuthorize agrees', async () => {
+    const { session, seen, fetch } = setup();
+    session.login({ accessToken: 't1', expiresIn: 600 });
+    const authFetch = createAuthFetch(session, { fetch, origins: [API], shouldAuthorize: (request) => !request.url.endsWith('/public') });
+    await authFetch(new Request('https://other.example.test/a'));
+    await authFetch(new Request(`${API}/public`));
+    await authFetch(new Request(`${API}/private`));
+    await createAuthFetch(session, { fetch, origins: [API] })(new Request('https://other.example.test/b'));
+    expect(seen.map((s) => s.authorization)).toEqual([null, null, 'Bearer t1', null]);
+  });
+
+  it('hands a relative URL to fetch as it is, with the token when the page origin is allowed', async () => {
+    const session = createAuthSession({ refresh: async () => ({ accessToken: 'unused' }) });
+    session.login({ accessToken: 't1', expiresIn: 600 });
+    vi.stubGlobal('location', { origin: API, href: `${API}/app/` });
+    const calls: { input: unknown; authorization: string | null }[] = [];
+    const authFetch = createAuthFetch(session, {
+      fetch: async (input, init) => {
+        calls.push({ input, authorization: new Headers(init?.headers).get('Authorization') });
+        return new Response('ok');
+      },
+    });
+    expect((await authFetch('items?page=2')).status).toBe(200);
+    expect(calls).toEqual([{ input: 'items?page=2', authorization: 'Bearer t1' }]);
+    session.stop();
+  });
+
+  it('sends requests from the hot path at once: maxConcurrentReplays only limits requests released by a refresh', async () => {
+    const { session } = setup();
+    session.login({ accessToken: 't1', expiresIn: 600 });
+    const answers = [deferred<Response>(), deferred<Response>()];
+    let arrived = 0;
+    const authFetch = createAuthFetch(session, { fetch: () => answers[arrived++]!.promise, origins: [API], maxConcurrentReplays: 1 });
+    const responses = [authFetch(`${API}/a`), authFetch(`${API}/b`)];
+    await flush(20);
+    expect(arrived).toBe(2);
+    for (const answer of answers) answer.resolve(new Response('ok'));
+    expect((await Promise.all(responses)).map((response) => response.status)).toEqual([200, 200]);
+    session.stop();
+  });
+
+  it('leaves no abort listener on the caller’s signal after a request, answered or aborted', async () => {
+    const stub = refreshStub();
+    const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 't1', expiresIn: 600 } });
+    // This fetch never looks at the signal, so every listener left on it would be tokenflight's.
+    const authFetch = createAuthFetch(session, { fetch: async () => new Response('ok'), origins: [API] });
+    const pageSignal = new AbortController().signal;
+    await authFetch(`${API}/a`, { signal: pageSignal });
+    await authFetch(`${API}/b`, { signal: pageSignal });
+    expect(getEventListeners(pageSignal, 'abort')).toHaveLength(0);
+
+    void session.refresh().catch(() => undefined);
+    const controller = new AbortController();
+    const waiting = authFetch(`${API}/c`, { signal: controller.signal });
+    await flush();
+    controller.abort(new Error('user left'));
+    await expect(waiting).rejects.toThrow('user left');
+    // The refresh is still out: the session has not answered this caller yet.
+    expect(stub.calls).toHaveLength(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    session.stop();
+  });
+
+  it('after the session expired, sends requests as they are and hands back their 401', async () => {
+    const session = createAuthSession({
+      refresh: async () => {
+        throw new RefreshRejectedError();
+      },
+      tokens: { accessToken: 't1', refreshToken: 'r1', expiresIn: 600 },
+    });
+    const seen: Array<string | null> = [];
+    const authFetch = createAuthFetch(session, {
+      origins: [API],
+      fetch: async (_input, init) => {
+        seen.push(new Headers(init?.headers).get('Authorization'));
+        return new Response(null, { status: 401 });
+      },
+    });
+    await expect(authFetch(`${API}/a`)).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(session.status).toBe('expired');
+    expect((await authFetch(`${API}/b`)).status).toBe(401);
+    expect(seen).toEqual(['Bearer t1', null]);
+    session.stop();
   });
 });
