@@ -3,12 +3,12 @@
  * channel and a shared storage: when the refresh runs, what it publishes, and how it ends when
  * the caller aborts, the lock is stolen or another tab wrote first.
  */
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCrossTab, type RefreshHere } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
 import { webStorage, type SharedRecord } from '../../src/storage.js';
 import type { ReceivedTokens } from '../../src/tokens.js';
-import { countedController } from '../support/countedSignal.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
@@ -62,7 +62,7 @@ afterEach(() => vi.useRealTimers());
 describe('crossTab refresh', () => {
   it('on a free lock refreshes at once, says it holds the lock, then writes and announces the next version', async () => {
     const { refresh, posted, store } = oneTab();
-    const { signal, attached } = countedController();
+    const { signal } = new AbortController();
     const refreshHere = vi.fn(async () => received('fresh'));
 
     const result = refresh(refreshHere, signal);
@@ -76,7 +76,7 @@ describe('crossTab refresh', () => {
     expect(store.readRecord()).toEqual(posted[1]);
     // The refresh timeout is cleared and the caller's signal keeps no listener.
     expect(vi.getTimerCount()).toBe(0);
-    expect(attached.size).toBe(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('after a previous holder, an abort during the settle pause ends it without refreshing', async () => {
@@ -99,7 +99,8 @@ describe('crossTab refresh', () => {
 
   it('a caller abort mid-refresh rejects at once and aborts the refresh with the same reason', async () => {
     const { refresh, posted } = oneTab();
-    const { controller, signal, attached } = countedController();
+    const controller = new AbortController();
+    const { signal } = controller;
     const refreshSignal = deferred<AbortSignal>();
     const result = refresh((_, attempt) => (refreshSignal.resolve(attempt), new Promise<never>(() => {})), signal);
     const attempt = await refreshSignal.promise;
@@ -109,7 +110,7 @@ describe('crossTab refresh', () => {
     await expect(result).rejects.toBe(reason);
     expect(attempt.reason).toBe(reason);
     expect(posted).toEqual([HOLDING]);
-    expect(attached.size).toBe(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -2,10 +2,10 @@
  * runExclusive on its own, against the in-memory Web Locks manager: when the work runs, what
  * the caller's abort does at each stage, when a waiting tab steals, and what is left behind.
  */
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runExclusive, stealJitter, type Grant } from '../../src/crossTab/runExclusive.js';
 import type { LockManagerLike } from '../../src/crossTab/types.js';
-import { countedController } from '../support/countedSignal.js';
 import { deferred } from '../support/deferred.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
@@ -50,7 +50,7 @@ describe('runExclusive', () => {
   it('after waiting for a holder, runs contended and leaves no timer or listener behind', async () => {
     const locks = memoryLocks();
     const holder = holdLock(locks.manager);
-    const { signal, attached } = countedController();
+    const { signal } = new AbortController();
     const unsubscribe = vi.fn();
     const work = vi.fn(async (grant: Grant) => grant.contended);
     const running = runExclusive(locks.manager, LOCK, { signal, stealAfter: 1_000, onNewHolder: () => unsubscribe }, work);
@@ -62,7 +62,7 @@ describe('runExclusive', () => {
     expect(locks.log).toEqual([]);
     // The steal timer, the caller's abort listener and the "new holder" subscription are all gone.
     expect(vi.getTimerCount()).toBe(0);
-    expect(attached.size).toBe(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
     expect(unsubscribe).toHaveBeenCalledTimes(1);
   });
 
@@ -87,7 +87,8 @@ describe('runExclusive', () => {
   it('aborting while waiting rejects with the reason at once, leaves the queue and never runs the work', async () => {
     const locks = memoryLocks();
     holdLock(locks.manager);
-    const { controller, signal, attached } = countedController();
+    const controller = new AbortController();
+    const { signal } = controller;
     const work = vi.fn(async () => 'never');
     const running = runExclusive(locks.manager, LOCK, { signal, stealAfter: 60_000 }, work);
     await flush();
@@ -99,12 +100,13 @@ describe('runExclusive', () => {
     expect(locks.waiting(LOCK)).toBe(0);
     expect(work).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);
-    expect(attached.size).toBe(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('aborting while the work hangs frees the lock for the next tab at once', async () => {
     const locks = memoryLocks();
-    const { controller, signal } = countedController();
+    const controller = new AbortController();
+    const { signal } = controller;
     void runExclusive(locks.manager, LOCK, { signal, stealAfter: 60_000 }, () => new Promise<never>(() => {}));
     await flush();
     expect(locks.isHeld(LOCK)).toBe(true);
@@ -126,10 +128,10 @@ describe('runExclusive', () => {
 
   it('once the work settles the caller\'s signal keeps no listener', async () => {
     const locks = memoryLocks();
-    const { signal, attached } = countedController();
+    const { signal } = new AbortController();
     await runExclusive(locks.manager, LOCK, { signal, stealAfter: 1_000 }, async () => 'done');
     await flush();
-    expect(attached.size).toBe(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('steals after stealAfter plus a random share of the jitter, even without "new holder" news', async () => {
