@@ -1,7 +1,7 @@
 import { createActor, fromPromise } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authSessionMachine } from '../../machines/authSession.js';
-import type { AuthEmitted, SessionConfig } from '../../machines/authSessionTypes.js';
+import type { AuthEmitted, RefreshActorInput, SessionConfig } from '../../machines/authSessionTypes.js';
 import type { ReceivedTokens } from '../../src/tokens.js';
 
 const NOW = 1_000_000;
@@ -23,7 +23,7 @@ function living(name: string, ms: number): ReceivedTokens {
 
 /** The machine with a refresh that never answers, so the test sees where it stands. */
 function start(overrides: Partial<SessionConfig> = {}) {
-  const machine = authSessionMachine.provide({ actors: { refresh: fromPromise<ReceivedTokens>(() => new Promise(() => {})) } });
+  const machine = authSessionMachine.provide({ actors: { refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() => new Promise(() => {})) } });
   const actor = createActor(machine, { input: { config: { ...config, ...overrides } } });
   const emitted: AuthEmitted[] = [];
   actor.on('*', (event) => void emitted.push(event));
@@ -101,7 +101,7 @@ describe('the refresh timeout', () => {
 describe('the failure cooldown', () => {
   it('ends after failureCooldown: a token request then starts a refresh instead of failing', async () => {
     const machine = authSessionMachine.provide({
-      actors: { refresh: fromPromise<ReceivedTokens>(() => Promise.reject(new TypeError('fetch failed'))) },
+      actors: { refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() => Promise.reject(new TypeError('fetch failed'))) },
     });
     const actor = createActor(machine, { input: { config } });
     const rejected: string[] = [];
