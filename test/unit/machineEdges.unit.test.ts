@@ -42,13 +42,21 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('waking up', () => {
-  it('refreshes when woken exactly at the moment the token falls due', () => {
-    const { actor, state } = start();
+  it('refreshes when woken exactly at the moment the token falls due (the margin before its expiry)', () => {
+    const { actor, state } = start({ refreshMargin: 10_000 });
     actor.send({ type: 'LOGIN', received: living('a0', 60_000) });
-    actor.send({ type: 'WAKE', reason: 'visible', at: NOW + 59_999 });
+    actor.send({ type: 'WAKE', reason: 'visible', at: NOW + 49_999 });
     expect(state()).toBe('idle');
-    actor.send({ type: 'WAKE', reason: 'visible', at: NOW + 60_000 });
+    actor.send({ type: 'WAKE', reason: 'visible', at: NOW + 50_000 });
     expect(state()).toBe('refreshing');
+    actor.stop();
+  });
+
+  it('leaves a token with no known expiry alone', () => {
+    const { actor, state } = start();
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'opaque', refreshToken: 'r', expiresAt: null }, lifetime: null } });
+    actor.send({ type: 'WAKE', reason: 'resume', at: NOW + 86_400_000 });
+    expect(state()).toBe('idle');
     actor.stop();
   });
 });
