@@ -275,6 +275,20 @@ describe('crossTab', () => {
     expect(record()?.tokens).toEqual(fresh);
   });
 
+  it('waiting for a held lock does not count against refreshTimeout: the tab steals it and refreshes', async () => {
+    const { tab, backend, locks, lockName } = world({ stealAfter: 300 });
+    // The refresh itself is quick, but the wait for the lock is longer than refreshTimeout.
+    const waiting = tab('waiting', { refreshTimeout: 200, retry: { retries: 0 } });
+    const issued = await loggedInEverywhere([waiting], backend);
+    // A frozen tab holds the lock and never lets go.
+    void locks.manager.request(lockName, {}, () => new Promise<never>(() => {})).catch(() => {});
+    await vi.waitFor(() => expect(locks.isHeld(lockName)).toBe(true));
+
+    const fresh = await waiting.refresh();
+    expect(fresh.accessToken).not.toBe(issued.accessToken);
+    expect(locks.log).toEqual([`stolen:${lockName}`]);
+  });
+
   it('tabs that steal at the same instant rob each other before refreshing: still one refresh', async () => {
     // No jitter: both waiting tabs steal in the same timer turn, before any "holding" message.
     vi.spyOn(Math, 'random').mockReturnValue(0);

@@ -20,6 +20,15 @@ describe('errors', () => {
     expect(error.message.length).toBeGreaterThan(0);
   });
 
+  it('RefreshCooldownError says how long the cooldown is, and keeps the failure as its cause', () => {
+    const failure = new TypeError('fetch failed');
+    const error = new tokenflight.RefreshCooldownError(30_000, { cause: failure });
+    expect(error.name).toBe('RefreshCooldownError');
+    expect(error.cooldown).toBe(30_000);
+    expect(error.message).toContain('30000 ms cooldown');
+    expect(error.cause).toBe(failure);
+  });
+
   it('InvalidTokenError is a TypeError', () => {
     expect(new tokenflight.InvalidTokenError()).toBeInstanceOf(TypeError);
   });
