@@ -125,6 +125,17 @@ describe('createAuthServer (msw)', () => {
     expect((await get('protected', tokens.accessToken)).status).toBe(401);
   });
 
+  it('a request still held at reset dies with the old server: it touches neither the new backend nor the new counters', async () => {
+    const tokens = await client.login('ada');
+    const gate = auth.hold('refresh');
+    const late = client.refresh({ refreshToken: tokens.refreshToken ?? null, tokens: null, signal: never });
+    await expect.poll(() => gate.waiting).toBe(1);
+    auth.reset();
+    // In a browser the worker can deliver it after the next test began; it must not count there.
+    await expect(late).rejects.toThrow(TypeError);
+    expect(auth.counters()).toMatchObject({ refreshCalls: 0, refreshRejected: 0, requests: { refresh: 0 } });
+  });
+
   it('an AuthServerError carries the status', () => {
     expect(new AuthServerError('refresh', 502)).toMatchObject({ status: 502, message: 'refresh answered 502' });
   });

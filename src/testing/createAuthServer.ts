@@ -131,6 +131,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   let requests = emptyRequests();
   let refreshRejected = 0;
   let faultsServed = 0;
+  // Bumped by reset(): a request that began before it belongs to a server that no longer exists.
+  let era = 0;
 
   const url = (route: AuthRoute) => `${origin}${basePath}${routes[route].path}`;
 
@@ -142,7 +144,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     return armed.fault;
   }
 
-  async function answer(route: AuthRoute, request: Request, handle: (request: Request) => Promise<Response>): Promise<Response> {
+  async function answer(route: AuthRoute, request: Request, handle: (request: Request, body: Record<string, unknown>) => Promise<Response>): Promise<Response> {
+    const startedIn = era;
     requests[route] += 1;
     const gate = gates.get(route);
     if (gate) {
@@ -152,9 +155,13 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     }
     const wait = typeof latency === 'number' ? latency : (latency[route] ?? 0);
     if (wait > 0) await delay(wait);
+    const body = request.method === 'GET' ? {} : await readBody(request);
+    // A request from before reset() (released by it, or delivered late by a service worker) ends
+    // as a network error instead of reaching the fresh backend and counting in the next test.
+    if (era !== startedIn) return HttpResponse.error();
     const before = takeFault(route, 'before');
     if (before) return faultResponse(before);
-    const response = await handle(request);
+    const response = await handle(request, body);
     const after = takeFault(route, 'after');
     return after ? faultResponse(after) : response;
   }
@@ -164,17 +171,17 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     return backend.authorize(header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null);
   }
 
-  const behaviour: Record<AuthRoute, (request: Request) => Promise<Response>> = {
-    async login(request) {
-      const { username } = await readBody(request);
+  const behaviour: Record<AuthRoute, (request: Request, body: Record<string, unknown>) => Promise<Response>> = {
+    async login(_, body) {
+      const { username } = body;
       if (typeof username !== 'string' || username.trim() === '') {
         return HttpResponse.json({ error: 'username is required' }, { status: 400 });
       }
       const { accessToken, refreshToken, expiresIn } = await backend.login(username.trim());
       return HttpResponse.json({ accessToken, refreshToken, expiresIn });
     },
-    async refresh(request) {
-      const { refreshToken } = await readBody(request);
+    async refresh(_, body) {
+      const { refreshToken } = body;
       const result = await backend.refresh(typeof refreshToken === 'string' ? refreshToken : null);
       if (!result.ok) {
         refreshRejected += 1;
@@ -183,8 +190,8 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       const { tokens } = result;
       return HttpResponse.json({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn });
     },
-    async logout(request) {
-      const { refreshToken } = await readBody(request);
+    async logout(_, body) {
+      const { refreshToken } = body;
       backend.logout(typeof refreshToken === 'string' ? refreshToken : null);
       return HttpResponse.json({ ok: true });
     },
@@ -246,6 +253,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     expireAccessTokens: () => backend.expireAccessTokens(),
     revokeRefreshTokens: () => backend.revokeRefreshTokens(),
     reset() {
+      era += 1;
       backend.reset();
       releaseAll();
       faults = new Map();
