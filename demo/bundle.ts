@@ -1,13 +1,14 @@
 /**
- * Bundles the demo page from `demo/page/main.ts` with esbuild at server start,
- * so the browser runs the library's real source; nothing comes from a CDN.
+ * Bundles the demo page from `demo/page/main.ts` (or another page entry, as the browser tests
+ * do) with esbuild at server start, so the browser runs the library's real source; nothing
+ * comes from a CDN.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('./page/main.ts', import.meta.url));
+const demoEntry = fileURLToPath(new URL('./page/main.ts', import.meta.url));
 
-export async function bundlePage(): Promise<string> {
+export async function bundlePage(entry: string = demoEntry): Promise<string> {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -19,6 +20,6 @@ export async function bundlePage(): Promise<string> {
     logLevel: 'silent',
   });
   const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild produced no output for the demo page');
+  if (!output) throw new Error(`esbuild produced no output for ${entry}`);
   return output.text;
 }

@@ -33,14 +33,19 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/** Debian's Chromium, headless, with the flags every browser test uses. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
 export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> {
   const server = await startDemoServer({ port: 0, ...options });
   let browser: Browser;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   } catch (error) {
     await server.close();
     throw error;
