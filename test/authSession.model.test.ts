@@ -13,7 +13,7 @@ import {
   type ModelPath,
   type ModelSnapshot,
 } from './model/machineModel.js';
-import { checkSync, checkWake } from './model/tabEventChecks.js';
+import { checkLogout, checkSync, checkWake } from './model/tabEventChecks.js';
 
 /**
  * Model-based test of the real machine: walks that take every edge of the abstract model (the
@@ -129,6 +129,7 @@ function checkStep(
   };
   if (step.event.type === 'SYNC') checkSync(step.event as Extract<AuthEvent, { type: 'SYNC' }>, outcome);
   if (step.event.type === 'WAKE') checkWake(step.event as Extract<AuthEvent, { type: 'WAKE' }>, outcome);
+  if (step.event.type === 'LOGOUT') checkLogout(outcome);
 }
 
 describe('model-based: every transition of authSessionMachine, replayed on the real actor', () => {

@@ -95,3 +95,16 @@ export function checkWake(event: WakeEvent, outcome: StepOutcome): void {
   expect(after.context.waiters, where).toEqual(context.waiters);
   expect(outcome.emitted, where).toEqual([]);
 }
+
+/** LOGOUT in this tab: from any signed-in or expired state, nothing is kept and every waiter hears LoggedOutError. */
+export function checkLogout(outcome: StepOutcome): void {
+  const { before, after, emitted, refreshesStarted, where } = outcome;
+  if (statusOf(before) === 'loggedOut') return expectUnchanged(outcome);
+  expect(after.value, where).toBe('loggedOut');
+  expect(after.context.tokens, where).toBeNull();
+  expect(after.context.waiters, where).toEqual([]);
+  for (const rejected of settledWaiters(outcome, 'waiters.rejected')) expect(rejected.reason, where).toBe('loggedOut');
+  // One lifecycle event, and not marked as coming from another tab.
+  expect(emitted.filter((e) => !e.type.startsWith('waiters.')), where).toEqual([{ type: 'logout' }]);
+  expect(refreshesStarted, where).toBe(0);
+}
