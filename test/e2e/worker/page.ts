@@ -12,12 +12,10 @@ const auth = createAuthServer({ origin: location.origin, accessTtl: 60 });
 const worker = setupWorker(...auth.handlers);
 const client = createAuthClient(auth);
 
-function loggedInSession(): Promise<AuthSession> {
-  const session = createAuthSession({ refresh: client.refresh, retry: { retries: 1, minDelay: 10, maxDelay: 10 } });
-  return client.login('ada').then((tokens) => {
-    session.login(tokens);
-    return session;
-  });
+// Logs in before the session exists, so a failed login leaves no session running in the page.
+async function loggedInSession(): Promise<AuthSession> {
+  const tokens = await client.login('ada');
+  return createAuthSession({ refresh: client.refresh, tokens, retry: { retries: 1, minDelay: 10, maxDelay: 10 } });
 }
 
 /** What a burst of requests to the protected route saw, and what the server counted. */
