@@ -5,7 +5,7 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: ['machines/**/*.ts', 'src/**/*.ts', '!src/testing/**', '!src/**/index.ts'],
+  mutate: ['domain/**/*.ts', 'machines/**/*.ts', 'src/**/*.ts', '!src/testing/**', '!src/**/index.ts'],
   coverageAnalysis: 'perTest',
   // Two shared cores: one sandbox per core at most.
   concurrency: 2,

@@ -10,7 +10,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { createAuthRefresh } from 'axios-auth-refresh';
 import { createAuthSession } from '../src/createAuthSession.js';
-import { RefreshRejectedError } from '../src/errors/RefreshRejectedError.js';
+import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { createAuthFetch } from '../src/fetch/createAuthFetch.js';
 
 export interface IssuedTokens {

@@ -13,6 +13,29 @@ const giveUpRound = [
   { type: 'emitRefreshFailed', params: { willRetry: false } },
 ] as const;
 
+/** New tokens from the app (its login, or tokens it got elsewhere) are taken in every state. */
+const login = { target: '#authSession.idle', reenter: true, actions: ['storeLogin', 'emitLogin'] } as const;
+
+const logout = { target: '#authSession.loggedOut', actions: 'emitLogout' } as const;
+
+/** Another session sharing these tokens (another tab) logged in or refreshed; `emit` says which it is to this one. */
+const syncedLogin = (emit: 'emitSyncedLogin' | 'emitSyncedRefresh') =>
+  ({ guard: 'isSyncedLogin', target: '#authSession.idle', reenter: true, actions: ['storeSynced', emit] }) as const;
+const syncedLogout = { guard: 'isSyncedLogout', target: '#authSession.loggedOut', actions: 'emitSyncedLogout' } as const;
+const syncedExpiry = { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' } as const;
+
+/** A state without a token to give: every request for one is refused with `reason`. */
+const refuseRequests = (reason: 'loggedOut' | 'expired') => {
+  const refuse = { actions: { type: 'rejectRequest', params: { reason } } } as const;
+  return { 'TOKEN.REQUEST': refuse, UNAUTHORIZED: refuse, REFRESH: refuse } as const;
+};
+
+/** While a refresh runs every request waits for it, up to `maxQueue`. */
+const queueRequest = [
+  { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } },
+  { actions: 'enqueue' },
+] as const;
+
 /**
  * The auth session: one refresh at a time, however many callers need a token.
  *
@@ -34,20 +57,9 @@ export const authSessionMachine = authSessionSetup.createMachine({
     loggedOut: {
       entry: [{ type: 'rejectWaiters', params: { reason: 'loggedOut' } }, 'clearTokens'],
       on: {
-        LOGIN: {
-          target: 'idle',
-          actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
-        },
-        'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: { reason: 'loggedOut' } } },
-        UNAUTHORIZED: { actions: { type: 'rejectRequest', params: { reason: 'loggedOut' } } },
-        REFRESH: { actions: { type: 'rejectRequest', params: { reason: 'loggedOut' } } },
-        SYNC: [
-          {
-            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
-            target: 'idle',
-            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedLogin'],
-          },
-        ],
+        LOGIN: login,
+        ...refuseRequests('loggedOut'),
+        SYNC: [syncedLogin('emitSyncedLogin')],
       },
     },
     idle: {
@@ -58,12 +70,8 @@ export const authSessionMachine = authSessionSetup.createMachine({
         failureCooldown: { guard: 'isCoolingDown', actions: 'endCooldown' },
       },
       on: {
-        LOGIN: {
-          target: 'idle',
-          reenter: true,
-          actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
-        },
-        LOGOUT: { target: 'loggedOut', actions: 'emitLogout' },
+        LOGIN: login,
+        LOGOUT: logout,
         'TOKEN.REQUEST': [
           {
             guard: { type: 'isTokenUsable', params: ({ event }) => ({ at: event.at }) },
@@ -88,16 +96,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
         ],
         // The user asked: the cooldown does not apply.
         REFRESH: { target: 'refreshing', actions: 'enqueue' },
-        SYNC: [
-          {
-            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
-            target: 'idle',
-            reenter: true,
-            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedRefresh'],
-          },
-          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
-          { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
-        ],
+        SYNC: [syncedLogin('emitSyncedRefresh'), syncedLogout, syncedExpiry],
         WAKE: [
           { guard: { type: 'isHeldByCooldown', params: ({ event }) => ({ reason: event.reason }) } },
           { guard: { type: 'isRefreshDue', params: ({ event }) => ({ at: event.at }) }, target: 'refreshing' },
@@ -129,24 +128,13 @@ export const authSessionMachine = authSessionSetup.createMachine({
       entry: 'startRound',
       initial: 'requesting',
       on: {
-        LOGIN: {
-          target: 'idle',
-          actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
-        },
-        LOGOUT: { target: 'loggedOut', actions: 'emitLogout' },
-        'TOKEN.REQUEST': [{ guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } }, { actions: 'enqueue' }],
-        UNAUTHORIZED: [{ guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } }, { actions: 'enqueue' }],
-        REFRESH: [{ guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } }, { actions: 'enqueue' }],
+        LOGIN: login,
+        LOGOUT: logout,
+        'TOKEN.REQUEST': queueRequest,
+        UNAUTHORIZED: queueRequest,
+        REFRESH: queueRequest,
         // Another tab finished first: its tokens release this tab's waiters too.
-        SYNC: [
-          {
-            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
-            target: 'idle',
-            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedRefresh'],
-          },
-          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
-          { guard: { type: 'isSyncedExpiry', params: ({ event }) => event }, target: 'expired', actions: 'recordSyncedExpiry' },
-        ],
+        SYNC: [syncedLogin('emitSyncedRefresh'), syncedLogout, syncedExpiry],
       },
       states: {
         requesting: {
@@ -215,22 +203,10 @@ export const authSessionMachine = authSessionSetup.createMachine({
       // Emitted before clearTokens, which also clears lastError: the event carries why the session expired.
       entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'emitExpired', 'clearTokens'],
       on: {
-        LOGIN: {
-          target: 'idle',
-          actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received }) }, 'emitLogin'],
-        },
-        LOGOUT: { target: 'loggedOut', actions: 'emitLogout' },
-        'TOKEN.REQUEST': { actions: { type: 'rejectRequest', params: { reason: 'expired' } } },
-        UNAUTHORIZED: { actions: { type: 'rejectRequest', params: { reason: 'expired' } } },
-        REFRESH: { actions: { type: 'rejectRequest', params: { reason: 'expired' } } },
-        SYNC: [
-          {
-            guard: { type: 'isSyncedLogin', params: ({ event }) => event },
-            target: 'idle',
-            actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.received! }) }, 'emitSyncedLogin'],
-          },
-          { guard: { type: 'isSyncedLogout', params: ({ event }) => event }, target: 'loggedOut', actions: 'emitSyncedLogout' },
-        ],
+        LOGIN: login,
+        LOGOUT: logout,
+        ...refuseRequests('expired'),
+        SYNC: [syncedLogin('emitSyncedLogin'), syncedLogout],
       },
     },
   },

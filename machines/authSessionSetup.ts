@@ -1,8 +1,8 @@
 import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import { isTerminalError } from '../src/isTerminalError.js';
-import { RefreshTimeoutError } from '../src/errors/RefreshTimeoutError.js';
-import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
-import { isUsable, type ReceivedTokens } from '../src/tokens.js';
+import { isTerminalError } from '../domain/isTerminalError.js';
+import { RefreshTimeoutError } from '../domain/errors/RefreshTimeoutError.js';
+import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
+import { isUsable, type ReceivedTokens } from '../domain/tokens.js';
 import { createDelays, effectiveMargin } from './delays.js';
 import type {
   AuthContext,
@@ -14,7 +14,11 @@ import type {
   RejectReason,
   WakeReason,
 } from './authSessionTypes.js';
-import type { SharedState } from '../src/storage.js';
+
+/** The context for newly received tokens: a new round, no failure, no cooldown. */
+function fresh(received: ReceivedTokens): Partial<AuthContext> {
+  return { tokens: received.tokens, lifetime: received.lifetime, attempt: 0, lastError: null, coolingDown: false };
+}
 
 /** A request for a token: the three events that carry a caller's id and the time it asked. */
 function requestOf(event: AuthEvent): { id: number; at: number } {
@@ -52,11 +56,10 @@ export const authSessionSetup = setup({
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
-    // SYNC: what another tab did (crossTab).
-    isSyncedLogin: (_, params: { state: SharedState; received: ReceivedTokens | null }) =>
-      params.state === 'loggedIn' && params.received !== null,
-    isSyncedLogout: (_, params: { state: SharedState }) => params.state === 'loggedOut',
-    isSyncedExpiry: (_, params: { state: SharedState }) => params.state === 'expired',
+    // SYNC: what another session sharing these tokens did (a coordinator such as cross-tab).
+    isSyncedLogin: ({ event }) => event.type === 'SYNC' && event.state === 'loggedIn',
+    isSyncedLogout: ({ event }) => event.type === 'SYNC' && event.state === 'loggedOut',
+    isSyncedExpiry: ({ event }) => event.type === 'SYNC' && event.state === 'expired',
     isCoolingDown: ({ context }) => context.coolingDown,
     /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
     isRefreshDue: ({ context }, params: { at: number }) =>
@@ -65,13 +68,16 @@ export const authSessionSetup = setup({
     isHeldByCooldown: ({ context }, params: { reason: WakeReason }) => context.coolingDown && params.reason !== 'online',
   },
   actions: {
-    storeTokens: assign((_, params: { received: ReceivedTokens }) => ({
-      tokens: params.received.tokens,
-      lifetime: params.received.lifetime,
-      attempt: 0,
-      lastError: null,
-      coolingDown: false,
-    })),
+    storeTokens: assign((_, params: { received: ReceivedTokens }) => fresh(params.received)),
+    storeLogin: assign(({ event }) => {
+      assertEvent(event, 'LOGIN');
+      return fresh(event.received);
+    }),
+    // Only a synced login carries tokens; the isSyncedLogin guard runs first.
+    storeSynced: assign(({ event }) => {
+      assertEvent(event, 'SYNC');
+      return event.state === 'loggedIn' ? fresh(event.received) : {};
+    }),
     clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, lastError: null, coolingDown: false }),
     startRound: assign({ attempt: 0, lastError: null }),
     recordFailure: assign(({ context }, params: { error: unknown }) => ({

@@ -1,5 +1,4 @@
-import type { SharedState } from '../src/storage.js';
-import type { ReceivedTokens, TokenSet } from '../src/tokens.js';
+import type { ReceivedTokens, TokenSet } from '../domain/tokens.js';
 
 export type AuthStatus = 'loggedOut' | 'idle' | 'refreshing' | 'expired';
 
@@ -19,11 +18,6 @@ export interface SessionConfig {
    * RefreshCooldownError. An explicit REFRESH, a new token (LOGIN) or coming back online ends it.
    */
   failureCooldown: number;
-  /**
-   * With `crossTab`: how long a refresh may wait for another tab's lock (then steals it). The
-   * refresh attempt's timer allows this on top of `refreshTimeout`. Absent or 0: one tab.
-   */
-  lockWait?: number;
 }
 
 /** One caller waiting for a token: who, and since when (epoch ms by the session's clock). */
@@ -49,6 +43,17 @@ export interface AuthInput {
   config: SessionConfig;
 }
 
+/**
+ * Another session sharing this one's tokens (another tab) logged in or refreshed, logged out, or
+ * expired. Only a login carries tokens.
+ */
+export type SyncEvent =
+  | { type: 'SYNC'; state: 'loggedIn'; received: ReceivedTokens }
+  | { type: 'SYNC'; state: 'loggedOut' | 'expired' };
+
+/** What another session can be in, as far as this one cares. */
+export type SyncedState = SyncEvent['state'];
+
 /** `at` is the session's clock when the event was sent. */
 export type AuthEvent =
   | { type: 'LOGIN'; received: ReceivedTokens }
@@ -57,8 +62,7 @@ export type AuthEvent =
   | { type: 'UNAUTHORIZED'; id: number; at: number; accessToken: string }
   | { type: 'REFRESH'; id: number; at: number }
   | { type: 'WAITER.CANCEL'; id: number }
-  /** Another tab logged in, refreshed, logged out or expired; `received` is set for 'loggedIn'. */
-  | { type: 'SYNC'; state: SharedState; received: ReceivedTokens | null }
+  | SyncEvent
   /** The tab came back: it became visible, the network returned, or the machine woke from sleep. */
   | { type: 'WAKE'; reason: WakeReason; at: number };
 

@@ -1,12 +1,5 @@
+import { clampDelay, MAX_DELAY } from '../domain/time.js';
 import type { AuthContext } from './authSessionTypes.js';
-
-/** setTimeout fires at once for anything above 2^31-1 ms, so every delay goes through here. */
-export const MAX_DELAY = 2 ** 31 - 1;
-
-export function clampDelay(ms: number): number {
-  if (Number.isNaN(ms)) return 0;
-  return Math.min(Math.max(0, ms), MAX_DELAY);
-}
 
 /** The proactive refresh margin, capped at half the token's lifetime so short tokens are not refreshed at once. */
 export function effectiveMargin(context: Pick<AuthContext, 'config' | 'lifetime'>): number {
@@ -24,8 +17,12 @@ interface DelayArgs {
   context: AuthContext;
 }
 
-/** The machine's named delays; the session supplies its own clock and random source. */
-export function createDelays(now: () => number, random: () => number = Math.random) {
+/**
+ * The machine's named delays; the session supplies its own clock and random source.
+ * `attemptAllowance`: extra time an attempt may take before its own request starts (a
+ * coordinator waiting for another tab's lock); the coordinator bounds that wait itself.
+ */
+export function createDelays(now: () => number, random: () => number = Math.random, attemptAllowance = 0) {
   return {
     refreshDue: ({ context }: DelayArgs) => {
       const expiresAt = context.tokens?.expiresAt;
@@ -35,8 +32,7 @@ export function createDelays(now: () => number, random: () => number = Math.rand
     },
     heartbeatInterval: ({ context }: DelayArgs) => clampDelay(context.config.heartbeatInterval ?? MAX_DELAY),
     failureCooldown: ({ context }: DelayArgs) => clampDelay(context.config.failureCooldown),
-    // With crossTab, an attempt may first wait for another tab's lock (the lock code bounds that wait).
-    refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout + (context.config.lockWait ?? 0)),
+    refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout + attemptAllowance),
     retryDelay: ({ context }: DelayArgs) =>
       backoffDelay(context.attempt, context.config.minDelay, context.config.maxDelay, random),
   };

@@ -3,13 +3,13 @@ import { authSessionMachine } from '../machines/authSession.js';
 import { createDelays } from '../machines/delays.js';
 import type { AuthEmitted, AuthStatus, HeartbeatActorInput, RefreshActorInput } from '../machines/authSessionTypes.js';
 import { createCrossTab } from './crossTab/createCrossTab.js';
-import { LoggedOutError } from './errors/LoggedOutError.js';
-import { isTerminalError } from './isTerminalError.js';
+import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
+import { isTerminalError } from '../domain/isTerminalError.js';
 import { redactInspectionEvent } from './redact.js';
 import { configFrom, positive, type AuthSessionOptions } from './sessionOptions.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
 import { watchTabLife } from './tabLife.js';
-import { isUsable, receiveTokens, type ReceivedTokens, type TokenInput, type TokenSet } from './tokens.js';
+import { isUsable, receiveTokens, type ReceivedTokens, type TokenInput, type TokenSet } from '../domain/tokens.js';
 import { createWaiters } from './waiters.js';
 
 export type { AuthSessionOptions, HeartbeatContext, InspectOption, RefreshContext, RetryOptions } from './sessionOptions.js';
@@ -61,7 +61,6 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const crossTab = options.crossTab
     ? createCrossTab({ option: options.crossTab, storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal })
     : null;
-  if (crossTab) config.lockWait = crossTab.lockWait;
   const storage = crossTab?.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? storedTokens(storage, now());
   // Every token the session has held, so the inspector redacts it wherever it shows up. Kept
@@ -89,7 +88,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
         return (await options.heartbeat({ tokens: input.tokens, signal })) !== false;
       }),
     },
-    delays: createDelays(now, options.random),
+    delays: createDelays(now, options.random, crossTab?.lockWait ?? 0),
     guards: {
       isTerminalError: (_, params: { error: unknown }) => isTerminal(params.error),
     },

@@ -3,7 +3,7 @@ import type { SessionConfig } from '../machines/authSessionTypes.js';
 import type { CrossTabOptions } from './crossTab/types.js';
 import type { TokenStorage } from './storage.js';
 import type { TabLifeOptions } from './tabLife.js';
-import type { TokenInput, TokenSet } from './tokens.js';
+import type { TokenInput, TokenSet } from '../domain/tokens.js';
 
 export interface RefreshContext {
   /** The refresh token to present; null when it lives in an HttpOnly cookie. */

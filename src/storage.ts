@@ -1,4 +1,5 @@
-import type { TokenSet } from './tokens.js';
+import type { TokenSet } from '../domain/tokens.js';
+import type { SyncedState } from '../machines/authSessionTypes.js';
 
 /** Where the session keeps its tokens between page loads. Synchronous, like Web Storage. */
 export interface TokenStorage {
@@ -6,7 +7,7 @@ export interface TokenStorage {
   save(tokens: TokenSet | null): void;
 }
 
-export type SharedState = 'loggedIn' | 'loggedOut' | 'expired';
+export type SharedState = SyncedState;
 
 /**
  * The session as tabs share it. `version` grows with every write, so a tab that wakes up with

@@ -1,4 +1,4 @@
-import { clampDelay } from '../machines/delays.js';
+import { clampDelay } from '../domain/time.js';
 import type { WakeReason } from '../machines/authSessionTypes.js';
 
 export interface TabLifeOptions {

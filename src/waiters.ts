@@ -1,13 +1,13 @@
 import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../machines/authSession.js';
-import { clampDelay } from '../machines/delays.js';
+import { clampDelay } from '../domain/time.js';
 import type { AuthEvent, SessionConfig } from '../machines/authSessionTypes.js';
-import { LoggedOutError } from './errors/LoggedOutError.js';
-import { QueueFullError } from './errors/QueueFullError.js';
-import { RefreshCooldownError } from './errors/RefreshCooldownError.js';
-import { SessionExpiredError } from './errors/SessionExpiredError.js';
-import { WaitTimeoutError } from './errors/WaitTimeoutError.js';
-import type { TokenSet } from './tokens.js';
+import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
+import { QueueFullError } from '../domain/errors/QueueFullError.js';
+import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
+import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
+import { WaitTimeoutError } from '../domain/errors/WaitTimeoutError.js';
+import type { TokenSet } from '../domain/tokens.js';
 
 interface Pending {
   resolve: (tokens: TokenSet) => void;

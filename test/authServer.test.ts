@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthSession } from '../src/createAuthSession.js';
-import { RefreshRejectedError } from '../src/errors/RefreshRejectedError.js';
+import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { AuthServerError, createAuthClient, createAuthServer } from '../src/testing/index.js';
 
 const auth = createAuthServer({ origin: 'https://auth.example.test', accessTtl: 60 });

@@ -2,10 +2,10 @@ import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { createAuthSession, type RefreshContext } from '../src/createAuthSession.js';
-import { RefreshRejectedError } from '../src/errors/RefreshRejectedError.js';
-import { SessionExpiredError } from '../src/errors/SessionExpiredError.js';
+import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
+import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { REDACTED, redactInspectionEvent, redactTokens } from '../src/redact.js';
-import type { TokenInput } from '../src/tokens.js';
+import type { TokenInput } from '../domain/tokens.js';
 
 /**
  * Every string reachable from `root`: own properties (enumerable or not), Map and Set entries,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthSession } from '../src/createAuthSession.js';
-import type { TokenInput } from '../src/tokens.js';
+import type { TokenInput } from '../domain/tokens.js';
 
 function heldSession(maxQueue: number) {
   let answer!: (tokens: TokenInput) => void;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clampDelay, MAX_DELAY } from '../machines/delays.js';
+import { clampDelay, MAX_DELAY } from '../domain/time.js';
 import { createAuthSession, RefreshCooldownError, RefreshTimeoutError, type AuthSession, type AuthSessionOptions } from '../src/index.js';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';

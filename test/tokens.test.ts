@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUsable, readJwtTimes, receiveTokens } from '../src/tokens.js';
+import { isUsable, readJwtTimes, receiveTokens } from '../domain/tokens.js';
 
 const jwt = (claims: object) =>
   `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;

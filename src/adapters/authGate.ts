@@ -1,6 +1,6 @@
 import type { AuthSession } from '../createAuthSession.js';
 import { createOriginAllowList } from '../origins.js';
-import type { TokenSet } from '../tokens.js';
+import type { TokenSet } from '../../domain/tokens.js';
 import { createReplayLimit } from './replayLimit.js';
 
 /** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */

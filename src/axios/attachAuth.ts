@@ -10,7 +10,7 @@ import { createAuthGate, targetUrl, type AdapterOptions, type Grant } from '../a
 import type { AuthSession } from '../createAuthSession.js';
 import { bearer, isStatus401 } from '../fetch/createAuthFetch.js';
 import { defaultOrigins, pageBase } from '../origins.js';
-import type { TokenSet } from '../tokens.js';
+import type { TokenSet } from '../../domain/tokens.js';
 
 /** What tokenflight reads from (and writes to) an axios request config. */
 export interface TokenflightAxiosMark {

@@ -1,7 +1,7 @@
 import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
-import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
-import { RefreshTimeoutError } from '../errors/RefreshTimeoutError.js';
+import type { RefreshActorInput, SyncEvent } from '../../machines/authSessionTypes.js';
+import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
 import {
   compareRecords,
   isSharedTokenStorage,
@@ -12,7 +12,7 @@ import {
   type SharedTokenStorage,
   type TokenStorage,
 } from '../storage.js';
-import type { ReceivedTokens } from '../tokens.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 import { runExclusive, stealJitter, type Grant } from './runExclusive.js';
 import type { ChannelLike, CrossTabOptions, LockManagerLike } from './types.js';
 
@@ -102,6 +102,13 @@ function receivedOf(record: SharedRecord): ReceivedTokens | null {
   return record.state === 'loggedIn' && record.tokens ? { tokens: record.tokens, lifetime: record.lifetime } : null;
 }
 
+/** What another tab's record means to this tab's machine (null: a login without tokens, which parsing never lets through). */
+function syncOf(record: SharedRecord): SyncEvent | null {
+  if (record.state !== 'loggedIn') return { type: 'SYNC', state: record.state };
+  const received = receivedOf(record);
+  return received && { type: 'SYNC', state: 'loggedIn', received };
+}
+
 /** Rejects with the signal's reason when it aborts first; `promise` is always handled. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -171,9 +178,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   function adopt(record: SharedRecord): boolean {
     if (compareRecords(record, known) <= 0) return false;
     known = record;
-    if (actor && !sameSession(stateOf(actor.getSnapshot()), record)) {
-      actor.send({ type: 'SYNC', state: record.state, received: receivedOf(record) });
-    }
+    const sync = syncOf(record);
+    if (actor && sync && !sameSession(stateOf(actor.getSnapshot()), record)) actor.send(sync);
     return true;
   }
 
@@ -189,9 +195,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     const received = receivedOf(record);
     if (received) return received;
     // Logged out or expired elsewhere: the machine moves there itself.
-    if (actor && !sameSession(stateOf(actor.getSnapshot()), record)) {
-      actor.send({ type: 'SYNC', state: record.state, received: null });
-    }
+    const sync = syncOf(record);
+    if (actor && sync && !sameSession(stateOf(actor.getSnapshot()), record)) actor.send(sync);
     throw signal.reason ?? new DOMException('The session ended in another tab', 'AbortError');
   }
 

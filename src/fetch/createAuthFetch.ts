@@ -1,7 +1,7 @@
 import { createAuthGate, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { pageBase } from '../origins.js';
-import type { TokenSet } from '../tokens.js';
+import type { TokenSet } from '../../domain/tokens.js';
 
 export interface AuthFetchOptions extends AdapterOptions {
   /** The fetch to wrap. Default: the global fetch at call time (so test mocks apply). */

@@ -1,6 +1,6 @@
 import type { HeartbeatContext, RefreshContext } from '../createAuthSession.js';
-import { RefreshRejectedError } from '../errors/RefreshRejectedError.js';
-import type { TokenInput, TokenSet } from '../tokens.js';
+import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
+import type { TokenInput, TokenSet } from '../../domain/tokens.js';
 import type { AuthRoute } from './createAuthServer.js';
 
 /** A non-2xx answer that is not a refusal of the refresh token (5xx, 429…): worth a retry. */

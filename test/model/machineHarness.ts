@@ -2,7 +2,7 @@ import { createActor, fromPromise, type InspectionEvent } from 'xstate';
 import { authSessionMachine } from '../../machines/authSession.js';
 import type { AuthEmitted, HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../../machines/authSessionTypes.js';
 import { createDelays } from '../../machines/delays.js';
-import type { ReceivedTokens } from '../../src/tokens.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 import { ManualClock } from './manualClock.js';
 import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
 import { invokeSources, transitionKey, type ModelEvent } from './machineModel.js';

@@ -2,8 +2,8 @@ import type { ActorLogic, AnyStateMachine, AnyStateNode, AnyTransitionDefinition
 import { getAdjacencyMap, getStateNodes, type StatePath } from 'xstate/graph';
 import { authSessionMachine } from '../../machines/authSession.js';
 import type { AuthEvent, SessionConfig, WakeReason } from '../../machines/authSessionTypes.js';
-import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
-import type { ReceivedTokens } from '../../src/tokens.js';
+import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 import { edgeCoveringWalks, type ModelEdge } from './modelWalks.js';
 
 /**
@@ -130,12 +130,11 @@ function externalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[
     case 'WAITER.CANCEL':
       return waiters.length > 0 ? [{ type: 'WAITER.CANCEL', id: waiters[0]!.id }] : [];
     case 'SYNC':
-      // Another tab's login/refresh, logout and expiry; plus 'loggedIn' without tokens, which must change nothing.
+      // Another tab's login/refresh, logout and expiry.
       return [
         { type: 'SYNC', state: 'loggedIn', received: syncedTokens },
-        { type: 'SYNC', state: 'loggedIn', received: null },
-        { type: 'SYNC', state: 'loggedOut', received: null },
-        { type: 'SYNC', state: 'expired', received: null },
+        { type: 'SYNC', state: 'loggedOut' },
+        { type: 'SYNC', state: 'expired' },
       ];
     case 'WAKE':
       // Before the token is due nothing happens whatever the reason; once it is due, the reason

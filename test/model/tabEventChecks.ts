@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { AuthEmitted, AuthEvent } from '../../machines/authSessionTypes.js';
 import { effectiveMargin } from '../../machines/delays.js';
-import { SessionExpiredError } from '../../src/errors/SessionExpiredError.js';
+import { SessionExpiredError } from '../../domain/errors/SessionExpiredError.js';
 import { activeIds, type ModelSnapshot } from './machineModel.js';
 
 type SyncEvent = Extract<AuthEvent, { type: 'SYNC' }>;

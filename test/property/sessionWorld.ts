@@ -1,8 +1,8 @@
 import { createAuthSession, type AuthSession } from '../../src/createAuthSession.js';
 import { createAuthFetch, type AuthFetch } from '../../src/fetch/createAuthFetch.js';
-import * as errors from '../../src/errors/index.js';
+import * as errors from '../../domain/errors/index.js';
 import { memoryStorage, type TokenStorage } from '../../src/storage.js';
-import type { TokenInput, TokenSet } from '../../src/tokens.js';
+import type { TokenInput, TokenSet } from '../../domain/tokens.js';
 import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
 import { createAuthBackend, type AuthBackend } from '../../src/testing/authBackend.js';
 

@@ -1,5 +1,5 @@
 import type { RefreshContext } from '../../src/createAuthSession.js';
-import type { TokenInput } from '../../src/tokens.js';
+import type { TokenInput } from '../../domain/tokens.js';
 import { deferred, type Deferred } from './deferred.js';
 
 export interface RefreshCall {

@@ -9,7 +9,7 @@ import type { authSessionMachine } from '../../machines/authSession.js';
 import { createCrossTab } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
 import { webStorage, type SharedRecord, type SharedTokenStorage } from '../../src/storage.js';
-import type { TokenSet } from '../../src/tokens.js';
+import type { TokenSet } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';

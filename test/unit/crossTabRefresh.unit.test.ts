@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCrossTab, type RefreshHere } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
 import { webStorage, type SharedRecord } from '../../src/storage.js';
-import type { ReceivedTokens } from '../../src/tokens.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';

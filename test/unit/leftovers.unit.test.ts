@@ -1,11 +1,11 @@
 import type { InspectionEvent } from 'xstate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession } from '../../src/createAuthSession.js';
-import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
+import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import { createAuthFetch } from '../../src/fetch/createAuthFetch.js';
 import { pageBase } from '../../src/origins.js';
 import { redactInspectionEvent, redactTokens } from '../../src/redact.js';
-import { readJwtTimes, receiveTokens } from '../../src/tokens.js';
+import { readJwtTimes, receiveTokens } from '../../domain/tokens.js';
 
 afterEach(() => vi.unstubAllGlobals());
 

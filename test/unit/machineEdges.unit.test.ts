@@ -1,8 +1,9 @@
 import { createActor, fromPromise } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authSessionMachine } from '../../machines/authSession.js';
+import { createDelays } from '../../machines/delays.js';
 import type { AuthEmitted, RefreshActorInput, SessionConfig } from '../../machines/authSessionTypes.js';
-import type { ReceivedTokens } from '../../src/tokens.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 
 const NOW = 1_000_000;
 const config: SessionConfig = {
@@ -22,8 +23,11 @@ function living(name: string, ms: number): ReceivedTokens {
 }
 
 /** The machine with a refresh that never answers, so the test sees where it stands. */
-function start(overrides: Partial<SessionConfig> = {}) {
-  const machine = authSessionMachine.provide({ actors: { refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() => new Promise(() => {})) } });
+function start(overrides: Partial<SessionConfig> = {}, attemptAllowance = 0) {
+  const machine = authSessionMachine.provide({
+    actors: { refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() => new Promise(() => {})) },
+    delays: createDelays(() => Date.now(), Math.random, attemptAllowance),
+  });
   const actor = createActor(machine, { input: { config: { ...config, ...overrides } } });
   const emitted: AuthEmitted[] = [];
   actor.on('*', (event) => void emitted.push(event));
@@ -77,7 +81,7 @@ describe('tokens synced from another tab', () => {
   it('an expiry in another tab says so in the expired event', () => {
     const { actor, emitted, state } = start();
     actor.send({ type: 'LOGIN', received: living('a0', 60_000) });
-    actor.send({ type: 'SYNC', state: 'expired', received: null });
+    actor.send({ type: 'SYNC', state: 'expired' });
     expect(state()).toBe('expired');
     const expired = emitted.find((event) => event.type === 'expired');
     expect(expired).toMatchObject({ error: { name: 'SessionExpiredError', message: 'The session expired in another tab' } });
@@ -87,15 +91,15 @@ describe('tokens synced from another tab', () => {
   it('a logout in another tab is not taken for a login', () => {
     const { actor, state } = start();
     actor.send({ type: 'LOGIN', received: living('a0', 60_000) });
-    actor.send({ type: 'SYNC', state: 'loggedOut', received: null });
+    actor.send({ type: 'SYNC', state: 'loggedOut' });
     expect(state()).toBe('loggedOut');
     actor.stop();
   });
 });
 
 describe('the refresh timeout', () => {
-  it('allows lockWait on top of refreshTimeout', async () => {
-    const { actor, emitted } = start({ lockWait: 500 });
+  it('allows the attempt allowance (a coordinator waiting for a lock) on top of refreshTimeout', async () => {
+    const { actor, emitted } = start({}, 500);
     actor.send({ type: 'LOGIN', received: living('a0', 60_000) });
     actor.send({ type: 'REFRESH', id: 1, at: Date.now() });
     await vi.advanceTimersByTimeAsync(1_499);

@@ -11,11 +11,11 @@ describe('modules load', () => {
     ['../../machines/delays.js', 'createDelays'],
     ['../../src/createAuthSession.js', 'createAuthSession'],
     ['../../src/fetch/createAuthFetch.js', 'createAuthFetch'],
-    ['../../src/tokens.js', 'receiveTokens'],
+    ['../../domain/tokens.js', 'receiveTokens'],
     ['../../src/storage.js', 'webStorage'],
     ['../../src/redact.js', 'redactTokens'],
     ['../../src/origins.js', 'createOriginAllowList'],
-    ['../../src/isTerminalError.js', 'isTerminalError'],
+    ['../../domain/isTerminalError.js', 'isTerminalError'],
   ])('%s', async (path, name) => {
     const module = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
     expect(module[name]).toBeDefined();

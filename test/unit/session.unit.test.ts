@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
-import * as errors from '../../src/errors/index.js';
+import * as errors from '../../domain/errors/index.js';
 import { REDACTED } from '../../src/redact.js';
 import { memoryStorage } from '../../src/storage.js';
-import type { TokenInput } from '../../src/tokens.js';
+import type { TokenInput } from '../../domain/tokens.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const fresh = (name = 'a1', expiresIn = 600): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });

@@ -1,12 +1,12 @@
 import { createActor } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authSessionMachine } from '../../machines/authSession.js';
-import { MAX_DELAY } from '../../machines/delays.js';
+import { MAX_DELAY } from '../../domain/time.js';
 import { createAuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
-import { RefreshRejectedError } from '../../src/errors/RefreshRejectedError.js';
+import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import { REDACTED } from '../../src/redact.js';
 import { memoryStorage } from '../../src/storage.js';
-import type { TokenInput } from '../../src/tokens.js';
+import type { TokenInput } from '../../domain/tokens.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const tokens = (name: string, expiresIn?: number): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backoffDelay, clampDelay, createDelays, effectiveMargin, MAX_DELAY } from '../../machines/delays.js';
+import { backoffDelay, createDelays, effectiveMargin } from '../../machines/delays.js';
+import { clampDelay, MAX_DELAY } from '../../domain/time.js';
 import type { AuthContext } from '../../machines/authSessionTypes.js';
 import { initialContext } from '../../machines/authSession.js';
-import * as errors from '../../src/errors/index.js';
-import { isTerminalError } from '../../src/isTerminalError.js';
+import * as errors from '../../domain/errors/index.js';
+import { isTerminalError } from '../../domain/isTerminalError.js';
 import { createOriginAllowList, pageBase } from '../../src/origins.js';
 import { memoryStorage, webStorage } from '../../src/storage.js';
 

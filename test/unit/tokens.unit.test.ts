@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError } from '../../src/errors/InvalidTokenError.js';
-import { isUsable, readJwtTimes, receiveTokens } from '../../src/tokens.js';
+import { InvalidTokenError } from '../../domain/errors/InvalidTokenError.js';
+import { isUsable, readJwtTimes, receiveTokens } from '../../domain/tokens.js';
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (claims: unknown) => `${base64url({ alg: 'none' })}.${base64url(claims)}.sig`;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
-import { LoggedOutError } from '../../src/errors/LoggedOutError.js';
+import { LoggedOutError } from '../../domain/errors/LoggedOutError.js';
 import { refreshStub } from '../support/refreshStub.js';
 
 const sessions: AuthSession[] = [];
