@@ -3,6 +3,7 @@ import { authSessionMachine } from '../machines/authSession.js';
 import { createDelays } from '../machines/delays.js';
 import type { AuthEmitted, AuthStatus, HeartbeatActorInput, RefreshActorInput } from '../machines/authSessionTypes.js';
 import { createCrossTab } from './crossTab/createCrossTab.js';
+import { bearerScheme, type TokenScheme } from './adapters/scheme.js';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
 import { isTerminalError } from '../domain/isTerminalError.js';
 import { redactInspectionEvent } from './redact.js';
@@ -43,6 +44,8 @@ export interface AuthSession {
   getSnapshot(): SessionSnapshot;
   on<T extends SessionEventType>(type: T, handler: (event: SessionEvent<T>) => void): () => void;
   readonly actor: AuthSessionActor;
+  /** How adapters put this session's token on requests and read refusals (Bearer unless a plugin gives another). */
+  readonly scheme: TokenScheme;
   /** Stops the actor, clears every timer and listener, and rejects whoever still waits. */
   stop(): void;
   [Symbol.dispose](): void;
@@ -208,6 +211,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
       };
     },
     actor,
+    scheme: bearerScheme,
     stop,
     [Symbol.dispose]: stop,
   };
