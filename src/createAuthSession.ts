@@ -12,6 +12,7 @@ import { memoryStorage, type TokenStorage } from './storage.js';
 import { watchTabLife } from './tabLife.js';
 import { isUsable, receiveTokens, type ReceivedTokens, type TokenInput, type TokenSet } from '../domain/tokens.js';
 import { createWaiters } from './waiters.js';
+import { createRefreshAttempt } from './refreshAttempt.js';
 
 export type { AuthSessionOptions, HeartbeatContext, InspectOption, RefreshContext, RetryOptions } from './sessionOptions.js';
 
@@ -75,11 +76,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     if (tokens.refreshToken) secrets.add(tokens.refreshToken);
   };
 
-  async function refreshHere(input: RefreshActorInput, signal: AbortSignal): Promise<ReceivedTokens> {
-    const previous = input.tokens?.refreshToken ?? null;
-    const answer = await options.refresh({ refreshToken: previous, tokens: input.tokens, signal });
-    return receiveTokens(answer, now(), previous);
-  }
+  const refreshHere = createRefreshAttempt(options.refresh, now);
 
   const machine = authSessionMachine.provide({
     actors: {
