@@ -68,10 +68,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   await listenOnLoopback(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const provider = new Provider(url, {
+  const signingKey = await signingJwk();
+  const provider = withoutDevOnlyWarnings(() => new Provider(url, {
     clients: options.clients ?? [spaClient()],
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
-    jwks: { keys: [await signingJwk()] },
+    jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: ['openid', 'offline_access', API_SCOPE],
     findAccount: anyAccount,
@@ -86,7 +87,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     ttl: { AccessToken: accessTokenTtl, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600, IdToken: 3600 },
     features: {
       devInteractions: { enabled: true },
-      revocation: { enabled: true },
+      // A client may revoke only its own tokens (the default, made explicit to skip its notice).
+      revocation: { enabled: true, allowedPolicy: (_ctx: unknown, client: ClientRef, token: ClientRef) => token.clientId === client.clientId },
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => dpopRequireNonce },
       resourceIndicators: {
         enabled: true,
@@ -96,7 +98,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         getResourceServerInfo: (_ctx: unknown, indicator: string) => apiResourceServer(indicator, accessTokenTtl),
       },
     },
-  });
+  }));
 
   const nonces = installRotatingDpopNonces(provider);
   const counters = countEvents(provider);
@@ -112,6 +114,25 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     revokeGrantOf: (refreshToken) => revokeGrantOf(provider, refreshToken),
     close: () => closeServer(server),
   };
+}
+
+interface ClientRef {
+  clientId: string;
+}
+
+const DEV_ONLY_WARNING = /^oidc-provider WARNING: a quick start development-only/;
+
+/** Every Provider warns that the in-memory adapter and dev interactions are dev-only: known, and noise in test output. */
+function withoutDevOnlyWarnings<T>(construct: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] !== 'string' || !DEV_ONLY_WARNING.test(args[0])) warn(...args);
+  };
+  try {
+    return construct();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 function spaClient(): ClientMetadata {
@@ -181,8 +202,8 @@ function countEvents(provider: Provider): AuthorizationServerCounters {
 function countTokenError(counters: AuthorizationServerCounters, err: OidcError): void {
   counters.tokenErrors.push(err.error);
   if (err.error === 'use_dpop_nonce') counters.nonceChallenges += 1;
-  // The refresh_token grant's own wording when a consumed (rotated) token comes back.
-  if (err.error === 'invalid_grant' && err.error_description === 'refresh token already used') {
+  // The refresh_token grant's own (server-side only) wording when a consumed, rotated token comes back.
+  if (err.error === 'invalid_grant' && err.error_detail === 'refresh token already used') {
     counters.reuseDetected += 1;
   }
 }

@@ -6,6 +6,8 @@ declare module 'oidc-provider' {
   export interface OidcError extends Error {
     error: string;
     error_description?: string;
+    /** Server-side detail, not sent to the client. */
+    error_detail?: string;
     statusCode: number;
   }
 
