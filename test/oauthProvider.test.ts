@@ -81,7 +81,8 @@ describe('authorization code flow with PKCE', () => {
 
 describe('resource server (Bearer)', () => {
   it('accepts the token, then answers invalid_token once it expired', async () => {
-    const as = await authorizationServer({ accessTokenTtl: 1 });
+    // Not 1 s: iat is whole seconds, so a 1 s token minted at x.999 is already expired at x+1.001.
+    const as = await authorizationServer({ accessTokenTtl: 2 });
     const rs = await resourceServer(as);
     const { access_token } = await loginWithCodeFlow(as);
 
