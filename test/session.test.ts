@@ -45,7 +45,7 @@ describe('creating a session', () => {
   });
 
   it('restores tokens from storage and writes every change back', async () => {
-    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000 });
+    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000, tokenType: null, scope: null });
     const stub = refreshStub();
     const restored = createAuthSession({ refresh: stub.refresh, storage });
     sessions.push(restored);

@@ -29,7 +29,7 @@ export const modelConfig: SessionConfig = {
 
 const hour = 3_600_000;
 const received = (accessToken: string, expiresAt: number | null): ReceivedTokens => ({
-  tokens: { accessToken, refreshToken: `refresh-of-${accessToken}`, expiresAt },
+  tokens: { accessToken, refreshToken: `refresh-of-${accessToken}`, expiresAt, tokenType: null, scope: null },
   lifetime: expiresAt === null ? null : Math.max(0, expiresAt - T0),
 });
 
