@@ -55,7 +55,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
   },
   states: {
     loggedOut: {
-      entry: [{ type: 'rejectWaiters', params: { reason: 'loggedOut' } }, 'clearTokens'],
+      entry: [{ type: 'rejectWaiters', params: { reason: 'loggedOut' } }, 'clearTokens', 'forgetReason'],
       on: {
         LOGIN: login,
         ...refuseRequests('loggedOut'),
@@ -200,7 +200,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
       },
     },
     expired: {
-      // Emitted before clearTokens, which also clears lastError: the event carries why the session expired.
+      // lastError stays: the event, the waiters and later requests are told why the session expired.
       entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'emitExpired', 'clearTokens'],
       on: {
         LOGIN: login,

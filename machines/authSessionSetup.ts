@@ -78,7 +78,8 @@ export const authSessionSetup = setup({
       assertEvent(event, 'SYNC');
       return event.state === 'loggedIn' ? fresh(event.received) : {};
     }),
-    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, lastError: null, coolingDown: false }),
+    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
+    forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
     recordFailure: assign(({ context }, params: { error: unknown }) => ({
       attempt: context.attempt + 1,

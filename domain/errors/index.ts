@@ -6,3 +6,6 @@ export { WaitTimeoutError } from './WaitTimeoutError.js';
 export { RefreshRejectedError } from './RefreshRejectedError.js';
 export { InvalidTokenError } from './InvalidTokenError.js';
 export { RefreshCooldownError } from './RefreshCooldownError.js';
+export { InvalidRefreshAnswerError } from './InvalidRefreshAnswerError.js';
+export { OAuthConfigurationError } from './OAuthConfigurationError.js';
+export { ExpiredAnswerError } from './ExpiredAnswerError.js';
