@@ -1,6 +1,6 @@
 import type { ClientOptions } from 'graphql-ws';
 import type { AuthSession } from '../createAuthSession.js';
-import { createConnectionAuth, FORBIDDEN, isCloseEvent, type ConnectionParams, type GraphqlWsAuthOptions } from './connectionAuth.js';
+import { createConnectionAuth, FORBIDDEN, isCloseEvent, type GraphqlWsAuthOptions } from './connectionAuth.js';
 
 export type { ConnectionParams, GraphqlWsAuthOptions } from './connectionAuth.js';
 
@@ -22,7 +22,7 @@ async function defaultRetryWait(retries: number): Promise<void> {
  * Your `on`, `shouldRetry` and `retryWait` still run. `retryAttempts` must be at least 1 for a
  * 4403 to be retried (graphql-ws's default is 5).
  */
-export function withSessionAuth<T extends ClientOptions<ConnectionParams>>(
+export function withSessionAuth<T extends ClientOptions>(
   session: AuthSession,
   client: T,
   options: GraphqlWsAuthOptions = {},
