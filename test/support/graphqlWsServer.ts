@@ -76,8 +76,8 @@ function createTicks() {
   return { iterate, count: () => queues.size, publish: (value: number) => queues.forEach((queue) => queue.push(value)) };
 }
 
-export async function startGraphqlWsServer(): Promise<GraphqlWsServer> {
-  const api = await startAuthApi();
+export async function startGraphqlWsServer(options: Parameters<typeof startAuthApi>[0] = {}): Promise<GraphqlWsServer> {
+  const api = await startAuthApi(options);
   const ticks = createTicks();
   const connects: WsConnect[] = [];
   let arrivals = 0;
