@@ -23,8 +23,8 @@ function open(url = sse.url) {
   const received: number[] = [];
   const ended: SessionEndError[] = [];
   const source = createAuthEventSource(session, url, { origins: [sse.api.url], onError: (error) => ended.push(error) });
-  sources.push(source);
   source.addEventListener('message', (event) => received.push(Number(event.data)));
+  sources.push(source);
   return { source, received, ended };
 }
 
