@@ -7,11 +7,12 @@ export default defineConfig({
     axios: 'src/axios/index.ts',
     ky: 'src/ky/index.ts',
     testing: 'src/testing/index.ts',
+    oauth: 'src/oauth/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  external: ['xstate', 'axios', 'ky', 'msw'],
+  external: ['xstate', 'axios', 'ky', 'msw', 'oauth4webapi'],
 });
