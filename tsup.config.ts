@@ -13,6 +13,8 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Also for CJS: one copy of each error class across entry points, so instanceof holds under require.
+  splitting: true,
   target: 'es2022',
   external: ['xstate', 'axios', 'ky', 'msw', 'oauth4webapi'],
 });

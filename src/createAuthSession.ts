@@ -16,6 +16,13 @@ import { createRefreshAttempt } from './refreshAttempt.js';
 
 export type { AuthSessionOptions, HeartbeatContext, InspectOption, RefreshContext, RetryOptions } from './sessionOptions.js';
 
+// `Symbol.dispose` is ES2023+/ESNext.Disposable; declared here so the types also compile on older libs.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 export interface SessionSnapshot {
   readonly status: AuthStatus;
   readonly tokens: TokenSet | null;

@@ -1,7 +1,9 @@
+import type { CauseOptions } from './causeOptions.js';
+
 /** There is no session: the user is logged out, or logged out while the caller waited. */
 export class LoggedOutError extends Error {
   override readonly name = 'LoggedOutError';
-  constructor(message = 'The session is logged out', options?: ErrorOptions) {
+  constructor(message = 'The session is logged out', options?: CauseOptions) {
     super(message, options);
   }
 }

@@ -1,3 +1,5 @@
+import type { CauseOptions } from './causeOptions.js';
+
 /**
  * A refresh round just failed (retries ran out) and the session holds off for `failureCooldown`
  * before presenting the same refresh token again; `cause` is the error the round failed with.
@@ -7,7 +9,7 @@ export class RefreshCooldownError extends Error {
   override readonly name = 'RefreshCooldownError';
   readonly cooldown: number;
 
-  constructor(cooldown: number, options?: ErrorOptions) {
+  constructor(cooldown: number, options?: CauseOptions) {
     super(`The last token refresh failed; the next attempt waits for the ${cooldown} ms cooldown (or an explicit refresh())`, options);
     this.cooldown = cooldown;
   }

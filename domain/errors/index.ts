@@ -6,3 +6,4 @@ export { WaitTimeoutError } from './WaitTimeoutError.js';
 export { RefreshRejectedError } from './RefreshRejectedError.js';
 export { InvalidTokenError } from './InvalidTokenError.js';
 export { RefreshCooldownError } from './RefreshCooldownError.js';
+export type { CauseOptions } from './causeOptions.js';

@@ -1,0 +1,126 @@
+/**
+ * The package as users install it: lint (publint --strict), types under every resolution
+ * (attw --pack), types that compile with skipLibCheck off on an ES2020 lib, and one copy of each
+ * error class whichever entry point and module system loads it. Uses `dist/`, building it first
+ * when it is missing or older than the sources.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  files: string[];
+  exports: Record<string, unknown>;
+  typesVersions: Record<string, Record<string, string[]>>;
+};
+const subpaths = Object.keys(pkg.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => (key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`));
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function distIsFresh(): boolean {
+  try {
+    const built = statSync(join(root, 'dist/index.js')).mtimeMs;
+    const sources = Math.max(...['src', 'domain', 'machines'].map(newestSource), statSync(join(root, 'tsup.config.ts')).mtimeMs);
+    return built > sources;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(() => {
+  if (!distIsFresh()) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+}, 180_000);
+
+describe('the published package', () => {
+  it('ships only dist, README, LICENSE and package.json', () => {
+    expect(pkg.files).toEqual(['dist']);
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' })) as [
+      { files: { path: string }[] },
+    ];
+    const outside = packed[0].files.map((file) => file.path).filter((path) => !path.startsWith('dist/'));
+    expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+  });
+
+  it('passes publint --strict', async () => {
+    const { publint } = await import('publint');
+    const { messages } = await publint({ pkgDir: root, strict: true, pack: 'npm' });
+    expect(messages.map((message) => `${message.type}: ${message.code} ${message.path.join('.')}`)).toEqual([]);
+  }, 60_000);
+
+  it('resolves with types under node10, node16 (CJS and ESM) and bundler: attw --pack', () => {
+    let output: string;
+    try {
+      output = execFileSync(join(root, 'node_modules/.bin/attw'), ['--pack', '.', '--format', 'json'], { cwd: root, encoding: 'utf8' });
+    } catch (error) {
+      output = String((error as { stdout?: unknown }).stdout);
+    }
+    const report = JSON.parse(output) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(Object.keys(pkg.exports).sort());
+    expect(report.analysis.problems).toEqual([]);
+  }, 120_000);
+
+  it('lists every subpath for node10 type resolution (typesVersions)', () => {
+    const listed = Object.keys(pkg.typesVersions['*'] ?? {}).map((key) => `${pkg.name}/${key}`);
+    expect(listed.sort()).toEqual(subpaths.filter((path) => path !== pkg.name).sort());
+  });
+});
+
+describe('the types, as a strict consumer compiles them', () => {
+  // Inside the package folder, so `tokenflight` resolves to this package through its own exports.
+  const dir = join(root, 'node_modules/.cache/tokenflight-consumer');
+  const consumer = subpaths.map((path, index) => `import * as entry${index} from '${path}';\nvoid entry${index};`).join('\n');
+
+  it.each(['ES2020', 'ES2022'])('compile with skipLibCheck false on lib %s + DOM, under Bundler and Node16', (lib) => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'consumer.mts'), `${consumer}\nexport {};\n`);
+    for (const moduleResolution of [ts.ModuleResolutionKind.Bundler, ts.ModuleResolutionKind.Node16]) {
+      const program = ts.createProgram([join(dir, 'consumer.mts')], {
+        target: ts.ScriptTarget.ES2020,
+        module: moduleResolution === ts.ModuleResolutionKind.Bundler ? ts.ModuleKind.ESNext : ts.ModuleKind.Node16,
+        moduleResolution,
+        lib: [`lib.${lib.toLowerCase()}.d.ts`, 'lib.dom.d.ts'],
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: [],
+      });
+      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(diagnostics, `${lib} / ${ts.ModuleResolutionKind[moduleResolution]}`).toEqual([]);
+    }
+  }, 120_000);
+});
+
+describe('one copy of each error class', () => {
+  const require = createRequire(join(root, 'package.json'));
+
+  async function refusedByTheKit(load: (path: string) => Promise<Record<string, unknown>>): Promise<unknown> {
+    const { createAuthClient } = (await load(`${pkg.name}/testing`)) as typeof import('../src/testing/index.js');
+    const refusing = async () => new Response('{}', { status: 401 });
+    const client = createAuthClient({ url: () => 'http://127.0.0.1:9/refresh' }, refusing);
+    return client.refresh({ refreshToken: 'r', tokens: null, signal: new AbortController().signal }).catch((error: unknown) => error);
+  }
+
+  it.each([
+    ['import', (path: string) => import(path) as Promise<Record<string, unknown>>],
+    ['require', async (path: string) => require(path) as Record<string, unknown>],
+  ])('an error the testing kit throws is an instance of the main entry class (%s)', async (_, load) => {
+    const main = (await load(pkg.name)) as typeof import('../src/index.js');
+    const error = await refusedByTheKit(load);
+    expect(error).toBeInstanceOf(main.RefreshRejectedError);
+  });
+});
