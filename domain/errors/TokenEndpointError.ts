@@ -1,3 +1,5 @@
+import type { CauseOptions } from './causeOptions.js';
+
 /**
  * The authorization server refused a token request or answered one with something unusable.
  * `error` is the OAuth error code (RFC 6749 §5.2: `invalid_grant`, `invalid_client`...) when the
@@ -10,7 +12,7 @@ export class TokenEndpointError extends Error {
   readonly status: number | undefined;
   readonly error: string | undefined;
 
-  constructor(message: string, options: ErrorOptions & { status?: number; error?: string } = {}) {
+  constructor(message: string, options: CauseOptions & { status?: number; error?: string } = {}) {
     super(message, options);
     this.status = options.status;
     this.error = options.error;
