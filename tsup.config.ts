@@ -9,6 +9,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     sse: 'src/sse/index.ts',
     'graphql-ws': 'src/graphql-ws/index.ts',
+    oauth: 'src/oauth/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -17,5 +18,5 @@ export default defineConfig({
   // Also for CJS: one copy of each error class across entry points, so instanceof holds under require.
   splitting: true,
   target: 'es2022',
-  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws'],
+  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi'],
 });
