@@ -81,7 +81,7 @@ describe('DPoP-bound tokens from a real provider', () => {
     const keyStore = memoryKeyStore();
     const op = dpopClient(as, keyStore);
     const login = await logIn(op);
-    const tokens: TokenSet = { accessToken: login.accessToken, refreshToken: login.refreshToken ?? null, expiresAt: null };
+    const tokens: TokenSet = { accessToken: login.accessToken, refreshToken: login.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null };
 
     const headers = new Headers();
     const scheme = op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now }).scheme!;
@@ -111,7 +111,7 @@ describe('DPoP-bound tokens from a real provider', () => {
 
     const reloaded = dpopClient(as, keyStore);
     const refreshed = await reloaded.refresh({ refreshToken: login.refreshToken!, tokens: null, signal: new AbortController().signal });
-    const tokens: TokenSet = { accessToken: refreshed.accessToken, refreshToken: refreshed.refreshToken ?? null, expiresAt: null };
+    const tokens: TokenSet = { accessToken: refreshed.accessToken, refreshToken: refreshed.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null };
 
     expect((await getData(reloaded, rs, tokens)).status).toBe(200);
     expect(cnfJkt(refreshed.accessToken)).toBe(cnfJkt(login.accessToken));
@@ -129,6 +129,8 @@ describe('DPoP-bound tokens from a real provider', () => {
       accessToken: first.accessToken,
       refreshToken: first.refreshToken ?? null,
       expiresAt: null,
+      tokenType: null,
+      scope: null,
     });
     const second = await logIn(op);
 

@@ -18,7 +18,7 @@ async function loggedIn(onError?: (error: unknown) => void) {
   closers.push(as.close);
   const op = oauth({ issuer: as.issuer, clientId: 'spa', clientMetadata: { id_token_signed_response_alg: 'ES256' }, allowInsecureRequests: true, onError });
   const login = await logIn(op);
-  const tokens: TokenSet = { accessToken: login.accessToken, refreshToken: login.refreshToken ?? null, expiresAt: null };
+  const tokens: TokenSet = { accessToken: login.accessToken, refreshToken: login.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null };
   return { as, op, tokens };
 }
 
