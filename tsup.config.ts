@@ -7,6 +7,8 @@ export default defineConfig({
     axios: 'src/axios/index.ts',
     ky: 'src/ky/index.ts',
     testing: 'src/testing/index.ts',
+    'cross-tab': 'src/crossTab/index.ts',
+    inspect: 'src/inspect/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
