@@ -10,6 +10,8 @@ export default defineConfig({
     sse: 'src/sse/index.ts',
     'graphql-ws': 'src/graphql-ws/index.ts',
     oauth: 'src/oauth/index.ts',
+    'cross-tab': 'src/crossTab/index.ts',
+    inspect: 'src/inspect/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

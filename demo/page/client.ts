@@ -4,6 +4,7 @@
  * the storage key and `applyToken`; the adapter itself stays the same.
  */
 import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type TokenInput } from '../../src/index.js';
+import { crossTab } from '../../src/crossTab/index.js';
 import { bearer, createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
 import type { TokenSet } from '../../src/index.js';
 import type { DemoLog } from './log.js';
@@ -68,7 +69,7 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
   const session = createAuthSession({
     storage: webStorage(localStorage, `tokenflight-demo-${mode}`),
     // Every tab of the demo shares this session: one refresh for all, logout everywhere.
-    crossTab: { name: `tokenflight-demo-${mode}` },
+    plugins: [crossTab({ name: `tokenflight-demo-${mode}` })],
     // Refresh 5 s before expiry (the demo's tokens live 30 s), and ask the
     // server every 15 s whether the session still stands.
     refreshMargin: 5_000,
