@@ -1,7 +1,9 @@
 import type { AuthSession } from '../createAuthSession.js';
 import { createOriginAllowList } from '../origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
+import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit } from './replayLimit.js';
+import { checkScheme, type TokenScheme } from './scheme.js';
 
 /** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */
 export interface AdapterOptions {
@@ -12,6 +14,12 @@ export interface AdapterOptions {
    * out at once; the rest follow in the order they were queued. Default: no limit.
    */
   maxConcurrentReplays?: number;
+  /**
+   * How the token goes on a request and how refusals are read. Default: the session's scheme
+   * (`Authorization: Bearer …` unless a plugin gives another). Cookie sessions:
+   * `headerScheme('X-CSRF-Token')`.
+   */
+  scheme?: TokenScheme;
 }
 
 /** A token for one request, and whether that request waited for a refresh (so its send is a replay). */
@@ -22,6 +30,10 @@ export interface Grant {
 
 /** The session side of every adapter: one piece of code for who gets a token and when. */
 export interface AuthGate {
+  /** How this adapter puts tokens on requests and reads refusals. */
+  readonly scheme: TokenScheme;
+  /** The session's refusal storm guard, shared by all its adapters. */
+  readonly refusals: RefusalGuard;
   /** An origin that may receive the token. */
   allows(url: URL): boolean;
   /** An allowed origin, and a session that holds tokens (a guest or an ended session sends requests as they are). */
@@ -57,6 +69,8 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   const isAllowed = createOriginAllowList(options.origins);
   const limit = options.maxConcurrentReplays === undefined ? null : createReplayLimit(options.maxConcurrentReplays);
   return {
+    scheme: checkScheme(options.scheme ?? session.scheme),
+    refusals: refusalGuardFor(session),
     allows: isAllowed,
     covers(url) {
       return isAllowed(url) && session.status !== 'loggedOut' && session.status !== 'expired';

@@ -2,7 +2,8 @@ import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession } from '../../src/createAuthSession.js';
 import { RefreshRejectedError, SessionExpiredError } from '../../src/index.js';
-import { bearer, createAuthFetch } from '../../src/fetch/createAuthFetch.js';
+import { bearerScheme } from '../../src/adapters/scheme.js';
+import { createAuthFetch } from '../../src/fetch/createAuthFetch.js';
 import { deferred } from '../support/deferred.js';
 import { flush, refreshStub } from '../support/refreshStub.js';
 
@@ -65,14 +66,14 @@ describe('createAuthFetch', () => {
     expect(always401.fetch).toHaveBeenCalledTimes(2);
   });
 
-  it('uses custom isUnauthorized and applyToken', async () => {
+  it('uses a custom isUnauthorized and scheme', async () => {
     const { session, seen, fetch } = setup((request) => new Response(null, { status: request.headers.get('X-Token') === 't1' ? 419 : 200 }));
     session.login({ accessToken: 't1', expiresIn: 600 });
     const authFetch = createAuthFetch(session, {
       fetch,
       origins: [API],
       isUnauthorized: (response) => response.status === 419,
-      applyToken: (headers, tokens) => headers.set('X-Token', tokens.accessToken),
+      scheme: { authorize: ({ headers }, tokens) => headers.set('X-Token', tokens.accessToken) },
     });
     expect((await authFetch(`${API}/a`)).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
@@ -105,9 +106,9 @@ describe('createAuthFetch', () => {
     expect(seen[0]?.authorization).toBe('Bearer t1');
   });
 
-  it('bearer sets the Authorization header', () => {
+  it('bearerScheme sets the Authorization header', () => {
     const headers = new Headers();
-    bearer(headers, { accessToken: 'x', refreshToken: null, expiresAt: null });
+    void bearerScheme.authorize({ method: 'GET', url: new URL(API), headers }, { accessToken: 'x', refreshToken: null, expiresAt: null });
     expect(headers.get('Authorization')).toBe('Bearer x');
   });
 
