@@ -40,6 +40,8 @@ export interface AuthGate {
   covers(url: URL): boolean;
   /** The token for a request; waits while a refresh runs. */
   grant(signal?: AbortSignal): Promise<Grant>;
+  /** `grant` in two parts, for the hot path: the token to await, and at once whether its send is a replay. */
+  wait(signal?: AbortSignal): { tokens: Promise<TokenSet>; replay: boolean };
   /** After the server refused `usedAccessToken`: the token to retry with (the current one if it was stale). */
   regrant(usedAccessToken: string, signal?: AbortSignal): Promise<Grant>;
   /** Sends at once, or, for a replay, when a replay slot is free. */
@@ -73,13 +75,21 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
     refusals: refusalGuardFor(session),
     allows: isAllowed,
     covers(url) {
-      return isAllowed(url) && session.status !== 'loggedOut' && session.status !== 'expired';
+      if (!isAllowed(url)) return false;
+      const status = session.status;
+      return status !== 'loggedOut' && status !== 'expired';
+    },
+    wait(signal) {
+      const pending = session.getToken();
+      const status = session.status;
+      // Still idle: answered from the hot path, nothing to wait for (fetch itself honors the
+      // signal). Refreshing: this request joined the queue, so its send is a replay.
+      if (status === 'idle' && !signal?.aborted) return { tokens: pending, replay: false };
+      return { tokens: untilAborted(pending, signal), replay: status === 'refreshing' };
     },
     async grant(signal) {
-      const pending = session.getToken();
-      // Still idle: answered from the hot path. Refreshing: this request joined the queue.
-      const replay = session.status === 'refreshing';
-      return { tokens: await untilAborted(pending, signal), replay };
+      const waiting = this.wait(signal);
+      return { tokens: await waiting.tokens, replay: waiting.replay };
     },
     async regrant(usedAccessToken, signal) {
       return { tokens: await untilAborted(session.unauthorized(usedAccessToken), signal), replay: true };

@@ -75,19 +75,23 @@ export function parseChallenges(header: string | null): Challenge[] {
 }
 
 /**
- * The error code a refused answer's challenges give (RFC 6750 §3, RFC 9449 §7.1), the one that
- * decides first: a DPoP `use_dpop_nonce`, then `invalid_token`, then any other. Null: no
- * challenge names an error, so the answer does not say why the token was refused.
+ * The challenge whose error code decides (RFC 6750 §3, RFC 9449 §7.1): a DPoP `use_dpop_nonce`
+ * first, then `invalid_token`, then any other. Undefined: no challenge names an error.
  */
-export function refusalError(response: IncomingResponse): string | null {
-  let found: string | null = null;
-  for (const challenge of parseChallenges(response.headers.get('WWW-Authenticate'))) {
-    const error = challenge.params.get('error');
+function decidingError(response: IncomingResponse): { scheme: string; error: string } | undefined {
+  let found: { scheme: string; error: string } | undefined;
+  for (const { scheme, params } of parseChallenges(response.headers.get('WWW-Authenticate'))) {
+    const error = params.get('error');
     if (error === undefined) continue;
-    if (error === 'use_dpop_nonce' && challenge.scheme === 'dpop') return error;
-    if (found === null || error === 'invalid_token') found = error;
+    if (error === 'use_dpop_nonce' && scheme === 'dpop') return { scheme, error };
+    if (found === undefined || (error === 'invalid_token' && found.error !== 'invalid_token')) found = { scheme, error };
   }
   return found;
+}
+
+/** The error code a refused answer gives, or null: it does not say why the token was refused. */
+export function refusalError(response: IncomingResponse): string | null {
+  return decidingError(response)?.error ?? null;
 }
 
 /**
@@ -96,7 +100,7 @@ export function refusalError(response: IncomingResponse): string | null {
  * (`insufficient_scope`, `invalid_request`…) → `pass`: a new token would not help.
  */
 export function classifyChallenge(response: IncomingResponse): Refusal {
-  const error = refusalError(response);
-  if (error === null || error === 'invalid_token') return 'refresh';
-  return error === 'use_dpop_nonce' ? 'retry' : 'pass';
+  const decided = decidingError(response);
+  if (decided === undefined || decided.error === 'invalid_token') return 'refresh';
+  return decided.error === 'use_dpop_nonce' && decided.scheme === 'dpop' ? 'retry' : 'pass';
 }

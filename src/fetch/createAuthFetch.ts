@@ -2,6 +2,7 @@ import { isStatus401, settle, type SentRequest } from '../adapters/answer.js';
 import { createAuthGate, type AdapterOptions, type Grant } from '../adapters/authGate.js';
 import { fetchExchange, sendAuthorized } from '../adapters/fetchExchange.js';
 import { authorizeThen, sentMethod } from '../adapters/scheme.js';
+import { copyHeaders } from './headerRecord.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { pageBase } from '../origins.js';
 
@@ -41,14 +42,18 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     // more than the rest of a call.
     const url = new URL(input, pageBase());
     if (!gate.covers(url) || (shouldAuthorize && !shouldAuthorize(new Request(url, init)))) return rawFetch(input, init);
-    const method = sentMethod(init?.method);
-    const sendWith = (tokens: Grant['tokens']) => {
-      const headers = new Headers(init?.headers);
-      return authorizeThen(gate.scheme, { method, url, headers }, tokens, () => rawFetch(input, { ...init, headers }));
-    };
     const signal = init?.signal ?? undefined;
-    const sent: SentRequest<Response> = { url, signal, resend: (grant) => gate.send(grant, () => sendWith(grant.tokens), signal) };
-    const grant = await gate.grant(signal);
-    return settle(exchange, sent, await sent.resend(grant), grant.tokens);
+    const waiting = gate.wait(signal);
+    const tokens = await waiting.tokens;
+    const sendWith = (sending: Grant['tokens']) => {
+      const headers = copyHeaders(init?.headers);
+      const request = { method: sentMethod(init?.method), url, headers };
+      return authorizeThen(gate.scheme, request, sending, () => rawFetch(input, { ...init, headers: headers.value }));
+    };
+    const response = await gate.send(waiting, () => sendWith(tokens), signal);
+    // The hot path: accepted, and nothing to observe.
+    if (!exchange.refused(response) && !gate.scheme.observe) return response;
+    const sent: SentRequest<Response> = { url, signal, resend: (again) => gate.send(again, () => sendWith(again.tokens), signal) };
+    return settle(exchange, sent, response, tokens);
   };
 }
