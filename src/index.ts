@@ -25,4 +25,5 @@ export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsL
 export type { TabLifeOptions } from './tabLife.js';
 export { receiveTokens, type TokenInput, type TokenSet } from '../domain/tokens.js';
 export { isTerminalError } from '../domain/isTerminalError.js';
+export { bearerScheme, headerScheme, type Authorize, type IncomingResponse, type OutgoingRequest, type Refusal, type TokenScheme } from './adapters/scheme.js';
 export * from '../domain/errors/index.js';
