@@ -1,7 +1,8 @@
 import { isStatus401, settle, type SentRequest } from '../adapters/answer.js';
-import { createAuthGate, type AdapterOptions, type Grant } from '../adapters/authGate.js';
+import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
 import { fetchExchange, sendAuthorized } from '../adapters/fetchExchange.js';
-import { authorizeThen, sentMethod } from '../adapters/scheme.js';
+import { authorizeThen, sentMethod, type TokenScheme } from '../adapters/scheme.js';
+import type { TokenSet } from '../../domain/tokens.js';
 import { copyHeaders } from './headerRecord.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { pageBase } from '../origins.js';
@@ -16,6 +17,26 @@ export interface AuthFetchOptions extends AdapterOptions {
 }
 
 export type AuthFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** A request given as a URL (and init), as the hot path sends it. */
+interface UrlTarget {
+  send: AuthFetch;
+  scheme: TokenScheme;
+  input: string | URL;
+  init: RequestInit | undefined;
+  url: URL;
+}
+
+/**
+ * Sends a URL request with `tokens` on a copy of its headers. Defined once, not per call: the
+ * hot path allocates no closure it does not need.
+ */
+function sendTo(target: UrlTarget, tokens: TokenSet): Promise<Response> {
+  const { init } = target;
+  const headers = copyHeaders(init?.headers);
+  const request = { method: sentMethod(init?.method), url: target.url, headers };
+  return authorizeThen(target.scheme, request, tokens, () => target.send(target.input, { ...init, headers: headers.value }));
+}
 
 const isStream = (body: unknown) => typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
 
@@ -45,15 +66,11 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const signal = init?.signal ?? undefined;
     const waiting = gate.wait(signal);
     const tokens = await waiting.tokens;
-    const sendWith = (sending: Grant['tokens']) => {
-      const headers = copyHeaders(init?.headers);
-      const request = { method: sentMethod(init?.method), url, headers };
-      return authorizeThen(gate.scheme, request, sending, () => rawFetch(input, { ...init, headers: headers.value }));
-    };
-    const response = await gate.send(waiting, () => sendWith(tokens), signal);
+    const target: UrlTarget = { send: rawFetch, scheme: gate.scheme, input, init, url };
+    const response = await (waiting.replay ? gate.send(waiting, () => sendTo(target, tokens), signal) : sendTo(target, tokens));
     // The hot path: accepted, and nothing to observe.
     if (!exchange.refused(response) && !gate.scheme.observe) return response;
-    const sent: SentRequest<Response> = { url, signal, resend: (again) => gate.send(again, () => sendWith(again.tokens), signal) };
+    const sent: SentRequest<Response> = { url, signal, resend: (again) => gate.send(again, () => sendTo(target, again.tokens), signal) };
     return settle(exchange, sent, response, tokens);
   };
 }

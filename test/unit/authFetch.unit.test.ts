@@ -33,6 +33,17 @@ describe('createAuthFetch', () => {
     expect(seen.map((s) => s.authorization)).toEqual(['Bearer t1', null]);
   });
 
+  it("replaces the caller's own Authorization header whatever its case, and keeps the other headers", async () => {
+    const { session, fetch } = setup();
+    session.login({ accessToken: 't1', expiresIn: 600 });
+    const authFetch = createAuthFetch(session, { fetch, origins: [API] });
+    for (const headers of [{ authorization: 'Bearer mine', 'X-Trace': '1' }, [['AUTHORIZATION', 'Bearer mine'], ['X-Trace', '1']] as [string, string][], new Headers({ Authorization: 'Bearer mine', 'X-Trace': '1' })]) {
+      await authFetch(`${API}/a`, { headers });
+    }
+    const sent = fetch.mock.calls.map(([input, init]) => new Request(input, init).headers);
+    expect(sent.map((headers) => [headers.get('authorization'), headers.get('x-trace')])).toEqual(Array(3).fill(['Bearer t1', '1']));
+  });
+
   it('sends without a token while logged out or expired', async () => {
     const { session, seen, fetch } = setup();
     await createAuthFetch(session, { fetch, origins: [API] })(`${API}/a`);
