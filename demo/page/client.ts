@@ -1,12 +1,11 @@
 /**
  * The app's side of auth, as a user of tokenflight writes it: one session and
  * one authFetch. Bearer and cookie mode differ only in the refresh function,
- * the storage key and `applyToken`; the adapter itself stays the same.
+ * the storage key and the token scheme; the adapter itself stays the same.
  */
 import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type TokenInput } from '../../src/index.js';
 import { crossTab } from '../../src/crossTab/index.js';
-import { bearer, createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
-import type { TokenSet } from '../../src/index.js';
+import { bearerScheme, createAuthFetch, headerScheme, type AuthFetch } from '../../src/fetch/index.js';
 import type { DemoLog } from './log.js';
 
 export type DemoMode = 'bearer' | 'cookie';
@@ -46,10 +45,6 @@ function loggingFetch(log: DemoLog): typeof fetch {
   };
 }
 
-function csrfHeader(headers: Headers, tokens: TokenSet): void {
-  headers.set('X-CSRF-Token', tokens.accessToken);
-}
-
 async function readTokens(response: Response): Promise<TokenInput> {
   if (response.status === 400 || response.status === 401 || response.status === 403) {
     // The server refused the refresh token: the session is over, no retry.
@@ -63,7 +58,7 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
   const send = loggingFetch(log);
   // The only adapter difference between the modes. In cookie mode the "access
   // token" the page holds is the CSRF token; the JWT stays in its HttpOnly cookie.
-  const applyToken = mode === 'cookie' ? csrfHeader : bearer;
+  const scheme = mode === 'cookie' ? headerScheme('X-CSRF-Token') : bearerScheme;
   const json = { 'Content-Type': 'application/json' };
 
   const session = createAuthSession({
@@ -82,12 +77,12 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
     },
     heartbeat: async ({ tokens, signal }) => {
       const headers = new Headers();
-      applyToken(headers, tokens);
+      await scheme.authorize({ method: 'GET', url: new URL('/api/heartbeat', location.href), headers }, tokens);
       return (await send('/api/heartbeat', { headers, signal })).ok;
     },
   });
 
-  const authFetch = createAuthFetch(session, { fetch: send, applyToken });
+  const authFetch = createAuthFetch(session, { fetch: send, scheme });
 
   return {
     mode,
