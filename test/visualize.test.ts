@@ -140,15 +140,21 @@ describe('toDot', () => {
     expect(dot).toContain('"sample#initial" -> "sample.off";');
   });
 
-  it('attaches edges to and from a composite state at its border', () => {
-    expect(dot).toMatch(/"sample\.off" -> "sample\.on#initial" \[label=<[^\n]*lhead="cluster_sample\.on"\]/);
-    expect(dot).toMatch(/"sample\.on#initial" -> "sample\.off" \[label=<[^\n]*ltail="cluster_sample\.on"\]/);
+  it('attaches edges to and from a composite state at its border, through a label node that stays outside the cluster', () => {
+    expect(dot).toMatch(/"sample\.off" -> "label#\d+" \[arrowhead=none\];\n\s*"label#\d+" -> "sample\.on#initial" \[lhead="cluster_sample\.on"\]/);
+    expect(dot).toMatch(/"sample\.on#initial" -> "label#\d+" \[arrowhead=none, ltail="cluster_sample\.on"\];\n\s*"label#\d+" -> "sample\.off";/);
   });
 
   it('draws one edge per pair of states, one line per transition, guards below their trigger', () => {
-    const offToOn = dot.split('\n').filter((line) => line.includes('"sample.off" -> "sample.on#initial"'));
+    const offToOn = dot.split('\n').filter((line) => line.includes('"sample.off" -> "label#'));
     expect(offToOn).toHaveLength(1);
-    expect(offToOn[0]).toContain('GO<br/><font color="#52606d">[isReady]</font><br/>A&amp;&lt;B&gt;');
+    const labelNode = /-> ("label#\d+")/.exec(offToOn[0]!)![1]!;
+    const label = dot.split('\n').find((line) => line.trim().startsWith(`${labelNode} [`));
+    expect(label).toContain('GO<br/><font color="#52606d">[isReady]</font><br/>A&amp;&lt;B&gt;');
+  });
+
+  it('keeps the label on the edge between two atomic states', () => {
+    expect(dot).toMatch(/"sample\.on\.loading" -> "sample\.on\.ready" \[label=<onDone load<br\/>after 500ms>\];/);
   });
 
   it('lists targetless and re-entering transitions inside the state', () => {

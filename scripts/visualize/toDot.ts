@@ -76,6 +76,21 @@ function endpoint(states: Map<string, StateInfo>, id: string): Endpoint {
   return { node: initialPoint(id), cluster: clusterName(state) };
 }
 
+/**
+ * An edge between two atomic states carries its label. An edge that enters or leaves a composite
+ * state is split at a label node: Graphviz keeps nodes outside clusters they do not belong to,
+ * while an edge label placed near a clipped (`lhead`/`ltail`) end can land on the cluster border.
+ */
+function edgeLines({ from, to, transitions }: { from: Endpoint; to: Endpoint; transitions: TransitionInfo[] }, index: number): string[] {
+  if (!from.cluster && !to.cluster) return [`  ${from.node} -> ${to.node} [label=${edgeLabel(transitions)}];`];
+  const labelNode = quote(`label#${index}`);
+  return [
+    `  ${labelNode} [shape=plaintext, fillcolor="white", margin=0, fontsize=10, label=${edgeLabel(transitions)}];`,
+    `  ${from.node} -> ${labelNode} [arrowhead=none${from.cluster ? `, ltail=${from.cluster}` : ''}];`,
+    `  ${labelNode} -> ${to.node}${to.cluster ? ` [lhead=${to.cluster}]` : ''};`,
+  ];
+}
+
 function writeState(graph: MachineGraph, state: StateInfo, indent: string, lines: string[]): void {
   const internal = internalTransitions(graph, state);
   if (state.children.length === 0) {
@@ -137,12 +152,7 @@ export function toDot(graph: MachineGraph, header: string[] = []): string {
     edge.transitions.push(transition);
     edges.set(key, edge);
   }
-  for (const { from, to, transitions } of edges.values()) {
-    const attributes = [`label=${edgeLabel(transitions)}`];
-    if (from.cluster) attributes.push(`ltail=${from.cluster}`);
-    if (to.cluster) attributes.push(`lhead=${to.cluster}`);
-    lines.push(`  ${from.node} -> ${to.node} [${attributes.join(', ')}];`);
-  }
+  [...edges.values()].forEach((edge, index) => lines.push(...edgeLines(edge, index)));
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }
