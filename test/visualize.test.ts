@@ -2,7 +2,7 @@ import { instance } from '@viz-js/viz';
 import { describe, expect, it } from 'vitest';
 import { fromPromise, setup, type AnyStateNode } from 'xstate';
 import { authSessionMachine } from '../machines/authSession.js';
-import { describeMachine, transitionLabel, triggerLabel, type TransitionInfo } from '../scripts/visualize/machineGraph.js';
+import { describeMachine, overviewGraph, transitionLabel, triggerLabel, type TransitionInfo } from '../scripts/visualize/machineGraph.js';
 import { toDot } from '../scripts/visualize/toDot.js';
 import { mermaidId, toMermaid } from '../scripts/visualize/toMermaid.js';
 import { embedMermaid, MERMAID_END, MERMAID_START } from '../scripts/visualize/embed.js';
@@ -86,6 +86,35 @@ describe('describeMachine', () => {
     expect(triggerLabel(find(t, 'sample.on', 'soon'))).toBe('after soon [canRetry]');
     expect(transitionLabel(t.find((x) => x.kind === 'error')!)).toBe('onError load / log');
     expect(transitionLabel(t.find((x) => x.kind === 'done')!)).toBe('onDone load');
+  });
+});
+
+describe('overviewGraph', () => {
+  const overview = overviewGraph(describeMachine(sample));
+
+  it('keeps the top-level states, a composite one as a box naming its children', () => {
+    expect(overview.root.children.map((s) => [s.key, s.children.length, s.substates])).toEqual([
+      ['off', 0, undefined],
+      ['on', 0, ['loading', 'ready']],
+    ]);
+  });
+
+  it('keeps each trigger between two top-level states once, without guards and actions', () => {
+    const lines = overview.transitions.map((t) => `${t.source} -> ${t.target}: ${transitionLabel(t)}`);
+    expect(lines.sort()).toEqual([
+      'sample.off -> sample.on: A&<B>',
+      'sample.off -> sample.on: GO',
+      'sample.on -> sample.off: STOP',
+      'sample.on -> sample.off: after soon',
+      'sample.on -> sample.off: onError load',
+    ]);
+  });
+
+  it('draws the children as named cells inside their parent', () => {
+    const dot = toDot(overview);
+    expect(dot).toContain('"sample.on" [label=<');
+    expect(dot).toMatch(/<td><font[^>]*>loading<\/font><\/td><td><font[^>]*>ready<\/font><\/td>/);
+    expect(dot).not.toContain('cluster_');
   });
 });
 
