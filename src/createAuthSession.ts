@@ -5,7 +5,7 @@ import type { AuthEmitted, AuthStatus, HeartbeatActorInput, RefreshActorInput } 
 import { createCrossTab } from './crossTab/createCrossTab.js';
 import { bearerScheme, type TokenScheme } from './adapters/scheme.js';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
-import { isTerminalError } from '../domain/isTerminalError.js';
+import { refreshFailureRule } from '../domain/isTerminalError.js';
 import { redactInspectionEvent } from './redact.js';
 import { configFrom, positive, type AuthSessionOptions } from './sessionOptions.js';
 import { memoryStorage, type TokenStorage } from './storage.js';
@@ -66,7 +66,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const config = configFrom(options);
   const now = options.now ?? Date.now;
   const waitTimeout = options.waitTimeout === undefined ? undefined : positive('waitTimeout', options.waitTimeout, 0, 1);
-  const isTerminal = options.isTerminal ?? isTerminalError;
+  const isTerminal = refreshFailureRule(options.isTerminal);
   // Validated before crossTab opens its channel, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
   const crossTab = options.crossTab

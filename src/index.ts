@@ -23,6 +23,7 @@ export {
 } from './storage.js';
 export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsLike } from './crossTab/types.js';
 export type { TabLifeOptions } from './tabLife.js';
-export { receiveTokens, type TokenInput, type TokenSet } from '../domain/tokens.js';
+export { receiveTokens, type AnswerTiming, type CamelTokenInput, type OAuthTokenResponse, type TokenInput, type TokenSet } from '../domain/tokens.js';
+export { classifyRefreshError, oauthErrorCode, type RefreshFailureKind } from '../domain/isTerminalError.js';
 export { isTerminalError } from '../domain/isTerminalError.js';
 export * from '../domain/errors/index.js';

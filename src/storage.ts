@@ -41,14 +41,22 @@ export function memoryStorage(initial: TokenSet | null = null): TokenStorage {
   };
 }
 
-function isTokenSet(value: unknown): value is TokenSet {
-  if (typeof value !== 'object' || value === null) return false;
-  const { accessToken, refreshToken, expiresAt } = value as Record<string, unknown>;
-  return (
+const isNullableString = (value: unknown) => value === null || typeof value === 'string';
+
+/**
+ * A stored token set, or null when it is anything else. Records written before `tokenType` and
+ * `scope` existed load with both null.
+ */
+function tokenSetOf(value: unknown): TokenSet | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { accessToken, refreshToken, expiresAt, tokenType = null, scope = null } = value as Record<string, unknown>;
+  const valid =
     typeof accessToken === 'string' &&
-    (refreshToken === null || typeof refreshToken === 'string') &&
-    (expiresAt === null || (typeof expiresAt === 'number' && Number.isFinite(expiresAt)))
-  );
+    isNullableString(refreshToken) &&
+    (expiresAt === null || (typeof expiresAt === 'number' && Number.isFinite(expiresAt))) &&
+    isNullableString(tokenType) &&
+    isNullableString(scope);
+  return valid ? ({ accessToken, refreshToken, expiresAt, tokenType, scope } as TokenSet) : null;
 }
 
 const STATES: ReadonlySet<unknown> = new Set<SharedState>(['loggedIn', 'loggedOut', 'expired']);
@@ -60,15 +68,9 @@ export function parseSharedRecord(value: unknown): SharedRecord | null {
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return null;
   if (typeof writer !== 'string' || !STATES.has(state)) return null;
   if (lifetime !== null && (typeof lifetime !== 'number' || !Number.isFinite(lifetime))) return null;
-  if (state === 'loggedIn' ? !isTokenSet(tokens) : tokens !== null) return null;
-  const { accessToken, refreshToken, expiresAt } = (tokens ?? {}) as TokenSet;
-  return {
-    version,
-    writer,
-    state: state as SharedState,
-    tokens: tokens === null ? null : { accessToken, refreshToken, expiresAt },
-    lifetime,
-  };
+  const tokenSet = tokenSetOf(tokens);
+  if (state === 'loggedIn' ? tokenSet === null : tokens !== null) return null;
+  return { version, writer, state: state as SharedState, tokens: tokenSet, lifetime };
 }
 
 /** Orders records: higher version first, then writer id, so every tab picks the same winner. */
@@ -96,7 +98,8 @@ export function webStorage(storage: Storage | (() => Storage), key = 'tokenfligh
       const raw = target().getItem(key);
       if (raw === null) return null;
       const parsed: unknown = JSON.parse(raw);
-      if (isTokenSet(parsed)) return { version: 0, writer: '', state: 'loggedIn', tokens: parsed, lifetime: null };
+      const bare = tokenSetOf(parsed);
+      if (bare) return { version: 0, writer: '', state: 'loggedIn', tokens: bare, lifetime: null };
       return parseSharedRecord(parsed);
     } catch {
       return null;

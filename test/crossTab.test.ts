@@ -368,7 +368,7 @@ describe('crossTab', () => {
       version: 4,
       writer: 'z',
       state: 'loggedIn',
-      tokens: { accessToken: 'old', refreshToken: 'r', expiresAt: null },
+      tokens: { accessToken: 'old', refreshToken: 'r', expiresAt: null, tokenType: null, scope: null },
       lifetime: null,
     };
     expect(storage.writeRecord(newer)).toBe(true);

@@ -5,7 +5,7 @@ import { createAuthSession, type RefreshContext } from '../src/createAuthSession
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { REDACTED, redactInspectionEvent, redactTokens } from '../src/redact.js';
-import type { TokenInput } from '../domain/tokens.js';
+import type { CamelTokenInput as TokenInput } from '../domain/tokens.js';
 
 /**
  * Every string reachable from `root`: own properties (enumerable or not), Map and Set entries,
@@ -213,7 +213,7 @@ describe('inspection redaction', () => {
     const last = seen.filter((event) => event.type === '@xstate.snapshot').at(-1)!;
     const snapshot = last.actorRef.getSnapshot() as { matches(value: string): boolean; context: { tokens: unknown } };
     expect(snapshot.matches('idle')).toBe(true);
-    expect(snapshot.context.tokens).toEqual({ accessToken: REDACTED, refreshToken: REDACTED, expiresAt: tokens.expiresIn! * 1000 + Date.now() });
+    expect(snapshot.context.tokens).toEqual({ accessToken: REDACTED, refreshToken: REDACTED, expiresAt: tokens.expiresIn! * 1000 + Date.now(), tokenType: null, scope: null });
     expect(JSON.stringify(snapshot)).not.toContain('matches');
     expect(() => last.actorRef.send({ type: 'LOGOUT' })).toThrow(/read-only/);
     session.stop();

@@ -10,7 +10,7 @@ import {
 } from '../src/storage.js';
 import { MapStorage } from './support/mapStorage.js';
 
-const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123 };
+const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123, tokenType: null, scope: null };
 
 describe('storage', () => {
   it('memoryStorage holds what it is given', () => {
@@ -50,10 +50,17 @@ const loggedIn: SharedRecord = { version: 3, writer: 'tab-a', state: 'loggedIn',
 const loggedOut: SharedRecord = { version: 4, writer: 'tab-a', state: 'loggedOut', tokens: null, lifetime: null };
 
 describe('parseSharedRecord (records from storage and from other tabs)', () => {
+  it('loads records written before tokenType and scope existed, with both null', () => {
+    const old = { ...loggedIn, tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: 5 } };
+    expect(parseSharedRecord(old)?.tokens).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 5, tokenType: null, scope: null });
+    expect(parseSharedRecord({ ...loggedIn, tokens: { ...tokens, tokenType: 1 } })).toBeNull();
+    expect(parseSharedRecord({ ...loggedIn, tokens: { ...tokens, scope: ['read'] } })).toBeNull();
+  });
+
   it('accepts well-formed records, version 0 and a null refresh token or expiry included', () => {
     expect(parseSharedRecord(loggedIn)).toEqual(loggedIn);
     expect(parseSharedRecord(loggedOut)).toEqual(loggedOut);
-    const first = { ...loggedIn, version: 0, tokens: { accessToken: 'a', refreshToken: null, expiresAt: null } };
+    const first = { ...loggedIn, version: 0, tokens: { accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: 'DPoP', scope: 'read' } };
     expect(parseSharedRecord(first)).toEqual(first);
     expect(parseSharedRecord({ ...loggedOut, state: 'expired' })).toEqual({ ...loggedOut, state: 'expired' });
   });

@@ -107,7 +107,7 @@ describe('createAuthFetch', () => {
 
   it('bearer sets the Authorization header', () => {
     const headers = new Headers();
-    bearer(headers, { accessToken: 'x', refreshToken: null, expiresAt: null });
+    bearer(headers, { accessToken: 'x', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
     expect(headers.get('Authorization')).toBe('Bearer x');
   });
 

@@ -16,7 +16,7 @@ import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
 
 const HOLDING = 'tokenflight:holding-lock';
-const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null });
+const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null });
 const loggedIn = (version: number, accessToken: string): SharedRecord => ({
   version,
   writer: 'other-tab',

@@ -17,7 +17,7 @@ import { flush } from '../support/refreshStub.js';
 const HOLDING = 'tokenflight:holding-lock';
 
 const received = (accessToken: string): ReceivedTokens => ({
-  tokens: { accessToken, refreshToken: `${accessToken}-r`, expiresAt: null },
+  tokens: { accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null },
   lifetime: 60_000,
 });
 

@@ -33,7 +33,7 @@ const stored: SharedRecord = {
   version: 3,
   writer: 'other-tab',
   state: 'loggedIn',
-  tokens: { accessToken: 'shared-a', refreshToken: 'shared-r', expiresAt: null },
+  tokens: { accessToken: 'shared-a', refreshToken: 'shared-r', expiresAt: null, tokenType: null, scope: null },
   lifetime: null,
 };
 
@@ -87,7 +87,7 @@ describe('createCrossTab defaults', () => {
     expect(crossTab).not.toBeNull();
     expect(crossTab!.storage.load()).toEqual(stored.tokens);
     expect(opened).toEqual(['tokenflight:tokenflight']);
-    const fresh = { tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null }, lifetime: null };
+    const fresh = { tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null, tokenType: null, scope: null }, lifetime: null };
     await expect(crossTab!.refresh({ tokens: stored.tokens }, new AbortController().signal, async () => fresh)).resolves.toEqual(fresh);
     expect(requested).toEqual(['tokenflight:tokenflight:refresh']);
     expect(JSON.parse(local.getItem('tokenflight')!)).toMatchObject({ version: 4, tokens: { accessToken: 'new-a' } });

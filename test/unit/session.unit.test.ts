@@ -59,11 +59,11 @@ describe('createAuthSession options', () => {
 describe('createAuthSession', () => {
   it('starts logged in from options.tokens, else from storage, and ignores corrupt storage', () => {
     expect(session({ tokens: fresh() }).session.status).toBe('idle');
-    const stored = { accessToken: 'kept', refreshToken: null, expiresAt: NOW + 60_000 };
+    const stored = { accessToken: 'kept', refreshToken: null, expiresAt: NOW + 60_000, tokenType: null, scope: null };
     const fromStorage = session({ storage: memoryStorage(stored) }).session;
     expect(fromStorage.status).toBe('idle');
     expect(fromStorage.tokens).toEqual(stored);
-    const corrupt = memoryStorage({ accessToken: '', refreshToken: null, expiresAt: null });
+    const corrupt = memoryStorage({ accessToken: '', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
     expect(session({ storage: corrupt }).session.status).toBe('loggedOut');
     expect(session().session.status).toBe('loggedOut');
   });

@@ -193,7 +193,7 @@ describe('the machine on its own defaults', () => {
     const resolved: number[][] = [];
     actor.on('waiters.resolved', ({ ids }) => resolved.push(ids));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
     actor.send({ type: 'TOKEN.REQUEST', id: 1, at: Date.now() });
     expect(resolved).toEqual([[1]]);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
@@ -209,7 +209,7 @@ describe('the machine on its own defaults', () => {
     const events: string[] = [];
     actor.on('*', (event) => events.push(event.type));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
     await vi.advanceTimersByTimeAsync(50);
     expect(events).toEqual(['login']);
     expect(actor.getSnapshot().matches('idle')).toBe(true);

@@ -197,7 +197,7 @@ describe('the machine without a session', () => {
     const rejected: unknown[] = [];
     actor.on('waiters.rejected', ({ error }) => rejected.push((error as Error).message));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
     await vi.advanceTimersByTimeAsync(50);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
     actor.send({ type: 'REFRESH', id: 1, at: Date.now() });
