@@ -7,6 +7,11 @@ export default defineConfig({
     axios: 'src/axios/index.ts',
     ky: 'src/ky/index.ts',
     testing: 'src/testing/index.ts',
+    sse: 'src/sse/index.ts',
+    'graphql-ws': 'src/graphql-ws/index.ts',
+    oauth: 'src/oauth/index.ts',
+    'cross-tab': 'src/crossTab/index.ts',
+    inspect: 'src/inspect/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -15,5 +20,5 @@ export default defineConfig({
   // Also for CJS: one copy of each error class across entry points, so instanceof holds under require.
   splitting: true,
   target: 'es2022',
-  external: ['xstate', 'axios', 'ky', 'msw'],
+  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi'],
 });

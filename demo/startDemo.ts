@@ -1,7 +1,7 @@
 /**
  * The demo app: the auth API from `server/createAuthHttpServer.ts` plus the
  * page (static files from `demo/page`, the bundled `main.js`, and the machine
- * diagram from `visualizations/authSession.svg` when it has been generated).
+ * diagrams from `visualizations/`: the overview and the full one).
  */
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
@@ -10,7 +10,11 @@ import { createAuthHttpServer, type AuthHttpServer, type AuthHttpServerOptions }
 import { bundlePage } from './bundle.js';
 
 const pageDir = fileURLToPath(new URL('./page/', import.meta.url));
-const diagramFile = fileURLToPath(new URL('../visualizations/authSession.svg', import.meta.url));
+// The page shows the overview; the full diagram is a link away.
+const diagrams: Record<string, string> = {
+  '/diagram.svg': fileURLToPath(new URL('../visualizations/authSession.svg', import.meta.url)),
+  '/diagram-overview.svg': fileURLToPath(new URL('../visualizations/authSession.overview.svg', import.meta.url)),
+};
 
 export type DemoServerOptions = Pick<AuthHttpServerOptions, 'port' | 'host' | 'accessTtl' | 'refreshLatency'>;
 
@@ -28,7 +32,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     async handler(req, res) {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       if (path === '/main.js') return send(res, 'text/javascript; charset=utf-8', script);
-      if (path === '/diagram.svg') {
+      const diagramFile = diagrams[path];
+      if (diagramFile !== undefined) {
         // Read on every request so a freshly generated diagram shows up without a restart.
         const svg = await readFile(diagramFile, 'utf8').catch(() => null);
         if (svg === null) return false;

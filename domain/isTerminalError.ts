@@ -1,23 +1,94 @@
+import { InvalidRefreshAnswerError } from './errors/InvalidRefreshAnswerError.js';
+import { OAuthConfigurationError } from './errors/OAuthConfigurationError.js';
 import { RefreshRejectedError } from './errors/RefreshRejectedError.js';
 
-const TERMINAL_STATUSES = new Set([400, 401, 403]);
+/** What a failed refresh means for the session. */
+export type RefreshFailureKind =
+  /** The refresh token (or the request) is dead: the session expires. */
+  | 'terminal'
+  /** Terminal, and the client itself is misconfigured (`invalid_client`, `unauthorized_client`). */
+  | 'configuration'
+  /** Try again later: network errors, 5xx, timeouts, `temporarily_unavailable`, `use_dpop_nonce`. */
+  | 'transient';
 
-function statusOf(error: object): unknown {
-  if ('status' in error) return error.status;
-  if ('response' in error && typeof error.response === 'object' && error.response !== null && 'status' in error.response) {
-    return error.response.status;
-  }
-  return undefined;
+/** RFC 6749 §5.2 error codes (and RFC 9449's `use_dpop_nonce`) by what they mean here. */
+const OAUTH_CODES: ReadonlyMap<string, RefreshFailureKind> = new Map(Object.entries({
+  invalid_grant: 'terminal',
+  invalid_request: 'terminal',
+  invalid_scope: 'terminal',
+  unsupported_grant_type: 'terminal',
+  invalid_client: 'configuration',
+  unauthorized_client: 'configuration',
+  // The client retries at once with the nonce the server gave (the oauth plugin does).
+  use_dpop_nonce: 'transient',
+  temporarily_unavailable: 'transient',
+  server_error: 'transient',
+} satisfies Record<string, RefreshFailureKind>));
+
+const TERMINAL_STATUSES = new Set([400, 401, 403]);
+/** How deep the `cause` chain is searched for an OAuth error code. */
+const MAX_CAUSE_DEPTH = 5;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** `{ error: 'invalid_grant', … }`: an OAuth error body. */
+function codeOfBody(body: unknown): string | undefined {
+  return isObject(body) && typeof body.error === 'string' ? body.error : undefined;
 }
 
 /**
- * The default split between "the refresh token is dead" (terminal: the session expires) and
- * "try again later" (network errors, 5xx, timeouts): a `RefreshRejectedError`, or an error whose
- * `status` or `response.status` is 400, 401 or 403.
+ * The OAuth error code an error carries: `error.error` (oauth4webapi's ResponseBodyError), a body
+ * on `error.body`, a WWW-Authenticate challenge's `error` parameter (oauth4webapi's
+ * WWWAuthenticateChallengeError keeps the challenges in `cause`), or the same on a `cause`.
  */
-export function isTerminalError(error: unknown): boolean {
-  if (error instanceof RefreshRejectedError) return true;
-  if (typeof error !== 'object' || error === null) return false;
+export function oauthErrorCode(error: unknown, depth = 0): string | undefined {
+  if (!isObject(error) || depth > MAX_CAUSE_DEPTH) return undefined;
+  const direct = codeOfBody(error) ?? codeOfBody(error.body);
+  if (direct !== undefined) return direct;
+  const { cause } = error;
+  if (Array.isArray(cause)) {
+    for (const challenge of cause) {
+      const code = isObject(challenge) ? codeOfBody(challenge.parameters) : undefined;
+      if (code !== undefined) return code;
+    }
+    return undefined;
+  }
+  return oauthErrorCode(cause, depth + 1);
+}
+
+function statusOf(error: Record<string, unknown>): unknown {
+  if ('status' in error) return error.status;
+  return isObject(error.response) ? error.response.status : undefined;
+}
+
+/**
+ * Classifies a refresh failure: tokenflight's own errors first, then the OAuth error code
+ * (RFC 6749 §5.2) when the error carries one, else the HTTP status: 400, 401 and 403 are
+ * terminal, anything else (network errors, 5xx, timeouts) is transient.
+ */
+export function classifyRefreshError(error: unknown): RefreshFailureKind {
+  if (error instanceof OAuthConfigurationError) return 'configuration';
+  if (error instanceof RefreshRejectedError || error instanceof InvalidRefreshAnswerError) return 'terminal';
+  if (!isObject(error)) return 'transient';
+  const code = oauthErrorCode(error);
+  const byCode = code === undefined ? undefined : OAUTH_CODES.get(code);
+  if (byCode !== undefined) return byCode;
   const status = statusOf(error);
-  return typeof status === 'number' && TERMINAL_STATUSES.has(status);
+  return typeof status === 'number' && TERMINAL_STATUSES.has(status) ? 'terminal' : 'transient';
+}
+
+/** The default `isTerminal`: true when a refresh failure ends the session (see `classifyRefreshError`). */
+export function isTerminalError(error: unknown): boolean {
+  return classifyRefreshError(error) !== 'transient';
+}
+
+/**
+ * The session's rule: the app's `isTerminal` (default `isTerminalError`), except that an invalid
+ * refresh answer always ends the session: retrying would present a refresh token the server may
+ * already have rotated.
+ */
+export function refreshFailureRule(isTerminal: (error: unknown) => boolean = isTerminalError): (error: unknown) => boolean {
+  return (error) => error instanceof InvalidRefreshAnswerError || isTerminal(error);
 }

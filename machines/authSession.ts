@@ -55,7 +55,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
   },
   states: {
     loggedOut: {
-      entry: [{ type: 'rejectWaiters', params: { reason: 'loggedOut' } }, 'clearTokens'],
+      entry: [{ type: 'rejectWaiters', params: { reason: 'loggedOut' } }, 'clearTokens', 'forgetReason'],
       on: {
         LOGIN: login,
         ...refuseRequests('loggedOut'),
@@ -64,6 +64,8 @@ export const authSessionMachine = authSessionSetup.createMachine({
     },
     idle: {
       entry: 'releaseWaiters',
+      // New tokens that were dead on arrival (a login or another tab's) cannot serve the waiters.
+      always: { guard: 'hasWaitersAndDeadToken', target: 'refreshing' },
       initial: 'waiting',
       after: {
         refreshDue: { guard: 'hasKnownExpiry', target: 'refreshing' },
@@ -141,10 +143,27 @@ export const authSessionMachine = authSessionSetup.createMachine({
           invoke: {
             src: 'refresh',
             input: ({ context }) => ({ tokens: context.tokens }),
-            onDone: {
-              target: '#authSession.idle',
-              actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.output }) }, 'emitRefreshed'],
-            },
+            onDone: [
+              {
+                guard: { type: 'isAnswerAlive', params: ({ event }) => ({ received: event.output }) },
+                target: '#authSession.idle',
+                actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.output }) }, 'emitRefreshed'],
+              },
+              // Dead on arrival (it came late): never handed out. Its refresh token is kept, as the
+              // server may have rotated it, and the next attempt presents that one.
+              {
+                guard: 'canRetry',
+                target: 'backingOff',
+                actions: [
+                  { type: 'recordDeadAnswer', params: ({ event }) => ({ received: event.output }) },
+                  { type: 'emitRefreshFailed', params: { willRetry: true } },
+                ],
+              },
+              {
+                target: '#authSession.idle',
+                actions: [{ type: 'recordDeadAnswer', params: ({ event }) => ({ received: event.output }) }, ...giveUpRound],
+              },
+            ],
             onError: [
               {
                 guard: { type: 'isTerminalError', params: ({ event }) => ({ error: event.error }) },
@@ -200,7 +219,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
       },
     },
     expired: {
-      // Emitted before clearTokens, which also clears lastError: the event carries why the session expired.
+      // lastError stays: the event, the waiters and later requests are told why the session expired.
       entry: [{ type: 'rejectWaiters', params: { reason: 'expired' } }, 'emitExpired', 'clearTokens'],
       on: {
         LOGIN: login,

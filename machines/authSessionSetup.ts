@@ -2,7 +2,8 @@ import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'x
 import { isTerminalError } from '../domain/isTerminalError.js';
 import { RefreshTimeoutError } from '../domain/errors/RefreshTimeoutError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { isUsable, type ReceivedTokens } from '../domain/tokens.js';
+import { ExpiredAnswerError } from '../domain/errors/ExpiredAnswerError.js';
+import { isDeadOnArrival, isUsable, type ReceivedTokens } from '../domain/tokens.js';
 import { createDelays, effectiveMargin } from './delays.js';
 import type {
   AuthContext,
@@ -47,6 +48,8 @@ export const authSessionSetup = setup({
   delays: createDelays(() => Date.now()),
   guards: {
     isTerminalError: (_, params: { error: unknown }) => isTerminalError(params.error),
+    isAnswerAlive: (_, params: { received: ReceivedTokens }) => !isDeadOnArrival(params.received),
+    hasWaitersAndDeadToken: ({ context }) => context.waiters.length > 0 && context.lifetime === 0,
     isTokenUsable: ({ context }, params: { at: number }) => isUsable(context.tokens, params.at),
     // The 401 was for a token replaced since, and the current one is still usable: no refresh needed.
     isStale: ({ context }, params: { accessToken: string; at: number }) =>
@@ -78,11 +81,19 @@ export const authSessionSetup = setup({
       assertEvent(event, 'SYNC');
       return event.state === 'loggedIn' ? fresh(event.received) : {};
     }),
-    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, lastError: null, coolingDown: false }),
+    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
+    forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
     recordFailure: assign(({ context }, params: { error: unknown }) => ({
       attempt: context.attempt + 1,
       lastError: params.error,
+    })),
+    // Keeps the answer's refresh token (the next attempt presents it), not its dead access token's use.
+    recordDeadAnswer: assign(({ context }, params: { received: ReceivedTokens }) => ({
+      tokens: params.received.tokens,
+      lifetime: params.received.lifetime,
+      attempt: context.attempt + 1,
+      lastError: new ExpiredAnswerError(),
     })),
     recordTimeout: assign(({ context }) => ({
       attempt: context.attempt + 1,
@@ -111,8 +122,9 @@ export const authSessionSetup = setup({
       ids: [requestOf(event).id],
       tokens: context.tokens!,
     })),
+    // Tokens dead on arrival are never handed out: `hasWaitersAndDeadToken` refreshes instead.
     releaseWaiters: enqueueActions(({ context, enqueue }) => {
-      if (context.waiters.length === 0 || context.tokens === null) return;
+      if (context.waiters.length === 0 || context.tokens === null || context.lifetime === 0) return;
       enqueue.emit({ type: 'waiters.resolved', ids: context.waiters.map((w) => w.id), tokens: context.tokens });
       enqueue.assign({ waiters: [] });
     }),

@@ -22,3 +22,19 @@ const { createAuthSession } = await import('tokenflight');
 const session = createAuthSession({ refresh: async () => ({ accessToken: 'x' }), tokens: { accessToken: 'y' } });
 if (session.status !== 'idle') throw new Error(`built package: expected idle, got ${session.status}`);
 session.stop();
+
+// The plugins from their own entry points plug into the main entry's session.
+const { inspect } = await import('tokenflight/inspect');
+const { crossTab } = await import('tokenflight/cross-tab');
+const inspected = [];
+const withPlugins = createAuthSession({
+  refresh: async () => ({ accessToken: 'x' }),
+  tokens: { accessToken: 'secret-token' },
+  // Node has no navigator.locks: cross-tab warns once and the session runs alone.
+  plugins: [crossTab({ name: 'check-package' }), inspect((event) => inspected.push(event))],
+});
+if (withPlugins.status !== 'idle' || inspected.length === 0) throw new Error('built package: plugins did not plug in');
+if (JSON.stringify(inspected.map((event) => ({ ...event, actorRef: undefined }))).includes('secret-token')) {
+  throw new Error('built package: the inspector saw a token');
+}
+withPlugins.stop();

@@ -30,6 +30,7 @@ export async function expectedFiles(): Promise<Record<string, string>> {
     'authSession.config.json': files.config,
     'authSession.mmd': files.mmd,
     'authSession.svg': files.svg,
+    'authSession.overview.svg': files.overviewSvg,
   };
 }
 

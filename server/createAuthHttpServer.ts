@@ -28,7 +28,10 @@ export interface AuthHttpServerOptions {
   accessTtl?: number;
   /** Refresh-token lifetime in seconds (default one day). */
   refreshTtl?: number;
-  /** Extra milliseconds every `/api/refresh` takes, to widen races in benchmarks. */
+  /**
+   * Extra milliseconds every `/api/refresh` takes, to widen races in benchmarks. A single
+   * refresh can ask for more with `?delay=<ms>` (the demo's "slow refresh").
+   */
   refreshLatency?: number;
   now?: () => number;
   /** Files for non-API paths (`/` is `index.html`). */
@@ -52,6 +55,11 @@ export const REFRESH_COOKIE = 'tf_refresh';
 const COOKIE_PATH = '/api';
 const MAX_DELAY_MS = 60_000;
 
+/** `?delay=<ms>`, clamped to 0…60 s. */
+function requestedDelay(url: URL): number {
+  return Math.min(Math.max(Number(url.searchParams.get('delay')) || 0, 0), MAX_DELAY_MS);
+}
+
 export async function createAuthHttpServer(options: AuthHttpServerOptions = {}): Promise<AuthHttpServer> {
   const now = options.now ?? Date.now;
   const backend = createAuthBackend({
@@ -62,6 +70,10 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
   });
   const refreshTtl = options.refreshTtl ?? 86_400;
   const closing = new AbortController();
+  // /api/stats counts from here; /api/debug/reset-stats moves it, so a page can start from zero.
+  let statsBase = backend.stats();
+  const statsSinceReset = () =>
+    Object.fromEntries(Object.entries(backend.stats()).map(([name, value]) => [name, value - statsBase[name as keyof typeof statsBase]]));
 
   function tokenCookies(tokens: IssuedTokens): string[] {
     return [
@@ -110,7 +122,7 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         const body = await readJson(req);
         const cookieMode = typeof body.refreshToken !== 'string';
         const presented = cookieMode ? parseCookies(req.headers.cookie).get(REFRESH_COOKIE) : body.refreshToken;
-        if (!(await sleep(options.refreshLatency ?? 0, closing.signal))) return;
+        if (!(await sleep((options.refreshLatency ?? 0) + requestedDelay(url), closing.signal))) return;
         const result = await backend.refresh(typeof presented === 'string' ? presented : null);
         if (!result.ok) return unauthorized(res, result.reason, cookieMode ? { 'Set-Cookie': clearCookies } : {});
         const { tokens } = result;
@@ -136,8 +148,7 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         // Judged on arrival, answered after `delay`: a 401 that lands after a
         // refresh already happened (a "stale 401").
         const result = await authorize(req);
-        const delay = Math.min(Math.max(Number(url.searchParams.get('delay')) || 0, 0), MAX_DELAY_MS);
-        if (!(await sleep(delay, closing.signal))) return;
+        if (!(await sleep(requestedDelay(url), closing.signal))) return;
         if (!result.ok) return unauthorized(res, result.reason);
         return sendJson(res, 200, { secret: 'the cake is a lie', user: result.claims.sub, at: new Date(now()).toISOString() });
       }
@@ -156,9 +167,13 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/reset':
         backend.reset();
+        statsBase = backend.stats();
+        return sendJson(res, 200, { ok: true });
+      case 'POST /api/debug/reset-stats':
+        statsBase = backend.stats();
         return sendJson(res, 200, { ok: true });
       case 'GET /api/stats':
-        return sendJson(res, 200, backend.stats());
+        return sendJson(res, 200, statsSinceReset());
       default:
         return sendJson(res, 404, { error: `no route ${route}` });
     }

@@ -4,25 +4,23 @@ export type {
   AuthSessionActor,
   AuthSessionOptions,
   HeartbeatContext,
-  InspectOption,
   RefreshContext,
   RetryOptions,
   SessionEvent,
   SessionEventType,
   SessionSnapshot,
 } from './createAuthSession.js';
+export type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './plugin.js';
 export { authSessionMachine } from '../machines/authSession.js';
 export type { AuthStatus, SessionConfig, Waiter, WakeReason } from '../machines/authSessionTypes.js';
-export {
-  memoryStorage,
-  webStorage,
-  type SharedRecord,
-  type SharedState,
-  type SharedTokenStorage,
-  type TokenStorage,
-} from './storage.js';
+export { memoryStorage, webStorage, type TokenStorage, type WebTokenStorage } from './storage.js';
+// Types of the plugins' entry points ('tokenflight/cross-tab', 'tokenflight/inspect'); types cost no bytes.
+export type { SharedRecord, SharedState, SharedTokenStorage } from './crossTab/sharedRecord.js';
 export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsLike } from './crossTab/types.js';
+export type { InspectOption } from './inspect/inspectPlugin.js';
 export type { TabLifeOptions } from './tabLife.js';
-export { receiveTokens, type TokenInput, type TokenSet } from '../domain/tokens.js';
+export { receiveTokens, type AnswerTiming, type CamelTokenInput, type OAuthTokenResponse, type TokenInput, type TokenSet } from '../domain/tokens.js';
+export { classifyRefreshError, oauthErrorCode, type RefreshFailureKind } from '../domain/isTerminalError.js';
 export { isTerminalError } from '../domain/isTerminalError.js';
+export { bearerScheme, headerScheme, type Authorize, type IncomingResponse, type OutgoingRequest, type Refusal, type TokenScheme } from './adapters/scheme.js';
 export * from '../domain/errors/index.js';

@@ -2,7 +2,7 @@ import type { InspectionEvent } from 'xstate';
 import type { ReceivedTokens, TokenSet } from '../domain/tokens.js';
 import type { RefreshActorInput } from '../machines/authSessionTypes.js';
 import type { TokenScheme } from './adapters/scheme.js';
-import type { AuthSessionActor } from './createAuthSession.js';
+import type { AuthSessionActor } from './sessionTypes.js';
 import type { TokenStorage } from './storage.js';
 
 /** One refresh attempt as the session runs it: calls the user's `refresh` and validates the answer. */
@@ -19,19 +19,22 @@ export interface PluginHost {
 
 /** What a plugin adds to a session; every part is optional. */
 export interface PluginParts {
-  /** Where the session loads and saves its tokens instead (cross-tab's shared record). At most one plugin. */
+  /** Where the session loads and saves its tokens instead (cross-tab's shared record). At most one plugin: two are a TypeError. */
   storage?: TokenStorage;
-  /** Time each refresh attempt may spend before its own request starts (waiting for a lock), on top of `refreshTimeout`. */
+  /** Time each refresh attempt may spend before its own request starts (waiting for a lock), on top of `refreshTimeout`; the plugins' allowances add. */
   attemptAllowance?: number;
-  /** Wraps each refresh attempt: run `attempt` under a lock, or adopt what another tab did. */
+  /** Wraps each refresh attempt: run `attempt` under a lock, or adopt what another tab did. Wrappers chain, the first plugin's outermost. */
   refresh?: (input: RefreshActorInput, signal: AbortSignal, attempt: RefreshAttempt) => Promise<ReceivedTokens>;
   /** Called once the session's actor exists; returns the disconnect, called on `stop()`. */
   connect?: (actor: AuthSessionActor) => () => void;
   /** Sees the actor's inspection events; `remember` is told every token the session holds first. */
   inspect?: { remember(tokens: TokenSet): void; observe(event: InspectionEvent): void };
-  /** How adapters put the token on requests and read refusals. At most one plugin. */
+  /** How adapters put the token on requests and read refusals; becomes `session.scheme`. At most one plugin: two are a TypeError. */
   scheme?: TokenScheme;
-  /** The app logged out holding `tokens` (revoke them at the server); must not throw or delay the logout. */
+  /**
+   * The app called `logout()` holding `tokens` (revoke them at the server); called before the
+   * session drops them, never for a logout in another tab. A throw is caught: logout goes on.
+   */
   loggedOut?: (tokens: TokenSet) => void;
 }
 

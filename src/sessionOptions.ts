@@ -1,6 +1,5 @@
-import type { InspectionEvent, Observer } from 'xstate';
 import type { SessionConfig } from '../machines/authSessionTypes.js';
-import type { CrossTabOptions } from './crossTab/types.js';
+import type { SessionPlugin } from './plugin.js';
 import type { TokenStorage } from './storage.js';
 import type { TabLifeOptions } from './tabLife.js';
 import type { TokenInput, TokenSet } from '../domain/tokens.js';
@@ -26,8 +25,6 @@ export interface RetryOptions {
   /** Largest backoff step in ms. Default 30 000. */
   maxDelay?: number;
 }
-
-export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 export interface AuthSessionOptions {
   /** Exchanges the refresh token for new tokens. Throw `RefreshRejectedError` (or an error with status 400/401/403) when the server refuses it. */
@@ -58,13 +55,11 @@ export interface AuthSessionOptions {
   now?: () => number;
   /** The backoff jitter source; tests pass a fixed one. */
   random?: () => number;
-  /** Any XState inspector; it receives events and snapshots with every token redacted. */
-  inspect?: InspectOption;
   /**
-   * One session for every tab of the origin: one refresh under a Web Lock, logins, refreshes,
-   * logouts and expiry shared at once. Off by default; see the README's "Multiple tabs".
+   * Features this session pays for only when given: `crossTab()` from 'tokenflight/cross-tab',
+   * `inspect(observer)` from 'tokenflight/inspect'. See src/plugin.ts for how they compose.
    */
-  crossTab?: boolean | CrossTabOptions;
+  plugins?: readonly SessionPlugin[];
 }
 
 /** A number option, checked: bad input is a RangeError at creation, never a hang later. */

@@ -9,6 +9,12 @@ import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { WaitTimeoutError } from '../domain/errors/WaitTimeoutError.js';
 import type { TokenSet } from '../domain/tokens.js';
 
+/** The refusal for a request in an expired session: `cause` is what ended it, when known. */
+function expiredBecause(reason: unknown): SessionExpiredError {
+  if (reason instanceof SessionExpiredError) return reason;
+  return reason == null ? new SessionExpiredError() : new SessionExpiredError(undefined, { cause: reason });
+}
+
 interface Pending {
   resolve: (tokens: TokenSet) => void;
   reject: (error: unknown) => void;
@@ -53,7 +59,7 @@ export function createWaiters(
         reason === 'loggedOut'
           ? new LoggedOutError()
           : reason === 'expired'
-            ? new SessionExpiredError()
+            ? expiredBecause(error)
             : reason === 'queueFull'
               ? new QueueFullError(config.maxQueue)
               : reason === 'coolingDown'

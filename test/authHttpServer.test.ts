@@ -114,6 +114,28 @@ describe('createAuthHttpServer, bearer mode', () => {
     expect((await call('/api/secret', { headers: bearer(login.accessToken) })).status).toBe(401);
   });
 
+  it('zeroes the counters on /api/debug/reset-stats and keeps every session', async () => {
+    const login = await loginBearer();
+    await call('/api/secret');
+    const refreshed = (await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } })).body as { accessToken: string };
+    expect((await call('/api/stats')).body).toMatchObject({ refreshCalls: 1, unauthorized: 1 });
+    await call('/api/debug/reset-stats', { method: 'POST' });
+    expect((await call('/api/stats')).body).toEqual({ refreshCalls: 0, refreshOk: 0, reuseDetected: 0, unauthorized: 0 });
+    await call('/api/secret');
+    expect((await call('/api/stats')).body).toMatchObject({ unauthorized: 1 });
+    expect((await call('/api/secret', { headers: bearer(refreshed.accessToken) })).status).toBe(200);
+  });
+
+  it('holds one refresh for ?delay=<ms> before it answers', async () => {
+    const login = await loginBearer();
+    const slow = call('/api/refresh?delay=400', { method: 'POST', json: { refreshToken: login.refreshToken } });
+    await new Promise((done) => setTimeout(done, 50));
+    // Still waiting: the refresh has not reached the backend yet.
+    expect((await call('/api/stats')).body).toMatchObject({ refreshCalls: 0 });
+    expect((await slow).status).toBe(200);
+    expect((await call('/api/stats')).body).toMatchObject({ refreshCalls: 1, refreshOk: 1 });
+  });
+
   it('judges a delayed request on arrival: a stale 401 lands after the refresh', async () => {
     const login = await loginBearer();
     await call('/api/debug/expire', { method: 'POST' });

@@ -51,7 +51,7 @@ describe('createAuthServer (msw)', () => {
     const tokens = await client.login('ada');
     auth.expireAccessTokens();
     expect((await get('protected', tokens.accessToken)).status).toBe(401);
-    const session = { tokens: { accessToken: tokens.accessToken, refreshToken: null, expiresAt: null }, signal: never };
+    const session = { tokens: { accessToken: tokens.accessToken, refreshToken: null, expiresAt: null, tokenType: null, scope: null }, signal: never };
     await expect(client.heartbeat(session)).resolves.toBe(false);
   });
 
@@ -110,7 +110,7 @@ describe('createAuthServer (msw)', () => {
 
   it('logout revokes the session family on the server', async () => {
     const tokens = await client.login('ada');
-    await client.logout({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, expiresAt: null });
+    await client.logout({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null });
     await expect(client.refresh({ refreshToken: tokens.refreshToken ?? null, tokens: null, signal: never })).rejects.toBeInstanceOf(
       RefreshRejectedError,
     );

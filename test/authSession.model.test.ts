@@ -100,6 +100,8 @@ function checkStep(
   for (const event of harness.emitted.slice(emittedFrom)) {
     if (event.type !== 'waiters.resolved') continue;
     expect(event.tokens, where).toEqual(real.context.tokens);
+    // Tokens that were dead when they arrived (a late refresh answer, an expired login) are never handed out.
+    expect(real.context.lifetime, `${where}: handed out tokens dead on arrival`).not.toBe(0);
     // A request answered at once gets a token that is usable when it asked.
     if (newId !== null && event.ids.includes(newId) && 'at' in step.event) {
       const { expiresAt } = event.tokens;

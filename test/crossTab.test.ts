@@ -11,7 +11,11 @@ import type { ChannelLike, LockManagerLike } from '../src/crossTab/types.js';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { compareRecords, memoryStorage, webStorage, type SharedRecord, type SharedTokenStorage } from '../src/storage.js';
+import { memoryStorage, webStorage } from '../src/storage.js';
+import { compareRecords, type SharedRecord, type SharedTokenStorage } from '../src/crossTab/sharedRecord.js';
+import { sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
+import { crossTab } from '../src/crossTab/index.js';
+import { inspect, type InspectOption } from '../src/inspect/index.js';
 import { createAuthBackend } from '../src/testing/authBackend.js';
 import type { TokenInput } from '../domain/tokens.js';
 import { deferred } from './support/deferred.js';
@@ -27,6 +31,7 @@ afterEach(() => {
 let worlds = 0;
 
 interface TabOptions extends Partial<AuthSessionOptions> {
+  inspector?: InspectOption;
   locks?: LockManagerLike;
   channel?: (name: string) => ChannelLike;
 }
@@ -49,20 +54,20 @@ function world({ stealAfter = 5_000 } = {}) {
     };
   }
 
-  function tab(label: string, { locks: tabLocks, channel, ...options }: TabOptions = {}): AuthSession {
+  function tab(label: string, { locks: tabLocks, channel, inspector, ...options }: TabOptions = {}): AuthSession {
     const session = createAuthSession({
       refresh: serverRefresh(label),
       storage: webStorage(local, name),
       refreshTimeout: 2_000,
       retry: { minDelay: 20, maxDelay: 50 },
       ...options,
-      crossTab: { name, stealAfter, locks: tabLocks ?? locks.manager, channel },
+      plugins: [crossTab({ name, stealAfter, locks: tabLocks ?? locks.manager, channel }), ...(inspector ? [inspect(inspector)] : [])],
     });
     open.push(session);
     return session;
   }
 
-  const record = () => webStorage(local, name).readRecord();
+  const record = () => sharedWebStorage(local, name).readRecord();
   return { name, lockName: `tokenflight:${name}:refresh`, backend, local, locks, refreshedBy, serverRefresh, tab, record };
 }
 
@@ -153,7 +158,7 @@ describe('crossTab', () => {
 
   it('requests arriving between a refresh\'s publish and the machine storing it do not republish the old tokens', async () => {
     const { tab, backend, local, name, record } = world();
-    const shared = webStorage(local, name);
+    const shared = sharedWebStorage(local, name);
     let duringPublish: (() => void) | null = null;
     const spied: SharedTokenStorage = {
       ...shared,
@@ -349,7 +354,7 @@ describe('crossTab', () => {
     const { tab, backend } = world();
     const inspected: unknown[] = [];
     const a = tab('a');
-    const b = tab('b', { inspect: (event) => inspected.push(event) });
+    const b = tab('b', { inspector: (event) => inspected.push(event) });
     const issued = await loggedInEverywhere([a, b], backend);
     const fresh = await a.refresh();
     await vi.waitFor(() => expect(b.tokens).toEqual(fresh));
@@ -362,13 +367,13 @@ describe('crossTab', () => {
   });
 
   it('a stale write never replaces a newer record', () => {
-    const storage = webStorage(new MapStorage(), 'k');
+    const storage = sharedWebStorage(new MapStorage(), 'k');
     const newer: SharedRecord = { version: 5, writer: 'b', state: 'loggedOut', tokens: null, lifetime: null };
     const stale: SharedRecord = {
       version: 4,
       writer: 'z',
       state: 'loggedIn',
-      tokens: { accessToken: 'old', refreshToken: 'r', expiresAt: null },
+      tokens: { accessToken: 'old', refreshToken: 'r', expiresAt: null, tokenType: null, scope: null },
       lifetime: null,
     };
     expect(storage.writeRecord(newer)).toBe(true);
@@ -387,8 +392,8 @@ describe('crossTab', () => {
     const tokens = { accessToken: 'secret-a', refreshToken: 'secret-r', expiresIn: 30 };
 
     // Node has BroadcastChannel but no navigator.locks.
-    const first = createAuthSession({ refresh, tokens, storage: webStorage(new MapStorage()), crossTab: true });
-    const second = createAuthSession({ refresh, tokens, storage: webStorage(new MapStorage()), crossTab: { name: 'other' } });
+    const first = createAuthSession({ refresh, tokens, storage: webStorage(new MapStorage()), plugins: [crossTab()] });
+    const second = createAuthSession({ refresh, tokens, storage: webStorage(new MapStorage()), plugins: [crossTab({ name: 'other' })] });
     open.push(first, second);
 
     expect(warn).toHaveBeenCalledTimes(1);
@@ -398,7 +403,7 @@ describe('crossTab', () => {
     await expect(first.refresh()).resolves.toMatchObject({ accessToken: 'secret-new' });
 
     resetCrossTabWarning();
-    const third = createAuthSession({ refresh, tokens, storage: memoryStorage(), crossTab: { locks: memoryLocks().manager } });
+    const third = createAuthSession({ refresh, tokens, storage: memoryStorage(), plugins: [crossTab({ locks: memoryLocks().manager })] });
     open.push(third);
     expect(String(warn.mock.calls[1]?.[0])).toMatch(/not shared/);
   });

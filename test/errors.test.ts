@@ -9,6 +9,7 @@ const names = [
   'WaitTimeoutError',
   'RefreshRejectedError',
   'InvalidTokenError',
+  'ExpiredAnswerError',
 ] as const;
 
 describe('errors', () => {

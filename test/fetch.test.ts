@@ -229,12 +229,12 @@ describe('createAuthFetch', () => {
     expect(api.refreshCalls).toBe(0);
   });
 
-  it('lets shouldAuthorize narrow, never widen, and applyToken choose the header', async () => {
+  it('lets shouldAuthorize narrow, never widen, and a scheme choose the header', async () => {
     const { session } = setup();
     const authFetch = createAuthFetch(session, {
       origins: [API],
       shouldAuthorize: (request) => !request.url.endsWith('/public'),
-      applyToken: (headers, tokens) => headers.set('authorization', `Bearer ${tokens.accessToken}`),
+      scheme: { authorize: ({ headers }, tokens) => headers.set('authorization', `Bearer ${tokens.accessToken}`) },
     });
     await authFetch(`${API}/public`);
     await authFetch(`${API}/secret`);

@@ -4,8 +4,9 @@ import type { InspectionEvent } from 'xstate';
 import { createAuthSession, type RefreshContext } from '../src/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { REDACTED, redactInspectionEvent, redactTokens } from '../src/redact.js';
-import type { TokenInput } from '../domain/tokens.js';
+import { REDACTED, redactInspectionEvent, redactTokens } from '../src/inspect/redact.js';
+import type { CamelTokenInput as TokenInput } from '../domain/tokens.js';
+import { inspect } from '../src/inspect/index.js';
 
 /**
  * Every string reachable from `root`: own properties (enumerable or not), Map and Set entries,
@@ -116,12 +117,12 @@ describe('inspection redaction', () => {
       refreshTimeout: 1_000,
       retry: { retries: 1, minDelay: 100, maxDelay: 100 },
       random: () => 0.5,
-      inspect: {
+      plugins: [inspect({
         next(event) {
           plainEvents.push(event);
           stately.inspect.next?.(event);
         },
-      },
+      })],
     });
     const statuses = new Set<string>();
     session.subscribe(({ status }) => statuses.add(status));
@@ -207,13 +208,13 @@ describe('inspection redaction', () => {
   it('a snapshot seen through the redaction still answers matches() and hasTag(), and serializes without them', () => {
     const endpoint = createRefreshEndpoint();
     const seen: InspectionEvent[] = [];
-    const session = createAuthSession({ refresh: (context) => endpoint.refresh(context), inspect: (event) => seen.push(event) });
+    const session = createAuthSession({ refresh: (context) => endpoint.refresh(context), plugins: [inspect((event) => seen.push(event))] });
     const tokens = endpoint.login();
     session.login(tokens);
     const last = seen.filter((event) => event.type === '@xstate.snapshot').at(-1)!;
     const snapshot = last.actorRef.getSnapshot() as { matches(value: string): boolean; context: { tokens: unknown } };
     expect(snapshot.matches('idle')).toBe(true);
-    expect(snapshot.context.tokens).toEqual({ accessToken: REDACTED, refreshToken: REDACTED, expiresAt: tokens.expiresIn! * 1000 + Date.now() });
+    expect(snapshot.context.tokens).toEqual({ accessToken: REDACTED, refreshToken: REDACTED, expiresAt: tokens.expiresIn! * 1000 + Date.now(), tokenType: null, scope: null });
     expect(JSON.stringify(snapshot)).not.toContain('matches');
     expect(() => last.actorRef.send({ type: 'LOGOUT' })).toThrow(/read-only/);
     session.stop();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createAuthSession,
+  InvalidRefreshAnswerError,
   InvalidTokenError,
   LoggedOutError,
   memoryStorage,
@@ -45,7 +46,7 @@ describe('creating a session', () => {
   });
 
   it('restores tokens from storage and writes every change back', async () => {
-    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000 });
+    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000, tokenType: null, scope: null });
     const stub = refreshStub();
     const restored = createAuthSession({ refresh: stub.refresh, storage });
     sessions.push(restored);
@@ -163,14 +164,18 @@ describe('a refresh that fails', () => {
     expect(stub.calls).toHaveLength(1);
   });
 
-  it('treats a refresh answer without an accessToken as a failure and never stores it', async () => {
+  it('ends the session on a refresh answer without an accessToken, never storing it or retrying', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, retry: { retries: 0 } });
+    const user = session({ refresh: stub.refresh, retry: { retries: 3 } });
     const waiter = user.refresh();
     stub.last().answer.resolve({ refreshToken: 'r1' } as never);
-    await expect(waiter).rejects.toBeInstanceOf(InvalidTokenError);
-    expect(user.status).toBe('idle');
-    expect(user.tokens?.accessToken).toBe('a0');
+    const error = await waiter.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect((error as Error).cause).toBeInstanceOf(InvalidRefreshAnswerError);
+    expect(((error as Error).cause as Error).cause).toBeInstanceOf(InvalidTokenError);
+    expect(user.status).toBe('expired');
+    expect(user.tokens).toBeNull();
+    expect(stub.calls).toHaveLength(1);
   });
 
   it('drops the late result of a refresh cut short by logout, and rejects waiters with LoggedOutError', async () => {

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareRecords,
-  isSharedTokenStorage,
-  memoryStorage,
-  parseSharedRecord,
-  webStorage,
-  type SharedRecord,
-  type TokenStorage,
-} from '../src/storage.js';
+import { memoryStorage, webStorage, type TokenStorage } from '../src/storage.js';
+import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord } from '../src/crossTab/sharedRecord.js';
+import { sharedFormOf, sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
 import { MapStorage } from './support/mapStorage.js';
 
-const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123 };
+const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123, tokenType: null, scope: null };
 
 describe('storage', () => {
   it('memoryStorage holds what it is given', () => {
@@ -50,10 +44,17 @@ const loggedIn: SharedRecord = { version: 3, writer: 'tab-a', state: 'loggedIn',
 const loggedOut: SharedRecord = { version: 4, writer: 'tab-a', state: 'loggedOut', tokens: null, lifetime: null };
 
 describe('parseSharedRecord (records from storage and from other tabs)', () => {
+  it('loads records written before tokenType and scope existed, with both null', () => {
+    const old = { ...loggedIn, tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: 5 } };
+    expect(parseSharedRecord(old)?.tokens).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 5, tokenType: null, scope: null });
+    expect(parseSharedRecord({ ...loggedIn, tokens: { ...tokens, tokenType: 1 } })).toBeNull();
+    expect(parseSharedRecord({ ...loggedIn, tokens: { ...tokens, scope: ['read'] } })).toBeNull();
+  });
+
   it('accepts well-formed records, version 0 and a null refresh token or expiry included', () => {
     expect(parseSharedRecord(loggedIn)).toEqual(loggedIn);
     expect(parseSharedRecord(loggedOut)).toEqual(loggedOut);
-    const first = { ...loggedIn, version: 0, tokens: { accessToken: 'a', refreshToken: null, expiresAt: null } };
+    const first = { ...loggedIn, version: 0, tokens: { accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: 'DPoP', scope: 'read' } };
     expect(parseSharedRecord(first)).toEqual(first);
     expect(parseSharedRecord({ ...loggedOut, state: 'expired' })).toEqual({ ...loggedOut, state: 'expired' });
   });
@@ -103,9 +104,27 @@ describe('compareRecords', () => {
   });
 });
 
-describe('webStorage records', () => {
+describe('sharedWebStorage records', () => {
+  it('is the shared form of a webStorage on the same key; a memoryStorage has none', () => {
+    const backing = new MapStorage();
+    const shared = sharedFormOf(webStorage(backing, 'k'))!;
+    expect(shared.writeRecord(loggedIn)).toBe(true);
+    expect(sharedWebStorage(backing, 'k').readRecord()).toEqual(loggedIn);
+    expect(sharedFormOf(shared)).toBe(shared);
+    expect(sharedFormOf(memoryStorage())).toBeUndefined();
+  });
+
+  it('leaves a record that a one-tab webStorage reads: its tokens when logged in, none after a logout', () => {
+    const backing = new MapStorage();
+    const shared = sharedWebStorage(backing, 'k');
+    shared.writeRecord(loggedIn);
+    expect(webStorage(backing, 'k').load()).toEqual(tokens);
+    shared.writeRecord(loggedOut);
+    expect(webStorage(backing, 'k').load()).toBeNull();
+  });
+
   it('is a shared storage; a storage with only one of readRecord and writeRecord is not', () => {
-    expect(isSharedTokenStorage(webStorage(new MapStorage()))).toBe(true);
+    expect(isSharedTokenStorage(sharedWebStorage(new MapStorage()))).toBe(true);
     expect(isSharedTokenStorage(memoryStorage())).toBe(false);
     const readRecord = () => null;
     const writeRecord = () => true;
@@ -117,7 +136,7 @@ describe('webStorage records', () => {
 
   it('reads a bare token set (written by save) as logged in at version 0 from no writer, so any record outranks it', () => {
     const backing = new MapStorage();
-    const storage = webStorage(backing, 'k');
+    const storage = sharedWebStorage(backing, 'k');
     expect(storage.readRecord()).toBeNull();
     storage.save(tokens);
     expect(storage.readRecord()).toEqual({ version: 0, writer: '', state: 'loggedIn', tokens, lifetime: null });
@@ -128,7 +147,7 @@ describe('webStorage records', () => {
 
   it('reads corrupt or malformed entries as no record, and load() gives tokens only when logged in', () => {
     const backing = new MapStorage();
-    const storage = webStorage(backing, 'k');
+    const storage = sharedWebStorage(backing, 'k');
     backing.setItem('k', '{not json');
     expect(storage.readRecord()).toBeNull();
     backing.setItem('k', JSON.stringify({ ...loggedIn, version: -1 }));
@@ -142,7 +161,7 @@ describe('webStorage records', () => {
 
   it('refuses to write over the same record again, and reports a full storage as not written', () => {
     const backing = new MapStorage();
-    const storage = webStorage(backing, 'k');
+    const storage = sharedWebStorage(backing, 'k');
     expect(storage.writeRecord(loggedIn)).toBe(true);
     expect(storage.writeRecord({ ...loggedIn })).toBe(false);
     backing.failWrites = true;

@@ -9,7 +9,7 @@ describe('receiveTokens', () => {
 
   it('prefers expiresIn, then expiresAt, then the JWT, else unknown', () => {
     expect(receiveTokens({ accessToken: 'a', expiresIn: 60, expiresAt: 5 }, now)).toEqual({
-      tokens: { accessToken: 'a', refreshToken: null, expiresAt: now + 60_000 },
+      tokens: { accessToken: 'a', refreshToken: null, expiresAt: now + 60_000, tokenType: null, scope: null },
       lifetime: 60_000,
     });
     expect(receiveTokens({ accessToken: 'a', expiresAt: now + 10_000 }, now).tokens.expiresAt).toBe(now + 10_000);
@@ -19,7 +19,7 @@ describe('receiveTokens', () => {
     });
     expect(receiveTokens({ accessToken: jwt({ exp: 2_000 }) }, now).tokens.expiresAt).toBe(2_000_000);
     expect(receiveTokens({ accessToken: 'opaque' }, now)).toEqual({
-      tokens: { accessToken: 'opaque', refreshToken: null, expiresAt: null },
+      tokens: { accessToken: 'opaque', refreshToken: null, expiresAt: null, tokenType: null, scope: null },
       lifetime: null,
     });
   });
@@ -51,8 +51,8 @@ describe('readJwtTimes', () => {
 describe('isUsable', () => {
   it('accepts unknown expiry and future expiry only', () => {
     expect(isUsable(null, 0)).toBe(false);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: null }, 5)).toBe(true);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: 6 }, 5)).toBe(true);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: 5 }, 5)).toBe(false);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: null, scope: null }, 5)).toBe(true);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: 6, tokenType: null, scope: null }, 5)).toBe(true);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: 5, tokenType: null, scope: null }, 5)).toBe(false);
   });
 });

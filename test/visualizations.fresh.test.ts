@@ -9,7 +9,7 @@ import { expectedFiles, markdownEmbeds, VISUALIZATIONS_DIR } from '../scripts/vi
 describe('visualizations/', () => {
   it('holds exactly what `npm run visualize` writes (run it after changing the machine)', async () => {
     const files = await expectedFiles();
-    expect(Object.keys(files).sort()).toEqual(['authSession.config.json', 'authSession.json', 'authSession.mmd', 'authSession.svg']);
+    expect(Object.keys(files).sort()).toEqual(['authSession.config.json', 'authSession.json', 'authSession.mmd', 'authSession.overview.svg', 'authSession.svg']);
     for (const [name, expected] of Object.entries(files)) {
       // A checkout with autocrlf must not count as stale.
       const actual = (await readFile(join(VISUALIZATIONS_DIR, name), 'utf8').catch(() => '(missing)')).replace(/\r\n/g, '\n');

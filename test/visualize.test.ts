@@ -2,7 +2,7 @@ import { instance } from '@viz-js/viz';
 import { describe, expect, it } from 'vitest';
 import { fromPromise, setup, type AnyStateNode } from 'xstate';
 import { authSessionMachine } from '../machines/authSession.js';
-import { describeMachine, transitionLabel, triggerLabel, type TransitionInfo } from '../scripts/visualize/machineGraph.js';
+import { describeMachine, overviewGraph, transitionLabel, triggerLabel, type TransitionInfo } from '../scripts/visualize/machineGraph.js';
 import { toDot } from '../scripts/visualize/toDot.js';
 import { mermaidId, toMermaid } from '../scripts/visualize/toMermaid.js';
 import { embedMermaid, MERMAID_END, MERMAID_START } from '../scripts/visualize/embed.js';
@@ -89,6 +89,35 @@ describe('describeMachine', () => {
   });
 });
 
+describe('overviewGraph', () => {
+  const overview = overviewGraph(describeMachine(sample));
+
+  it('keeps the top-level states, a composite one as a box naming its children', () => {
+    expect(overview.root.children.map((s) => [s.key, s.children.length, s.substates])).toEqual([
+      ['off', 0, undefined],
+      ['on', 0, ['loading', 'ready']],
+    ]);
+  });
+
+  it('keeps each trigger between two top-level states once, without guards and actions', () => {
+    const lines = overview.transitions.map((t) => `${t.source} -> ${t.target}: ${transitionLabel(t)}`);
+    expect(lines.sort()).toEqual([
+      'sample.off -> sample.on: A&<B>',
+      'sample.off -> sample.on: GO',
+      'sample.on -> sample.off: STOP',
+      'sample.on -> sample.off: after soon',
+      'sample.on -> sample.off: onError load',
+    ]);
+  });
+
+  it('draws the children as named cells inside their parent', () => {
+    const dot = toDot(overview);
+    expect(dot).toContain('"sample.on" [label=<');
+    expect(dot).toMatch(/<td><font[^>]*>loading<\/font><\/td><td><font[^>]*>ready<\/font><\/td>/);
+    expect(dot).not.toContain('cluster_');
+  });
+});
+
 describe('toMermaid', () => {
   const graph = describeMachine(sample);
   const mermaid = toMermaid(graph, ['made by a test']);
@@ -140,15 +169,21 @@ describe('toDot', () => {
     expect(dot).toContain('"sample#initial" -> "sample.off";');
   });
 
-  it('attaches edges to and from a composite state at its border', () => {
-    expect(dot).toMatch(/"sample\.off" -> "sample\.on#initial" \[label=<[^\n]*lhead="cluster_sample\.on"\]/);
-    expect(dot).toMatch(/"sample\.on#initial" -> "sample\.off" \[label=<[^\n]*ltail="cluster_sample\.on"\]/);
+  it('attaches edges to and from a composite state at its border, through a label node that stays outside the cluster', () => {
+    expect(dot).toMatch(/"sample\.off" -> "label#\d+" \[arrowhead=none\];\n\s*"label#\d+" -> "sample\.on#initial" \[lhead="cluster_sample\.on"\]/);
+    expect(dot).toMatch(/"sample\.on#initial" -> "label#\d+" \[arrowhead=none, ltail="cluster_sample\.on"\];\n\s*"label#\d+" -> "sample\.off";/);
   });
 
   it('draws one edge per pair of states, one line per transition, guards below their trigger', () => {
-    const offToOn = dot.split('\n').filter((line) => line.includes('"sample.off" -> "sample.on#initial"'));
+    const offToOn = dot.split('\n').filter((line) => line.includes('"sample.off" -> "label#'));
     expect(offToOn).toHaveLength(1);
-    expect(offToOn[0]).toContain('GO<br/><font color="#52606d">[isReady]</font><br/>A&amp;&lt;B&gt;');
+    const labelNode = /-> ("label#\d+")/.exec(offToOn[0]!)![1]!;
+    const label = dot.split('\n').find((line) => line.trim().startsWith(`${labelNode} [`));
+    expect(label).toContain('GO<br/><font color="#52606d">[isReady]</font><br/>A&amp;&lt;B&gt;');
+  });
+
+  it('keeps the label on the edge between two atomic states', () => {
+    expect(dot).toMatch(/"sample\.on\.loading" -> "sample\.on\.ready" \[label=<onDone load<br\/>after 500ms>\];/);
   });
 
   it('lists targetless and re-entering transitions inside the state', () => {

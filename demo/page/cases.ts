@@ -17,6 +17,8 @@ export interface Outcome {
   path: string;
   /** HTTP status, or the name of the error the request rejected with. */
   result: number | string;
+  /** A refusal the scenario is about (a guest's 401), shown as expected, not as a failure. */
+  expected?: boolean;
 }
 
 export interface ScenarioResult {
@@ -29,8 +31,12 @@ export interface ScenarioResult {
 
 export type CaseName = 'guest' | 'valid' | 'refreshable' | 'expiredForGood';
 
-export const CASES: Record<CaseName, { title: string; explain: string }> = {
-  guest: { title: '1 · Guest', explain: 'No token: public data loads, secret data answers 401, nothing refreshes.' },
+export const CASES: Record<CaseName, { title: string; explain: string; expectedFailures?: Array<number | string> }> = {
+  guest: {
+    title: '1 · Guest',
+    explain: 'No token: public data loads, secret data answers 401, nothing refreshes.',
+    expectedFailures: [401],
+  },
   valid: { title: '2 · Valid token', explain: 'Logged in: every request goes through, no refresh.' },
   refreshable: {
     title: '3 · Expired, refreshable',
@@ -39,6 +45,7 @@ export const CASES: Record<CaseName, { title: string; explain: string }> = {
   expiredForGood: {
     title: '4 · Expired for good',
     explain: 'Access token expired and refresh token revoked: one refresh attempt fails, the session is expired.',
+    expectedFailures: ['SessionExpiredError'],
   },
 };
 
@@ -49,7 +56,7 @@ export async function serverStats(): Promise<ServerStats> {
   return (await (await fetch('/api/stats')).json()) as ServerStats;
 }
 
-async function debug(action: 'expire' | 'revoke' | 'reset', log: DemoLog): Promise<void> {
+async function debug(action: 'expire' | 'revoke' | 'reset' | 'reset-stats', log: DemoLog): Promise<void> {
   log.add('note', `server: ${action}`);
   await fetch(`/api/debug/${action}`, { method: 'POST' });
 }
@@ -62,6 +69,10 @@ export async function revokeOnServer(log: DemoLog): Promise<void> {
 }
 export async function resetServer(log: DemoLog): Promise<void> {
   await debug('reset', log);
+}
+/** Zeroes the server's counters and keeps its sessions: a page load starts counting from 0. */
+export async function resetServerStats(log: DemoLog): Promise<void> {
+  await debug('reset-stats', log);
 }
 
 async function request(client: DemoClient, path: string): Promise<Outcome> {
@@ -94,7 +105,9 @@ export async function runCase(name: CaseName, client: DemoClient, log: DemoLog):
     if (name === 'refreshable' || name === 'expiredForGood') await expireOnServer(log);
     if (name === 'expiredForGood') await revokeOnServer(log);
   }
-  return measured(CASES[name].title, client, () => fireAll(client, PAGE_LOAD));
+  const result = await measured(CASES[name].title, client, () => fireAll(client, PAGE_LOAD));
+  const expected = CASES[name].expectedFailures ?? [];
+  return { ...result, outcomes: result.outcomes.map((outcome) => ({ ...outcome, expected: expected.includes(outcome.result) })) };
 }
 
 /** N requests at once with a token the server just expired: one refresh serves them all. */

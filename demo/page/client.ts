@@ -1,12 +1,12 @@
 /**
  * The app's side of auth, as a user of tokenflight writes it: one session and
  * one authFetch. Bearer and cookie mode differ only in the refresh function,
- * the storage key and `applyToken`; the adapter itself stays the same.
+ * the storage key and the token scheme; the adapter itself stays the same.
  */
 import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type TokenInput } from '../../src/index.js';
-import { bearer, createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
-import type { TokenSet } from '../../src/index.js';
-import type { DemoLog } from './log.js';
+import { crossTab } from '../../src/crossTab/index.js';
+import { bearerScheme, createAuthFetch, headerScheme, type AuthFetch } from '../../src/fetch/index.js';
+import type { DemoLog, LogLine } from './log.js';
 
 export type DemoMode = 'bearer' | 'cookie';
 
@@ -16,8 +16,10 @@ export interface DemoClient {
   authFetch: AuthFetch;
   /** Logs in at the demo API and hands the tokens to the session. */
   login(username: string): Promise<void>;
-  /** Ends the session here and at the server. */
+  /** Ends the session here and at the server, which revokes the refresh token. */
   logout(): Promise<void>;
+  /** Switches the server's slow refresh (SLOW_REFRESH_MS) for this page's next refreshes. */
+  setSlowRefresh(on: boolean): void;
 }
 
 /** Ids of requests the page sent, so the log can tell a replay from a new request. */
@@ -29,24 +31,33 @@ export function tagRequest(init: RequestInit = {}): RequestInit {
   return { ...init, headers };
 }
 
-/** The fetch under tokenflight: logs every request and answer, and marks replays. */
-function loggingFetch(log: DemoLog): typeof fetch {
+/** The demo's slow-refresh switch: the server holds each `/api/refresh` this long, so `refreshing` can be seen. */
+export const SLOW_REFRESH_MS = 1_500;
+
+/**
+ * The fetch under tokenflight: logs every request and answer, and marks replays. A 401 whose
+ * request is then replayed is rewritten to "401 → replayed": it was expected, not a failure.
+ */
+function loggingFetch(log: DemoLog, settings: { slowRefresh: boolean }): typeof fetch {
   const seen = new Set<string>();
+  const unauthorized = new Map<string, { line: LogLine; text: string }>();
   return async (input, init) => {
-    const request = new Request(input, init);
+    // The refresh function passes a plain path, so the delay is a query parameter away.
+    const slow = settings.slowRefresh && input === '/api/refresh';
+    const request = new Request(slow ? `${input}?delay=${SLOW_REFRESH_MS}` : input, init);
     const id = request.headers.get(DEMO_ID);
     const path = new URL(request.url).pathname + new URL(request.url).search;
     const replay = id !== null && seen.has(id);
     if (id !== null) seen.add(id);
+    const first401 = id === null ? undefined : unauthorized.get(id);
+    if (replay && first401) first401.line.update('replayed', `${first401.text} → replayed`);
     log.add(replay ? 'replay' : 'request', `${replay ? '↻ replay' : '→'} ${request.method} ${path}${id ? ` #${id}` : ''}`);
     const response = await fetch(request);
-    log.add(response.status === 401 ? 'unauthorized' : response.ok ? 'ok' : 'error', `← ${response.status} ${path}${id ? ` #${id}` : ''}`);
+    const text = `← ${response.status} ${path}${id ? ` #${id}` : ''}`;
+    const line = log.add(response.status === 401 ? 'unauthorized' : response.ok ? 'ok' : 'error', text);
+    if (response.status === 401 && id !== null) unauthorized.set(id, { line, text });
     return response;
   };
-}
-
-function csrfHeader(headers: Headers, tokens: TokenSet): void {
-  headers.set('X-CSRF-Token', tokens.accessToken);
 }
 
 async function readTokens(response: Response): Promise<TokenInput> {
@@ -59,16 +70,17 @@ async function readTokens(response: Response): Promise<TokenInput> {
 }
 
 export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
-  const send = loggingFetch(log);
+  const settings = { slowRefresh: false };
+  const send = loggingFetch(log, settings);
   // The only adapter difference between the modes. In cookie mode the "access
   // token" the page holds is the CSRF token; the JWT stays in its HttpOnly cookie.
-  const applyToken = mode === 'cookie' ? csrfHeader : bearer;
+  const scheme = mode === 'cookie' ? headerScheme('X-CSRF-Token') : bearerScheme;
   const json = { 'Content-Type': 'application/json' };
 
   const session = createAuthSession({
     storage: webStorage(localStorage, `tokenflight-demo-${mode}`),
     // Every tab of the demo shares this session: one refresh for all, logout everywhere.
-    crossTab: { name: `tokenflight-demo-${mode}` },
+    plugins: [crossTab({ name: `tokenflight-demo-${mode}` })],
     // Refresh 5 s before expiry (the demo's tokens live 30 s), and ask the
     // server every 15 s whether the session still stands.
     refreshMargin: 5_000,
@@ -81,12 +93,12 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
     },
     heartbeat: async ({ tokens, signal }) => {
       const headers = new Headers();
-      applyToken(headers, tokens);
+      await scheme.authorize({ method: 'GET', url: new URL('/api/heartbeat', location.href), headers }, tokens);
       return (await send('/api/heartbeat', { headers, signal })).ok;
     },
   });
 
-  const authFetch = createAuthFetch(session, { fetch: send, applyToken });
+  const authFetch = createAuthFetch(session, { fetch: send, scheme });
 
   return {
     mode,
@@ -105,6 +117,9 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
       const refreshToken = session.tokens?.refreshToken ?? null;
       session.logout();
       await send('/api/logout', { method: 'POST', headers: json, body: JSON.stringify(refreshToken ? { refreshToken } : {}) });
+    },
+    setSlowRefresh(on) {
+      settings.slowRefresh = on;
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   expireOnServer,
   fireConcurrent,
   resetServer,
+  resetServerStats,
   revokeOnServer,
   runCase,
   serverStats,
@@ -12,8 +13,10 @@ import {
   type CaseName,
   type ScenarioResult,
 } from './cases.js';
+import { SLOW_REFRESH_MS } from './client.js';
 import { showDiagram } from './diagram.js';
 import { createDomLog } from './log.js';
+import { renderResult } from './result.js';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -22,7 +25,7 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 const mode: DemoMode = new URLSearchParams(location.search).get('mode') === 'cookie' ? 'cookie' : 'bearer';
-const log = createDomLog(byId<HTMLOListElement>('log'));
+const log = createDomLog(byId<HTMLOListElement>('log'), byId<HTMLOListElement>('log-pinned'));
 const client = createDemoClient(mode, log);
 const { session, authFetch } = client;
 
@@ -67,8 +70,8 @@ session.subscribe(({ status }) => {
   renderLifetime();
 });
 session.on('refreshed', () => log.add('refreshed', '✓ refreshed: new tokens'));
-session.on('refreshFailed', () => log.add('unauthorized', '✗ refresh failed'));
-session.on('expired', () => log.add('unauthorized', '✗ session expired: log in again'));
+session.on('refreshFailed', () => log.add('error', '✗ refresh failed'));
+session.on('expired', () => log.add('error', '✗ session expired: log in again'));
 
 async function renderStats(): Promise<void> {
   const stats = await serverStats();
@@ -84,38 +87,6 @@ async function renderStats(): Promise<void> {
   );
 }
 setInterval(() => void renderStats().catch(() => undefined), 2_000);
-
-// ---- results ----------------------------------------------------------------
-
-function renderResult(result: ScenarioResult, explain = ''): void {
-  const box = byId('result');
-  const counts = new Map<string, number>();
-  for (const { result: value } of result.outcomes) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
-  const heading = document.createElement('h3');
-  heading.textContent = result.title;
-  const summary = document.createElement('p');
-  summary.className = 'summary';
-  summary.append(
-    `${result.outcomes.length} request${result.outcomes.length === 1 ? '' : 's'}: `,
-    [...counts].map(([value, count]) => `${count} × ${value}`).join(', '),
-  );
-  const refreshes = document.createElement('p');
-  refreshes.className = 'refreshes';
-  refreshes.dataset.refreshes = String(result.refreshes);
-  refreshes.textContent = `refreshes at the server: ${result.refreshes} · session: ${result.status}`;
-  const list = document.createElement('ul');
-  list.className = 'outcomes';
-  for (const outcome of result.outcomes.slice(0, 4)) {
-    const item = document.createElement('li');
-    item.dataset.ok = String(outcome.result === 200);
-    item.textContent = `${outcome.path} → ${outcome.result}`;
-    list.append(item);
-  }
-  if (result.outcomes.length > 4) list.append(Object.assign(document.createElement('li'), { textContent: `… ${result.outcomes.length - 4} more` }));
-  const explanation = Object.assign(document.createElement('p'), { className: 'note', textContent: explain });
-  box.replaceChildren(heading, explanation, summary, refreshes, list);
-  box.dataset.title = result.title;
-}
 
 /**
  * Runs one button's action at a time; every button is disabled meanwhile.
@@ -140,20 +111,27 @@ const caseButtons = byId('case-buttons');
 for (const [name, { title, explain }] of Object.entries(CASES) as [CaseName, (typeof CASES)[CaseName]][]) {
   const button = Object.assign(document.createElement('button'), { id: `case-${name}`, title: explain });
   button.append(Object.assign(document.createElement('strong'), { textContent: title }), Object.assign(document.createElement('span'), { textContent: explain }));
-  button.addEventListener('click', () => void busy(async () => renderResult(await runCase(name, client, log), explain)));
+  button.addEventListener('click', () => void busy(async () => renderResult(byId('result'), await runCase(name, client, log), explain)));
   caseButtons.append(button);
 }
 
 const on = (id: string, action: () => Promise<unknown>) => byId(id).addEventListener('click', () => void busy(action));
-on('fire-3', async () => renderResult(await fireConcurrent(3, client, log), 'Three 401s, one refresh, three replays.'));
-on('fire-50', async () => renderResult(await fireConcurrent(50, client, log), 'Fifty 401s, still one refresh.'));
-on('stale', async () => renderResult(await staleUnauthorized(client, log), 'The slow request’s 401 arrives after the refresh: it is replayed with the new token, no second refresh.'));
+const show = (result: ScenarioResult, explain: string) => renderResult(byId('result'), result, explain);
+on('fire-3', async () => show(await fireConcurrent(3, client, log), 'Three 401s, one refresh, three replays.'));
+on('fire-50', async () => show(await fireConcurrent(50, client, log), 'Fifty 401s, still one refresh.'));
+on('stale', async () => show(await staleUnauthorized(client, log), 'The slow request’s 401 arrives after the refresh: it is replayed with the new token, no second refresh.'));
 on('login', () => client.login('ada'));
 on('logout', () => client.logout());
 on('expire', () => expireOnServer(log));
 on('revoke', () => revokeOnServer(log));
 on('reset', () => resetServer(log));
 byId('clear-log').addEventListener('click', () => log.clear());
+const slowRefresh = byId<HTMLInputElement>('slow-refresh');
+byId('slow-refresh-ms').textContent = `${SLOW_REFRESH_MS / 1000} s`;
+slowRefresh.addEventListener('change', () => {
+  client.setSlowRefresh(slowRefresh.checked);
+  log.add('note', `slow refresh ${slowRefresh.checked ? 'on' : 'off'}`);
+});
 
 declare global {
   interface Window {
@@ -166,11 +144,11 @@ declare global {
   }
 }
 
-const ready = showDiagram(byId('diagram'), session.actor).then(() => {
-  byId('diagram-source').textContent =
-    byId('diagram').dataset.source === 'generated' ? 'visualizations/authSession.svg' : 'drawn from the machine definition';
-});
+// Counters count from this page load; the page is ready once they are zero and the diagram is in.
+const ready = Promise.all([
+  showDiagram(byId('diagram'), byId('diagram-details'), session.actor),
+  resetServerStats(log).then(renderStats),
+]).then(() => undefined);
 window.tokenflightDemo = { session, authFetch, mode, ready };
 renderLifetime();
-void renderStats();
 log.add('note', `demo ready in ${mode} mode`);

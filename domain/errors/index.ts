@@ -7,3 +7,6 @@ export { RefreshRejectedError } from './RefreshRejectedError.js';
 export { InvalidTokenError } from './InvalidTokenError.js';
 export { RefreshCooldownError } from './RefreshCooldownError.js';
 export type { CauseOptions } from './causeOptions.js';
+export { InvalidRefreshAnswerError } from './InvalidRefreshAnswerError.js';
+export { OAuthConfigurationError } from './OAuthConfigurationError.js';
+export { ExpiredAnswerError } from './ExpiredAnswerError.js';

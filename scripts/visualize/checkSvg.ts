@@ -1,11 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 /**
- * `npm run visualize:check`: renders visualizations/authSession.svg in Chromium at README width
- * (800 px), saves a PNG to look at (reports/authSession.png), and lists labels whose boxes
+ * `npm run visualize:check`: renders visualizations/authSession.svg and authSession.overview.svg in
+ * Chromium at README width (800 px), saves a PNG of each to look at (reports/<name>.png), and lists labels whose boxes
  * overlap each other or cross a state's outline. Exits 1 when it finds any. Not part of
  * `npm test`: it needs a Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
  */
@@ -48,32 +48,39 @@ interface Findings {
   crossings: Array<[string, string]>;
 }
 
+/** Renders one SVG, saves reports/<name>.png and reports what overlaps; true when nothing does. */
+async function check(browser: Browser, file: string): Promise<boolean> {
+  const svg = await readFile(file, 'utf8');
+  const page = await browser.newPage({ viewport: { width: README_WIDTH, height: 600 } });
+  // As on GitHub: an <img> no wider than the column.
+  const dataUrl = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+  await page.setContent(`<body style="margin:0"><img id="svg" src="${dataUrl}" style="max-width:100%;display:block"></body>`);
+  await page.waitForFunction(() => (document.getElementById('svg') as HTMLImageElement).complete);
+  const png = join('reports', `${basename(file, '.svg')}.png`);
+  await mkdir(join(ROOT, 'reports'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, png), fullPage: true });
+
+  // Geometry is measured on the inline SVG at its natural size.
+  await page.setViewportSize({ width: 1600, height: 1400 });
+  await page.setContent(`<body style="margin:0">${svg.slice(svg.indexOf('<svg'))}</body>`);
+  const findings = (await page.evaluate(MEASURE)) as Findings;
+  await page.close();
+  const scale = Math.min(1, README_WIDTH / findings.natural.width);
+  console.log(`${basename(file)}: ${findings.natural.width.toFixed(0)}×${findings.natural.height.toFixed(0)} px, shown at ${(scale * 100).toFixed(0)}% in an ${README_WIDTH} px column; ${findings.texts} labels; wrote ${png}`);
+  for (const [a, b] of findings.overlaps) console.log(`  overlap: "${a}" / "${b}"`);
+  for (const [text, shape] of findings.crossings) console.log(`  crosses ${shape}: "${text}"`);
+  return findings.overlaps.length + findings.crossings.length === 0;
+}
+
 async function main() {
-  // Another SVG can be checked by passing its path.
-  const svg = await readFile(process.argv[2] ?? join(ROOT, 'visualizations', 'authSession.svg'), 'utf8');
+  // Other SVGs can be checked by passing their paths.
+  const files = process.argv.length > 2 ? process.argv.slice(2) : ['authSession.svg', 'authSession.overview.svg'].map((name) => join(ROOT, 'visualizations', name));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: README_WIDTH, height: 600 } });
-    // As on GitHub: an <img> no wider than the column.
-    const dataUrl = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-    await page.setContent(`<body style="margin:0"><img id="svg" src="${dataUrl}" style="max-width:100%;display:block"></body>`);
-    await page.waitForFunction(() => (document.getElementById('svg') as HTMLImageElement).complete);
-    await mkdir(join(ROOT, 'reports'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'reports', 'authSession.png'), fullPage: true });
-
-    // Geometry is measured on the inline SVG at its natural size.
-    await page.setViewportSize({ width: 1600, height: 1400 });
-    await page.setContent(`<body style="margin:0">${svg.slice(svg.indexOf('<svg'))}</body>`);
-    const findings = (await page.evaluate(MEASURE)) as Findings;
-    const scale = Math.min(1, README_WIDTH / findings.natural.width);
-    console.log(`${findings.natural.width.toFixed(0)}×${findings.natural.height.toFixed(0)} px, shown at ${(scale * 100).toFixed(0)}% in an ${README_WIDTH} px column; ${findings.texts} labels`);
-    console.log('wrote reports/authSession.png');
-    for (const [a, b] of findings.overlaps) console.log(`overlap: "${a}" / "${b}"`);
-    for (const [text, shape] of findings.crossings) console.log(`crosses ${shape}: "${text}"`);
-    if (findings.overlaps.length + findings.crossings.length > 0) process.exitCode = 1;
+    for (const file of files) if (!(await check(browser, file))) process.exitCode = 1;
   } finally {
     await browser.close();
   }

@@ -1,7 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { instance } from '@viz-js/viz';
-import { describeMachine } from './machineGraph.js';
-import { toDot } from './toDot.js';
+import { describeMachine, overviewGraph } from './machineGraph.js';
+import { THEME, toDot } from './toDot.js';
 import { toMermaid } from './toMermaid.js';
 
 export interface VisualizationFiles {
@@ -16,7 +16,12 @@ export interface VisualizationFiles {
   mmd: string;
   dot: string;
   svg: string;
+  /** The top-level states only, in larger type: the demo page shows it (see overviewGraph). */
+  overviewSvg: string;
 }
+
+/** Larger type for the overview, which a page shows in a narrow column. */
+const OVERVIEW_THEME = { ...THEME, stateSize: 16, edgeSize: 14, smallSize: 13 };
 
 /** Everything `npm run visualize` writes, as strings: the same input always gives the same bytes. */
 export async function generateVisualizations(machine: AnyStateMachine, source: string): Promise<VisualizationFiles> {
@@ -30,5 +35,6 @@ export async function generateVisualizations(machine: AnyStateMachine, source: s
     mmd: toMermaid(graph, header),
     dot,
     svg: viz.renderString(dot, { format: 'svg', engine: 'dot' }),
+    overviewSvg: viz.renderString(toDot(overviewGraph(graph), header, OVERVIEW_THEME), { format: 'svg', engine: 'dot' }),
   };
 }

@@ -16,6 +16,8 @@ export interface StateInfo {
   /** `src` of every actor the state invokes. */
   invokes: string[];
   children: StateInfo[];
+  /** In an overview (see overviewGraph): the names of the children, which are not drawn as states. */
+  substates?: string[];
 }
 
 export type TransitionKind = 'event' | 'after' | 'done' | 'error' | 'always';
@@ -133,4 +135,32 @@ export function parentIdOf(graph: MachineGraph, id: string): string | null {
     if (state.children.some((child) => child.id === id)) return state.id;
   }
   return null;
+}
+
+/** The top-level state (a child of the root) that holds `id`, or the root itself. */
+function topLevelId(graph: MachineGraph, id: string): string {
+  return graph.root.children.find((state) => id === state.id || id.startsWith(`${state.id}.`))?.id ?? graph.root.id;
+}
+
+/**
+ * The machine as its top-level states only: each transition between two of them, by trigger
+ * (no guards, no actions, each trigger once per pair); a composite state becomes one box that
+ * names its children. What a reader needs first; the full graph is the detail.
+ */
+export function overviewGraph(graph: MachineGraph): MachineGraph {
+  const strip = (state: StateInfo): StateInfo =>
+    state.children.length === 0 ? { ...state, invokes: [] } : { ...state, type: 'atomic', initial: null, invokes: [], children: [], substates: state.children.map((child) => child.key) };
+  const seen = new Set<string>();
+  const transitions: TransitionInfo[] = [];
+  for (const transition of graph.transitions) {
+    if (transition.target === null) continue;
+    const source = topLevelId(graph, transition.source);
+    const target = topLevelId(graph, transition.target);
+    const overview = { ...transition, source, target, guard: null, actions: [], reenter: false };
+    const key = `${source} ${target} ${triggerLabel(overview)}`;
+    if (source === target || source === graph.root.id || seen.has(key)) continue;
+    seen.add(key);
+    transitions.push(overview);
+  }
+  return { root: { ...graph.root, children: graph.root.children.map(strip) }, transitions };
 }

@@ -1,8 +1,12 @@
 import { transitionLabel, triggerLabel, type MachineGraph, type StateInfo, type TransitionInfo } from './machineGraph.js';
 
 /** Colours and fonts: one place, so the picture can be tuned without touching the structure. */
-const THEME = {
+export const THEME = {
   font: 'Helvetica',
+  /** Point sizes: state names, edge labels, the grey small print inside states. */
+  stateSize: 12,
+  edgeSize: 10,
+  smallSize: 9,
   ink: '#1f2933',
   muted: '#52606d',
   line: '#7b8794',
@@ -10,6 +14,7 @@ const THEME = {
   clusterFill: '#ffffff',
   border: '#3e4c59',
 };
+export type Theme = typeof THEME;
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -39,16 +44,21 @@ function edgeLabel(transitions: TransitionInfo[]): string {
  * A state's label: its name, the actors it invokes, then its internal transitions (targetless
  * ones, and self-transitions of composite states, which Graphviz cannot draw as loops).
  */
-function stateLabel(state: StateInfo, internal: TransitionInfo[]): string {
+function stateLabel(state: StateInfo, internal: TransitionInfo[], theme: Theme): string {
   const rows = [`<tr><td><b>${escapeHtml(state.key)}</b></td></tr>`];
   for (const src of state.invokes) {
-    rows.push(`<tr><td><font point-size="9" color="${THEME.muted}"><i>invoke ${escapeHtml(src)}</i></font></td></tr>`);
+    rows.push(`<tr><td><font point-size="${theme.smallSize}" color="${THEME.muted}"><i>invoke ${escapeHtml(src)}</i></font></td></tr>`);
+  }
+  if (state.substates !== undefined && state.substates.length > 0) {
+    // One cell per child, so a page can find and light each name.
+    const cells = state.substates.map((name) => `<td><font point-size="${theme.smallSize}" color="${THEME.muted}">${escapeHtml(name)}</font></td>`);
+    rows.push(`<tr><td><table border="0" cellborder="1" cellspacing="4" cellpadding="3" color="${THEME.line}" style="rounded"><tr>${cells.join('')}</tr></table></td></tr>`);
   }
   if (internal.length > 0) {
     rows.push('<hr/>');
     for (const transition of internal) {
       const text = transitionLabel(transition) + (transition.target === null ? '' : ' (re-enter)');
-      rows.push(`<tr><td align="left"><font point-size="9" color="${THEME.muted}">${escapeHtml(text)}</font></td></tr>`);
+      rows.push(`<tr><td align="left"><font point-size="${theme.smallSize}" color="${THEME.muted}">${escapeHtml(text)}</font></td></tr>`);
     }
   }
   return `<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">${rows.join('')}</table>>`;
@@ -76,17 +86,32 @@ function endpoint(states: Map<string, StateInfo>, id: string): Endpoint {
   return { node: initialPoint(id), cluster: clusterName(state) };
 }
 
-function writeState(graph: MachineGraph, state: StateInfo, indent: string, lines: string[]): void {
+/**
+ * An edge between two atomic states carries its label. An edge that enters or leaves a composite
+ * state is split at a label node: Graphviz keeps nodes outside clusters they do not belong to,
+ * while an edge label placed near a clipped (`lhead`/`ltail`) end can land on the cluster border.
+ */
+function edgeLines({ from, to, transitions }: { from: Endpoint; to: Endpoint; transitions: TransitionInfo[] }, index: number, theme: Theme): string[] {
+  if (!from.cluster && !to.cluster) return [`  ${from.node} -> ${to.node} [label=${edgeLabel(transitions)}];`];
+  const labelNode = quote(`label#${index}`);
+  return [
+    `  ${labelNode} [shape=plaintext, fillcolor="white", margin=0, fontsize=${theme.edgeSize}, label=${edgeLabel(transitions)}];`,
+    `  ${from.node} -> ${labelNode} [arrowhead=none${from.cluster ? `, ltail=${from.cluster}` : ''}];`,
+    `  ${labelNode} -> ${to.node}${to.cluster ? ` [lhead=${to.cluster}]` : ''};`,
+  ];
+}
+
+function writeState(graph: MachineGraph, state: StateInfo, indent: string, lines: string[], theme: Theme): void {
   const internal = internalTransitions(graph, state);
   if (state.children.length === 0) {
-    lines.push(`${indent}${quote(state.id)} [label=${stateLabel(state, internal)}];`);
+    lines.push(`${indent}${quote(state.id)} [label=${stateLabel(state, internal, theme)}];`);
     return;
   }
   lines.push(`${indent}subgraph ${clusterName(state)} {`);
   const inner = `${indent}  `;
-  lines.push(`${inner}label=${stateLabel(state, internal)};`);
+  lines.push(`${inner}label=${stateLabel(state, internal, theme)};`);
   lines.push(`${inner}${initialPoint(state.id)} [shape=point, width=0.1];`);
-  for (const child of state.children) writeState(graph, child, inner, lines);
+  for (const child of state.children) writeState(graph, child, inner, lines, theme);
   lines.push(`${indent}}`);
 }
 
@@ -95,7 +120,7 @@ function writeState(graph: MachineGraph, state: StateInfo, indent: string, lines
  * with its initial point; every transition that leaves its state is an edge labelled
  * `event [guard]` with its actions below; transitions that stay are listed inside the state.
  */
-export function toDot(graph: MachineGraph, header: string[] = []): string {
+export function toDot(graph: MachineGraph, header: string[] = [], theme: Theme = THEME): string {
   const { root } = graph;
   const states = new Map<string, StateInfo>();
   const collect = (state: StateInfo) => {
@@ -107,18 +132,18 @@ export function toDot(graph: MachineGraph, header: string[] = []): string {
   const everywhere = internalTransitions(graph, root);
   const title = [`<b>${escapeHtml(root.key)}</b>`];
   if (everywhere.length > 0) {
-    title.push(`<font point-size="9" color="${THEME.muted}">in every state: ${escapeHtml(everywhere.map(transitionLabel).join('; '))}</font>`);
+    title.push(`<font point-size="${theme.smallSize}" color="${THEME.muted}">in every state: ${escapeHtml(everywhere.map(transitionLabel).join('; '))}</font>`);
   }
 
   const lines = [
     ...header.map((line) => `// ${line}`),
     `digraph ${quote(root.id)} {`,
-    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.2, ranksep=0.3, fontname="${THEME.font}", fontsize=12, fontcolor="${THEME.ink}", labelloc=t, labeljust=l, style="rounded", color="${THEME.border}", bgcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">${title.map((line) => `<tr><td align="left">${line}</td></tr>`).join('')}</table>>];`,
-    `  node [shape=box, style="rounded,filled", fillcolor="${THEME.stateFill}", color="${THEME.border}", fontname="${THEME.font}", fontsize=12, fontcolor="${THEME.ink}", margin="0.12,0.06"];`,
-    `  edge [fontname="${THEME.font}", fontsize=10, color="${THEME.line}", arrowsize=0.7];`,
+    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.2, ranksep=0.3, fontname="${THEME.font}", fontsize=${theme.stateSize}, fontcolor="${THEME.ink}", labelloc=t, labeljust=l, style="rounded", color="${THEME.border}", bgcolor="white", label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">${title.map((line) => `<tr><td align="left">${line}</td></tr>`).join('')}</table>>];`,
+    `  node [shape=box, style="rounded,filled", fillcolor="${THEME.stateFill}", color="${THEME.border}", fontname="${THEME.font}", fontsize=${theme.stateSize}, fontcolor="${THEME.ink}", margin="0.12,0.06"];`,
+    `  edge [fontname="${THEME.font}", fontsize=${theme.edgeSize}, color="${THEME.line}", arrowsize=0.7];`,
     `  ${initialPoint(root.id)} [shape=point, width=0.12];`,
   ];
-  for (const state of root.children) writeState(graph, state, '  ', lines);
+  for (const state of root.children) writeState(graph, state, '  ', lines, theme);
 
   for (const state of states.values()) {
     if (state.initial === null) continue;
@@ -137,12 +162,7 @@ export function toDot(graph: MachineGraph, header: string[] = []): string {
     edge.transitions.push(transition);
     edges.set(key, edge);
   }
-  for (const { from, to, transitions } of edges.values()) {
-    const attributes = [`label=${edgeLabel(transitions)}`];
-    if (from.cluster) attributes.push(`ltail=${from.cluster}`);
-    if (to.cluster) attributes.push(`lhead=${to.cluster}`);
-    lines.push(`  ${from.node} -> ${to.node} [${attributes.join(', ')}];`);
-  }
+  [...edges.values()].forEach((edge, index) => lines.push(...edgeLines(edge, index, theme)));
   lines.push('}');
   return `${lines.join('\n')}\n`;
 }

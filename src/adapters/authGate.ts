@@ -1,7 +1,9 @@
 import type { AuthSession } from '../createAuthSession.js';
 import { createOriginAllowList } from '../origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
+import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit } from './replayLimit.js';
+import { checkScheme, type TokenScheme } from './scheme.js';
 
 /** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */
 export interface AdapterOptions {
@@ -12,6 +14,12 @@ export interface AdapterOptions {
    * out at once; the rest follow in the order they were queued. Default: no limit.
    */
   maxConcurrentReplays?: number;
+  /**
+   * How the token goes on a request and how refusals are read. Default: the session's scheme
+   * (`Authorization: Bearer …` unless a plugin gives another). Cookie sessions:
+   * `headerScheme('X-CSRF-Token')`.
+   */
+  scheme?: TokenScheme;
 }
 
 /** A token for one request, and whether that request waited for a refresh (so its send is a replay). */
@@ -22,12 +30,18 @@ export interface Grant {
 
 /** The session side of every adapter: one piece of code for who gets a token and when. */
 export interface AuthGate {
+  /** How this adapter puts tokens on requests and reads refusals. */
+  readonly scheme: TokenScheme;
+  /** The session's refusal storm guard, shared by all its adapters. */
+  readonly refusals: RefusalGuard;
   /** An origin that may receive the token. */
   allows(url: URL): boolean;
   /** An allowed origin, and a session that holds tokens (a guest or an ended session sends requests as they are). */
   covers(url: URL): boolean;
   /** The token for a request; waits while a refresh runs. */
   grant(signal?: AbortSignal): Promise<Grant>;
+  /** `grant` in two parts, for the hot path: the token to await, and at once whether its send is a replay. */
+  wait(signal?: AbortSignal): { tokens: Promise<TokenSet>; replay: boolean };
   /** After the server refused `usedAccessToken`: the token to retry with (the current one if it was stale). */
   regrant(usedAccessToken: string, signal?: AbortSignal): Promise<Grant>;
   /** Sends at once, or, for a replay, when a replay slot is free. */
@@ -57,15 +71,25 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   const isAllowed = createOriginAllowList(options.origins);
   const limit = options.maxConcurrentReplays === undefined ? null : createReplayLimit(options.maxConcurrentReplays);
   return {
+    scheme: checkScheme(options.scheme ?? session.scheme),
+    refusals: refusalGuardFor(session),
     allows: isAllowed,
     covers(url) {
-      return isAllowed(url) && session.status !== 'loggedOut' && session.status !== 'expired';
+      if (!isAllowed(url)) return false;
+      const status = session.status;
+      return status !== 'loggedOut' && status !== 'expired';
+    },
+    wait(signal) {
+      const pending = session.getToken();
+      const status = session.status;
+      // Still idle: answered from the hot path, nothing to wait for (fetch itself honors the
+      // signal). Refreshing: this request joined the queue, so its send is a replay.
+      if (status === 'idle' && !signal?.aborted) return { tokens: pending, replay: false };
+      return { tokens: untilAborted(pending, signal), replay: status === 'refreshing' };
     },
     async grant(signal) {
-      const pending = session.getToken();
-      // Still idle: answered from the hot path. Refreshing: this request joined the queue.
-      const replay = session.status === 'refreshing';
-      return { tokens: await untilAborted(pending, signal), replay };
+      const waiting = this.wait(signal);
+      return { tokens: await waiting.tokens, replay: waiting.replay };
     },
     async regrant(usedAccessToken, signal) {
       return { tokens: await untilAborted(session.unauthorized(usedAccessToken), signal), replay: true };

@@ -1,8 +1,9 @@
 import type { TokenSet } from '../../domain/tokens.js';
+import { classifyChallenge } from './challenges.js';
 
 /** Anything with a `set(name, value)`: fetch's Headers, axios's AxiosHeaders. */
 export interface HeaderSetter {
-  set(name: string, value: string): unknown;
+  set(name: string, value: string): void;
 }
 
 /** A request about to go out, as every adapter describes it to a token scheme. */
@@ -15,6 +16,7 @@ export interface OutgoingRequest {
 /** An answer to an authorized request, as every adapter describes it to a token scheme. */
 export interface IncomingResponse {
   readonly status: number;
+  /** The URL the request was sent to. */
   readonly url: URL;
   readonly headers: { get(name: string): string | null };
 }
@@ -42,9 +44,50 @@ export interface TokenScheme {
   classify?(response: IncomingResponse): Refusal;
 }
 
-/** `Authorization: Bearer <access token>` (RFC 6750). */
-export const bearerScheme: TokenScheme = {
-  authorize(request, tokens) {
-    request.headers.set('Authorization', `Bearer ${tokens.accessToken}`);
-  },
-};
+/**
+ * A scheme that puts `valueOf(tokens)` (default: the access token) in the header `name`, and
+ * reads refusals by their `WWW-Authenticate` challenge (`classifyChallenge`). Cookie sessions:
+ * `headerScheme('X-CSRF-Token')`, the CSRF value kept as the access token.
+ */
+export function headerScheme(name: string, valueOf: (tokens: TokenSet) => string = (tokens) => tokens.accessToken): TokenScheme {
+  return {
+    authorize(request, tokens) {
+      request.headers.set(name, valueOf(tokens));
+    },
+    classify: classifyChallenge,
+  };
+}
+
+/** `Authorization: Bearer <access token>` (RFC 6750); refusals read by their challenge (§3). */
+export const bearerScheme: TokenScheme = headerScheme('Authorization', (tokens) => `Bearer ${tokens.accessToken}`);
+
+/**
+ * Runs `then` once the scheme has authorized `request`: at once when `authorize` returned
+ * nothing (no await on the hot path), after its promise otherwise.
+ */
+export function authorizeThen<T>(scheme: TokenScheme, request: OutgoingRequest, tokens: TokenSet, then: () => T): T | Promise<Awaited<T>> {
+  // An arrow such as `(r, t) => r.headers.set(…)` returns whatever `set` returns: only a promise is awaited.
+  const pending: unknown = scheme.authorize(request, tokens);
+  return isPromiseLike(pending) ? (Promise.resolve(pending).then(then) as Promise<Awaited<T>>) : then();
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/** The method as fetch sends it: the standard ones uppercased, others as given (RFC 9110 §9.1). */
+export function sentMethod(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  const upper = method.toUpperCase();
+  return NORMALIZED_METHODS.has(upper) ? upper : method;
+}
+
+/** Checks a `scheme` option once, when an adapter is made: a clear error instead of a failure per request. */
+export function checkScheme(scheme: TokenScheme): TokenScheme {
+  if (typeof scheme !== 'object' || scheme === null || typeof scheme.authorize !== 'function') {
+    throw new TypeError('tokenflight: a token scheme needs an authorize(request, tokens) function');
+  }
+  return scheme;
+}

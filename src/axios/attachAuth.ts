@@ -6,9 +6,10 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { createAuthGate, targetUrl, type AdapterOptions, type Grant } from '../adapters/authGate.js';
+import { isStatus401, settle, type AnswerReader, type SentRequest } from '../adapters/answer.js';
+import { createAuthGate, targetUrl, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
+import { authorizeThen, type OutgoingRequest } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
-import { bearer, isStatus401 } from '../fetch/createAuthFetch.js';
 import { defaultOrigins, pageBase } from '../origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
@@ -16,7 +17,7 @@ import type { TokenSet } from '../../domain/tokens.js';
 export interface TokenflightAxiosMark {
   /** Send this request untouched: no token, no 401 handling. Put it on the refresh call. */
   skip?: boolean;
-  /** Set by tokenflight on the one replay after a 401; a second 401 goes back to the caller. */
+  /** Set by tokenflight on a send after a 401 (replay or retry); tokenflight reads its answer itself. */
   replay?: boolean;
 }
 
@@ -41,6 +42,39 @@ export interface AxiosAuthOptions extends AdapterOptions {
 
 type AdapterConfig = AxiosRequestConfig['adapter'];
 
+/** An axios answer: a response, or the error axios rejected with (a 401 arrives as one). */
+type Outcome = { response: AxiosResponse; error?: undefined } | { error: unknown };
+
+const responseOf = (outcome: Outcome) => ('response' in outcome ? outcome.response : axios.isAxiosError(outcome.error) ? outcome.error.response : undefined);
+const outcomeOf = (request: Promise<AxiosResponse>): Promise<Outcome> => request.then((response) => ({ response }), (error: unknown) => ({ error }));
+const deliver = (outcome: Outcome) => ('response' in outcome ? outcome.response : Promise.reject(outcome.error));
+
+function headerReader(response: AxiosResponse) {
+  const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
+  return {
+    get(name: string): string | null {
+      const value = headers.get(name);
+      if (value === null || value === undefined || value === false) return null;
+      return Array.isArray(value) ? value.join(', ') : String(value);
+    },
+  };
+}
+
+function axiosReader(gate: AuthGate, isUnauthorized: (response: AxiosResponse) => boolean): AnswerReader<Outcome> {
+  return {
+    gate,
+    refused(outcome) {
+      const response = responseOf(outcome);
+      return response !== undefined && isUnauthorized(response);
+    },
+    describe(outcome, url) {
+      const response = responseOf(outcome);
+      return response ? { status: response.status, url, headers: headerReader(response) } : null;
+    },
+    discard: () => undefined,
+  };
+}
+
 function originsFor(instance: AxiosInstance): string[] {
   const base = instance.defaults.baseURL;
   const url = base === undefined ? null : targetUrl(base, undefined);
@@ -51,6 +85,13 @@ function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
   return typeof AbortSignal !== 'undefined' && config.signal instanceof AbortSignal ? config.signal : undefined;
 }
 
+/** The request as a token scheme sees it (axios sends the method uppercased). */
+const outgoing = (config: InternalAxiosRequestConfig, url: URL, headers: AxiosHeaders): OutgoingRequest => ({
+  method: (config.method ?? 'get').toUpperCase(),
+  url,
+  headers,
+});
+
 /**
  * Gives an axios instance the session's token, with the fetch adapter's semantics: only allowed
  * origins (request URLs resolved against `baseURL`), one refresh for any number of concurrent
@@ -59,9 +100,9 @@ function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
 export function attachAuth(session: AuthSession, instance: AxiosInstance, options: AxiosAuthOptions = {}): () => void {
   const gate = createAuthGate(session, { ...options, origins: options.origins ?? originsFor(instance) });
   const shouldAuthorize = options.shouldAuthorize ?? (() => true);
-  const isUnauthorized = options.isUnauthorized ?? isStatus401;
-  // Which token each sent config carried, kept off the config so it shows in no error or log.
-  const usedTokens = new WeakMap<InternalAxiosRequestConfig, TokenSet>();
+  const reader = axiosReader(gate, options.isUnauthorized ?? isStatus401);
+  // What each sent config carried, kept off the config so it shows in no error or log.
+  const sent = new WeakMap<InternalAxiosRequestConfig, { tokens: TokenSet; url: URL }>();
   // The adapter a config had before a replay slot was wrapped around it.
   const unwrapped = new WeakMap<AxiosAdapter, AdapterConfig>();
   const originalAdapter = (config: InternalAxiosRequestConfig): AdapterConfig =>
@@ -81,44 +122,45 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
     const mark = config.tokenflight;
     if (mark?.skip) return config;
     if (mark?.replay) {
-      // The replay already carries the new token; it only needs its slot.
+      // A send after a 401 already carries its token; it only needs its slot.
       holdBack(config, { replay: true });
       return config;
     }
     const url = targetUrl(instance.getUri(config), pageBase());
     if (url === null || !gate.covers(url) || !shouldAuthorize(config)) return config;
     const grant = await gate.grant(signalOf(config));
-    bearer(config.headers, grant.tokens);
-    usedTokens.set(config, grant.tokens);
+    await authorizeThen(gate.scheme, outgoing(config, url, config.headers), grant.tokens, () => undefined);
+    sent.set(config, { tokens: grant.tokens, url });
     holdBack(config, grant);
     return config;
   });
 
-  async function replayRefused(config: InternalAxiosRequestConfig, used: TokenSet): Promise<AxiosResponse> {
-    const next = await gate.regrant(used.accessToken, signalOf(config));
-    const headers = AxiosHeaders.from(config.headers);
-    bearer(headers, next.tokens);
-    return instance.request({ ...config, adapter: originalAdapter(config), headers, tokenflight: { ...config.tokenflight, replay: true } });
+  /** The request again, through the instance (your interceptors see it), with the grant's token. */
+  function followable(config: InternalAxiosRequestConfig, url: URL): SentRequest<Outcome> {
+    return {
+      url,
+      signal: signalOf(config),
+      async resend(grant) {
+        const headers = AxiosHeaders.from(config.headers);
+        await authorizeThen(gate.scheme, outgoing(config, url, headers), grant.tokens, () => undefined);
+        const again = { ...config, adapter: originalAdapter(config), headers, tokenflight: { ...config.tokenflight, replay: true } };
+        return outcomeOf(instance.request(again));
+      },
+    };
   }
 
-  /** The token a refused first attempt used, or null when this response is not ours to retry. */
-  function refusedToken(response: AxiosResponse | undefined): TokenSet | null {
-    const config = response?.config;
-    if (!response || !config || config.tokenflight?.replay || !isUnauthorized(response)) return null;
-    return usedTokens.get(config) ?? null;
+  /** Settles the answer to a config tokenflight authorized; any other answer passes as it is. */
+  function answered(config: InternalAxiosRequestConfig | undefined, outcome: Outcome): AxiosResponse | Promise<AxiosResponse> {
+    const first = config && !config.tokenflight?.replay ? sent.get(config) : undefined;
+    if (!config || !first) return deliver(outcome);
+    const settled = settle(reader, followable(config, first.url), outcome, first.tokens);
+    return settled instanceof Promise ? settled.then(deliver) : deliver(settled);
   }
 
   const responseInterceptor = instance.interceptors.response.use(
-    // A 401 that validateStatus lets through.
-    (response) => {
-      const used = refusedToken(response);
-      return used ? replayRefused(response.config, used) : response;
-    },
-    (error: unknown) => {
-      const used = axios.isAxiosError(error) ? refusedToken(error.response) : null;
-      if (!used || !axios.isAxiosError(error) || !error.config) return Promise.reject(error);
-      return replayRefused(error.config, used);
-    },
+    // Also a 401 that validateStatus lets through.
+    (response) => answered(response.config, { response }),
+    (error: unknown) => answered(axios.isAxiosError(error) ? error.config : undefined, { error }),
   );
 
   return function detach() {

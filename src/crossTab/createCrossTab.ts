@@ -2,16 +2,9 @@ import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
 import type { RefreshActorInput, SyncEvent } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
-import {
-  compareRecords,
-  isSharedTokenStorage,
-  parseSharedRecord,
-  webStorage,
-  type SharedRecord,
-  type SharedState,
-  type SharedTokenStorage,
-  type TokenStorage,
-} from '../storage.js';
+import type { TokenStorage } from '../storage.js';
+import { compareRecords, parseSharedRecord, type SharedRecord, type SharedState, type SharedTokenStorage } from './sharedRecord.js';
+import { sharedFormOf, sharedWebStorage } from './sharedWebStorage.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { runExclusive, stealJitter, type Grant } from './runExclusive.js';
 import type { ChannelLike, CrossTabOptions, LockManagerLike } from './types.js';
@@ -24,7 +17,7 @@ const LOCK_WAIT_SLACK_MS = 1_000;
 const HOLDING = 'tokenflight:holding-lock';
 
 export interface CrossTabSetup {
-  option: true | CrossTabOptions;
+  options: CrossTabOptions;
   /** The session's `storage` option, if any. */
   storage: TokenStorage | undefined;
   refreshTimeout: number;
@@ -33,11 +26,12 @@ export interface CrossTabSetup {
 
 export type RefreshHere = (input: RefreshActorInput, signal: AbortSignal) => Promise<ReceivedTokens>;
 
+/** The plugin parts cross-tab gives a session. */
 export interface CrossTab {
   /** What the session loads from and saves to; saving is the coordinator's job, so it is a no-op. */
   storage: TokenStorage;
   /** Added to the machine's attempt timer: the longest a refresh waits for the lock. */
-  lockWait: number;
+  attemptAllowance: number;
   /** The refresh actor's body: under the lock, adopt what another tab did or refresh here. */
   refresh(input: RefreshActorInput, signal: AbortSignal, refreshHere: RefreshHere): Promise<ReceivedTokens>;
   /** Publishes this tab's logins and logouts and applies the other tabs'; returns the disconnect. */
@@ -75,7 +69,7 @@ function defaultChannel(): ((name: string) => ChannelLike) | undefined {
 function defaultSharedStorage(key: string): SharedTokenStorage | undefined {
   try {
     const local = (globalThis as { localStorage?: Storage }).localStorage;
-    return local ? webStorage(local, key) : undefined;
+    return local ? sharedWebStorage(local, key) : undefined;
   } catch {
     // Opaque origins and blocked storage throw on access.
     return undefined;
@@ -125,27 +119,35 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * one-time warning) when the page lacks Web Locks, BroadcastChannel or a shared storage.
  */
 export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
-  const options: CrossTabOptions = setup.option === true ? {} : setup.option;
+  const options = setup.options;
   const name = options.name ?? 'tokenflight';
   const locks = options.locks ?? defaultLocks();
   const openChannel = options.channel ?? defaultChannel();
-  const shared = setup.storage === undefined ? defaultSharedStorage(name) : setup.storage;
+  const shared = setup.storage === undefined ? defaultSharedStorage(name) : sharedFormOf(setup.storage);
   if (!locks) return warnSingleTab('this page has no Web Locks (navigator.locks)'), null;
   if (!openChannel) return warnSingleTab('this page has no BroadcastChannel'), null;
-  if (!shared || !isSharedTokenStorage(shared)) {
+  if (!shared) {
     return warnSingleTab('its storage is not shared between tabs (use webStorage(localStorage))'), null;
   }
   const store: SharedTokenStorage = shared;
+  const open: (name: string) => ChannelLike = openChannel;
   const stealAfter = options.stealAfter ?? setup.refreshTimeout + 2_000;
   if (typeof stealAfter !== 'number' || Number.isNaN(stealAfter) || stealAfter < 0) {
     throw new RangeError(`tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`);
   }
   const lockName = `tokenflight:${name}:refresh`;
   const writer = randomWriter();
-  // Opened before the session reads storage, so no write after that read goes unheard.
-  const channel = openChannel(`tokenflight:${name}`);
+  // Opened when the session first reads storage or connects, before it reads, so no write after
+  // that read goes unheard; not at setup, so a session that fails to build leaves nothing open.
+  let opened: ChannelLike | null = null;
   // The newest record this tab knows of; the machine holds its state (or is about to).
-  let known: SharedRecord = store.readRecord() ?? LOGGED_OUT;
+  let known: SharedRecord = LOGGED_OUT;
+  function channel(): ChannelLike {
+    if (opened) return opened;
+    opened = open(`tokenflight:${name}`);
+    known = store.readRecord() ?? LOGGED_OUT;
+    return opened;
+  }
   let actor: Actor<typeof authSessionMachine> | null = null;
   const newHolderListeners = new Set<() => void>();
   const onNewHolder = (listener: () => void) => {
@@ -171,7 +173,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     };
     known = record;
     store.writeRecord(record);
-    channel.postMessage(record);
+    channel().postMessage(record);
   }
 
   /** Moves the machine to `record` if it is newer than what this tab has; true when it was. */
@@ -207,7 +209,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     { contended, lost }: Grant,
     base: SharedRecord,
   ): Promise<ReceivedTokens> {
-    channel.postMessage(HOLDING);
+    channel().postMessage(HOLDING);
     // The previous holder may have written a moment ago; let its write and message arrive.
     if (contended) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     if (signal.aborted) throw signal.reason;
@@ -243,19 +245,21 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   return {
     storage: {
       load: () => {
+        channel();
         known = newest();
         return receivedOf(known)?.tokens ?? null;
       },
       save: () => {},
     },
-    lockWait: stealAfter + stealJitter(stealAfter) + SETTLE_MS + LOCK_WAIT_SLACK_MS,
+    attemptAllowance: stealAfter + stealJitter(stealAfter) + SETTLE_MS + LOCK_WAIT_SLACK_MS,
     refresh(input, signal, refreshHere) {
       const base = known;
       return runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
     },
     connect(sessionActor) {
       actor = sessionActor;
-      channel.addEventListener('message', onMessage);
+      const listening = channel();
+      listening.addEventListener('message', onMessage);
       // A login or logout here. Only a change of this tab's tokens counts: between a refresh's
       // publish and the machine storing its result, other events must not republish old tokens.
       let previous = stateOf(sessionActor.getSnapshot());
@@ -268,8 +272,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
       });
       return () => {
         subscription.unsubscribe();
-        channel.removeEventListener('message', onMessage);
-        channel.close();
+        listening.removeEventListener('message', onMessage);
+        listening.close();
         actor = null;
       };
     },

@@ -1,7 +1,10 @@
 import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky';
+import { isStatus401 } from '../adapters/answer.js';
 import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
+import { fetchExchange, followUpAnswer, sendAuthorized, type FetchExchange } from '../adapters/fetchExchange.js';
+import { authorizeThen } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
-import { bearer, bearerToken, isStatus401, replayRefused, sendAuthorized, type FetchExchange } from '../fetch/createAuthFetch.js';
+import type { TokenSet } from '../../domain/tokens.js';
 
 export interface KyAuthOptions extends AdapterOptions {
   /** Narrows which requests to allowed origins get a token; it can never widen the allow-list. */
@@ -27,26 +30,26 @@ function isSkipped(context: Record<string, unknown>): boolean {
 
 /**
  * ky hooks with the fetch adapter's semantics: `ky.create({ hooks: authHooks(session) })`.
- * The token goes on as `Authorization: Bearer …` (afterResponse reads it back to report the
- * 401). Put these hooks after your own `beforeRequest` hooks: ky stops at the first hook that
+ * Put these hooks after your own `beforeRequest` hooks: ky stops at the first hook that
  * answers, and the origin check should see the final URL.
  */
 export function authHooks(session: AuthSession, options: KyAuthOptions = {}): KyAuthHooks {
   const shouldAuthorize = options.shouldAuthorize ?? (() => true);
   const gate = createAuthGate(session, options);
-  const exchangeFor = (kyOptions: NormalizedOptions): FetchExchange => ({
-    gate,
-    // ky's options carry the fetch it uses (its `fetch` option); the types leave it out.
-    send: (request) => ((kyOptions as { fetch?: typeof globalThis.fetch }).fetch ?? globalThis.fetch)(request),
-    isUnauthorized: options.isUnauthorized ?? isStatus401,
-    applyToken: bearer,
-  });
+  const isUnauthorized = options.isUnauthorized ?? isStatus401;
+  // ky's options carry the fetch it uses (its `fetch` option); the types leave it out.
+  const exchangeFor = (kyOptions: NormalizedOptions): FetchExchange =>
+    fetchExchange(gate, (request) => ((kyOptions as { fetch?: typeof globalThis.fetch }).fetch ?? globalThis.fetch)(request), isUnauthorized);
+  // The token each call was sent with. afterResponse sees a clone of the sent request but the
+  // same options object (one per ky call), so that is the key; nothing is read back from headers.
+  const usedTokens = new WeakMap<NormalizedOptions, TokenSet>();
   // Requests whose whole exchange ran inside beforeRequest; afterResponse leaves them alone.
   const answered = new WeakSet<Request>();
 
   const beforeRequest: BeforeRequestHook = async (request, kyOptions) => {
     if (isSkipped(kyOptions.context)) return;
-    if (!gate.covers(new URL(request.url)) || !shouldAuthorize(request)) return;
+    const url = new URL(request.url);
+    if (!gate.covers(url) || !shouldAuthorize(request)) return;
     const grant = await gate.grant(request.signal);
     if (gate.holdsBack(grant)) {
       // Released by a refresh and a replay limit is set: wait for a slot here, so the limit holds.
@@ -54,18 +57,17 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
       return sendAuthorized(exchangeFor(kyOptions), request.clone(), grant);
     }
     // In place, so your later hooks and ky's own retry logic keep working.
-    bearer(request.headers, grant.tokens);
+    await authorizeThen(gate.scheme, { method: request.method, url, headers: request.headers }, grant.tokens, () => undefined);
+    usedTokens.set(kyOptions, grant.tokens);
   };
 
   const afterResponse: AfterResponseHook = async (request, kyOptions, response) => {
     if (answered.has(request) || isSkipped(kyOptions.context)) return;
-    const exchange = exchangeFor(kyOptions);
-    if (!exchange.isUnauthorized(response)) return;
-    // The token beforeRequest put on (ky hands hooks a clone, so the header is the link). A
-    // session that ended meanwhile answers with its typed error, as in the fetch adapter.
-    const used = bearerToken(request.headers);
-    if (used === null || !gate.allows(new URL(request.url))) return;
-    return replayRefused(exchange, request, used, response);
+    const used = usedTokens.get(kyOptions);
+    if (used === undefined || !gate.allows(new URL(request.url))) return;
+    const settled = await followUpAnswer(exchangeFor(kyOptions), request, used, response);
+    // The first answer stands: ky keeps its own copy of it.
+    return settled === response ? undefined : settled;
   };
 
   return { beforeRequest: [beforeRequest], afterResponse: [afterResponse] };

@@ -1,6 +1,6 @@
 import type { HeartbeatContext, RefreshContext } from '../createAuthSession.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
-import type { TokenInput, TokenSet } from '../../domain/tokens.js';
+import type { CamelTokenInput, TokenSet } from '../../domain/tokens.js';
 import type { AuthRoute } from './createAuthServer.js';
 
 /** A non-2xx answer that is not a refusal of the refresh token (5xx, 429…): worth a retry. */
@@ -15,18 +15,18 @@ export class AuthServerError extends Error {
 }
 
 export interface AuthClient {
-  login(username: string): Promise<TokenInput>;
+  login(username: string): Promise<CamelTokenInput>;
   /** Pass as `createAuthSession({ refresh })`: 400/401/403 become `RefreshRejectedError`. */
-  refresh(context: RefreshContext): Promise<TokenInput>;
+  refresh(context: RefreshContext): Promise<CamelTokenInput>;
   /** Pass as `createAuthSession({ heartbeat })`: a 401 means the session is gone. */
   heartbeat(context: HeartbeatContext): Promise<boolean>;
   logout(tokens: TokenSet | null): Promise<void>;
 }
 
-function tokenInput(body: unknown): TokenInput {
+function tokenInput(body: unknown): CamelTokenInput {
   const { accessToken, refreshToken, expiresIn } = (body ?? {}) as Record<string, unknown>;
   // The session validates the rest; a malformed answer fails there with InvalidTokenError.
-  return { accessToken, refreshToken, expiresIn } as TokenInput;
+  return { accessToken, refreshToken, expiresIn } as CamelTokenInput;
 }
 
 /**

@@ -132,7 +132,7 @@ export const sessionStatus = (page: Page) => page.evaluate(() => window.tokenfli
 export const diagramState = (page: Page) =>
   page.evaluate(() => ({
     active: document.querySelector('#diagram')?.getAttribute('data-active') ?? '',
-    highlighted: document.querySelectorAll('#diagram .active').length,
+    highlighted: document.querySelectorAll('#diagram g.node.active, #diagram text.active').length,
   }));
 
 /**

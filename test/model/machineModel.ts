@@ -29,7 +29,7 @@ export const modelConfig: SessionConfig = {
 
 const hour = 3_600_000;
 const received = (accessToken: string, expiresAt: number | null): ReceivedTokens => ({
-  tokens: { accessToken, refreshToken: `refresh-of-${accessToken}`, expiresAt },
+  tokens: { accessToken, refreshToken: `refresh-of-${accessToken}`, expiresAt, tokenType: null, scope: null },
   lifetime: expiresAt === null ? null : Math.max(0, expiresAt - T0),
 });
 
@@ -40,6 +40,8 @@ export const loginVariants = {
   dead: received('access-dead', T0 - 1),
 };
 export const refreshOutput = received('access-refreshed', T0 + hour);
+/** A refresh answer that arrives already expired (held in transit): never handed out. */
+export const deadRefreshOutput = received('access-refreshed-dead', T0 - 1);
 /** What another tab logged in or refreshed to (crossTab): a token this tab never held. */
 export const syncedTokens = received('access-synced', T0 + hour);
 /**
@@ -100,7 +102,7 @@ function internalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[
   const done = eventType.match(/^xstate\.done\.actor\.(.+)$/);
   const error = eventType.match(/^xstate\.error\.actor\.(.+)$/);
   const src = sources.get((done ?? error)?.[1] ?? '');
-  if (done && src === 'refresh') return [{ type: eventType, output: refreshOutput }];
+  if (done && src === 'refresh') return [refreshOutput, deadRefreshOutput].map((output) => ({ type: eventType, output }));
   if (done && src === 'heartbeat') return [true, false].map((output) => ({ type: eventType, output }));
   if (error && src === 'refresh') return [terminalError, transientError].map((e) => ({ type: eventType, error: e }));
   if (error && src === 'heartbeat') return [{ type: eventType, error: transientError }];

@@ -128,7 +128,7 @@ async function buildAuthorizationUrl(
  * Follows redirects by hand until the browser would land on the redirect_uri,
  * submitting the dev login and consent forms on the way.
  */
-async function walkInteractions(authorizationUrl: URL, login: string): Promise<URL> {
+export async function walkInteractions(authorizationUrl: URL, login: string): Promise<URL> {
   const jar = new CookieJar();
   let next: { url: URL; form?: URLSearchParams } = { url: authorizationUrl };
   for (let hop = 0; hop < 20; hop += 1) {

@@ -140,7 +140,7 @@ export interface Client {
 }
 
 export type AdapterName = 'fetch' | 'axios' | 'ky';
-export type SharedOptions = Pick<AuthFetchOptions & AxiosAuthOptions & KyAuthOptions, 'origins' | 'maxConcurrentReplays'>;
+export type SharedOptions = Pick<AuthFetchOptions & AxiosAuthOptions & KyAuthOptions, 'origins' | 'maxConcurrentReplays' | 'scheme'>;
 
 export function createClient(name: AdapterName, session: AuthSession, options: SharedOptions = {}): Client {
   const origins = options.origins ?? [API];

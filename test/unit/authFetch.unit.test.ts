@@ -2,7 +2,8 @@ import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession } from '../../src/createAuthSession.js';
 import { RefreshRejectedError, SessionExpiredError } from '../../src/index.js';
-import { bearer, createAuthFetch } from '../../src/fetch/createAuthFetch.js';
+import { bearerScheme } from '../../src/adapters/scheme.js';
+import { createAuthFetch } from '../../src/fetch/createAuthFetch.js';
 import { deferred } from '../support/deferred.js';
 import { flush, refreshStub } from '../support/refreshStub.js';
 
@@ -30,6 +31,17 @@ describe('createAuthFetch', () => {
     await authFetch(`${API}/a`);
     await authFetch('https://other.example.test/a');
     expect(seen.map((s) => s.authorization)).toEqual(['Bearer t1', null]);
+  });
+
+  it("replaces the caller's own Authorization header whatever its case, and keeps the other headers", async () => {
+    const { session, fetch } = setup();
+    session.login({ accessToken: 't1', expiresIn: 600 });
+    const authFetch = createAuthFetch(session, { fetch, origins: [API] });
+    for (const headers of [{ authorization: 'Bearer mine', 'X-Trace': '1' }, [['AUTHORIZATION', 'Bearer mine'], ['X-Trace', '1']] as [string, string][], new Headers({ Authorization: 'Bearer mine', 'X-Trace': '1' })]) {
+      await authFetch(`${API}/a`, { headers });
+    }
+    const sent = fetch.mock.calls.map(([input, init]) => new Request(input, init).headers);
+    expect(sent.map((headers) => [headers.get('authorization'), headers.get('x-trace')])).toEqual(Array(3).fill(['Bearer t1', '1']));
   });
 
   it('sends without a token while logged out or expired', async () => {
@@ -65,14 +77,14 @@ describe('createAuthFetch', () => {
     expect(always401.fetch).toHaveBeenCalledTimes(2);
   });
 
-  it('uses custom isUnauthorized and applyToken', async () => {
+  it('uses a custom isUnauthorized and scheme', async () => {
     const { session, seen, fetch } = setup((request) => new Response(null, { status: request.headers.get('X-Token') === 't1' ? 419 : 200 }));
     session.login({ accessToken: 't1', expiresIn: 600 });
     const authFetch = createAuthFetch(session, {
       fetch,
       origins: [API],
       isUnauthorized: (response) => response.status === 419,
-      applyToken: (headers, tokens) => headers.set('X-Token', tokens.accessToken),
+      scheme: { authorize: ({ headers }, tokens) => headers.set('X-Token', tokens.accessToken) },
     });
     expect((await authFetch(`${API}/a`)).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
@@ -105,9 +117,9 @@ describe('createAuthFetch', () => {
     expect(seen[0]?.authorization).toBe('Bearer t1');
   });
 
-  it('bearer sets the Authorization header', () => {
+  it('bearerScheme sets the Authorization header', () => {
     const headers = new Headers();
-    bearer(headers, { accessToken: 'x', refreshToken: null, expiresAt: null });
+    void bearerScheme.authorize({ method: 'GET', url: new URL(API), headers }, { accessToken: 'x', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
     expect(headers.get('Authorization')).toBe('Bearer x');
   });
 

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { authSessionMachine } from '../../machines/authSession.js';
 import { createCrossTab } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
-import { webStorage, type SharedRecord, type SharedTokenStorage } from '../../src/storage.js';
+import { type SharedRecord, type SharedTokenStorage } from '../../src/crossTab/sharedRecord.js';
+import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
@@ -16,7 +17,7 @@ import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
 
 const HOLDING = 'tokenflight:holding-lock';
-const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null });
+const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null });
 const loggedIn = (version: number, accessToken: string): SharedRecord => ({
   version,
   writer: 'other-tab',
@@ -79,11 +80,11 @@ let tabs = 0;
 function connectedTab(stored: SharedRecord, local: Local, { stealAfter = 1_000 } = {}) {
   const name = `connect-unit-${++tabs}`;
   const locks = memoryLocks();
-  const store: SharedTokenStorage = webStorage(new MapStorage(), name);
+  const store: SharedTokenStorage = sharedWebStorage(new MapStorage(), name);
   store.writeRecord(stored);
   const channel = recordingChannel();
   const crossTab = createCrossTab({
-    option: { name, locks: locks.manager, channel: () => channel.channel, stealAfter },
+    options: { name, locks: locks.manager, channel: () => channel.channel, stealAfter },
     storage: store,
     refreshTimeout: 2_000,
     isTerminal: () => false,

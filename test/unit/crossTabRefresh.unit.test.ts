@@ -7,7 +7,8 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCrossTab, type RefreshHere } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
-import { webStorage, type SharedRecord } from '../../src/storage.js';
+import { type SharedRecord } from '../../src/crossTab/sharedRecord.js';
+import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
@@ -17,7 +18,7 @@ import { flush } from '../support/refreshStub.js';
 const HOLDING = 'tokenflight:holding-lock';
 
 const received = (accessToken: string): ReceivedTokens => ({
-  tokens: { accessToken, refreshToken: `${accessToken}-r`, expiresAt: null },
+  tokens: { accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null },
   lifetime: 60_000,
 });
 
@@ -34,12 +35,12 @@ function oneTab({ isTerminal = (_error: unknown): boolean => false } = {}) {
   const name = `refresh-unit-${++tabs}`;
   const locks = memoryLocks();
   const local = new MapStorage();
-  const store = webStorage(local, name);
+  const store = sharedWebStorage(local, name);
   store.writeRecord(loggedIn(1, 'start'));
   const posted: unknown[] = [];
   const channel: ChannelLike = { postMessage: (message) => posted.push(message), addEventListener() {}, removeEventListener() {}, close() {} };
   const crossTab = createCrossTab({
-    option: { name, locks: locks.manager, channel: () => channel, stealAfter: 1_000 },
+    options: { name, locks: locks.manager, channel: () => channel, stealAfter: 1_000 },
     storage: store,
     refreshTimeout: 2_000,
     isTerminal,

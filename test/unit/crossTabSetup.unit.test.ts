@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCrossTab, resetCrossTabWarning, type CrossTabSetup } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
-import { webStorage, type SharedRecord } from '../../src/storage.js';
+import { type SharedRecord } from '../../src/crossTab/sharedRecord.js';
+import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 
@@ -17,8 +18,8 @@ afterEach(() => {
 
 function setup(overrides: Partial<CrossTabSetup> = {}): CrossTabSetup {
   return {
-    option: { locks: memoryLocks().manager, channel: () => silentChannel() },
-    storage: webStorage(new MapStorage(), 'setup'),
+    options: { locks: memoryLocks().manager, channel: () => silentChannel() },
+    storage: sharedWebStorage(new MapStorage(), 'setup'),
     refreshTimeout: 2_000,
     isTerminal: () => false,
     ...overrides,
@@ -33,26 +34,26 @@ const stored: SharedRecord = {
   version: 3,
   writer: 'other-tab',
   state: 'loggedIn',
-  tokens: { accessToken: 'shared-a', refreshToken: 'shared-r', expiresAt: null },
+  tokens: { accessToken: 'shared-a', refreshToken: 'shared-r', expiresAt: null, tokenType: null, scope: null },
   lifetime: null,
 };
 
 describe('createCrossTab lock wait', () => {
   it('is stealAfter plus its jitter, the settle pause and a second of slack', () => {
-    const lockWait = (stealAfter: number) => createCrossTab(setup({ option: { ...setup().option as object, stealAfter } }))!.lockWait;
+    const attemptAllowance = (stealAfter: number) => createCrossTab(setup({ options: { ...setup().options, stealAfter } }))!.attemptAllowance;
     // Jitter: a quarter of stealAfter, at most 1000 ms; settle 30 ms; slack 1000 ms.
-    expect(lockWait(400)).toBe(400 + 100 + 30 + 1_000);
-    expect(lockWait(8_000)).toBe(8_000 + 1_000 + 30 + 1_000);
-    expect(lockWait(0)).toBe(30 + 1_000);
+    expect(attemptAllowance(400)).toBe(400 + 100 + 30 + 1_000);
+    expect(attemptAllowance(8_000)).toBe(8_000 + 1_000 + 30 + 1_000);
+    expect(attemptAllowance(0)).toBe(30 + 1_000);
   });
 
   it('steals by default 2 s after the refresh timeout', () => {
     const crossTab = createCrossTab(setup({ refreshTimeout: 2_000 }))!;
-    expect(crossTab.lockWait).toBe(4_000 + 1_000 + 30 + 1_000);
+    expect(crossTab.attemptAllowance).toBe(4_000 + 1_000 + 30 + 1_000);
   });
 
   it.each([[-1], [Number.NaN], ['5']])('refuses stealAfter %s with a RangeError that names it', (stealAfter) => {
-    const bad = setup({ option: { ...setup().option as object, stealAfter: stealAfter as number } });
+    const bad = setup({ options: { ...setup().options, stealAfter: stealAfter as number } });
     expect(() => createCrossTab(bad)).toThrow(RangeError);
     expect(() => createCrossTab(bad)).toThrow(`tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`);
   });
@@ -82,12 +83,12 @@ describe('createCrossTab defaults', () => {
     local.setItem('tokenflight', JSON.stringify(stored));
     vi.stubGlobal('localStorage', local);
 
-    const crossTab = createCrossTab(setup({ option: true, storage: undefined }));
+    const crossTab = createCrossTab(setup({ options: {}, storage: undefined }));
 
     expect(crossTab).not.toBeNull();
     expect(crossTab!.storage.load()).toEqual(stored.tokens);
     expect(opened).toEqual(['tokenflight:tokenflight']);
-    const fresh = { tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null }, lifetime: null };
+    const fresh = { tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null, tokenType: null, scope: null }, lifetime: null };
     await expect(crossTab!.refresh({ tokens: stored.tokens }, new AbortController().signal, async () => fresh)).resolves.toEqual(fresh);
     expect(requested).toEqual(['tokenflight:tokenflight:refresh']);
     expect(JSON.parse(local.getItem('tokenflight')!)).toMatchObject({ version: 4, tokens: { accessToken: 'new-a' } });
@@ -115,7 +116,7 @@ describe('createCrossTab defaults', () => {
     resetCrossTabWarning();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     vi.stubGlobal('BroadcastChannel', undefined);
-    expect(createCrossTab(setup({ option: { locks: memoryLocks().manager } }))).toBeNull();
+    expect(createCrossTab(setup({ options: { locks: memoryLocks().manager } }))).toBeNull();
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toBe('tokenflight: crossTab is off, this page has no BroadcastChannel; each tab refreshes on its own.');
   });
@@ -125,8 +126,8 @@ describe('createCrossTab defaults', () => {
     const fresh = await import('../../src/crossTab/createCrossTab.js');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     // Node has no navigator.locks.
-    expect(fresh.createCrossTab(setup({ option: {} }))).toBeNull();
-    expect(fresh.createCrossTab(setup({ option: {} }))).toBeNull();
+    expect(fresh.createCrossTab(setup({ options: {} }))).toBeNull();
+    expect(fresh.createCrossTab(setup({ options: {} }))).toBeNull();
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/navigator\.locks/);
   });

@@ -4,7 +4,7 @@ import { createAuthSession } from '../../src/createAuthSession.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import { createAuthFetch } from '../../src/fetch/createAuthFetch.js';
 import { pageBase } from '../../src/origins.js';
-import { redactInspectionEvent, redactTokens } from '../../src/redact.js';
+import { redactInspectionEvent, redactTokens } from '../../src/inspect/redact.js';
 import { readJwtTimes, receiveTokens } from '../../domain/tokens.js';
 
 afterEach(() => vi.unstubAllGlobals());

@@ -19,7 +19,7 @@ const config: SessionConfig = {
 
 /** Tokens living `ms` from now, as the session hands them to the machine. */
 function living(name: string, ms: number): ReceivedTokens {
-  return { tokens: { accessToken: name, refreshToken: `r-${name}`, expiresAt: Date.now() + ms }, lifetime: ms };
+  return { tokens: { accessToken: name, refreshToken: `r-${name}`, expiresAt: Date.now() + ms, tokenType: null, scope: null }, lifetime: ms };
 }
 
 /** The machine with a refresh that never answers, so the test sees where it stands. */
@@ -58,7 +58,7 @@ describe('waking up', () => {
 
   it('leaves a token with no known expiry alone', () => {
     const { actor, state } = start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'opaque', refreshToken: 'r', expiresAt: null }, lifetime: null } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'opaque', refreshToken: 'r', expiresAt: null, tokenType: null, scope: null }, lifetime: null } });
     actor.send({ type: 'WAKE', reason: 'resume', at: NOW + 86_400_000 });
     expect(state()).toBe('idle');
     actor.stop();

@@ -13,7 +13,7 @@ describe('modules load', () => {
     ['../../src/fetch/createAuthFetch.js', 'createAuthFetch'],
     ['../../domain/tokens.js', 'receiveTokens'],
     ['../../src/storage.js', 'webStorage'],
-    ['../../src/redact.js', 'redactTokens'],
+    ['../../src/inspect/redact.js', 'redactTokens'],
     ['../../src/origins.js', 'createOriginAllowList'],
     ['../../domain/isTerminalError.js', 'isTerminalError'],
   ])('%s', async (path, name) => {

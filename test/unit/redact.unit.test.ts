@@ -1,6 +1,6 @@
 import type { InspectionEvent } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactInspectionEvent, redactTokens } from '../../src/redact.js';
+import { REDACTED, redactInspectionEvent, redactTokens } from '../../src/inspect/redact.js';
 
 const secrets = new Set(['s3cret']);
 

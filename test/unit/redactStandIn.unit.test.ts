@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, setup, type ActorRefLike, type AnyActorRef, type InspectionEvent } from 'xstate';
-import { REDACTED, redactActorRef, redactInspectionEvent } from '../../src/redact.js';
+import { REDACTED, redactActorRef, redactInspectionEvent } from '../../src/inspect/redact.js';
 
 const SECRET = 'tok-live-1';
 const secrets = new Set([SECRET]);

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
 import * as errors from '../../domain/errors/index.js';
-import { REDACTED } from '../../src/redact.js';
+import { REDACTED } from '../../src/inspect/redact.js';
 import { memoryStorage } from '../../src/storage.js';
 import type { TokenInput } from '../../domain/tokens.js';
+import { inspect } from '../../src/inspect/index.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const fresh = (name = 'a1', expiresIn = 600): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });
@@ -59,11 +60,11 @@ describe('createAuthSession options', () => {
 describe('createAuthSession', () => {
   it('starts logged in from options.tokens, else from storage, and ignores corrupt storage', () => {
     expect(session({ tokens: fresh() }).session.status).toBe('idle');
-    const stored = { accessToken: 'kept', refreshToken: null, expiresAt: NOW + 60_000 };
+    const stored = { accessToken: 'kept', refreshToken: null, expiresAt: NOW + 60_000, tokenType: null, scope: null };
     const fromStorage = session({ storage: memoryStorage(stored) }).session;
     expect(fromStorage.status).toBe('idle');
     expect(fromStorage.tokens).toEqual(stored);
-    const corrupt = memoryStorage({ accessToken: '', refreshToken: null, expiresAt: null });
+    const corrupt = memoryStorage({ accessToken: '', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
     expect(session({ storage: corrupt }).session.status).toBe('loggedOut');
     expect(session().session.status).toBe('loggedOut');
   });
@@ -203,9 +204,9 @@ describe('createAuthSession', () => {
 
   it('shows an inspector (function or observer) every token redacted', () => {
     const seen: unknown[] = [];
-    session({ inspect: (event) => seen.push(event), tokens: fresh('visible-token') }).session.login(fresh('second-token'));
+    session({ plugins: [inspect((event) => seen.push(event))], tokens: fresh('visible-token') }).session.login(fresh('second-token'));
     const observed: unknown[] = [];
-    session({ inspect: { next: (event) => observed.push(event) }, tokens: fresh('other-token') });
+    session({ plugins: [inspect({ next: (event) => observed.push(event) })], tokens: fresh('other-token') });
     const text = JSON.stringify([seen, observed], (_, value: unknown) => (typeof value === 'object' && value && 'send' in value ? '[actor]' : value));
     expect(seen.length).toBeGreaterThan(0);
     expect(observed.length).toBeGreaterThan(0);

@@ -4,9 +4,10 @@ import { authSessionMachine } from '../../machines/authSession.js';
 import { MAX_DELAY } from '../../domain/time.js';
 import { createAuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
-import { REDACTED } from '../../src/redact.js';
+import { REDACTED } from '../../src/inspect/redact.js';
 import { memoryStorage } from '../../src/storage.js';
 import type { TokenInput } from '../../domain/tokens.js';
+import { inspect } from '../../src/inspect/index.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const tokens = (name: string, expiresIn?: number): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });
@@ -170,7 +171,7 @@ describe('session bookkeeping', () => {
     const session = start({
       refresh: async ({ refreshToken }) => (++round === 1 ? tokens('fresh-access', 600) : Promise.reject(new Error(String(refreshToken)))),
       retry: { retries: 0 },
-      inspect: (event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))),
+      plugins: [inspect((event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))))],
     });
     session.login(tokens('a1', 600));
     await session.refresh();
@@ -180,7 +181,7 @@ describe('session bookkeeping', () => {
   });
 
   it('an inspector observer without next is fine; createAuthSession() without options says what it needs', () => {
-    expect(() => start({ refresh: async () => tokens('a2'), inspect: { complete: () => {} } }).login(tokens('a1'))).not.toThrow();
+    expect(() => start({ refresh: async () => tokens('a2'), plugins: [inspect({ complete: () => {} })] }).login(tokens('a1'))).not.toThrow();
     expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow('tokenflight: createAuthSession needs a refresh function');
   });
 });
@@ -193,7 +194,7 @@ describe('the machine on its own defaults', () => {
     const resolved: number[][] = [];
     actor.on('waiters.resolved', ({ ids }) => resolved.push(ids));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
     actor.send({ type: 'TOKEN.REQUEST', id: 1, at: Date.now() });
     expect(resolved).toEqual([[1]]);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
@@ -209,7 +210,7 @@ describe('the machine on its own defaults', () => {
     const events: string[] = [];
     actor.on('*', (event) => events.push(event.type));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
     await vi.advanceTimersByTimeAsync(50);
     expect(events).toEqual(['login']);
     expect(actor.getSnapshot().matches('idle')).toBe(true);

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
 import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
 import { memoryStorage } from '../../src/storage.js';
+import { inspect } from '../../src/inspect/index.js';
 
 const sessions: AuthSession[] = [];
 function session(options: Partial<AuthSessionOptions>) {
@@ -28,7 +29,7 @@ afterEach(() => {
 describe('a session with an inspector', () => {
   it('redacts an access token that comes without a refresh token', () => {
     const inspector = recordingInspector();
-    const user = session({ inspect: inspector.inspect });
+    const user = session({ plugins: [inspect(inspector.inspect)] });
     user.login({ accessToken: 'access-only-token', expiresIn: 600 });
     expect(user.status).toBe('idle');
     expect(inspector.eventsSent('LOGIN')).not.toHaveLength(0);
@@ -38,7 +39,7 @@ describe('a session with an inspector', () => {
   it('logs out cleanly: storage is cleared and subscribers see loggedOut', () => {
     const inspector = recordingInspector();
     const storage = memoryStorage();
-    const user = session({ inspect: inspector.inspect, storage, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    const user = session({ plugins: [inspect(inspector.inspect)], storage, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
     const statuses: string[] = [];
     user.subscribe((snapshot) => statuses.push(snapshot.status));
     expect(storage.load()).toMatchObject({ accessToken: 'a0' });
@@ -49,7 +50,7 @@ describe('a session with an inspector', () => {
 
   it('hands out a usable token without sending the machine any event', async () => {
     const inspector = recordingInspector();
-    const user = session({ inspect: inspector.inspect, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    const user = session({ plugins: [inspect(inspector.inspect)], tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
     const before = inspector.seen.length;
     await expect(user.getToken()).resolves.toMatchObject({ accessToken: 'a0' });
     expect(inspector.seen.slice(before)).toEqual([]);

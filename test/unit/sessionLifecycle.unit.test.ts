@@ -4,9 +4,10 @@ import { authSessionMachine } from '../../machines/authSession.js';
 import type { SessionConfig } from '../../machines/authSessionTypes.js';
 import { createAuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
-import { REDACTED } from '../../src/redact.js';
+import { REDACTED } from '../../src/inspect/redact.js';
 import { memoryStorage } from '../../src/storage.js';
 import type { TokenInput } from '../../domain/tokens.js';
+import { inspect } from '../../src/inspect/index.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const tokens = (name: string, expiresIn = 600): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });
@@ -167,7 +168,7 @@ describe('redaction of tokens inside messages', () => {
       refresh: async ({ refreshToken }) => Promise.reject(new Error(String(refreshToken))),
       retry: { retries: 0 },
       tokens: tokens('initial-access'),
-      inspect: (event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))),
+      plugins: [inspect((event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))))],
     });
     await expect(session.refresh()).rejects.toThrow('r-initial-access');
     session.login(tokens('second-access'));
@@ -197,7 +198,7 @@ describe('the machine without a session', () => {
     const rejected: unknown[] = [];
     actor.on('waiters.rejected', ({ error }) => rejected.push((error as Error).message));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000 }, lifetime: 60_000 } });
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
     await vi.advanceTimersByTimeAsync(50);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
     actor.send({ type: 'REFRESH', id: 1, at: Date.now() });

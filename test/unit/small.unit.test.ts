@@ -8,7 +8,7 @@ import { isTerminalError } from '../../domain/isTerminalError.js';
 import { createOriginAllowList, pageBase } from '../../src/origins.js';
 import { memoryStorage, webStorage } from '../../src/storage.js';
 
-const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 5 };
+const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 5, tokenType: null, scope: null };
 
 describe('memoryStorage', () => {
   it('holds what it was given', () => {
@@ -66,7 +66,8 @@ describe('webStorage', () => {
 
   it('accepts null refresh token and expiry', () => {
     const stored = { accessToken: 'a', refreshToken: null, expiresAt: null };
-    expect(webStorage(fakeWebStorage({ tokenflight: JSON.stringify(stored) })).load()).toEqual(stored);
+    // Written before tokenType and scope existed: both load as null.
+    expect(webStorage(fakeWebStorage({ tokenflight: JSON.stringify(stored) })).load()).toEqual({ ...stored, tokenType: null, scope: null });
   });
 
   it('never throws when the storage does', () => {
@@ -191,7 +192,7 @@ describe('delays', () => {
 
   it('schedules the proactive refresh a margin before expiry, later while cooling down', () => {
     const delays = createDelays(() => 1_000, () => 0.5);
-    const tokens = { accessToken: 'a', refreshToken: null, expiresAt: 601_000 };
+    const tokens = { accessToken: 'a', refreshToken: null, expiresAt: 601_000, tokenType: null, scope: null };
     expect(delays.refreshDue({ context: context() })).toBe(MAX_DELAY);
     expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: null } }) })).toBe(MAX_DELAY);
     expect(delays.refreshDue({ context: context({ tokens, lifetime: 600_000 }) })).toBe(540_000);

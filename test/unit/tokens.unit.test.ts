@@ -57,7 +57,7 @@ describe('receiveTokens', () => {
 
   it('prefers expiresIn, measured from now', () => {
     expect(receiveTokens({ accessToken: 'a', refreshToken: 'r', expiresIn: 60, expiresAt: 1 }, NOW)).toEqual({
-      tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: NOW + 60_000 },
+      tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: NOW + 60_000, tokenType: null, scope: null },
       lifetime: 60_000,
     });
     expect(receiveTokens({ accessToken: 'a', expiresIn: 0 }, NOW).lifetime).toBe(0);
@@ -65,7 +65,7 @@ describe('receiveTokens', () => {
 
   it('takes expiresAt as is, with the lifetime left (never negative)', () => {
     expect(receiveTokens({ accessToken: 'a', expiresAt: NOW + 5_000 }, NOW)).toEqual({
-      tokens: { accessToken: 'a', refreshToken: null, expiresAt: NOW + 5_000 },
+      tokens: { accessToken: 'a', refreshToken: null, expiresAt: NOW + 5_000, tokenType: null, scope: null },
       lifetime: 5_000,
     });
     expect(receiveTokens({ accessToken: 'a', expiresAt: NOW - 5_000 }, NOW).lifetime).toBe(0);
@@ -94,7 +94,7 @@ describe('receiveTokens', () => {
 
   it('has no expiry for an opaque token, or a JWT with iat only', () => {
     expect(receiveTokens({ accessToken: 'opaque' }, NOW)).toEqual({
-      tokens: { accessToken: 'opaque', refreshToken: null, expiresAt: null },
+      tokens: { accessToken: 'opaque', refreshToken: null, expiresAt: null, tokenType: null, scope: null },
       lifetime: null,
     });
     expect(receiveTokens({ accessToken: jwt({ iat: 5 }) }, NOW).tokens.expiresAt).toBeNull();
@@ -104,8 +104,8 @@ describe('receiveTokens', () => {
 describe('isUsable', () => {
   it('needs tokens that have not expired yet', () => {
     expect(isUsable(null, NOW)).toBe(false);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: null }, NOW)).toBe(true);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW + 1 }, NOW)).toBe(true);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW }, NOW)).toBe(false);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: null, scope: null }, NOW)).toBe(true);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW + 1, tokenType: null, scope: null }, NOW)).toBe(true);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW, tokenType: null, scope: null }, NOW)).toBe(false);
   });
 });

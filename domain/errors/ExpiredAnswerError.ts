@@ -1,0 +1,12 @@
+import type { CauseOptions } from './causeOptions.js';
+/**
+ * Every refresh answer of a round was already past its expiry when it arrived (a server that
+ * issues dead tokens, or answers that keep arriving late). The waiters get this rather than a
+ * token the server would refuse.
+ */
+export class ExpiredAnswerError extends Error {
+  override readonly name = 'ExpiredAnswerError';
+  constructor(message = 'The refresh answer had already expired when it arrived', options?: CauseOptions) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,15 @@
+import type { InvalidTokenError } from './InvalidTokenError.js';
+
+/**
+ * `refresh` resolved with something that is not a token set. The server may already have rotated
+ * the refresh token, so presenting it again could look like reuse: the session expires instead of
+ * retrying. `cause` is the InvalidTokenError naming the field (never a value).
+ */
+export class InvalidRefreshAnswerError extends Error {
+  override readonly name = 'InvalidRefreshAnswerError';
+  declare readonly cause: InvalidTokenError;
+
+  constructor(cause: InvalidTokenError) {
+    super(`The refresh answer is not a valid token set (${cause.message}); the session expires rather than present the refresh token again`, { cause });
+  }
+}

@@ -1,0 +1,2 @@
+export { withSessionAuth, type ConnectionParams, type GraphqlWsAuthOptions } from './withSessionAuth.js';
+export type { SessionEndError } from '../streams/sessionEnd.js';

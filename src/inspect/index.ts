@@ -1,0 +1,1 @@
+export { inspect, type InspectOption } from './inspectPlugin.js';

@@ -1,0 +1,36 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { SessionPlugin } from '../plugin.js';
+import { redactInspectionEvent } from './redact.js';
+
+export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+/**
+ * Any XState inspector (`@statelyai/inspect`'s `inspector.inspect`, a function, an observer):
+ * it receives the session's events and snapshots with every token the session held redacted.
+ */
+export function inspect(inspector: InspectOption): SessionPlugin {
+  if (typeof inspector !== 'function' && (typeof inspector !== 'object' || inspector === null)) {
+    throw new TypeError('tokenflight: inspect() needs an inspector function or observer');
+  }
+  return {
+    name: 'inspect',
+    setup() {
+      // Every token this session has held, so it is redacted wherever it shows up (inside an
+      // error message too). Per session, and only when an inspector listens.
+      const secrets = new Set<string>();
+      return {
+        inspect: {
+          remember(tokens) {
+            secrets.add(tokens.accessToken);
+            if (tokens.refreshToken) secrets.add(tokens.refreshToken);
+          },
+          observe(event) {
+            const redacted = redactInspectionEvent(event, secrets);
+            if (typeof inspector === 'function') inspector(redacted);
+            else inspector.next?.(redacted);
+          },
+        },
+      };
+    },
+  };
+}

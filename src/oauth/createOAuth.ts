@@ -1,0 +1,128 @@
+import * as o4w from 'oauth4webapi';
+import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
+import type { TokenSet } from '../../domain/tokens.js';
+import type { PluginParts, SessionPlugin } from '../plugin.js';
+import type { RefreshContext } from '../sessionOptions.js';
+import { createDPoP, type DPoPOptions, type DPoPState } from './dpop.js';
+import { dpopScheme } from './dpopScheme.js';
+import { revokeTokens } from './revocation.js';
+import { serverMetadata, type ServerLocation } from './serverMetadata.js';
+import { requestTokens, tokensFrom, type OAuthTokens } from './tokenEndpoint.js';
+import { createTransport } from './transport.js';
+import { validateOptions } from './validateOptions.js';
+
+export type OAuthOptions = ServerLocation & {
+  clientId: string;
+  /** More client metadata for oauth4webapi (e.g. `id_token_signed_response_alg`). */
+  clientMetadata?: Omit<o4w.Client, 'client_id'>;
+  /** How the client authenticates at the token endpoint. Default `None()`: a public client (an SPA). */
+  clientAuth?: o4w.ClientAuth;
+  /** Sender-constrained tokens (RFC 9449). Default off: Bearer. */
+  dpop?: boolean | DPoPOptions;
+  /** Resource indicator (RFC 8707) sent with every refresh. */
+  resource?: string;
+  /** Default: the global fetch at call time. */
+  fetch?: typeof globalThis.fetch;
+  /** Allows `http:` server URLs. Development and tests only. */
+  allowInsecureRequests?: boolean;
+  /** Longest wait for discovery and for the logout's revocation, ms. Default 10 000. */
+  timeout?: number;
+  /** Hears what failed in the background (a logout's revocation); the logout itself went ahead. */
+  onError?: (error: unknown) => void;
+};
+
+/** The redirect back from the authorization endpoint, and what the app kept before sending the user there. */
+export interface CodeCallback {
+  callbackUrl: URL;
+  expectedState: string;
+  codeVerifier: string;
+  redirectUri: string;
+  /** The OpenID Connect `nonce` sent in the authorization request, if any. */
+  expectedNonce?: string;
+}
+
+/** A session plugin (DPoP scheme, revocation on logout) and the `refresh` for `createAuthSession`. */
+export interface OAuthClient extends SessionPlugin {
+  /** `createAuthSession({ refresh: op.refresh, plugins: [op] })`. */
+  refresh(context: RefreshContext): Promise<OAuthTokens>;
+  /** The authorization code grant with PKCE (and DPoP) at the token endpoint: tokens for `session.login`. */
+  exchangeCode(callback: CodeCallback): Promise<OAuthTokens>;
+  /** The server's metadata (discovered once), e.g. for `authorization_endpoint`. */
+  metadata(): Promise<o4w.AuthorizationServer>;
+  readonly client: o4w.Client;
+  readonly clientAuth: o4w.ClientAuth;
+  /** The DPoP handle for the app's own oauth4webapi calls (same key as refreshes); undefined without DPoP. */
+  dpop(): Promise<o4w.DPoPHandle | undefined>;
+  /** RFC 7009 revocation of the session's grant, as the logout runs it. @throws RevocationError */
+  revoke(tokens: TokenSet): Promise<void>;
+}
+
+export function oauth(options: OAuthOptions): OAuthClient {
+  const settings = validateOptions(options);
+  const client: o4w.Client = { ...options.clientMetadata, client_id: options.clientId };
+  const clientAuth = options.clientAuth ?? o4w.None();
+  const dpop: DPoPState | undefined = settings.dpop ? createDPoP(settings.dpop, client) : undefined;
+  const transport = createTransport({
+    fetch: options.fetch,
+    allowInsecureRequests: options.allowInsecureRequests ?? false,
+    timeout: settings.timeout,
+    // Token endpoint nonces: the handle keeps them too, this only keeps one map for all origins.
+    observe: (response, url) => dpop?.observe(response.headers, url),
+  });
+  const metadata = serverMetadata(options, transport);
+  const report = (error: unknown) => {
+    try {
+      options.onError?.(error);
+    } catch {
+      // A failing error listener must not turn a best-effort cleanup into an unhandled rejection.
+    }
+  };
+  const revoke = (tokens: TokenSet) => revokeTokens({ metadata, client, clientAuth, transport }, tokens);
+
+  async function refresh({ refreshToken, signal }: RefreshContext): Promise<OAuthTokens> {
+    if (!refreshToken) throw new RefreshRejectedError('tokenflight/oauth: the session holds no refresh token to present');
+    const server = await metadata(signal);
+    const handle = await dpop?.handle();
+    const additionalParameters = options.resource ? { resource: options.resource } : undefined;
+    const answer = await requestTokens(
+      () => o4w.refreshTokenGrantRequest(server, client, clientAuth, refreshToken, { ...transport.options, DPoP: handle, signal, additionalParameters }),
+      (response) => o4w.processRefreshTokenResponse(server, client, response),
+    );
+    return tokensFrom(answer);
+  }
+
+  async function exchangeCode(callback: CodeCallback): Promise<OAuthTokens> {
+    const server = await metadata();
+    const parameters = o4w.validateAuthResponse(server, client, callback.callbackUrl, callback.expectedState);
+    const handle = await dpop?.handle();
+    const answer = await requestTokens(
+      () => o4w.authorizationCodeGrantRequest(server, client, clientAuth, parameters, callback.redirectUri, callback.codeVerifier, {
+        ...transport.options,
+        DPoP: handle,
+        signal: AbortSignal.timeout(settings.timeout),
+      }),
+      (response) => o4w.processAuthorizationCodeResponse(server, client, response, { expectedNonce: callback.expectedNonce }),
+    );
+    return tokensFrom(answer);
+  }
+
+  function loggedOut(tokens: TokenSet): void {
+    // Fire and forget: the logout already happened here; the server hears about it when it can.
+    revoke(tokens).catch(report);
+    dpop?.reset().catch(report);
+  }
+
+  return {
+    name: 'oauth',
+    setup(): PluginParts {
+      return dpop ? { scheme: dpopScheme(dpop), loggedOut } : { loggedOut };
+    },
+    refresh,
+    exchangeCode,
+    metadata: () => metadata(),
+    client,
+    clientAuth,
+    dpop: async () => dpop?.handle(),
+    revoke,
+  };
+}

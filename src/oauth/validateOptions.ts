@@ -1,0 +1,38 @@
+import type { OAuthOptions } from './createOAuth.js';
+import type { DPoPOptions } from './dpop.js';
+
+export interface Settings {
+  dpop: DPoPOptions | null;
+  timeout: number;
+}
+
+/** Bad options are a TypeError (or RangeError) at creation, never a failed refresh later. */
+export function validateOptions(options: OAuthOptions): Settings {
+  if (typeof options !== 'object' || options === null) throw new TypeError('tokenflight/oauth: oauth() needs an options object');
+  if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
+    throw new TypeError('tokenflight/oauth: clientId must be a non-empty string');
+  }
+  if ((options.issuer === undefined) === (options.endpoints === undefined)) {
+    throw new TypeError('tokenflight/oauth: give either issuer (discovery) or endpoints: { token, revocation? }');
+  }
+  if (options.issuer !== undefined) checkUrl('issuer', options.issuer);
+  if (options.endpoints !== undefined) {
+    checkUrl('endpoints.token', options.endpoints.token);
+    if (options.endpoints.revocation !== undefined) checkUrl('endpoints.revocation', options.endpoints.revocation);
+  }
+  const timeout = options.timeout ?? 10_000;
+  if (typeof timeout !== 'number' || !(timeout > 0)) {
+    throw new RangeError(`tokenflight/oauth: timeout must be a number > 0, got ${String(timeout)}`);
+  }
+  const dpop = options.dpop;
+  if (dpop !== undefined && typeof dpop !== 'boolean' && (typeof dpop !== 'object' || dpop === null)) {
+    throw new TypeError('tokenflight/oauth: dpop must be true, false or { keyStore?, algorithm? }');
+  }
+  return { dpop: dpop === true ? {} : dpop || null, timeout };
+}
+
+function checkUrl(name: string, value: unknown): void {
+  if (!(value instanceof URL) && (typeof value !== 'string' || !URL.canParse(value))) {
+    throw new TypeError(`tokenflight/oauth: ${name} must be an absolute URL, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,71 @@
+import type { InspectionEvent } from 'xstate';
+import type { TokenScheme } from './adapters/scheme.js';
+import type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './plugin.js';
+import type { AuthSessionActor } from './sessionTypes.js';
+import type { TokenStorage } from './storage.js';
+import type { TokenSet } from '../domain/tokens.js';
+
+/** Every plugin's parts, composed into what the session uses. */
+export interface WiredPlugins {
+  storage?: TokenStorage;
+  scheme?: TokenScheme;
+  /** The plugins' attempt allowances, added. */
+  attemptAllowance: number;
+  /** The refresh attempt inside every plugin's wrapper, the first plugin's outermost. */
+  wrap(attempt: RefreshAttempt): RefreshAttempt;
+  /** Connects every plugin to the actor; returns the one function that disconnects them all. */
+  connect(actor: AuthSessionActor): () => void;
+  /** The actor's `inspect` option; undefined when no plugin inspects, so the actor pays nothing. */
+  inspector?: (event: InspectionEvent) => void;
+  remember(tokens: TokenSet): void;
+  /** Tells every plugin; one that throws is reported by name and skipped, so logout goes on. */
+  loggedOut(tokens: TokenSet): void;
+}
+
+type Named = PluginParts & { name: string };
+
+/** Sets every plugin up; a storage or scheme from two plugins is a TypeError naming both. */
+function setUpAll(plugins: readonly SessionPlugin[], host: PluginHost): { all: Named[]; storage?: TokenStorage; scheme?: TokenScheme } {
+  const all: Named[] = [];
+  const owners: Partial<Record<'storage' | 'scheme', Named>> = {};
+  for (const plugin of plugins) {
+    if (typeof plugin?.setup !== 'function') throw new TypeError('tokenflight: plugins takes plugins such as crossTab()');
+    const parts: Named = { ...plugin.setup(host), name: String(plugin.name) };
+    for (const part of ['storage', 'scheme'] as const) {
+      const owner = owners[part];
+      if (parts[part] === undefined) continue;
+      if (owner) throw new TypeError(`tokenflight: plugins "${owner.name}" and "${parts.name}" both give a ${part}; a session takes one`);
+      owners[part] = parts;
+    }
+    all.push(parts);
+  }
+  return { all, storage: owners.storage?.storage, scheme: owners.scheme?.scheme };
+}
+
+export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
+  const { all, storage, scheme } = setUpAll(plugins, host);
+  const inspects = all.flatMap((parts) => parts.inspect ?? []);
+  return {
+    storage,
+    scheme,
+    // Plugins are code, not user input: their allowances are trusted numbers.
+    attemptAllowance: all.reduce((sum, parts) => sum + (parts.attemptAllowance ?? 0), 0),
+    wrap: (attempt) => all.reduceRight<RefreshAttempt>((inner, { refresh }) => (refresh ? (input, signal) => refresh(input, signal, inner) : inner), attempt),
+    connect(actor) {
+      const disconnects = all.map((parts) => parts.connect?.(actor));
+      return () => disconnects.forEach((disconnect) => disconnect?.());
+    },
+    inspector: inspects.length ? (event) => inspects.forEach((part) => part.observe(event)) : undefined,
+    remember: (tokens) => inspects.forEach((part) => part.remember(tokens)),
+    loggedOut(tokens) {
+      for (const parts of all) {
+        try {
+          parts.loggedOut?.(tokens);
+        } catch {
+          // Only the name: the error may quote a token.
+          console.warn(`tokenflight: plugin "${parts.name}" failed in loggedOut; the logout went on`);
+        }
+      }
+    },
+  };
+}

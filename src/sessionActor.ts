@@ -1,0 +1,35 @@
+import { createActor, fromPromise } from 'xstate';
+import { authSessionMachine } from '../machines/authSession.js';
+import { createDelays } from '../machines/delays.js';
+import type { HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../machines/authSessionTypes.js';
+import type { ReceivedTokens } from '../domain/tokens.js';
+import type { WiredPlugins } from './pluginWiring.js';
+import { createRefreshAttempt } from './refreshAttempt.js';
+import type { AuthSessionOptions } from './sessionOptions.js';
+import type { AuthSessionActor } from './sessionTypes.js';
+
+export interface ActorSetup {
+  config: SessionConfig;
+  now: () => number;
+  isTerminal: (error: unknown) => boolean;
+  plugins: WiredPlugins;
+}
+
+/** The machine with the user's refresh and heartbeat, wrapped by the plugins; not started. */
+export function createSessionActor(options: AuthSessionOptions, { config, now, isTerminal, plugins }: ActorSetup): AuthSessionActor {
+  const refresh = plugins.wrap(createRefreshAttempt(options.refresh, now));
+  const machine = authSessionMachine.provide({
+    actors: {
+      refresh: fromPromise<ReceivedTokens, RefreshActorInput>(({ input, signal }) => refresh(input, signal)),
+      heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => {
+        if (!options.heartbeat) return true;
+        return (await options.heartbeat({ tokens: input.tokens, signal })) !== false;
+      }),
+    },
+    delays: createDelays(now, options.random, plugins.attemptAllowance),
+    guards: {
+      isTerminalError: (_, params: { error: unknown }) => isTerminal(params.error),
+    },
+  });
+  return createActor(machine, { input: { config }, inspect: plugins.inspector });
+}

@@ -1,0 +1,51 @@
+import type { AuthStatus } from '../machines/authSessionTypes.js';
+import type { TokenSet } from '../domain/tokens.js';
+import type { AuthSessionActor, SessionSnapshot } from './sessionTypes.js';
+
+export interface SnapshotStore {
+  /** The same object until the status or tokens change. */
+  read(): SessionSnapshot;
+  /** Called at once and on every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: SessionSnapshot) => void): () => void;
+  /** Stops following the actor and drops every listener; later subscribers get one call. */
+  close(): void;
+}
+
+/** The session's status and tokens as one frozen object, and who listens to its changes. */
+export function createSnapshotStore(actor: AuthSessionActor, onTokens: (tokens: TokenSet | null) => void): SnapshotStore {
+  let snapshot: SessionSnapshot = Object.freeze({ status: 'loggedOut', tokens: null });
+  const listeners = new Set<(snapshot: SessionSnapshot) => void>();
+  let closed = false;
+
+  function read(): SessionSnapshot {
+    const current = actor.getSnapshot();
+    const status = current.value && typeof current.value === 'object' ? (Object.keys(current.value)[0] as AuthStatus) : (current.value as AuthStatus);
+    const tokens = current.context.tokens;
+    if (status !== snapshot.status || tokens !== snapshot.tokens) {
+      snapshot = Object.freeze({ status, tokens });
+    }
+    return snapshot;
+  }
+
+  const following = actor.subscribe(() => {
+    const before = snapshot;
+    const after = read();
+    if (after === before) return;
+    if (after.tokens !== before.tokens) onTokens(after.tokens);
+    for (const listener of [...listeners]) listener(after);
+  });
+
+  return {
+    read,
+    subscribe(listener) {
+      if (!closed) listeners.add(listener);
+      listener(read());
+      return () => void listeners.delete(listener);
+    },
+    close() {
+      closed = true;
+      following.unsubscribe();
+      listeners.clear();
+    },
+  };
+}

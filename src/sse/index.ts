@@ -1,0 +1,2 @@
+export { AuthEventSource, createAuthEventSource, type AuthEventSourceOptions } from './createAuthEventSource.js';
+export type { SessionEndError } from '../streams/sessionEnd.js';

@@ -1,0 +1,150 @@
+/**
+ * Data-layer recipes (copied into docs/streams.md): Apollo Client, urql and TanStack Query on
+ * tokenflight's fetch, against a real GraphQL/HTTP server whose tokens expire server-side.
+ */
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { isCancelledError, QueryClient } from '@tanstack/query-core';
+import { Client, fetchExchange } from '@urql/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAuthFetch } from '../src/fetch/index.js';
+import { createAuthSession, LoggedOutError, SessionExpiredError, type AuthSession } from '../src/index.js';
+import { startGraphqlHttpServer, type GraphqlHttpServer } from './support/graphqlHttpServer.js';
+
+let server: GraphqlHttpServer;
+let session: AuthSession;
+
+beforeEach(async () => {
+  server = await startGraphqlHttpServer();
+  session = createAuthSession({ refresh: server.api.refresh, tokens: await server.api.login() });
+});
+afterEach(async () => {
+  session.stop();
+  await server.close();
+});
+
+const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+const ITEM = 'query Item($id: Int!) { item(id: $id) }';
+
+describe('Apollo Client 4: HttpLink on the session fetch', () => {
+  it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
+    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
+    // No error link with refresh code: the fetch refreshes once and replays.
+    const client = new ApolloClient({ link: new HttpLink({ uri: server.url, fetch: authFetch }), cache: new InMemoryCache() });
+    await server.api.debug('expire');
+    const results = await Promise.all(ids.map((id) => client.query({ query: gql(ITEM), variables: { id }, fetchPolicy: 'network-only' })));
+    expect(results.map((result) => result.data)).toEqual(ids.map((id) => ({ item: `item-${id}` })));
+    expect(await server.api.refreshCalls()).toBe(1);
+    expect(server.counts).toEqual({ unauthorized: 20, ok: 20 });
+    client.stop();
+  });
+
+  it('when the session has expired, the query rejects with SessionExpiredError', async () => {
+    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
+    const client = new ApolloClient({ link: new HttpLink({ uri: server.url, fetch: authFetch }), cache: new InMemoryCache() });
+    await server.api.debug('revoke');
+    await server.api.debug('expire');
+    await expect(client.query({ query: gql(ITEM), variables: { id: 1 } })).rejects.toBeInstanceOf(SessionExpiredError);
+    client.stop();
+  });
+});
+
+describe('urql: the fetch option', () => {
+  it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
+    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
+    const client = new Client({ url: server.url, exchanges: [fetchExchange], fetch: authFetch, requestPolicy: 'network-only' });
+    await server.api.debug('expire');
+    const results = await Promise.all(ids.map((id) => client.query(ITEM, { id }).toPromise()));
+    expect(results.map((result) => [result.error, result.data])).toEqual(ids.map((id) => [undefined, { item: `item-${id}` }]));
+    expect(await server.api.refreshCalls()).toBe(1);
+    expect(server.counts).toEqual({ unauthorized: 20, ok: 20 });
+  });
+});
+
+/** The TanStack Query recipe: no retry once the session ended; an ended session cancels and clears. */
+function sessionQueryClient(session: AuthSession): { queryClient: QueryClient; unwatch: () => void } {
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Retrying cannot bring an ended session back: the user has to log in again.
+        retry: (failureCount, error) => !(error instanceof SessionExpiredError || error instanceof LoggedOutError) && failureCount < 3,
+        retryDelay: 10,
+      },
+    },
+  });
+  // A refresh changes nothing the queries showed. A logout cancels what is in flight and drops
+  // the data. On expiry, queries waiting for the failed refresh first fail with
+  // SessionExpiredError (the UI can say "log in again"), then the data goes.
+  const stops = [
+    session.on('logout', () => {
+      void queryClient.cancelQueries();
+      queryClient.clear();
+    }),
+    session.on('expired', () => setTimeout(() => queryClient.clear())),
+  ];
+  return { queryClient, unwatch: () => stops.forEach((stop) => stop()) };
+}
+
+describe('TanStack Query (query-core): retry and session status', () => {
+  function itemQuery(authFetch: ReturnType<typeof createAuthFetch>, calls: { count: number }, id: number, delay = 0) {
+    return {
+      queryKey: ['item', id],
+      queryFn: async ({ signal }: { signal: AbortSignal }) => {
+        calls.count += 1;
+        const response = await authFetch(`${server.api.url}/api/secret?delay=${delay}&id=${id}`, { signal });
+        if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+        return ((await response.json()) as { user: string }).user;
+      },
+    };
+  }
+
+  it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
+    const { queryClient, unwatch } = sessionQueryClient(session);
+    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
+    const calls = { count: 0 };
+    await server.api.debug('expire');
+    const users = await Promise.all(ids.map((id) => queryClient.fetchQuery(itemQuery(authFetch, calls, id))));
+    expect(users).toEqual(Array(20).fill('ada'));
+    expect(calls.count).toBe(20);
+    expect(await server.api.refreshCalls()).toBe(1);
+    unwatch();
+    queryClient.clear();
+  });
+
+  it('a query failing with SessionExpiredError is not retried and the cache is cleared after; another error is retried', async () => {
+    const { queryClient, unwatch } = sessionQueryClient(session);
+    let attempts = 0;
+    const flaky = () => (++attempts < 3 ? Promise.reject(new Error('network down')) : Promise.resolve('ok'));
+    expect(await queryClient.fetchQuery({ queryKey: ['flaky'], queryFn: flaky })).toBe('ok');
+    expect(attempts).toBe(3);
+
+    const calls = { count: 0 };
+    await server.api.debug('revoke');
+    await server.api.debug('expire');
+    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
+    await expect(queryClient.fetchQuery(itemQuery(authFetch, calls, 1))).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(calls.count).toBe(1);
+    // Then the expired session's data is gone.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(queryClient.getQueryCache().getAll()).toEqual([]);
+    unwatch();
+  });
+
+  it('a refresh leaves the cache alone; a logout cancels queries in flight and clears the cache', async () => {
+    const { queryClient, unwatch } = sessionQueryClient(session);
+    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
+    const calls = { count: 0 };
+    await queryClient.fetchQuery(itemQuery(authFetch, calls, 1));
+    await session.refresh();
+    expect(queryClient.getQueryData(['item', 1])).toBe('ada');
+    expect(calls.count).toBe(1);
+
+    const slow = queryClient.fetchQuery(itemQuery(authFetch, calls, 2, 2000));
+    const outcome = slow.then(() => 'resolved', (error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    session.logout();
+    expect(isCancelledError(await outcome)).toBe(true);
+    expect(queryClient.getQueryData(['item', 1])).toBeUndefined();
+    expect(queryClient.getQueryCache().getAll()).toEqual([]);
+    unwatch();
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The page of the graphql-ws browser test: Chromium's own WebSocket, graphql-ws's client with
+ * withSessionAuth, and a session that logs in and refreshes over HTTP against the real auth API
+ * (the page's origin). The test drives it through `window.streamPage`.
+ */
+import { createClient } from 'graphql-ws/client';
+import { withSessionAuth } from '../../../src/graphql-ws/index.js';
+import { createAuthSession, RefreshRejectedError, type RefreshContext, type TokenInput } from '../../../src/index.js';
+
+const post = (path: string, body: unknown, signal?: AbortSignal) =>
+  fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+
+async function refresh({ refreshToken, signal }: RefreshContext): Promise<TokenInput> {
+  const response = await post('/api/refresh', { refreshToken }, signal);
+  if (response.status === 401) throw new RefreshRejectedError('refresh token rejected', { status: 401 });
+  if (!response.ok) throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
+  return (await response.json()) as TokenInput;
+}
+
+const received: number[] = [];
+const outcome: { error: string | null } = { error: null };
+let stop = () => {};
+
+async function start(socketUrl: string): Promise<void> {
+  const tokens = (await (await post('/api/login', { username: 'ada' })).json()) as TokenInput;
+  const session = createAuthSession({ refresh, tokens });
+  const client = createClient(
+    withSessionAuth(session, { url: socketUrl, retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)) }, { origins: [new URL(socketUrl).origin] }),
+  );
+  const unsubscribe = client.subscribe<{ ticks: number }>(
+    { query: 'subscription { ticks }' },
+    {
+      next: (result) => received.push(result.data?.ticks ?? -1),
+      error: (error) => (outcome.error = error instanceof Error ? error.name : `close ${(error as CloseEvent).code}`),
+      complete: () => undefined,
+    },
+  );
+  stop = () => {
+    unsubscribe();
+    void client.dispose();
+    session.stop();
+  };
+  window.streamPage.logout = () => session.logout();
+}
+
+declare global {
+  interface Window {
+    streamPage: {
+      start(socketUrl: string): Promise<void>;
+      received: number[];
+      outcome: { error: string | null };
+      logout(): void;
+      stop(): void;
+      webSocketIsNative: boolean;
+    };
+  }
+}
+
+window.streamPage = {
+  start,
+  received,
+  outcome,
+  logout: () => undefined,
+  stop: () => stop(),
+  webSocketIsNative: WebSocket.toString().includes('[native code]'),
+};

@@ -1,0 +1,136 @@
+import { ResponseBodyError, WWWAuthenticateChallengeError } from 'oauth4webapi';
+import { describe, expect, it } from 'vitest';
+import {
+  classifyRefreshError,
+  createAuthSession,
+  InvalidRefreshAnswerError,
+  InvalidTokenError,
+  isTerminalError,
+  OAuthConfigurationError,
+  RefreshRejectedError,
+  SessionExpiredError,
+  type AuthSessionOptions,
+} from '../src/index.js';
+import { flush, refreshStub } from './support/refreshStub.js';
+
+/** Refresh failures classified by their RFC 6749 §5.2 error code, the HTTP status as the fallback. */
+
+function oauthError(error: string, status = 400): ResponseBodyError {
+  const response = new Response(null, { status });
+  return new ResponseBodyError('server responded with an error in the response body', { cause: { error }, response });
+}
+
+describe('classifyRefreshError', () => {
+  it.each([
+    ['invalid_grant', 'terminal'],
+    ['invalid_request', 'terminal'],
+    ['invalid_scope', 'terminal'],
+    ['unsupported_grant_type', 'terminal'],
+    ['invalid_client', 'configuration'],
+    ['unauthorized_client', 'configuration'],
+    ['use_dpop_nonce', 'transient'],
+    ['temporarily_unavailable', 'transient'],
+  ] as const)("reads oauth4webapi's ResponseBodyError %s (status 400) as %s", (code, kind) => {
+    expect(classifyRefreshError(oauthError(code))).toBe(kind);
+    expect(isTerminalError(oauthError(code))).toBe(kind !== 'transient');
+  });
+
+  it('finds the code on a plain body, on error.body, on a cause, and in a WWW-Authenticate challenge', () => {
+    expect(classifyRefreshError({ error: 'invalid_grant' })).toBe('terminal');
+    expect(classifyRefreshError({ status: 400, body: { error: 'use_dpop_nonce' } })).toBe('transient');
+    expect(classifyRefreshError(new Error('refresh failed', { cause: { error: 'invalid_client' } }))).toBe('configuration');
+    expect(classifyRefreshError(new Error('wrapped', { cause: oauthError('temporarily_unavailable', 400) }))).toBe('transient');
+    const challenge = new WWWAuthenticateChallengeError('challenge', {
+      cause: [{ scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } }],
+      response: new Response(null, { status: 401 }),
+    });
+    expect(classifyRefreshError(challenge)).toBe('transient');
+  });
+
+  it('falls back to the status for errors without a known code: 400/401/403 terminal, the rest transient', () => {
+    expect(classifyRefreshError({ status: 401 })).toBe('terminal');
+    expect(classifyRefreshError({ status: 401, error: 'toString' })).toBe('terminal');
+    expect(classifyRefreshError({ status: 503, error: 'unknown_code' })).toBe('transient');
+    expect(classifyRefreshError(oauthError('server_error', 500))).toBe('transient');
+    expect(classifyRefreshError(new TypeError('fetch failed'))).toBe('transient');
+    expect(classifyRefreshError(new RefreshRejectedError())).toBe('terminal');
+    expect(classifyRefreshError(new InvalidRefreshAnswerError(new InvalidTokenError('expires_in must be a non-negative number of seconds')))).toBe('terminal');
+  });
+});
+
+function session(refresh: AuthSessionOptions['refresh'], options: Partial<AuthSessionOptions> = {}) {
+  return createAuthSession({ tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 }, refresh, tabLife: false, retry: { retries: 3, minDelay: 1, maxDelay: 1 }, ...options });
+}
+
+describe('a session whose refresh fails', () => {
+  it('expires on invalid_grant, and the requests it rejects carry the reason as cause', async () => {
+    const stub = refreshStub();
+    const user = session(stub.refresh);
+    const expired: unknown[] = [];
+    user.on('expired', ({ error }) => expired.push(error));
+    const waiter = user.refresh().catch((error: unknown) => error);
+    const refusal = oauthError('invalid_grant');
+    stub.last().answer.reject(refusal);
+    const error = (await waiter) as SessionExpiredError;
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect(error.cause).toBe(refusal);
+    expect(expired).toEqual([refusal]);
+    // A request made after the session expired is told the same reason.
+    await expect(user.getToken()).rejects.toMatchObject({ name: 'SessionExpiredError', cause: refusal });
+    expect(stub.calls).toHaveLength(1);
+    user.stop();
+  });
+
+  it('expires on invalid_client with an OAuthConfigurationError that names the code and keeps the server error', async () => {
+    const stub = refreshStub();
+    const user = session(stub.refresh);
+    const expired: unknown[] = [];
+    user.on('expired', ({ error }) => expired.push(error));
+    const waiter = user.refresh().catch((error: unknown) => error);
+    const refusal = oauthError('invalid_client', 401);
+    stub.last().answer.reject(refusal);
+    const error = (await waiter) as SessionExpiredError;
+    expect(expired).toHaveLength(1);
+    expect(expired[0]).toBeInstanceOf(OAuthConfigurationError);
+    expect(expired[0]).toMatchObject({ name: 'OAuthConfigurationError', error: 'invalid_client', cause: refusal });
+    expect((expired[0] as Error).message).toContain('invalid_client');
+    expect(error.cause).toBe(expired[0]);
+    expect(stub.calls).toHaveLength(1);
+    user.stop();
+  });
+
+  it('retries use_dpop_nonce (status 400): it is not a refusal of the refresh token', async () => {
+    const stub = refreshStub();
+    const user = session(stub.refresh);
+    const waiter = user.refresh();
+    stub.last().answer.reject(oauthError('use_dpop_nonce'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stub.calls).toHaveLength(2);
+    expect(stub.last().context.refreshToken).toBe('r0');
+    stub.last().answer.resolve({ access_token: 'a1', refresh_token: 'r1', expires_in: 600 });
+    await expect(waiter).resolves.toMatchObject({ accessToken: 'a1' });
+    user.stop();
+  });
+
+  it('expires on an invalid answer even when the app says every error is transient, presenting the refresh token once', async () => {
+    const stub = refreshStub();
+    const user = session(stub.refresh, { isTerminal: () => false });
+    const waiter = user.refresh().catch((error: unknown) => error);
+    stub.last().answer.resolve({ access_token: 'a1', expires_in: -5 });
+    const error = (await waiter) as SessionExpiredError;
+    await flush();
+    expect(user.status).toBe('expired');
+    expect(error.cause).toBeInstanceOf(InvalidRefreshAnswerError);
+    expect((error.cause as Error).message).toContain('expires_in');
+    expect((error.cause as Error).message).not.toContain('a1');
+    expect(stub.calls).toHaveLength(1);
+    user.stop();
+  });
+
+  it('still throws InvalidTokenError synchronously from login() with a bad token set', () => {
+    const user = session(refreshStub().refresh);
+    expect(() => user.login({ access_token: '' })).toThrow(InvalidTokenError);
+    expect(user.status).toBe('idle');
+    user.stop();
+  });
+});

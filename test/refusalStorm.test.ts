@@ -1,0 +1,99 @@
+import { http, HttpResponse } from 'msw';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { REFUSAL_HOLD_COUNT, REFUSAL_HOLD_MS } from '../src/adapters/refusalGuard.js';
+import { API, createClient, useApi, type AdapterName } from './support/api.js';
+
+// A 401 that gives no reason (no challenge, or one without an error code) is refreshed, but a
+// route that refuses everyone must not cost one refresh per request.
+const { api, session: createSession } = useApi();
+afterEach(() => vi.useRealTimers());
+
+function countingSession() {
+  const refreshes: string[] = [];
+  const session = createSession({
+    refresh: async () => {
+      refreshes.push(`a${refreshes.length + 1}`);
+      return { accessToken: `a${refreshes.length}`, refreshToken: `r${refreshes.length}`, expiresIn: 3600 };
+    },
+  });
+  return { session, refreshes };
+}
+
+/** `/refuses` answers every request 401 with no challenge at all. */
+function serveRefusingRoute() {
+  let arrivals = 0;
+  api.server.use(
+    http.get(`${API}/refuses`, () => {
+      arrivals += 1;
+      return HttpResponse.json({ error: 'nobody gets in' }, { status: 401 });
+    }),
+  );
+  return { arrivals: () => arrivals };
+}
+
+describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter) => {
+  it('makes at most 2 refreshes for 20 sequential requests to a route that always answers 401', async () => {
+    const { session, refreshes } = countingSession();
+    serveRefusingRoute();
+    const client = createClient(adapter, session);
+    for (let i = 0; i < 20; i++) expect((await client.request(`${API}/refuses`)).status).toBe(401);
+    expect(refreshes.length).toBeGreaterThanOrEqual(1);
+    expect(refreshes.length).toBeLessThanOrEqual(2);
+  });
+
+  it(`still replaces a token that was really revoked, after at most ${REFUSAL_HOLD_COUNT} refused requests`, async () => {
+    const { session, refreshes } = countingSession();
+    serveRefusingRoute();
+    const client = createClient(adapter, session);
+    // a0 refused → refresh → a1 refused on its own replay: a1 is suspected of nothing but the route.
+    expect((await client.request(`${API}/refuses`)).status).toBe(401);
+    expect(refreshes).toEqual(['a1']);
+    // Now the server revokes a1 for real: /secret refuses it (no challenge) and would take a2.
+    api.acceptOnly('a2');
+    const statuses: number[] = [];
+    for (let i = 0; i <= REFUSAL_HOLD_COUNT; i++) statuses.push((await client.request(`${API}/secret`)).status);
+    expect(statuses).toEqual([...Array(REFUSAL_HOLD_COUNT).fill(401), 200]);
+    expect(refreshes).toEqual(['a1', 'a2']);
+  });
+
+  it(`lets a refresh through again once ${REFUSAL_HOLD_MS} ms have passed since the token was suspected`, async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { session, refreshes } = countingSession();
+    serveRefusingRoute();
+    const client = createClient(adapter, session);
+    await client.request(`${API}/refuses`);
+    api.acceptOnly('a2');
+    expect((await client.request(`${API}/secret`)).status).toBe(401);
+    vi.setSystemTime(Date.now() + REFUSAL_HOLD_MS);
+    expect(await client.request(`${API}/secret`)).toMatchObject({ status: 200, body: { token: 'a2' } });
+    expect(refreshes).toEqual(['a1', 'a2']);
+  });
+
+  it('always believes a 401 that says invalid_token, even for a suspected token', async () => {
+    const { session, refreshes } = countingSession();
+    serveRefusingRoute();
+    api.server.use(
+      http.get(`${API}/explicit`, ({ request }) =>
+        request.headers.get('authorization') === 'Bearer a2'
+          ? HttpResponse.json({ ok: true })
+          : HttpResponse.json({}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
+      ),
+    );
+    const client = createClient(adapter, session);
+    await client.request(`${API}/refuses`);
+    expect((await client.request(`${API}/explicit`)).status).toBe(200);
+    expect(refreshes).toEqual(['a1', 'a2']);
+  });
+});
+
+describe('the storm guard', () => {
+  it('is shared by every adapter of a session', async () => {
+    const { session, refreshes } = countingSession();
+    const route = serveRefusingRoute();
+    const clients = (['fetch', 'axios', 'ky'] as const).map((name) => createClient(name, session));
+    for (let i = 0; i < 6; i++) expect((await clients[i % 3]!.request(`${API}/refuses`)).status).toBe(401);
+    expect(refreshes).toEqual(['a1']);
+    // The first request and its replay, then one send each.
+    expect(route.arrivals()).toBe(7);
+  });
+});
