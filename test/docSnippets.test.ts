@@ -2,15 +2,15 @@
  * The README and docs/ show only code that runs: every TypeScript/JavaScript block is a snippet
  * copied from a passing test (or a whole test file), character for character after dedent.
  */
-import { readdirSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { codeBlocks, dedent, snippetsIn, testSources } from './support/snippets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const pages = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+const docs = ['README.md', 'CONTRIBUTING.md', ...pages];
 const CODE = new Set(['ts', 'tsx', 'js', 'jsx', 'typescript', 'javascript', 'vue', 'svelte']);
 
 describe('documentation snippets', () => {
@@ -29,6 +29,26 @@ describe('documentation snippets', () => {
         expect(block.code, `${where}: differs from ${block.source!.name}`).toBe(file.trimEnd());
       }
     }
+  });
+});
+
+describe('documentation links', () => {
+  /** Relative link targets of a page: Markdown links and images, and HTML src/href, outside code blocks. */
+  function relativeLinks(doc: string): string[] {
+    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '').replace(/`[^`\n]*`/g, '');
+    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g), ...text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    return targets.filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith('#'));
+  }
+
+  it.each(docs)('%s: every relative link points to a file that exists', (doc) => {
+    for (const target of relativeLinks(doc)) {
+      const path = join(root, dirname(doc), decodeURIComponent(target.split('#')[0]!));
+      expect(existsSync(path), `${doc}: ${target} does not exist`).toBe(true);
+    }
+  });
+
+  it.each(pages)('%s is linked from the README', (page) => {
+    expect(relativeLinks('README.md').map((target) => target.split('#')[0])).toContain(page);
   });
 });
 
