@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+/// <reference types="vite/client" />
 // Setups docs/multiple-tabs.md, docs/tab-life.md and docs/machine.md show, run as written by package name.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
