@@ -17,6 +17,9 @@ export function useFakeClock(): void {
   afterEach(() => vi.useRealTimers());
 }
 
+/** The token set most session tests start from: a0 / r0 for an hour. */
+export const A0 = { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 };
+
 /** A token set `name`, with refresh token `r-<name>`, good for `expiresIn` seconds. */
 export const tokenInput = (name = 'a1', expiresIn = 600): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });
 
