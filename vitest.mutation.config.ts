@@ -14,7 +14,7 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/authSession.model.test.ts',
       'test/authSession.property.test.ts',
-      'test/{session,timers,fetch,tokens,storage,errors,sessionQueue,authFetchReplay}.test.ts',
+      'test/{options,sessionLifecycle,tokenRequests,queue,refreshRounds,timers,observing,storage,tokens,errors,origins,modulesLoad,fetch,authFetchReplay}.test.ts',
       'test/{adapters,adaptersReadme,axios,ky,replayLimit}.test.ts',
       'test/{crossTab,tabLife,ssr,inspect.redaction}.test.ts',
       'test/{actor,svelte,vue}.test.ts',

@@ -1,43 +1,17 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createAuthSession,
-  InvalidRefreshAnswerError,
-  InvalidTokenError,
-  LoggedOutError,
-  memoryStorage,
-  QueueFullError,
-  RefreshRejectedError,
-  SessionExpiredError,
-  WaitTimeoutError,
-  type AuthSession,
-  type AuthSessionOptions,
-} from '../src/index.js';
-import { settledState } from './support/deferred.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createAuthSession, InvalidTokenError, LoggedOutError, memoryStorage, RefreshRejectedError } from '../src/index.js';
+import type { TokenInput } from '../domain/tokens.js';
 import { flush, refreshStub } from './support/refreshStub.js';
+import { A0, NOW, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
 
-const sessions: AuthSession[] = [];
-function session(options: Partial<AuthSessionOptions> & Pick<AuthSessionOptions, 'refresh'>) {
-  const created = createAuthSession({ tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 }, ...options });
-  sessions.push(created);
-  return created;
-}
+useFakeClock();
+/** A session holding a0 / r0 for an hour. */
+const session = useSessions({ tokens: A0 });
+const anySession = useSessions();
 
-afterEach(() => {
-  for (const created of sessions.splice(0)) created.stop();
-  vi.useRealTimers();
-});
-
-describe('creating a session', () => {
-  it('needs a refresh function and sane numbers', () => {
-    expect(() => createAuthSession({} as AuthSessionOptions)).toThrow(TypeError);
-    expect(() => createAuthSession({ refresh: vi.fn(), maxQueue: 0 })).toThrow(RangeError);
-    expect(() => createAuthSession({ refresh: vi.fn(), refreshMargin: Number.NaN })).toThrow(RangeError);
-    expect(() => createAuthSession({ refresh: vi.fn(), retry: { retries: -1 } })).toThrow(/retry\.retries/);
-  });
-
+describe('starting a session', () => {
   it('starts logged out without tokens, idle with them', () => {
-    const guest = createAuthSession({ refresh: vi.fn() });
-    sessions.push(guest);
+    const guest = anySession({ refresh: vi.fn() });
     expect(guest.status).toBe('loggedOut');
     expect(guest.tokens).toBeNull();
     const user = session({ refresh: vi.fn() });
@@ -45,20 +19,19 @@ describe('creating a session', () => {
     expect(user.tokens).toMatchObject({ accessToken: 'a0', refreshToken: 'r0' });
   });
 
-  it('restores tokens from storage and writes every change back', async () => {
-    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000, tokenType: null, scope: null });
-    const stub = refreshStub();
-    const restored = createAuthSession({ refresh: stub.refresh, storage });
-    sessions.push(restored);
-    expect(restored.tokens?.accessToken).toBe('stored');
-    const pending = restored.refresh();
-    stub.last().answer.resolve({ accessToken: 'fresh', refreshToken: 'r1', expiresIn: 60 });
-    await pending;
-    expect(storage.load()?.accessToken).toBe('fresh');
-    restored.logout();
-    expect(storage.load()).toBeNull();
+  it('starts logged in from options.tokens, else from storage, and ignores corrupt storage', () => {
+    expect(refreshingSession({ tokens: tokenInput() }).session.status).toBe('idle');
+    const stored = { accessToken: 'kept', refreshToken: null, expiresAt: NOW + 60_000, tokenType: null, scope: null };
+    const fromStorage = refreshingSession({ storage: memoryStorage(stored) }).session;
+    expect(fromStorage.status).toBe('idle');
+    expect(fromStorage.tokens).toEqual(stored);
+    const corrupt = memoryStorage({ accessToken: '', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
+    expect(refreshingSession({ storage: corrupt }).session.status).toBe('loggedOut');
+    expect(refreshingSession().session.status).toBe('loggedOut');
   });
+});
 
+describe('login and logout', () => {
   it('rejects a token set without a string accessToken with a typed TypeError', () => {
     const user = session({ refresh: vi.fn() });
     const bad = [{}, { accessToken: 42 }, { accessToken: '' }, null, { accessToken: 'a', expiresIn: 'soon' }];
@@ -69,113 +42,43 @@ describe('creating a session', () => {
     expect(user.tokens?.accessToken).toBe('a0');
     expect(() => createAuthSession({ refresh: vi.fn(), tokens: { accessToken: 1 } as never })).toThrow(InvalidTokenError);
   });
-});
 
-describe('getToken', () => {
-  it('answers at once while idle', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh });
-    await expect(user.getToken()).resolves.toMatchObject({ accessToken: 'a0' });
-    expect(stub.calls).toHaveLength(0);
-  });
+  it('emits login and logout wherever they happen, and logout always ends in loggedOut', async () => {
+    let answer: () => Promise<TokenInput> = () => new Promise(() => {});
+    const user = startSession({ refresh: () => answer() });
+    const events: string[] = [];
+    user.on('login', ({ tokens: t }) => events.push(`login ${t.accessToken}`));
+    user.on('logout', () => events.push('logout'));
 
-  it('rejects with LoggedOutError when logged out and SessionExpiredError when expired', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh });
-    const refreshing = user.refresh();
-    stub.last().answer.reject(new RefreshRejectedError());
-    await expect(refreshing).rejects.toBeInstanceOf(SessionExpiredError);
-    expect(user.status).toBe('expired');
-    await expect(user.getToken()).rejects.toMatchObject({ name: 'SessionExpiredError' });
-    await expect(user.unauthorized('a0')).rejects.toBeInstanceOf(SessionExpiredError);
-    user.logout();
-    await expect(user.getToken()).rejects.toMatchObject({ name: 'LoggedOutError' });
-    await expect(user.refresh()).rejects.toBeInstanceOf(LoggedOutError);
-  });
-
-  it('refreshes first when the token is already past its expiry (a tab that slept)', async () => {
-    const stub = refreshStub();
-    let clock = 1_000_000;
-    const user = session({ refresh: stub.refresh, now: () => clock, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 } });
-    clock += 61_000;
-    const token = user.getToken();
-    expect(user.status).toBe('refreshing');
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
-    await expect(token).resolves.toMatchObject({ accessToken: 'a1' });
-  });
-});
-
-describe('concurrent 401s', () => {
-  it('make exactly one refresh, and every caller gets the new token', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh });
-    const callers = Array.from({ length: 25 }, () => user.unauthorized('a0'));
-    callers.push(user.getToken());
-    expect(user.status).toBe('refreshing');
-    expect(stub.calls).toHaveLength(1);
-    expect(stub.last().context.refreshToken).toBe('r0');
-    expect(user.actor.getSnapshot().context.waiters).toHaveLength(26);
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
-    const results = await Promise.all(callers);
-    expect(new Set(results.map((tokens) => tokens.accessToken))).toEqual(new Set(['a1']));
-    expect(stub.calls).toHaveLength(1);
-    expect(user.actor.getSnapshot().context.waiters).toHaveLength(0);
-  });
-
-  it('does not refresh again for a 401 that used a token already replaced (a stale 401)', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh });
-    const first = user.unauthorized('a0');
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
-    await first;
-    await expect(user.unauthorized('a0')).resolves.toMatchObject({ accessToken: 'a1' });
-    expect(stub.calls).toHaveLength(1);
+    user.login(tokenInput('a1')); // from loggedOut
+    user.login(tokenInput('a2')); // from idle
+    expect(user.tokens?.accessToken).toBe('a2');
+    void user.refresh().catch(() => undefined);
+    user.login(tokenInput('a3')); // from refreshing
     expect(user.status).toBe('idle');
-  });
-
-  it('never presents a refresh token twice across rotations, and keeps the old one when none comes back', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh });
-    for (const [index, next] of [['a1', 'r1'], ['a2', undefined], ['a3', 'r3']].entries()) {
-      const pending = user.unauthorized(user.tokens!.accessToken);
-      stub.last().answer.resolve({ accessToken: next[0]!, ...(next[1] ? { refreshToken: next[1] } : {}), expiresIn: 3600 });
-      await pending;
-      expect(stub.calls).toHaveLength(index + 1);
-    }
-    expect(stub.calls.map((call) => call.context.refreshToken)).toEqual(['r0', 'r1', 'r1']);
-    expect(user.tokens?.refreshToken).toBe('r3');
-  });
-});
-
-describe('a refresh that fails', () => {
-  it('expires the session on a rejected refresh token and rejects every waiter with SessionExpiredError', async () => {
-    const stub = refreshStub();
-    const storage = memoryStorage();
-    const user = session({ refresh: stub.refresh, storage });
-    const expired = vi.fn();
-    user.on('expired', expired);
-    const waiters = [user.unauthorized('a0'), user.getToken(), user.refresh()];
-    stub.last().answer.reject(Object.assign(new Error('invalid_grant'), { status: 400 }));
-    for (const waiter of waiters) await expect(waiter).rejects.toBeInstanceOf(SessionExpiredError);
-    expect(user.status).toBe('expired');
-    expect(user.tokens).toBeNull();
-    expect(storage.load()).toBeNull();
-    expect(expired).toHaveBeenCalledOnce();
-    expect(stub.calls).toHaveLength(1);
-  });
-
-  it('ends the session on a refresh answer without an accessToken, never storing it or retrying', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, retry: { retries: 3 } });
-    const waiter = user.refresh();
-    stub.last().answer.resolve({ refreshToken: 'r1' } as never);
-    const error = await waiter.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SessionExpiredError);
-    expect((error as Error).cause).toBeInstanceOf(InvalidRefreshAnswerError);
-    expect(((error as Error).cause as Error).cause).toBeInstanceOf(InvalidTokenError);
-    expect(user.status).toBe('expired');
-    expect(user.tokens).toBeNull();
-    expect(stub.calls).toHaveLength(1);
+    void user.refresh().catch(() => undefined);
+    user.logout(); // from refreshing
+    expect(user.status).toBe('loggedOut');
+    user.login(tokenInput('a4'));
+    answer = async () => Promise.reject(new RefreshRejectedError());
+    await expect(user.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
+    user.login(tokenInput('a5')); // from expired
+    user.logout(); // from idle
+    user.login(tokenInput('a6'));
+    await expect(user.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
+    user.logout(); // from expired
+    expect(user.status).toBe('loggedOut');
+    expect(events).toEqual([
+      'login a1',
+      'login a2',
+      'login a3',
+      'logout',
+      'login a4',
+      'login a5',
+      'logout',
+      'login a6',
+      'logout',
+    ]);
   });
 
   it('drops the late result of a refresh cut short by logout, and rejects waiters with LoggedOutError', async () => {
@@ -204,76 +107,7 @@ describe('a refresh that fails', () => {
   });
 });
 
-describe('the queue', () => {
-  it('turns callers away beyond maxQueue with QueueFullError, and keeps serving the rest', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, maxQueue: 3 });
-    const admitted = [user.unauthorized('a0'), user.getToken(), user.getToken()];
-    const turnedAway = user.getToken();
-    await expect(turnedAway).rejects.toBeInstanceOf(QueueFullError);
-    await expect(turnedAway).rejects.toMatchObject({ maxQueue: 3 });
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
-    await expect(Promise.all(admitted)).resolves.toHaveLength(3);
-  });
-
-  it('records who waits since when, and lets a waiter give up after waitTimeout', async () => {
-    vi.useFakeTimers({ now: 5_000 });
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, waitTimeout: 2_000, refreshTimeout: 60_000 });
-    const waiter = user.unauthorized('a0');
-    expect(user.actor.getSnapshot().context.waiters).toEqual([{ id: expect.any(Number), since: 5_000 }]);
-    await vi.advanceTimersByTimeAsync(1_999);
-    expect(await settledState(waiter)).toBe('pending');
-    await vi.advanceTimersByTimeAsync(1);
-    await expect(waiter).rejects.toBeInstanceOf(WaitTimeoutError);
-    expect(user.actor.getSnapshot().context.waiters).toEqual([]);
-    expect(user.status).toBe('refreshing');
-  });
-});
-
-describe('observing the session', () => {
-  it('keeps the snapshot object until status or tokens change, and tells subscribers', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh });
-    const seen: string[] = [];
-    const unsubscribe = user.subscribe((snapshot) => seen.push(snapshot.status));
-    const before = user.getSnapshot();
-    expect(user.getSnapshot()).toBe(before);
-    const pending = user.unauthorized('a0');
-    void user.getToken();
-    const during = user.getSnapshot();
-    expect(during).not.toBe(before);
-    expect(during.status).toBe('refreshing');
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
-    await pending;
-    expect(user.getSnapshot().tokens?.accessToken).toBe('a1');
-    expect(seen).toEqual(['idle', 'refreshing', 'idle']);
-    unsubscribe();
-    user.logout();
-    expect(seen).toHaveLength(3);
-  });
-
-  it('emits typed lifecycle events', async () => {
-    const stub = refreshStub();
-    const user = createAuthSession({ refresh: stub.refresh, retry: { retries: 0 } });
-    sessions.push(user);
-    const events: string[] = [];
-    for (const type of ['login', 'refreshed', 'refreshFailed', 'expired', 'logout'] as const) {
-      user.on(type, (event) => events.push(event.type));
-    }
-    user.login({ accessToken: 'a0', refreshToken: 'r0' });
-    const ok = user.refresh();
-    stub.last().answer.resolve({ accessToken: 'a1' });
-    await ok;
-    const failing = user.refresh();
-    stub.last().answer.reject(new RefreshRejectedError());
-    await failing.catch(() => undefined);
-    user.logout();
-    expect(events).toEqual(['login', 'refreshed', 'refreshFailed', 'expired', 'logout']);
-  });
-});
-
-describe('stop', () => {
+describe('stop and dispose', () => {
   it('rejects whoever waits, clears every timer and refuses new work', async () => {
     vi.useFakeTimers();
     const stub = refreshStub();
@@ -287,21 +121,21 @@ describe('stop', () => {
     expect(() => user.login({ accessToken: 'x' })).toThrow(LoggedOutError);
     user[Symbol.dispose]();
   });
-});
 
-describe('a stale 401 when the current token has expired too', () => {
-  it('refreshes instead of handing out the expired token', async () => {
-    const stub = refreshStub();
-    let clock = 1_000_000;
-    const user = session({ refresh: stub.refresh, now: () => clock, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 } });
-    const first = user.unauthorized('a0');
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
-    await first;
-    clock += 61_000;
-    const late = user.unauthorized('a0');
-    expect(user.status).toBe('refreshing');
-    stub.last().answer.resolve({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 60 });
-    await expect(late).resolves.toMatchObject({ accessToken: 'a2' });
-    expect(stub.calls).toHaveLength(2);
+  it('rejects whoever waits with "The session was stopped"; a late subscriber hears the last state once, an earlier one nothing more', async () => {
+    const { session: s } = refreshingSession({ refresh: () => new Promise(() => {}) });
+    s.login(tokenInput());
+    const waiting = s.refresh();
+    const listener = vi.fn();
+    s.subscribe(listener);
+    s[Symbol.dispose]();
+    s.stop();
+    await expect(waiting).rejects.toMatchObject({ name: 'LoggedOutError', message: 'The session was stopped' });
+    await expect(s.getToken()).rejects.toMatchObject({ name: 'LoggedOutError', message: 'The session was stopped' });
+    expect(() => s.login(tokenInput())).toThrow('The session was stopped');
+    const late = vi.fn();
+    s.subscribe(late)();
+    expect(late).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveBeenCalledTimes(1);
   });
 });

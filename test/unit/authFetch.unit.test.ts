@@ -207,4 +207,17 @@ describe('createAuthFetch', () => {
     expect(seen).toEqual(['Bearer t1', null]);
     session.stop();
   });
+
+  it('with an expired session, sends the request without a token and returns the answer as is', async () => {
+    const session = createAuthSession({ refresh: async () => Promise.reject(new RefreshRejectedError()) });
+    session.login({ accessToken: 't1', refreshToken: 'r1', expiresIn: 600 });
+    await expect(session.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) =>
+      new Response(null, { status: new Request(input, init).headers.has('Authorization') ? 200 : 401 }));
+    const response = await createAuthFetch(session, { fetch: fetch as typeof globalThis.fetch, origins: ['https://api.example.test'] })(
+      'https://api.example.test/a',
+    );
+    expect(response.status).toBe(401);
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
 });

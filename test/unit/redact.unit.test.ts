@@ -46,6 +46,16 @@ describe('redactTokens', () => {
     for (let i = 0; i < 8; i++) shallow = { next: shallow };
     expect(JSON.stringify(redactTokens(shallow, secrets))).toContain(REDACTED);
   });
+
+  it('bounds the depth of nested arrays too', () => {
+    const bottom = ['plain'];
+    let deep: unknown = bottom;
+    for (let i = 0; i < 9; i++) deep = [deep];
+    let copy = redactTokens(deep, new Set()) as unknown[];
+    for (let i = 0; i < 9; i++) copy = copy[0] as unknown[];
+    // What lies deeper is left out, never handed on unredacted.
+    expect(copy).toBe('[too deep]');
+  });
 });
 
 describe('redactInspectionEvent', () => {
@@ -71,5 +81,11 @@ describe('redactInspectionEvent', () => {
 
     const plain = { type: '@xstate.actor', actorRef } as unknown as InspectionEvent;
     expect(redactInspectionEvent(plain, secrets)).toMatchObject({ type: '@xstate.actor', actorRef: { id: 'actor' } });
+  });
+
+  it('adds no event to an inspection event without one', () => {
+    const out = redactInspectionEvent({ type: '@xstate.actor', actorRef: {} } as unknown as InspectionEvent, new Set());
+    expect('event' in out).toBe(false);
+    expect('snapshot' in out).toBe(false);
   });
 });
