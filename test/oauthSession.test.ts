@@ -32,6 +32,8 @@ describe.each<SchemeName>(['Bearer', 'DPoP'])('a session with plugins: [op] (%s)
     expect(rs.counters.unauthorized).toEqual({ ...firstContact(scheme), invalid_token: 50 });
     expect([as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 0]);
     expect(world.events).toEqual(['refreshed']);
+    // The RFC 6749 answer as op.refresh handed it over (oauth4webapi lowercases token_type).
+    expect(world.session.tokens).toMatchObject({ tokenType: scheme.toLowerCase(), scope: expect.stringContaining('api:read') });
     if (scheme === 'DPoP') expect(as.counters.tokenErrors).toEqual(['use_dpop_nonce', 'use_dpop_nonce']);
   });
 
