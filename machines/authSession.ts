@@ -11,13 +11,13 @@ const failed = (willRetry: boolean) => ({ type: 'emitRefreshFailed', params: { w
 const reject = (reason: RejectReason) => ({ type: 'rejectRequest', params: { reason } }) as const;
 
 /** New tokens from the app (its login, or tokens it got elsewhere) are taken in every state. */
-const login = { target: IDLE, reenter: true, actions: ['storeTokens', 'emitLogin'] } as const;
+const login = { target: IDLE, reenter: true, actions: ['storeLogin', 'emitLogin'] } as const;
 
 const logout = { target: '#authSession.loggedOut', actions: 'emitLogout' } as const;
 
 /** Another session sharing these tokens (another tab) logged in or refreshed; `emit` says which it is to this one. */
 const syncedLogin = (emit: 'emitSyncedLogin' | 'emitSyncedRefresh') =>
-  ({ guard: 'isSyncedLogin', target: IDLE, reenter: true, actions: ['storeTokens', emit] }) as const;
+  ({ guard: 'isSyncedLogin', target: IDLE, reenter: true, actions: ['storeSynced', emit] }) as const;
 const syncedLogout = { guard: 'isSyncedLogout', target: '#authSession.loggedOut', actions: 'emitSyncedLogout' } as const;
 const syncedEnd = [syncedLogin('emitSyncedRefresh'), syncedLogout, { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' }] as const;
 

@@ -41,6 +41,9 @@ function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
   return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false };
 }
 
+/** A LOGIN's or a synced login's tokens (the isSyncedLogin guard runs first), or a refresh answer. */
+const received = ({ event }: { event: AuthEvent }) => fresh(carried(event).received ?? carried(event).output);
+
 /**
  * What the auth session machine can do: its types, and its guards, actions, delays and actors by
  * name. `authSession.ts` says when it does them. The session replaces the network actors, the
@@ -85,8 +88,9 @@ export const authSessionSetup = setup({
     isHeldByCooldown: ({ context, event }) => context.coolingDown && carried(event).reason !== 'online',
   },
   actions: {
-    // A LOGIN's or a synced login's tokens (the isSyncedLogin guard runs first), or a refresh answer.
-    storeTokens: assign(({ event }) => fresh(carried(event).received ?? carried(event).output)),
+    storeTokens: assign(received),
+    storeLogin: assign(received),
+    storeSynced: assign(received),
     clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
     forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
