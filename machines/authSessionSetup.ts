@@ -1,6 +1,7 @@
 import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../domain/isTerminalError.js';
 import { RefreshTimeoutError } from '../domain/errors/RefreshTimeoutError.js';
+import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { ExpiredAnswerError } from '../domain/errors/ExpiredAnswerError.js';
 import { isDeadOnArrival, isUsable, type ReceivedTokens } from '../domain/tokens.js';
@@ -55,7 +56,10 @@ export const authSessionSetup = setup({
     isStale: ({ context }, params: { accessToken: string; at: number }) =>
       context.tokens !== null && params.accessToken !== context.tokens.accessToken && isUsable(context.tokens, params.at),
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
-    canRetry: ({ context }) => context.attempt < context.config.retries,
+    // A RefreshCooldownError from the refresh actor means a coordinator (cross-tab) ran the whole
+    // round for this session and it gave up: the round is over here too, whatever `attempt` says.
+    canRetry: ({ context, event }) =>
+      context.attempt < context.config.retries && !((event as { error?: unknown }).error instanceof RefreshCooldownError),
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
