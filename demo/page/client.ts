@@ -70,11 +70,12 @@ async function readTokens(response: Response): Promise<TokenInput> {
 }
 
 /** The retry settings a page address asks for; the library's defaults otherwise. */
-function retrySettingsFrom(query: URLSearchParams): Pick<AuthSessionOptions, 'retry' | 'failureCooldown'> {
+function retrySettingsFrom(query: URLSearchParams): Pick<AuthSessionOptions, 'retry' | 'failureCooldown' | 'refreshTimeout'> {
   const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
   return {
     retry: { retries: number('retries'), minDelay: number('minDelay'), maxDelay: number('maxDelay') },
     failureCooldown: number('cooldown'),
+    refreshTimeout: number('refreshTimeout'),
   };
 }
 
@@ -87,7 +88,7 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
   const json = { 'Content-Type': 'application/json' };
 
   const session = createAuthSession({
-    // Tests may shorten the retry round and the cooldown: ?retries=2&minDelay=200&maxDelay=400&cooldown=3000.
+    // Tests may shorten the retry round and the cooldown: ?retries=2&minDelay=200&maxDelay=400&cooldown=3000&refreshTimeout=1500.
     ...retrySettingsFrom(new URLSearchParams(location.search)),
     storage: webStorage(localStorage, `tokenflight-demo-${mode}`),
     // Every tab of the demo shares this session: one refresh for all, logout everywhere.
