@@ -1,6 +1,7 @@
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../domain/isTerminalError.js';
 import { RefreshTimeoutError } from '../domain/errors/RefreshTimeoutError.js';
+import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { ExpiredAnswerError } from '../domain/errors/ExpiredAnswerError.js';
 import { isUsable, type ReceivedTokens } from '../domain/tokens.js';
@@ -72,7 +73,10 @@ export const authSessionSetup = setup({
     isStale: ({ context: { tokens }, event }) =>
       tokens !== null && carried(event).accessToken !== tokens.accessToken && isUsable(tokens, carried(event).at),
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
-    canRetry: ({ context }) => context.attempt < context.config.retries,
+    // A RefreshCooldownError from the refresh actor means a coordinator (cross-tab) ran the whole
+    // round for this session and it gave up: the round is over here too, whatever `attempt` says.
+    canRetry: ({ context, event }) =>
+      context.attempt < context.config.retries && !((event as { error?: unknown }).error instanceof RefreshCooldownError),
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: ({ event }) => carried(event).output,

@@ -8,6 +8,8 @@
  *   token go into HttpOnly cookies, the page gets `{ accessToken: <csrf>,
  *   expiresIn }` and must echo it in `X-CSRF-Token`. Refresh with an empty body
  *   uses the refresh cookie.
+ * Faults for `/api/refresh` (503, dropped connection, hang, slow answer) are switched with
+ * `POST /api/debug/refresh-fault` `{ kind, ms, delay }` (see `refreshFaults.ts`).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -18,6 +20,7 @@ import {
   type IssuedTokens,
 } from '../src/testing/authBackend.js';
 import { createJwtCodec } from './jwt.js';
+import { createRefreshFaults } from './refreshFaults.js';
 import { HttpError, parseCookies, readJson, sendJson, serializeCookie, serveStatic, sleep } from './http.js';
 
 export interface AuthHttpServerOptions {
@@ -70,6 +73,7 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
   });
   const refreshTtl = options.refreshTtl ?? 86_400;
   const closing = new AbortController();
+  const faults = createRefreshFaults(now);
   // /api/stats counts from here; /api/debug/reset-stats moves it, so a page can start from zero.
   let statsBase = backend.stats();
   const statsSinceReset = () =>
@@ -122,6 +126,7 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         const body = await readJson(req);
         const cookieMode = typeof body.refreshToken !== 'string';
         const presented = cookieMode ? parseCookies(req.headers.cookie).get(REFRESH_COOKIE) : body.refreshToken;
+        if (await faults.apply(req, res, closing.signal)) return;
         if (!(await sleep((options.refreshLatency ?? 0) + requestedDelay(url), closing.signal))) return;
         const result = await backend.refresh(typeof presented === 'string' ? presented : null);
         if (!result.ok) return unauthorized(res, result.reason, cookieMode ? { 'Set-Cookie': clearCookies } : {});
@@ -167,11 +172,17 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/reset':
         backend.reset();
+        faults.set({ kind: 'none' });
         statsBase = backend.stats();
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/reset-stats':
         statsBase = backend.stats();
         return sendJson(res, 200, { ok: true });
+      case 'POST /api/debug/refresh-fault':
+        faults.set(await readJson(req));
+        return sendJson(res, 200, faults.report());
+      case 'GET /api/debug/refresh-fault':
+        return sendJson(res, 200, faults.report());
       case 'GET /api/stats':
         return sendJson(res, 200, statsSinceReset());
       default:

@@ -26,7 +26,9 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const isTerminal = refreshFailureRule(options.isTerminal);
   // Validated before any plugin is set up, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
-  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal, now });
+  const { retries, minDelay, maxDelay, failureCooldown, refreshTimeout } = config;
+  const retry = { retries, minDelay, maxDelay, failureCooldown, random: options.random ?? Math.random };
+  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout, isTerminal, now, retry });
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 

@@ -8,6 +8,16 @@ import type { TokenStorage } from './storage.js';
 /** One refresh attempt as the session runs it: calls the user's `refresh` and validates the answer. */
 export type RefreshAttempt = (input: RefreshActorInput, signal: AbortSignal) => Promise<ReceivedTokens>;
 
+/** The session's retry settings, for a plugin that runs refresh rounds for several sessions (cross-tab). */
+export interface RetrySettings {
+  retries: number;
+  minDelay: number;
+  maxDelay: number;
+  failureCooldown: number;
+  /** The backoff jitter source (the session's `random`). */
+  random: () => number;
+}
+
 /** What the session tells a plugin when it is set up. */
 export interface PluginHost {
   /** The session's `storage` option, if one was given. */
@@ -15,6 +25,8 @@ export interface PluginHost {
   refreshTimeout: number;
   isTerminal: (error: unknown) => boolean;
   now: () => number;
+  /** Given by every session; optional for hosts written before it existed. */
+  retry?: RetrySettings;
 }
 
 /** What a plugin adds to a session; every part is optional. */

@@ -15,6 +15,11 @@ function expiredBecause(reason: unknown): SessionExpiredError {
   return reason == null ? new SessionExpiredError() : new SessionExpiredError(undefined, { cause: reason });
 }
 
+/** The refusal during a cooldown; a round that ended as a cooldown (cross-tab) already is one. */
+function cooldownError(cooldown: number, reason: unknown): RefreshCooldownError {
+  return reason instanceof RefreshCooldownError ? reason : new RefreshCooldownError(cooldown, { cause: reason });
+}
+
 interface Pending {
   resolve: (tokens: TokenSet) => void;
   reject: (error: unknown) => void;
@@ -63,7 +68,7 @@ export function createWaiters(
             : reason === 'queueFull'
               ? new QueueFullError(config.maxQueue)
               : reason === 'coolingDown'
-                ? new RefreshCooldownError(config.failureCooldown, { cause: error })
+                ? cooldownError(config.failureCooldown, error)
                 : error;
       for (const id of ids) settle(id)?.reject(reasonError);
     }),

@@ -3,7 +3,7 @@
  * one authFetch. Bearer and cookie mode differ only in the refresh function,
  * the storage key and the token scheme; the adapter itself stays the same.
  */
-import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type TokenInput } from '../../src/index.js';
+import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type AuthSessionOptions, type TokenInput } from '../../src/index.js';
 import { crossTab } from '../../src/crossTab/index.js';
 import { bearerScheme, createAuthFetch, headerScheme, type AuthFetch } from '../../src/fetch/index.js';
 import type { DemoLog, LogLine } from './log.js';
@@ -69,6 +69,16 @@ async function readTokens(response: Response): Promise<TokenInput> {
   return (await response.json()) as TokenInput;
 }
 
+/** The retry settings a page address asks for; the library's defaults otherwise. */
+function retrySettingsFrom(query: URLSearchParams): Pick<AuthSessionOptions, 'retry' | 'failureCooldown' | 'refreshTimeout'> {
+  const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
+  return {
+    retry: { retries: number('retries'), minDelay: number('minDelay'), maxDelay: number('maxDelay') },
+    failureCooldown: number('cooldown'),
+    refreshTimeout: number('refreshTimeout'),
+  };
+}
+
 export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
   const settings = { slowRefresh: false };
   const send = loggingFetch(log, settings);
@@ -78,6 +88,8 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
   const json = { 'Content-Type': 'application/json' };
 
   const session = createAuthSession({
+    // Tests may shorten the retry round and the cooldown: ?retries=2&minDelay=200&maxDelay=400&cooldown=3000&refreshTimeout=1500.
+    ...retrySettingsFrom(new URLSearchParams(location.search)),
     storage: webStorage(localStorage, `tokenflight-demo-${mode}`),
     // Every tab of the demo shares this session: one refresh for all, logout everywhere.
     plugins: [crossTab({ name: `tokenflight-demo-${mode}` })],

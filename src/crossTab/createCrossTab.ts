@@ -1,13 +1,17 @@
 import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
-import type { RefreshActorInput, SyncEvent } from '../../machines/authSessionTypes.js';
+import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
 import type { TokenStorage } from '../storage.js';
 import { compareRecords, parseSharedRecord, type SharedRecord, type SharedState, type SharedTokenStorage } from './sharedRecord.js';
-import { sharedFormOf, sharedWebStorage } from './sharedWebStorage.js';
+import { sharedFormOf } from './sharedWebStorage.js';
+import { defaultChannel, defaultLocks, defaultSharedStorage, randomWriter, warnSingleTab } from './pageDefaults.js';
+import { receivedOf, sameSession, stateOf, syncOf } from './recordSync.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { runExclusive, stealJitter, type Grant } from './runExclusive.js';
-import type { ChannelLike, CrossTabOptions, LockManagerLike } from './types.js';
+import { createOriginRound, type OriginRound, type RoundSettings } from './originRound.js';
+import type { RoundVerdict } from './sharedRound.js';
+import type { ChannelLike, CrossTabOptions } from './types.js';
 
 /** How long a tab that queued for the lock lets the previous holder's write and message land. */
 const SETTLE_MS = 30;
@@ -22,6 +26,12 @@ export interface CrossTabSetup {
   storage: TokenStorage | undefined;
   refreshTimeout: number;
   isTerminal: (error: unknown) => boolean;
+  /**
+   * The session's retry settings: with them the tabs run one refresh round per origin (see
+   * `refresh`); without them each tab's machine retries on its own, as before.
+   */
+  round?: RoundSettings;
+  now?: () => number;
 }
 
 export type RefreshHere = (input: RefreshActorInput, signal: AbortSignal) => Promise<ReceivedTokens>;
@@ -30,78 +40,39 @@ export type RefreshHere = (input: RefreshActorInput, signal: AbortSignal) => Pro
 export interface CrossTab {
   /** What the session loads from and saves to; saving is the coordinator's job, so it is a no-op. */
   storage: TokenStorage;
-  /** Added to the machine's attempt timer: the longest a refresh waits for the lock. */
+  /** Added to the machine's attempt timer: the longest a refresh waits for the lock, or (with `round`) the whole round takes. */
   attemptAllowance: number;
-  /** The refresh actor's body: under the lock, adopt what another tab did or refresh here. */
+  /**
+   * The refresh actor's body: under the lock, adopt what another tab did or refresh here.
+   *
+   * With `round`, one call runs the origin's whole refresh round, not one attempt: the tabs
+   * share the round's failures, backoff and cooldown (`originRound.ts`), so a server that is
+   * down sees `retries + 1` attempts per round however many tabs are open. A tab whose round is
+   * backing off lets go of the lock and waits for news or the retry time; the round ends in
+   * every tab at once, with the new tokens, the terminal error, or a RefreshCooldownError (the
+   * machine's `isRoundOver` guard ends this tab's round on it, whatever its own retry count).
+   * The machine's own retries stay for what the round cannot see (a dead-on-arrival answer, a
+   * stolen lock), and its attempt timer is stretched over the whole round (`attemptAllowance`).
+   */
   refresh(input: RefreshActorInput, signal: AbortSignal, refreshHere: RefreshHere): Promise<ReceivedTokens>;
   /** Publishes this tab's logins and logouts and applies the other tabs'; returns the disconnect. */
   connect(actor: Actor<typeof authSessionMachine>): () => void;
 }
 
-let warned = false;
-
-/** Says once per page why this session runs alone; never mentions a token. */
-function warnSingleTab(missing: string): void {
-  if (warned) return;
-  warned = true;
-  console.warn(`tokenflight: crossTab is off, ${missing}; each tab refreshes on its own.`);
+/** The machine's extra attempt time: one lock wait alone, or a whole round of lock waits, attempts and backoffs. */
+function allowanceFor(lockWait: number, refreshTimeout: number, round: RoundSettings | undefined): number {
+  const retries = round?.retries ?? 0;
+  return (retries + 1) * lockWait + retries * (refreshTimeout + (round?.maxDelay ?? 0)) + LOCK_WAIT_SLACK_MS;
 }
 
-/** For tests: the next fallback warns again. */
-export function resetCrossTabWarning(): void {
-  warned = false;
-}
+export { resetCrossTabWarning } from './pageDefaults.js';
 
-function randomWriter(): string {
-  return Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
-}
+/** Under the lock: the refresh's outcome, or the time to wait for the round's news. */
+type Step = { done: ReceivedTokens } | { waitUntil: number };
 
-function defaultLocks(): LockManagerLike | undefined {
-  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
-  return nav?.locks;
-}
-
-function defaultChannel(): ((name: string) => ChannelLike) | undefined {
-  const Channel = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike }).BroadcastChannel;
-  return Channel ? (name) => new Channel(name) : undefined;
-}
-
-function defaultSharedStorage(key: string): SharedTokenStorage | undefined {
-  try {
-    const local = (globalThis as { localStorage?: Storage }).localStorage;
-    return local ? sharedWebStorage(local, key) : undefined;
-  } catch {
-    // Opaque origins and blocked storage throw on access.
-    return undefined;
-  }
-}
+const ATTEMPT_ALONE: RoundVerdict = { kind: 'attempt', failures: 0 };
 
 const LOGGED_OUT: SharedRecord = { version: 0, writer: '', state: 'loggedOut', tokens: null, lifetime: null };
-
-type Snapshot = ReturnType<Actor<typeof authSessionMachine>['getSnapshot']>;
-
-function stateOf(snapshot: Snapshot): { state: SharedState; accessToken: string | null } {
-  if (snapshot.matches('expired')) return { state: 'expired', accessToken: null };
-  const tokens = snapshot.context.tokens;
-  return tokens ? { state: 'loggedIn', accessToken: tokens.accessToken } : { state: 'loggedOut', accessToken: null };
-}
-
-/** Same session: the same tokens, or no tokens on either side (logged out and expired alike). */
-function sameSession(local: { state: SharedState; accessToken: string | null }, record: SharedRecord): boolean {
-  if (local.state !== 'loggedIn' || record.state !== 'loggedIn') return local.state !== 'loggedIn' && record.state !== 'loggedIn';
-  return local.accessToken === record.tokens?.accessToken;
-}
-
-function receivedOf(record: SharedRecord): ReceivedTokens | null {
-  return record.state === 'loggedIn' && record.tokens ? { tokens: record.tokens, lifetime: record.lifetime } : null;
-}
-
-/** What another tab's record means to this tab's machine (null: a login without tokens, which parsing never lets through). */
-function syncOf(record: SharedRecord): SyncEvent | null {
-  if (record.state !== 'loggedIn') return { type: 'SYNC', state: record.state };
-  const received = receivedOf(record);
-  return received && { type: 'SYNC', state: 'loggedIn', received };
-}
 
 /** Rejects with the signal's reason when it aborts first; `promise` is always handled. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -149,6 +120,12 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     return opened;
   }
   let actor: Actor<typeof authSessionMachine> | null = null;
+  const now = setup.now ?? Date.now;
+  // A round not rewritten this long after its retry time lost its tabs: the next tab starts over.
+  const lockWait = stealAfter + stealJitter(stealAfter) + SETTLE_MS;
+  const rounds: OriginRound | null = setup.round
+    ? createOriginRound({ store, post: (message) => channel().postMessage(message), writer, now, settings: setup.round, staleAfter: lockWait + setup.refreshTimeout + LOCK_WAIT_SLACK_MS })
+    : null;
   const newHolderListeners = new Set<() => void>();
   const onNewHolder = (listener: () => void) => {
     newHolderListeners.add(listener);
@@ -180,6 +157,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   function adopt(record: SharedRecord): boolean {
     if (compareRecords(record, known) <= 0) return false;
     known = record;
+    rounds?.news();
     const sync = syncOf(record);
     if (actor && sync && !sameSession(stateOf(actor.getSnapshot()), record)) actor.send(sync);
     return true;
@@ -187,6 +165,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
 
   function onMessage(event: { data: unknown }): void {
     if (event.data === HOLDING) return newHolderListeners.forEach((listener) => listener());
+    if (rounds?.receive(event.data)) return;
     const record = parseSharedRecord(event.data);
     if (record) adopt(record);
   }
@@ -208,16 +187,30 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     refreshHere: RefreshHere,
     { contended, lost }: Grant,
     base: SharedRecord,
-  ): Promise<ReceivedTokens> {
+  ): Promise<Step> {
     channel().postMessage(HOLDING);
     // The previous holder may have written a moment ago; let its write and message arrive.
     if (contended) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     if (signal.aborted) throw signal.reason;
     const before = newest();
-    if (compareRecords(before, base) > 0) return adopted(before, signal);
+    if (compareRecords(before, base) > 0) return { done: adopted(before, signal) };
     // Robbed while settling: the thief refreshes; this tab retries and finds its result.
     if (lost.aborted) throw lost.reason;
+    const verdict = rounds?.verdict(base) ?? ATTEMPT_ALONE;
+    if (verdict.kind === 'over') throw verdict.error;
+    if (verdict.kind === 'wait') return { waitUntil: verdict.until };
+    return attemptUnderLock(input, signal, refreshHere, lost, base, verdict.failures);
+  }
 
+  /** This tab's attempt for the round, which has seen `failures` failed attempts so far. */
+  async function attemptUnderLock(
+    input: RefreshActorInput,
+    signal: AbortSignal,
+    refreshHere: RefreshHere,
+    lost: AbortSignal,
+    base: SharedRecord,
+    failures: number,
+  ): Promise<Step> {
     const attempt = new AbortController();
     const stopAttempt = () => attempt.abort(signal.aborted ? signal.reason : lost.reason);
     signal.addEventListener('abort', stopAttempt, { once: true });
@@ -227,19 +220,35 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
       const received = await untilAborted(refreshHere(input, attempt.signal), attempt.signal);
       // Someone wrote while we refreshed (a tab that stole the lock, a logout): theirs wins.
       const after = newest();
-      if (compareRecords(after, base) > 0) return adopted(after, signal);
+      if (compareRecords(after, base) > 0) return { done: adopted(after, signal) };
       publish('loggedIn', received);
-      return received;
+      return { done: received };
     } catch (error) {
       const after = newest();
-      if (compareRecords(after, base) > 0) return adopted(after, signal);
+      if (compareRecords(after, base) > 0) return { done: adopted(after, signal) };
       if (setup.isTerminal(error)) publish('expired', null);
-      throw error;
+      // Aborted by the caller or a thief: not a failure of the server's, so not the round's.
+      if (!rounds || setup.isTerminal(error) || signal.aborted || lost.aborted) throw error;
+      const next = rounds.fail(base, failures, error);
+      if (next.kind === 'over') throw next.error;
+      return { waitUntil: next.kind === 'wait' ? next.until : now() };
     } finally {
       clearTimeout(timer);
       signal.removeEventListener('abort', stopAttempt);
       lost.removeEventListener('abort', stopAttempt);
     }
+  }
+
+  /** The round's end reaches a waiting tab at once, without queueing for the lock; null: time to attempt. */
+  async function awaitRound(round: OriginRound, until: number, signal: AbortSignal, base: SharedRecord): Promise<ReceivedTokens | null> {
+    for (let verdict: RoundVerdict = { kind: 'wait', until }; verdict.kind === 'wait'; ) {
+      await round.waitForNews(verdict.until, signal);
+      const record = newest();
+      if (compareRecords(record, base) > 0) return adopted(record, signal);
+      verdict = round.verdict(base);
+      if (verdict.kind === 'over') throw verdict.error;
+    }
+    return null;
   }
 
   return {
@@ -251,10 +260,18 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
       },
       save: () => {},
     },
-    attemptAllowance: stealAfter + stealJitter(stealAfter) + SETTLE_MS + LOCK_WAIT_SLACK_MS,
-    refresh(input, signal, refreshHere) {
+    // Every attempt of the round may wait for the lock; the backoffs and the other tabs' attempts come on top.
+    attemptAllowance: allowanceFor(lockWait, setup.refreshTimeout, setup.round),
+    async refresh(input, signal, refreshHere) {
       const base = known;
-      return runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
+      // An explicit refresh() (or coming back online) during this tab's cooldown starts a new round.
+      if (actor?.getSnapshot().context.coolingDown) rounds?.restart(base);
+      for (;;) {
+        const step = await runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
+        if ('done' in step) return step.done;
+        const adoptedTokens = await awaitRound(rounds!, step.waitUntil, signal, base);
+        if (adoptedTokens) return adoptedTokens;
+      }
     },
     connect(sessionActor) {
       actor = sessionActor;

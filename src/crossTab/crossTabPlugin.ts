@@ -14,6 +14,13 @@ export function crossTab(options: CrossTabOptions = {}): SessionPlugin {
   return {
     name: 'crossTab',
     setup: (host) =>
-      createCrossTab({ options, storage: host.storage, refreshTimeout: host.refreshTimeout, isTerminal: host.isTerminal }) ?? {},
+      createCrossTab({
+        options,
+        storage: host.storage,
+        refreshTimeout: host.refreshTimeout,
+        isTerminal: host.isTerminal,
+        round: host.retry,
+        now: host.now,
+      }) ?? {},
   };
 }

@@ -1,6 +1,7 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import type { SyncedState } from '../../machines/authSessionTypes.js';
 import { tokenSetOf, type TokenStorage } from '../storage.js';
+import type { SharedRound } from './sharedRound.js';
 
 export type SharedState = SyncedState;
 
@@ -23,6 +24,9 @@ export interface SharedTokenStorage extends TokenStorage {
   readRecord(): SharedRecord | null;
   /** Writes `record` unless the stored one is as new or newer; true when it wrote. */
   writeRecord(record: SharedRecord): boolean;
+  /** The origin's failing refresh round, if this storage keeps one (else tabs learn it from the channel only). */
+  readRound?(): SharedRound | null;
+  writeRound?(round: SharedRound): void;
 }
 
 const STATES: ReadonlySet<unknown> = new Set<SharedState>(['loggedIn', 'loggedOut', 'expired']);

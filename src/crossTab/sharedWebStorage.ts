@@ -1,5 +1,6 @@
 import { tokenSetOf, webStorage, type TokenStorage, type WebTokenStorage } from '../storage.js';
 import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord, type SharedTokenStorage } from './sharedRecord.js';
+import { parseSharedRound, type SharedRound } from './sharedRound.js';
 
 /**
  * `webStorage` with versioned records (`readRecord`/`writeRecord`) for tabs that share it. A bare
@@ -34,7 +35,27 @@ export function sharedWebStorage(storage: Storage | (() => Storage), key = 'toke
     }
   }
 
+  // The failing round sits beside the record, so a token write never has to rewrite it.
+  const roundKey = `${key}:round`;
+  function readRound(): SharedRound | null {
+    try {
+      const raw = plain.area().getItem(roundKey);
+      return raw === null ? null : parseSharedRound(JSON.parse(raw));
+    } catch {
+      return null;
+    }
+  }
+  function writeRound(round: SharedRound): void {
+    try {
+      plain.area().setItem(roundKey, JSON.stringify(round));
+    } catch {
+      // Full or blocked: the channel still carries the round to the tabs that are open.
+    }
+  }
+
   return {
+    readRound,
+    writeRound,
     load() {
       const record = readRecord();
       return record?.state === 'loggedIn' ? record.tokens : null;

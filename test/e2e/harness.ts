@@ -5,6 +5,9 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoServer, type DemoServerOptions } from '../../demo/startDemo.js';
 import type { AuthHttpServer } from '../../server/createAuthHttpServer.js';
+import type { RefreshFaultKind, RefreshFaults } from '../../server/refreshFaults.js';
+
+export type RefreshFaultReport = ReturnType<RefreshFaults['report']>;
 
 export type Mode = 'bearer' | 'cookie';
 export const MODES: Mode[] = ['bearer', 'cookie'];
@@ -23,8 +26,12 @@ export interface Demo {
   server: AuthHttpServer;
   /** A fresh browser context (no storage, no cookies) on the page in `mode`. */
   open(mode: Mode): Promise<Page>;
-  /** `count` pages of the demo in one fresh context: tabs that share storage, cookies and locks. */
-  openTabs(mode: Mode, count: number): Promise<Page[]>;
+  /** `count` pages of the demo in one fresh context: tabs that share storage, cookies and locks; `query` is added to their address. */
+  openTabs(mode: Mode, count: number, query?: string): Promise<Page[]>;
+  /** Switches a fault on `/api/refresh` for `ms` (see server/refreshFaults.ts); returns the server's report. */
+  refreshFault(kind: RefreshFaultKind, ms?: number, delay?: number): Promise<RefreshFaultReport>;
+  /** The current fault and the refresh requests seen since it was set. */
+  refreshFaultReport(): Promise<RefreshFaultReport>;
   stats(): Promise<ServerStats>;
   debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
@@ -60,10 +67,10 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     return context;
   }
 
-  async function openPage(context: BrowserContext, mode: Mode): Promise<Page> {
+  async function openPage(context: BrowserContext, mode: Mode, query = ''): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${server.url}/?mode=${mode}`);
+    await page.goto(`${server.url}/?mode=${mode}${query}`);
     await page.evaluate(() => window.tokenflightDemo.ready);
     return page;
   }
@@ -73,11 +80,20 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     async open(mode) {
       return openPage(await newContext(), mode);
     },
-    async openTabs(mode, count) {
+    async openTabs(mode, count, query) {
       const context = await newContext();
       const pages: Page[] = [];
-      for (let i = 0; i < count; i++) pages.push(await openPage(context, mode));
+      for (let i = 0; i < count; i++) pages.push(await openPage(context, mode, query));
       return pages;
+    },
+    async refreshFault(kind, ms, delay) {
+      const body = JSON.stringify({ kind, ms, delay });
+      const response = await fetch(`${server.url}/api/debug/refresh-fault`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+      if (!response.ok) throw new Error(`refresh-fault ${kind} failed: ${response.status}`);
+      return (await response.json()) as RefreshFaultReport;
+    },
+    async refreshFaultReport() {
+      return (await (await fetch(`${server.url}/api/debug/refresh-fault`)).json()) as RefreshFaultReport;
     },
     async stats() {
       return (await (await fetch(`${server.url}/api/stats`)).json()) as ServerStats;

@@ -1,0 +1,58 @@
+/**
+ * Five tabs of the demo (cross-tab on) and a refresh endpoint that answers 503: the tabs run
+ * one retry round between them, so the server sees `retries + 1` refresh attempts, and every
+ * tab's waiting requests end with the same typed error; once the server is back, one refresh
+ * serves all five.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { clickAndWait, useDemo } from './harness.js';
+
+const TABS = 5;
+const RETRIES = 2;
+const QUERY = `&retries=${RETRIES}&minDelay=200&maxDelay=400&cooldown=60000`;
+
+const accessToken = (page: Page) => page.evaluate(() => window.tokenflightDemo.session.tokens?.accessToken ?? null);
+
+/** `count` requests at once in the page: each one's status, or its error's name and its cause's. */
+const requests = (page: Page, count: number) =>
+  page.evaluate(async (count) => {
+    const one = async (n: number) => {
+      try {
+        return String((await window.tokenflightDemo.authFetch(`/api/secret?n=${n}`)).status);
+      } catch (error) {
+        const cause = (error as Error).cause as Error | undefined;
+        return `${(error as Error).name} (cause ${cause?.name})`;
+      }
+    };
+    return Promise.all(Array.from({ length: count }, (_, n) => one(n)));
+  }, count);
+
+describe('an outage seen by five tabs', () => {
+  const demo = useDemo();
+
+  it('costs the server retries + 1 refresh attempts, and every tab ends the round with the same error', async () => {
+    const pages = await demo.openTabs('bearer', TABS, QUERY);
+    await clickAndWait(pages[0]!, '#login');
+    const token = await accessToken(pages[0]!);
+    await expect.poll(() => Promise.all(pages.map(accessToken))).toEqual(pages.map(() => token));
+    await demo.debug('expire');
+    await demo.refreshFault('fail', 60_000);
+
+    const outcomes = await Promise.all(pages.map((page) => requests(page, 3)));
+
+    expect((await demo.refreshFaultReport()).refreshRequests).toBe(RETRIES + 1);
+    expect(outcomes.flat()).toEqual(Array.from({ length: TABS * 3 }, () => 'RefreshCooldownError (cause Error)'));
+    expect(await demo.stats()).toMatchObject({ refreshCalls: 0, reuseDetected: 0 });
+
+    // The server is back: one explicit refresh in one tab serves the five.
+    await demo.refreshFault('none');
+    await pages[3]!.evaluate(() => window.tokenflightDemo.session.refresh());
+    const fresh = await accessToken(pages[3]!);
+    await expect.poll(() => Promise.all(pages.map(accessToken))).toEqual(pages.map(() => fresh));
+    const after = await Promise.all(pages.map((page) => requests(page, 2)));
+    expect(after.flat()).toEqual(Array.from({ length: TABS * 2 }, () => '200'));
+    expect(await demo.stats()).toMatchObject({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0 });
+    expect((await demo.refreshFaultReport()).refreshRequests).toBe(1);
+  });
+});
