@@ -26,6 +26,8 @@ export interface AuthorizationServerOptions {
   dpopRequireNonce?: boolean;
   /** Replaces the default `spa` client. */
   clients?: ClientMetadata[];
+  /** The `spa` client's redirect URIs (default [SPA_REDIRECT_URI]), e.g. a page's own URL in a browser. */
+  redirectUris?: string[];
 }
 
 export interface AuthorizationServerCounters {
@@ -70,7 +72,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
 
   const signingKey = await signingJwk();
   const provider = withoutDevOnlyWarnings(() => new Provider(url, {
-    clients: options.clients ?? [spaClient()],
+    clients: options.clients ?? [spaClient(options.redirectUris ?? [SPA_REDIRECT_URI])],
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -135,13 +137,13 @@ function withoutDevOnlyWarnings<T>(construct: () => T): T {
   }
 }
 
-function spaClient(): ClientMetadata {
+function spaClient(redirectUris: string[]): ClientMetadata {
   return {
     client_id: SPA_CLIENT_ID,
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    redirect_uris: [SPA_REDIRECT_URI],
+    redirect_uris: redirectUris,
   };
 }
 
