@@ -11,6 +11,8 @@ export interface ServerStats {
   refreshOk: number;
   reuseDetected: number;
   unauthorized: number;
+  /** The provider's refresh_token grants (OAuth mode); the other oauth* counters are shown as they come. */
+  oauthRefreshGrants?: number;
 }
 
 export interface Outcome {
@@ -85,12 +87,13 @@ async function request(client: DemoClient, path: string): Promise<Outcome> {
   }
 }
 
-/** Runs `act` and counts the refreshes the server saw meanwhile. */
+/** Runs `act` and counts the refreshes the server (or the provider) saw meanwhile. */
 async function measured(title: string, client: DemoClient, act: () => Promise<Outcome[]>): Promise<ScenarioResult> {
   const before = await serverStats();
   const outcomes = await act();
   const after = await serverStats();
-  return { title, outcomes, refreshes: after.refreshCalls - before.refreshCalls, status: client.session.status };
+  const refreshes = (after[client.refreshStat] ?? 0) - (before[client.refreshStat] ?? 0);
+  return { title, outcomes, refreshes, status: client.session.status };
 }
 
 const fireAll = (client: DemoClient, paths: string[]) => Promise.all(paths.map((path) => request(client, path)));

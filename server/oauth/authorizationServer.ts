@@ -58,6 +58,8 @@ export interface AuthorizationServer {
   rotateDpopNonce(): void;
   /** Revokes the grant behind a refresh token (all its refresh/access tokens), as an admin or a logout elsewhere would. */
   revokeGrantOf(refreshToken: string): Promise<void>;
+  /** Revokes every grant made so far: no refresh token issued until now works any more. */
+  revokeAllGrants(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
 
   const nonces = installRotatingDpopNonces(provider);
   const counters = countEvents(provider);
+  const grantIds = new Set<string>();
+  provider.on('grant.saved', (grant) => grantIds.add((grant as { jti: string }).jti));
   server.on('request', provider.callback());
 
   return {
@@ -114,6 +118,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     currentDpopNonce: () => nonces.nextChallenge(),
     rotateDpopNonce: () => nonces.rotate(),
     revokeGrantOf: (refreshToken) => revokeGrantOf(provider, refreshToken),
+    revokeAllGrants: async () => {
+      const ids = [...grantIds];
+      grantIds.clear();
+      await Promise.all(ids.map((id) => revokeGrant(provider, id)));
+    },
     close: () => closeServer(server),
   };
 }
@@ -245,11 +254,15 @@ function isNonceSource(value: unknown): value is NonceSource {
 async function revokeGrantOf(provider: Provider, refreshToken: string): Promise<void> {
   const token = await provider.RefreshToken.find(refreshToken, { ignoreExpiration: true });
   if (!token) throw new Error('revokeGrantOf: unknown refresh token');
+  await revokeGrant(provider, token.grantId);
+}
+
+async function revokeGrant(provider: Provider, grantId: string): Promise<void> {
   await Promise.all([
-    provider.AccessToken.revokeByGrantId(token.grantId),
-    provider.RefreshToken.revokeByGrantId(token.grantId),
-    provider.AuthorizationCode.revokeByGrantId(token.grantId),
-    provider.Grant.adapter.destroy(token.grantId),
+    provider.AccessToken.revokeByGrantId(grantId),
+    provider.RefreshToken.revokeByGrantId(grantId),
+    provider.AuthorizationCode.revokeByGrantId(grantId),
+    provider.Grant.adapter.destroy(grantId),
   ]);
 }
 

@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startDemoServer, type DemoServerOptions } from '../../demo/startDemo.js';
 import type { AuthHttpServer } from '../../server/createAuthHttpServer.js';
 
-export type Mode = 'bearer' | 'cookie';
+export type Mode = 'bearer' | 'cookie' | 'oauth';
 export const MODES: Mode[] = ['bearer', 'cookie'];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -17,6 +17,12 @@ export interface ServerStats {
   refreshOk: number;
   reuseDetected: number;
   unauthorized: number;
+  // OAuth mode: the embedded provider's counters, and the DPoP refusals of the demo API.
+  oauthCodeGrants: number;
+  oauthRefreshGrants: number;
+  oauthReuseDetected: number;
+  oauthRevocations: number;
+  oauthUnauthorized: number;
 }
 
 export interface Demo {
@@ -64,7 +70,7 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.url}/?mode=${mode}`);
-    await page.evaluate(() => window.tokenflightDemo.ready);
+    await whenDemoReady(page);
     return page;
   }
 
@@ -101,6 +107,12 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
       if (pageErrors.length > 0) throw new Error(`errors in the page:\n${pageErrors.join('\n')}`);
     },
   };
+}
+
+/** The page module awaits its OAuth config first in OAuth mode: `tokenflightDemo` appears once that is in. */
+export async function whenDemoReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.tokenflightDemo !== undefined);
+  await page.evaluate(() => window.tokenflightDemo.ready);
 }
 
 /** Clicks a button and waits until the page finished the action it started. */
