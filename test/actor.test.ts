@@ -13,7 +13,7 @@ describe('anything else', () => {
     const stub = refreshStub();
     const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
     sessions.push(session);
-    // --- README snippet (README, Frameworks): any framework ---
+    // --- snippet: xstate-actor ---
     const values: unknown[] = [];
     const subscription = session.actor.subscribe((snapshot) => values.push(snapshot.value));
     const backToIdle = waitFor(session.actor, (snapshot) => snapshot.matches('idle') && snapshot.context.tokens?.accessToken === 'a1', { timeout: 10_000 });

@@ -61,7 +61,9 @@ async function cookieSession(jar: ReturnType<typeof cookieJar>) {
 
 /** GET /api/secret through each adapter, with the cookie jar as the browser. */
 function client(adapter: AdapterName, current: AuthSession, jar: ReturnType<typeof cookieJar>): () => Promise<{ status: number; user?: string }> {
+  // --- snippet: cookie-scheme ---
   const scheme = headerScheme('X-CSRF-Token');
+  // --- end of snippet ---
   const origins = [server.url];
   if (adapter === 'fetch') {
     const authFetch = createAuthFetch(current, { scheme, origins, fetch: jar.fetch });

@@ -27,9 +27,11 @@ const ITEM = 'query Item($id: Int!) { item(id: $id) }';
 
 describe('Apollo Client 4: HttpLink on the session fetch', () => {
   it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
+    // --- snippet: apollo ---
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
     // No error link with refresh code: the fetch refreshes once and replays.
     const client = new ApolloClient({ link: new HttpLink({ uri: server.url, fetch: authFetch }), cache: new InMemoryCache() });
+    // --- end of snippet ---
     await server.api.debug('expire');
     const results = await Promise.all(ids.map((id) => client.query({ query: gql(ITEM), variables: { id }, fetchPolicy: 'network-only' })));
     expect(results.map((result) => result.data)).toEqual(ids.map((id) => ({ item: `item-${id}` })));
@@ -50,8 +52,10 @@ describe('Apollo Client 4: HttpLink on the session fetch', () => {
 
 describe('urql: the fetch option', () => {
   it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
+    // --- snippet: urql ---
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
     const client = new Client({ url: server.url, exchanges: [fetchExchange], fetch: authFetch, requestPolicy: 'network-only' });
+    // --- end of snippet ---
     await server.api.debug('expire');
     const results = await Promise.all(ids.map((id) => client.query(ITEM, { id }).toPromise()));
     expect(results.map((result) => [result.error, result.data])).toEqual(ids.map((id) => [undefined, { item: `item-${id}` }]));
@@ -61,6 +65,7 @@ describe('urql: the fetch option', () => {
 });
 
 /** The TanStack Query recipe: no retry once the session ended; an ended session cancels and clears. */
+// --- snippet: tanstack-query ---
 function sessionQueryClient(session: AuthSession): { queryClient: QueryClient; unwatch: () => void } {
   const queryClient = new QueryClient({
     defaultOptions: {
@@ -83,6 +88,7 @@ function sessionQueryClient(session: AuthSession): { queryClient: QueryClient; u
   ];
   return { queryClient, unwatch: () => stops.forEach((stop) => stop()) };
 }
+// --- end of snippet ---
 
 describe('TanStack Query (query-core): retry and session status', () => {
   function itemQuery(authFetch: ReturnType<typeof createAuthFetch>, calls: { count: number }, id: number, delay = 0) {

@@ -20,7 +20,7 @@ async function tenMinutePath(as: AuthorizationServer) {
   const redirectUri = 'http://127.0.0.1/cb';
   const sessionStore = new Map<string, string>();
 
-  // --- snippet: setup ---
+  // --- snippet: oauth-setup ---
   const op = oauth({
     issuer, // discovery, once
     clientId: 'spa',
@@ -28,9 +28,9 @@ async function tenMinutePath(as: AuthorizationServer) {
     dpop: { keyStore: memoryKeyStore() }, // in a browser: `dpop: true` keeps the key in IndexedDB
     allowInsecureRequests: true, // http://127.0.0.1 in this test only
   });
-  // --- end snippet ---
+  // --- end of snippet ---
 
-  // --- snippet: login ---
+  // --- snippet: oauth-login ---
   const metadata = await op.metadata();
   const codeVerifier = oauth4webapi.generateRandomCodeVerifier();
   const state = oauth4webapi.generateRandomState();
@@ -47,9 +47,9 @@ async function tenMinutePath(as: AuthorizationServer) {
     code_challenge_method: 'S256',
   }).toString();
   const callbackUrl = await browser.assign(authorizationUrl); // location.assign(authorizationUrl)
-  // --- end snippet ---
+  // --- end of snippet ---
 
-  // --- snippet: callback ---
+  // --- snippet: oauth-callback ---
   const saved = JSON.parse(sessionStore.get('pkce')!) as { codeVerifier: string; state: string };
   const tokens = await op.exchangeCode({
     callbackUrl, // new URL(location.href) on the redirect page
@@ -58,7 +58,7 @@ async function tenMinutePath(as: AuthorizationServer) {
     redirectUri,
   });
   const session = createAuthSession({ refresh: op.refresh, tokens });
-  // --- end snippet ---
+  // --- end of snippet ---
   return { op, session };
 }
 
@@ -72,10 +72,10 @@ describe("the README's OAuth provider path", () => {
     const before = session.tokens!.accessToken;
     await session.refresh();
     const loggedOutWith = session.tokens!;
-    // --- snippet: logout ---
+    // --- snippet: oauth-logout ---
     await op.revoke(loggedOutWith); // what plugins: [op] does, in the background, on session.logout()
     session.logout();
-    // --- end snippet ---
+    // --- end of snippet ---
 
     expect(session.tokens).toBeNull();
     expect(loggedOutWith.accessToken).not.toBe(before);

@@ -10,7 +10,7 @@ declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
 }
 
-// --- README snippet (docs/frameworks.md): React ---
+// --- snippet: react-hook ---
 function useAuthSession(session: AuthSession) {
   return useSyncExternalStore(session.subscribe, session.getSnapshot);
 }

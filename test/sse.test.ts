@@ -22,8 +22,10 @@ afterEach(async () => {
 function open(url = sse.url) {
   const received: number[] = [];
   const ended: SessionEndError[] = [];
+  // --- snippet: sse ---
   const source = createAuthEventSource(session, url, { origins: [sse.api.url], onError: (error) => ended.push(error) });
   source.addEventListener('message', (event) => received.push(Number(event.data)));
+  // --- end of snippet ---
   sources.push(source);
   return { source, received, ended };
 }

@@ -25,7 +25,7 @@ describe('Svelte', () => {
     const stub = refreshStub();
     const session = createAuthSession({ refresh: stub.refresh });
     sessions.push(session);
-    // --- README snippet (README, Frameworks): Svelte ---
+    // --- snippet: svelte ---
     const status = derived(session, ($session) => $session.status);
     const signedIn = derived(session, ($session) => $session.tokens !== null);
     // In a component: {#if $signedIn}…{/if} <span>{$status}</span>

@@ -1,8 +1,8 @@
-// Testing your auth flows with tokenflight/testing — a complete example (the README shows this file).
+// Testing your auth flows with tokenflight/testing — a complete example (docs/testing.md shows this file).
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession } from '../src/index.js';
-import { createAuthClient, createAuthFlowModel, createAuthServer } from '../src/testing/index.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import { createAuthClient, createAuthFlowModel, createAuthServer } from 'tokenflight/testing';
 
 // 1. A fake auth server (login, rotating refresh tokens with reuse detection, a protected route…)
 //    served by msw. In a browser test use `setupWorker(...auth.handlers)` from 'msw/browser'.

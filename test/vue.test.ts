@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession, type SessionSnapshot } from '../src/index.js';
 import { refreshStub } from './support/refreshStub.js';
 
-// --- README snippet (README, Frameworks): Vue 3 ---
+// --- snippet: vue ---
 function useAuthSession(session: AuthSession): Readonly<ShallowRef<SessionSnapshot>> {
   const state = shallowRef(session.getSnapshot());
   const unsubscribe = session.subscribe((snapshot) => {

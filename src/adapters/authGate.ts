@@ -4,6 +4,7 @@ import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit } from './replayLimit.js';
 import { checkScheme, type TokenScheme } from './scheme.js';
+import { warnUnlistedOrigin } from './unlistedOrigin.js';
 
 /** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */
 export interface AdapterOptions {
@@ -75,7 +76,10 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
     refusals: refusalGuardFor(session),
     allows: isAllowed,
     covers(url) {
-      if (!isAllowed(url)) return false;
+      if (!isAllowed(url)) {
+        if (typeof process === 'object' && process.env.NODE_ENV !== 'production') warnUnlistedOrigin(this, session, url);
+        return false;
+      }
       const status = session.status;
       return status !== 'loggedOut' && status !== 'expired';
     },

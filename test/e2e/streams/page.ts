@@ -24,9 +24,11 @@ let stop = () => {};
 async function start(socketUrl: string): Promise<void> {
   const tokens = (await (await post('/api/login', { username: 'ada' })).json()) as TokenInput;
   const session = createAuthSession({ refresh, tokens });
+  // --- snippet: graphql-ws ---
   const client = createClient(
     withSessionAuth(session, { url: socketUrl, retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)) }, { origins: [new URL(socketUrl).origin] }),
   );
+  // --- end of snippet ---
   const unsubscribe = client.subscribe<{ ticks: number }>(
     { query: 'subscription { ticks }' },
     {

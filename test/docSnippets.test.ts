@@ -1,0 +1,59 @@
+/**
+ * The README and docs/ show only code that runs: every TypeScript/JavaScript block is a snippet
+ * copied from a passing test (or a whole test file), character for character after dedent.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { codeBlocks, dedent, snippetsIn, testSources } from './support/snippets.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pages = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+const docs = ['README.md', 'CONTRIBUTING.md', ...pages];
+const CODE = new Set(['ts', 'tsx', 'js', 'jsx', 'typescript', 'javascript', 'vue', 'svelte']);
+
+describe('documentation snippets', () => {
+  const snippets = snippetsIn(root, testSources(root));
+
+  it.each(docs)('%s: every code block is copied from a test', (doc) => {
+    for (const block of codeBlocks(root, doc).filter((b) => CODE.has(b.lang))) {
+      const where = `${doc}:${block.line}`;
+      expect(block.source, `${where}: a ${block.lang} block without <!-- snippet: name --> above it`).not.toBeNull();
+      if (block.source!.kind === 'snippet') {
+        const snippet = snippets.get(block.source!.name);
+        expect(snippet, `${where}: no test marks snippet "${block.source!.name}"`).toBeDefined();
+        expect(block.code, `${where}: differs from ${snippet!.file}`).toBe(snippet!.code);
+      } else {
+        const file = readFileSync(join(root, block.source!.name), 'utf8');
+        expect(block.code, `${where}: differs from ${block.source!.name}`).toBe(file.trimEnd());
+      }
+    }
+  });
+});
+
+describe('documentation links', () => {
+  /** Relative link targets of a page: Markdown links and images, and HTML src/href, outside code blocks. */
+  function relativeLinks(doc: string): string[] {
+    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '').replace(/`[^`\n]*`/g, '');
+    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g), ...text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    return targets.filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith('#'));
+  }
+
+  it.each(docs)('%s: every relative link points to a file that exists', (doc) => {
+    for (const target of relativeLinks(doc)) {
+      const path = join(root, dirname(doc), decodeURIComponent(target.split('#')[0]!));
+      expect(existsSync(path), `${doc}: ${target} does not exist`).toBe(true);
+    }
+  });
+
+  it.each(pages)('%s is linked from the README', (page) => {
+    expect(relativeLinks('README.md').map((target) => target.split('#')[0])).toContain(page);
+  });
+});
+
+describe('the snippet reader', () => {
+  it('dedents by the smallest shared indentation, ignoring blank lines', () => {
+    expect(dedent(['    a', '', '      b', '    c'])).toBe('a\n\n  b\nc');
+  });
+});

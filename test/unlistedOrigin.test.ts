@@ -1,0 +1,84 @@
+/**
+ * An API on another origin gets no token unless it is in `origins`, silently in production. In
+ * development the adapter says so once per origin, without the token; production bundles drop
+ * the warning entirely.
+ */
+import axios from 'axios';
+import { build, type Plugin } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { attachAuth } from '../src/axios/index.js';
+import { createAuthFetch } from '../src/fetch/index.js';
+import { CORE_CONSUMER } from '../bench/scenarios/size.js';
+import { API, ELSEWHERE, useApi } from './support/api.js';
+
+const { session } = useApi();
+const refresh = async () => ({ accessToken: 'a1' });
+const MESSAGE = `tokenflight: no token for ${ELSEWHERE} (not in origins); pass origins: [...] to send one`;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('a request to an origin outside origins, in development', () => {
+  it('warns once per origin per adapter while the session holds a token, never with the token', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const held = session({ refresh });
+    const authFetch = createAuthFetch(held, { origins: [API] });
+
+    for (let i = 0; i < 3; i++) expect((await (await authFetch(`${ELSEWHERE}/echo?seq=${i}`)).json()).authorization).toBeNull();
+    await authFetch(`${API}/secret`);
+    expect(warn.mock.calls).toEqual([[MESSAGE]]);
+    expect(JSON.stringify(warn.mock.calls)).not.toMatch(/a0|r0/);
+
+    const api = axios.create();
+    attachAuth(held, api, { origins: [API] });
+    await api.get(`${ELSEWHERE}/echo`);
+    await api.get(`${ELSEWHERE}/echo`);
+    expect(warn.mock.calls).toEqual([[MESSAGE], [MESSAGE]]);
+  });
+
+  it('stays quiet for a guest, an allowed origin, and in production', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const guest = session({ refresh });
+    guest.logout();
+    await createAuthFetch(guest, { origins: [API] })(`${ELSEWHERE}/echo`);
+    await createAuthFetch(session({ refresh }), { origins: [API, ELSEWHERE] })(`${ELSEWHERE}/echo`);
+    vi.stubEnv('NODE_ENV', 'production');
+    await createAuthFetch(session({ refresh }), { origins: [API] })(`${ELSEWHERE}/echo`);
+    expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('the production bundle', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const stubbed: Plugin = {
+    name: 'no-warning',
+    setup(bundler) {
+      bundler.onLoad({ filter: /unlistedOrigin\.ts$/ }, () => ({ contents: 'export const warnUnlistedOrigin = () => {};', loader: 'ts' }));
+    },
+  };
+  const bundle = async (nodeEnv: string, plugins: Plugin[] = []) => {
+    const result = await build({
+      stdin: { contents: CORE_CONSUMER, resolveDir: root, loader: 'ts' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'es2022',
+      external: ['xstate'],
+      define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) },
+      plugins,
+      write: false,
+      logLevel: 'silent',
+    });
+    return result.outputFiles[0]!.text;
+  };
+
+  it('holds none of the warning: the same bytes as without it', async () => {
+    const production = await bundle('production');
+    expect(production).not.toContain('not in origins');
+    expect(production).toBe(await bundle('production', [stubbed]));
+    expect(await bundle('development')).toContain('not in origins');
+  });
+});
