@@ -57,11 +57,12 @@ export function createDemoOAuth(): DemoOAuth {
       if (!live) return {};
       const { codeGrants, refreshGrants, revocations, reuseDetected } = live.as.counters;
       return {
-        oauthCodeGrants: codeGrants,
-        oauthRefreshGrants: refreshGrants,
-        oauthReuseDetected: reuseDetected,
-        oauthRevocations: revocations,
-        oauthUnauthorized: unauthorized,
+        codeGrants,
+        refreshGrants,
+        reuseDetected,
+        revocations,
+        // The demo API's refusals of DPoP requests.
+        unauthorized,
       };
     },
     async debug(action) {

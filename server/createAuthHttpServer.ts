@@ -50,7 +50,7 @@ export type ExtensionAuthorizeResult =
 export interface AuthExtension {
   /** Judges a request whose token is the extension's kind; null passes it on to the backend. */
   authorize(req: IncomingMessage): Promise<ExtensionAuthorizeResult | null>;
-  /** Counters added to /api/stats. */
+  /** Counters served by /api/stats?of=extension. */
   stats(): Record<string, number>;
   /** Runs along with the backend's /api/debug/<action>. */
   debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
@@ -76,6 +76,17 @@ function requestedDelay(url: URL): number {
   return Math.min(Math.max(Number(url.searchParams.get('delay')) || 0, 0), MAX_DELAY_MS);
 }
 
+/** Counters as they grew since the last `reset()`: /api/debug/reset-stats lets a page start from zero. */
+function countedFromReset(read: () => Record<string, number>): { reset(): void; since(): Record<string, number> } {
+  let base = read();
+  return {
+    reset() {
+      base = read();
+    },
+    since: () => Object.fromEntries(Object.entries(read()).map(([name, value]) => [name, value - (base[name] ?? 0)])),
+  };
+}
+
 export async function createAuthHttpServer(options: AuthHttpServerOptions = {}): Promise<AuthHttpServer> {
   const now = options.now ?? Date.now;
   const backend = createAuthBackend({
@@ -86,10 +97,9 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
   });
   const refreshTtl = options.refreshTtl ?? 86_400;
   const closing = new AbortController();
-  const allStats = (): Record<string, number> => ({ ...backend.stats(), ...options.extension?.stats() });
-  // /api/stats counts from here; /api/debug/reset-stats moves it, so a page can start from zero.
-  let statsBase = allStats();
-  const statsSinceReset = () => Object.fromEntries(Object.entries(allStats()).map(([name, value]) => [name, value - (statsBase[name] ?? 0)]));
+  const backendStats = countedFromReset(() => ({ ...backend.stats() }));
+  const extensionStats = countedFromReset(() => options.extension?.stats() ?? {});
+  const resetStats = () => [backendStats, extensionStats].forEach((stats) => stats.reset());
 
   function tokenCookies(tokens: IssuedTokens): string[] {
     return [
@@ -190,13 +200,13 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
       case 'POST /api/debug/reset':
         backend.reset();
         await options.extension?.debug('reset');
-        statsBase = allStats();
+        resetStats();
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/reset-stats':
-        statsBase = allStats();
+        resetStats();
         return sendJson(res, 200, { ok: true });
       case 'GET /api/stats':
-        return sendJson(res, 200, statsSinceReset());
+        return sendJson(res, 200, (url.searchParams.get('of') === 'extension' ? extensionStats : backendStats).since());
       default:
         return sendJson(res, 404, { error: `no route ${route}` });
     }

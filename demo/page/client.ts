@@ -15,8 +15,8 @@ export interface DemoClient {
   mode: DemoMode;
   session: AuthSession;
   authFetch: AuthFetch;
-  /** The /api/stats counter of refreshes this mode makes. */
-  refreshStat: 'refreshCalls' | 'oauthRefreshGrants';
+  /** Where the server counts this mode's requests, and the counter of its refreshes. */
+  stats: { path: string; refreshes: string };
   /** Logs in at the demo API (or the provider) and hands the tokens to the session. */
   login(username: string): Promise<void>;
   /** Ends the session here and at the server, which revokes the refresh token. */
@@ -112,7 +112,7 @@ export function createDemoClient(mode: 'bearer' | 'cookie', log: DemoLog): DemoC
     mode,
     session,
     authFetch,
-    refreshStat: 'refreshCalls',
+    stats: { path: '/api/stats', refreshes: 'refreshCalls' },
     async login(username) {
       const response = await send('/api/login', {
         method: 'POST',

@@ -80,13 +80,11 @@ session.on('refreshFailed', () => log.add('error', '✗ refresh failed'));
 session.on('expired', () => log.add('error', '✗ session expired: log in again'));
 
 async function renderStats(): Promise<void> {
-  const stats = await serverStats();
-  // The provider's counters in OAuth mode, the demo API's in the others.
-  const shown = Object.entries(stats).filter(([name]) => name.startsWith('oauth') === (mode === 'oauth'));
+  const stats = await serverStats(client);
   byId('stats').replaceChildren(
-    ...shown.flatMap(([name, value]) => {
+    ...Object.entries(stats).flatMap(([name, value]) => {
       const term = document.createElement('dt');
-      term.textContent = name.replace(/^oauth(.)/, (_, first: string) => first.toLowerCase());
+      term.textContent = name;
       const detail = document.createElement('dd');
       detail.textContent = String(value);
       detail.dataset.stat = name;

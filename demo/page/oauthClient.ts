@@ -65,7 +65,8 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
     mode: 'oauth',
     session,
     authFetch,
-    refreshStat: 'oauthRefreshGrants',
+    // The provider's counters: its refresh_token grants are this mode's refreshes.
+    stats: { path: '/api/stats?of=extension', refreshes: 'refreshGrants' },
     loginUrl,
     async completeLogin() {
       if (await completeProviderLogin(op, session, config.redirectUri)) log.add('ok', '✓ logged in at the provider');

@@ -32,21 +32,21 @@ describe('the demo in OAuth 2.0 + DPoP mode', () => {
   it('logs in through the provider, shares one refresh grant among a burst after expiry, and revokes at the provider on logout', async () => {
     const page = await logInThroughProvider(demo);
     expect(await page.textContent('#login')).toBe('Log in with the provider');
-    expect((await demo.stats()).oauthCodeGrants).toBe(1);
+    expect((await demo.oauthStats()).codeGrants).toBe(1);
 
     await demo.debug('expire');
-    const before = await demo.stats();
+    const before = await demo.oauthStats();
     expect(await burst(page, 10)).toEqual(Array.from({ length: 10 }, () => 200));
-    const after = await demo.stats();
-    expect(after.oauthRefreshGrants - before.oauthRefreshGrants).toBe(1);
+    const after = await demo.oauthStats();
+    expect(after.refreshGrants - before.refreshGrants).toBe(1);
     // Every request of the burst met the expired token once, then went through with the new one.
-    expect(after.oauthUnauthorized - before.oauthUnauthorized).toBe(10);
-    expect(after.oauthReuseDetected).toBe(0);
+    expect(after.unauthorized - before.unauthorized).toBe(10);
+    expect(after.reuseDetected).toBe(0);
 
-    const revocations = after.oauthRevocations;
+    const revocations = after.revocations;
     await clickAndWait(page, '#logout');
     expect(await sessionStatus(page)).toBe('loggedOut');
-    await expect.poll(async () => (await demo.stats()).oauthRevocations).toBe(revocations + 1);
+    await expect.poll(async () => (await demo.oauthStats()).revocations).toBe(revocations + 1);
     await demo.screenshot(page, 'oauth-after-logout');
   });
 

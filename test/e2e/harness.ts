@@ -17,12 +17,15 @@ export interface ServerStats {
   refreshOk: number;
   reuseDetected: number;
   unauthorized: number;
-  // OAuth mode: the embedded provider's counters, and the DPoP refusals of the demo API.
-  oauthCodeGrants: number;
-  oauthRefreshGrants: number;
-  oauthReuseDetected: number;
-  oauthRevocations: number;
-  oauthUnauthorized: number;
+}
+
+/** OAuth mode: the embedded provider's counters, and the demo API's refusals of DPoP requests. */
+export interface OAuthStats {
+  codeGrants: number;
+  refreshGrants: number;
+  reuseDetected: number;
+  revocations: number;
+  unauthorized: number;
 }
 
 export interface Demo {
@@ -32,6 +35,7 @@ export interface Demo {
   /** `count` pages of the demo in one fresh context: tabs that share storage, cookies and locks. */
   openTabs(mode: Mode, count: number): Promise<Page[]>;
   stats(): Promise<ServerStats>;
+  oauthStats(): Promise<OAuthStats>;
   debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
   /** Closes every page opened so far, so no session of a finished test keeps refreshing. */
@@ -87,6 +91,9 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     },
     async stats() {
       return (await (await fetch(`${server.url}/api/stats`)).json()) as ServerStats;
+    },
+    async oauthStats() {
+      return (await (await fetch(`${server.url}/api/stats?of=extension`)).json()) as OAuthStats;
     },
     async debug(action) {
       const response = await fetch(`${server.url}/api/debug/${action}`, { method: 'POST' });
