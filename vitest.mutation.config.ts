@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The tests Stryker runs for the mutants they cover: the unit, model-based and property-based
- * tests, and the tests of each adapter, cross-tab, tab life, redaction and framework contract.
+ * tests, the session's behaviour tests (options, lifecycle, token requests, queue, refresh rounds,
+ * timers, observing, storage, tokens, errors, origins, module loading), and the tests of each
+ * adapter and its 401 challenges, cross-tab, tab life, redaction and framework contract.
  * Left out: the kit's own tests (src/testing is not mutated), real-network servers, browser/e2e,
  * generated-file checks and benchmarks — slow, and every static mutant of the machine runs the whole set.
  * The property test runs 100 sequences and the model test one path per edge shape here;
@@ -14,8 +16,8 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/authSession.model.test.ts',
       'test/authSession.property.test.ts',
-      'test/{session,timers,fetch,tokens,storage,errors,sessionQueue,authFetchReplay}.test.ts',
-      'test/{adapters,adaptersReadme,axios,ky,replayLimit}.test.ts',
+      'test/{options,sessionLifecycle,tokenRequests,queue,refreshRounds,timers,observing,storage,tokens,errors,origins,modulesLoad,fetch,authFetchReplay}.test.ts',
+      'test/{adapters,adaptersReadme,axios,ky,replayLimit,challenges}.test.ts',
       'test/{crossTab,tabLife,ssr,inspect.redaction}.test.ts',
       'test/{actor,svelte,vue}.test.ts',
       'test/react.test.tsx',

@@ -12,7 +12,7 @@ export type RefreshFailureKind =
   | 'transient';
 
 /** RFC 6749 §5.2 error codes (and RFC 9449's `use_dpop_nonce`) by what they mean here. */
-const OAUTH_CODES: ReadonlyMap<string, RefreshFailureKind> = new Map(Object.entries({
+const OAUTH_CODES: Readonly<Record<string, RefreshFailureKind>> = {
   invalid_grant: 'terminal',
   invalid_request: 'terminal',
   invalid_scope: 'terminal',
@@ -23,9 +23,8 @@ const OAUTH_CODES: ReadonlyMap<string, RefreshFailureKind> = new Map(Object.entr
   use_dpop_nonce: 'transient',
   temporarily_unavailable: 'transient',
   server_error: 'transient',
-} satisfies Record<string, RefreshFailureKind>));
+};
 
-const TERMINAL_STATUSES = new Set([400, 401, 403]);
 /** How deep the `cause` chain is searched for an OAuth error code. */
 const MAX_CAUSE_DEPTH = 5;
 
@@ -45,22 +44,14 @@ function codeOfBody(body: unknown): string | undefined {
  */
 export function oauthErrorCode(error: unknown, depth = 0): string | undefined {
   if (!isObject(error) || depth > MAX_CAUSE_DEPTH) return undefined;
-  const direct = codeOfBody(error) ?? codeOfBody(error.body);
-  if (direct !== undefined) return direct;
   const { cause } = error;
-  if (Array.isArray(cause)) {
-    for (const challenge of cause) {
-      const code = isObject(challenge) ? codeOfBody(challenge.parameters) : undefined;
-      if (code !== undefined) return code;
-    }
-    return undefined;
-  }
-  return oauthErrorCode(cause, depth + 1);
-}
-
-function statusOf(error: Record<string, unknown>): unknown {
-  if ('status' in error) return error.status;
-  return isObject(error.response) ? error.response.status : undefined;
+  return (
+    codeOfBody(error) ??
+    codeOfBody(error.body) ??
+    (Array.isArray(cause)
+      ? cause.map((challenge) => (isObject(challenge) ? codeOfBody(challenge.parameters) : undefined)).find((code) => code !== undefined)
+      : oauthErrorCode(cause, depth + 1))
+  );
 }
 
 /**
@@ -73,10 +64,10 @@ export function classifyRefreshError(error: unknown): RefreshFailureKind {
   if (error instanceof RefreshRejectedError || error instanceof InvalidRefreshAnswerError) return 'terminal';
   if (!isObject(error)) return 'transient';
   const code = oauthErrorCode(error);
-  const byCode = code === undefined ? undefined : OAUTH_CODES.get(code);
-  if (byCode !== undefined) return byCode;
-  const status = statusOf(error);
-  return typeof status === 'number' && TERMINAL_STATUSES.has(status) ? 'terminal' : 'transient';
+  if (code !== undefined && Object.hasOwn(OAUTH_CODES, code)) return OAUTH_CODES[code]!;
+  // 400, 401 and 403: the request or the grant is refused; anything else may pass.
+  const status = 'status' in error ? error.status : isObject(error.response) ? error.response.status : undefined;
+  return status === 400 || status === 401 || status === 403 ? 'terminal' : 'transient';
 }
 
 /** The default `isTerminal`: true when a refresh failure ends the session (see `classifyRefreshError`). */

@@ -53,23 +53,21 @@ export interface AnswerTiming {
   receivedAt: number;
 }
 
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 interface JwtTimes {
-  exp?: number;
-  iat?: number;
+  exp?: number | undefined;
+  iat?: number | undefined;
 }
 
 /** Reads `exp`/`iat` from a JWT's payload without verifying it: only to schedule a refresh. */
 export function readJwtTimes(token: string): JwtTimes | null {
-  const payload = token.split('.')[1];
-  if (token.split('.').length !== 3 || !payload) return null;
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return null;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')));
-    if (typeof claims !== 'object' || claims === null) return null;
+    // atob takes unpadded base64 (forgiving-base64), not base64url's two characters.
+    const claims: unknown = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')));
+    if (Object(claims) !== claims) return null;
     const { exp, iat } = claims as Record<string, unknown>;
     return { exp: isFiniteNumber(exp) ? exp : undefined, iat: isFiniteNumber(iat) ? iat : undefined };
   } catch {
@@ -77,55 +75,8 @@ export function readJwtTimes(token: string): JwtTimes | null {
   }
 }
 
-/** The answer's fields under one spelling, unchecked; `names` says how the answer spelled them (for errors). */
-interface RawFields {
-  accessToken: unknown;
-  refreshToken: unknown;
-  expiresIn: unknown;
-  expiresAt: unknown;
-  tokenType: unknown;
-  scope: unknown;
-  names: { accessToken: string; refreshToken: string; expiresIn: string; tokenType: string; scope: string };
-}
-
-const CAMEL_NAMES = { accessToken: 'accessToken', refreshToken: 'refreshToken', expiresIn: 'expiresIn', tokenType: 'tokenType', scope: 'scope' };
-const SNAKE_NAMES = { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in', tokenType: 'token_type', scope: 'scope' };
-
-/** An answer is snake_case (RFC 6749) when it has `access_token` and no `accessToken`. */
-function fieldsOf(input: Record<string, unknown>): RawFields {
-  if (input.accessToken === undefined && input.access_token !== undefined) {
-    const { access_token, refresh_token, expires_in, token_type, scope } = input;
-    return { accessToken: access_token, refreshToken: refresh_token, expiresIn: expires_in, expiresAt: undefined, tokenType: token_type, scope, names: SNAKE_NAMES };
-  }
-  const { accessToken, refreshToken, expiresIn, expiresAt, tokenType, scope } = input;
-  return { accessToken, refreshToken, expiresIn, expiresAt, tokenType, scope, names: CAMEL_NAMES };
-}
-
-function optionalString(value: unknown, name: string): string | null | undefined {
-  if (value === undefined || value === null || typeof value === 'string') return value;
-  throw new InvalidTokenError(`${name} must be a string or null`);
-}
-
-/** Checks the fields; messages name the field, never a value (a value may be a token). */
-function checked(fields: RawFields) {
-  const { names } = fields;
-  if (typeof fields.accessToken !== 'string' || fields.accessToken.length === 0) {
-    throw new InvalidTokenError(`A token set needs a non-empty string ${names.accessToken}`);
-  }
-  if (fields.expiresIn !== undefined && (!isFiniteNumber(fields.expiresIn) || fields.expiresIn < 0)) {
-    throw new InvalidTokenError(`${names.expiresIn} must be a non-negative number of seconds`);
-  }
-  if (fields.expiresAt !== undefined && fields.expiresAt !== null && !isFiniteNumber(fields.expiresAt)) {
-    throw new InvalidTokenError('expiresAt must be epoch milliseconds');
-  }
-  return {
-    accessToken: fields.accessToken,
-    refreshToken: optionalString(fields.refreshToken, names.refreshToken),
-    expiresIn: fields.expiresIn as number | undefined,
-    expiresAt: (fields.expiresAt ?? undefined) as number | undefined,
-    tokenType: optionalString(fields.tokenType, names.tokenType),
-    scope: optionalString(fields.scope, names.scope),
-  };
+function fail(message: string): never {
+  throw new InvalidTokenError(message);
 }
 
 /**
@@ -159,29 +110,44 @@ function expiryOf(accessToken: string, expiresIn: number | undefined, expiresAt:
  * the token type and the scope (RFC 6749 §5.1: unchanged when omitted).
  */
 export function receiveTokens(input: unknown, at: number | AnswerTiming, previous: TokenSet | string | null = null): ReceivedTokens {
-  if (typeof input !== 'object' || input === null) {
-    throw new InvalidTokenError('A token set must be an object with a string accessToken');
-  }
-  const fields = checked(fieldsOf(input as Record<string, unknown>));
+  if (typeof input !== 'object' || input === null) fail('A token set must be an object with a string accessToken');
+  const answer = input as Record<string, unknown>;
+  // snake_case (RFC 6749) when it has `access_token` and no `accessToken`. Checks name the field
+  // as the answer spelled it, never a value (a value may be a token).
+  const snake = answer.accessToken === undefined && answer.access_token !== undefined;
+  const read = (name: string): [unknown, string] => {
+    const key = snake ? name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : name;
+    return [answer[key], key];
+  };
+  const text = (name: string): string | null | undefined => {
+    const [value, key] = read(name);
+    return value == null || typeof value === 'string' ? value : fail(`${key} must be a string or null`);
+  };
+  const [accessToken, accessKey] = read('accessToken');
+  if (typeof accessToken !== 'string' || !accessToken) fail(`A token set needs a non-empty string ${accessKey}`);
+  const [expiresIn, expiresInKey] = read('expiresIn');
+  if (expiresIn !== undefined && !(isFiniteNumber(expiresIn) && expiresIn >= 0)) fail(`${expiresInKey} must be a non-negative number of seconds`);
+  // RFC 6749 has no absolute expiry: an `expires_at` is no field of its (often seconds, not ms).
+  const expiresAt = snake ? undefined : answer.expiresAt;
+  if (expiresAt != null && !isFiniteNumber(expiresAt)) fail('expiresAt must be epoch milliseconds');
+  const refreshToken = text('refreshToken');
+  const tokenType = text('tokenType');
+  const scope = text('scope');
+
   const { sentAt, receivedAt } = typeof at === 'number' ? { sentAt: at, receivedAt: at } : at;
   const before = typeof previous === 'string' ? { refreshToken: previous, tokenType: null, scope: null } : previous;
-  const expiresAt = expiryOf(fields.accessToken, fields.expiresIn, fields.expiresAt, sentAt);
+  const expiry = expiryOf(accessToken, expiresIn, expiresAt ?? undefined, sentAt);
   const tokens: TokenSet = {
-    accessToken: fields.accessToken,
-    refreshToken: fields.refreshToken === undefined ? (before?.refreshToken ?? null) : fields.refreshToken,
-    expiresAt,
-    tokenType: fields.tokenType ?? before?.tokenType ?? null,
-    scope: fields.scope ?? before?.scope ?? null,
+    accessToken,
+    refreshToken: refreshToken === undefined ? (before?.refreshToken ?? null) : refreshToken,
+    expiresAt: expiry,
+    tokenType: tokenType ?? before?.tokenType ?? null,
+    scope: scope ?? before?.scope ?? null,
   };
-  return { tokens, lifetime: expiresAt === null ? null : Math.max(0, expiresAt - receivedAt) };
+  return { tokens, lifetime: expiry === null ? null : Math.max(0, expiry - receivedAt) };
 }
 
 /** A token the session can hand out: no known expiry, or not yet expired. */
 export function isUsable(tokens: TokenSet | null, now: number): tokens is TokenSet {
   return tokens !== null && (tokens.expiresAt === null || tokens.expiresAt > now);
-}
-
-/** Received tokens that were already past their expiry when they arrived. */
-export function isDeadOnArrival(received: ReceivedTokens): boolean {
-  return received.lifetime === 0;
 }

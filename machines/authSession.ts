@@ -1,40 +1,47 @@
 import { authSessionSetup } from './authSessionSetup.js';
-import type { AuthContext, SessionConfig } from './authSessionTypes.js';
+import type { AuthContext, RejectReason, SessionConfig } from './authSessionTypes.js';
 
 /** A session before its first LOGIN: no tokens, nobody waiting. */
 export function initialContext(config: SessionConfig): AuthContext {
   return { config, tokens: null, lifetime: null, waiters: [], attempt: 0, lastError: null, coolingDown: false };
 }
 
-/** When a refresh round runs out of retries: the waiters get its last error, and the cooldown starts. */
-const giveUpRound = [
-  { type: 'rejectWaiters', params: { reason: 'refreshFailed' } },
-  'startCooldown',
-  { type: 'emitRefreshFailed', params: { willRetry: false } },
-] as const;
+const IDLE = '#authSession.idle';
+const failed = (willRetry: boolean) => ({ type: 'emitRefreshFailed', params: { willRetry } }) as const;
+const reject = (reason: RejectReason) => ({ type: 'rejectRequest', params: { reason } }) as const;
 
 /** New tokens from the app (its login, or tokens it got elsewhere) are taken in every state. */
-const login = { target: '#authSession.idle', reenter: true, actions: ['storeLogin', 'emitLogin'] } as const;
+const login = { target: IDLE, reenter: true, actions: ['storeLogin', 'emitLogin'] } as const;
 
 const logout = { target: '#authSession.loggedOut', actions: 'emitLogout' } as const;
 
 /** Another session sharing these tokens (another tab) logged in or refreshed; `emit` says which it is to this one. */
 const syncedLogin = (emit: 'emitSyncedLogin' | 'emitSyncedRefresh') =>
-  ({ guard: 'isSyncedLogin', target: '#authSession.idle', reenter: true, actions: ['storeSynced', emit] }) as const;
+  ({ guard: 'isSyncedLogin', target: IDLE, reenter: true, actions: ['storeSynced', emit] }) as const;
 const syncedLogout = { guard: 'isSyncedLogout', target: '#authSession.loggedOut', actions: 'emitSyncedLogout' } as const;
-const syncedExpiry = { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' } as const;
+const syncedEnd = [syncedLogin('emitSyncedRefresh'), syncedLogout, { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' }] as const;
+
+/**
+ * After a failed attempt (`record` says how it failed): another one after the backoff, or the round
+ * gives up: the waiters get its last error, and the cooldown starts.
+ */
+const retryOrGiveUp = (record: 'recordFailure' | 'recordDeadAnswer' | 'recordTimeout') =>
+  [
+    { guard: 'canRetry', target: 'backingOff', actions: [record, failed(true)] },
+    { target: IDLE, actions: [record, { type: 'rejectWaiters', params: { reason: 'refreshFailed' } }, 'startCooldown', failed(false)] },
+  ] as const;
 
 /** A state without a token to give: every request for one is refused with `reason`. */
 const refuseRequests = (reason: 'loggedOut' | 'expired') => {
-  const refuse = { actions: { type: 'rejectRequest', params: { reason } } } as const;
+  const refuse = { actions: reject(reason) } as const;
   return { 'TOKEN.REQUEST': refuse, UNAUTHORIZED: refuse, REFRESH: refuse } as const;
 };
 
+/** In idle, a request without a usable token refreshes, unless a failed round is cooling down. */
+const refreshUnlessCooling = [{ guard: 'isCoolingDown', actions: reject('coolingDown') }, { target: 'refreshing', actions: 'enqueue' }] as const;
+
 /** While a refresh runs every request waits for it, up to `maxQueue`. */
-const queueRequest = [
-  { guard: 'isQueueFull', actions: { type: 'rejectRequest', params: { reason: 'queueFull' } } },
-  { actions: 'enqueue' },
-] as const;
+const queueRequest = [{ guard: 'isQueueFull', actions: reject('queueFull') }, { actions: 'enqueue' }] as const;
 
 /**
  * The auth session: one refresh at a time, however many callers need a token.
@@ -50,17 +57,11 @@ export const authSessionMachine = authSessionSetup.createMachine({
   context: ({ input }) => initialContext(input.config),
   // A session that starts with tokens is sent LOGIN right after it starts.
   initial: 'loggedOut',
-  on: {
-    'WAITER.CANCEL': { actions: { type: 'cancelWaiter', params: ({ event }) => ({ id: event.id }) } },
-  },
+  on: { 'WAITER.CANCEL': { actions: 'cancelWaiter' } },
   states: {
     loggedOut: {
       entry: [{ type: 'rejectWaiters', params: { reason: 'loggedOut' } }, 'clearTokens', 'forgetReason'],
-      on: {
-        LOGIN: login,
-        ...refuseRequests('loggedOut'),
-        SYNC: [syncedLogin('emitSyncedLogin')],
-      },
+      on: { LOGIN: login, ...refuseRequests('loggedOut'), SYNC: syncedLogin('emitSyncedLogin') },
     },
     idle: {
       entry: 'releaseWaiters',
@@ -74,35 +75,12 @@ export const authSessionMachine = authSessionSetup.createMachine({
       on: {
         LOGIN: login,
         LOGOUT: logout,
-        'TOKEN.REQUEST': [
-          {
-            guard: { type: 'isTokenUsable', params: ({ event }) => ({ at: event.at }) },
-            actions: 'answerNow',
-          },
-          {
-            guard: 'isCoolingDown',
-            actions: { type: 'rejectRequest', params: { reason: 'coolingDown' } },
-          },
-          { target: 'refreshing', actions: 'enqueue' },
-        ],
-        UNAUTHORIZED: [
-          {
-            guard: { type: 'isStale', params: ({ event }) => ({ accessToken: event.accessToken, at: event.at }) },
-            actions: 'answerNow',
-          },
-          {
-            guard: 'isCoolingDown',
-            actions: { type: 'rejectRequest', params: { reason: 'coolingDown' } },
-          },
-          { target: 'refreshing', actions: 'enqueue' },
-        ],
+        'TOKEN.REQUEST': [{ guard: 'isTokenUsable', actions: 'answerNow' }, ...refreshUnlessCooling],
+        UNAUTHORIZED: [{ guard: 'isStale', actions: 'answerNow' }, ...refreshUnlessCooling],
         // The user asked: the cooldown does not apply.
-        REFRESH: { target: 'refreshing', actions: 'enqueue' },
-        SYNC: [syncedLogin('emitSyncedRefresh'), syncedLogout, syncedExpiry],
-        WAKE: [
-          { guard: { type: 'isHeldByCooldown', params: ({ event }) => ({ reason: event.reason }) } },
-          { guard: { type: 'isRefreshDue', params: ({ event }) => ({ at: event.at }) }, target: 'refreshing' },
-        ],
+        REFRESH: refreshUnlessCooling[1],
+        SYNC: syncedEnd,
+        WAKE: [{ guard: 'isHeldByCooldown' }, { guard: 'isRefreshDue', target: 'refreshing' }],
       },
       states: {
         waiting: {
@@ -112,17 +90,11 @@ export const authSessionMachine = authSessionSetup.createMachine({
           invoke: {
             src: 'heartbeat',
             input: ({ context }) => ({ tokens: context.tokens! }),
-            onDone: [
-              {
-                guard: { type: 'isHeartbeatValid', params: ({ event }) => ({ valid: event.output }) },
-                target: 'waiting',
-              },
-              { target: '#authSession.refreshing' },
-            ],
+            onDone: [{ guard: 'isHeartbeatValid', target: 'waiting' }, { target: '#authSession.refreshing' }],
             // A heartbeat that cannot reach the server says nothing about the session.
-            onError: { target: 'waiting' },
+            onError: 'waiting',
           },
-          after: { refreshTimeout: { target: 'waiting' } },
+          after: { refreshTimeout: 'waiting' },
         },
       },
     },
@@ -136,7 +108,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
         UNAUTHORIZED: queueRequest,
         REFRESH: queueRequest,
         // Another tab finished first: its tokens release this tab's waiters too.
-        SYNC: [syncedLogin('emitSyncedRefresh'), syncedLogout, syncedExpiry],
+        SYNC: syncedEnd,
       },
       states: {
         requesting: {
@@ -144,77 +116,23 @@ export const authSessionMachine = authSessionSetup.createMachine({
             src: 'refresh',
             input: ({ context }) => ({ tokens: context.tokens }),
             onDone: [
-              {
-                guard: { type: 'isAnswerAlive', params: ({ event }) => ({ received: event.output }) },
-                target: '#authSession.idle',
-                actions: [{ type: 'storeTokens', params: ({ event }) => ({ received: event.output }) }, 'emitRefreshed'],
-              },
+              { guard: 'isAnswerAlive', target: IDLE, actions: ['storeTokens', 'emitRefreshed'] },
               // Dead on arrival (it came late): never handed out. Its refresh token is kept, as the
               // server may have rotated it, and the next attempt presents that one.
-              {
-                guard: 'canRetry',
-                target: 'backingOff',
-                actions: [
-                  { type: 'recordDeadAnswer', params: ({ event }) => ({ received: event.output }) },
-                  { type: 'emitRefreshFailed', params: { willRetry: true } },
-                ],
-              },
-              {
-                target: '#authSession.idle',
-                actions: [{ type: 'recordDeadAnswer', params: ({ event }) => ({ received: event.output }) }, ...giveUpRound],
-              },
+              ...retryOrGiveUp('recordDeadAnswer'),
             ],
             onError: [
-              {
-                guard: { type: 'isTerminalError', params: ({ event }) => ({ error: event.error }) },
-                target: '#authSession.expired',
-                actions: [
-                  { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-                  { type: 'emitRefreshFailed', params: { willRetry: false } },
-                ],
-              },
-              {
-                guard: 'canRetry',
-                target: 'backingOff',
-                actions: [
-                  { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-                  { type: 'emitRefreshFailed', params: { willRetry: true } },
-                ],
-              },
-              {
-                target: '#authSession.idle',
-                actions: [
-                  { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
-                  ...giveUpRound,
-                ],
-              },
+              { guard: 'isTerminalError', target: '#authSession.expired', actions: ['recordFailure', failed(false)] },
+              ...retryOrGiveUp('recordFailure'),
             ],
           },
-          after: {
-            // Leaving `requesting` stops the refresh actor, which aborts its signal.
-            refreshTimeout: [
-              {
-                guard: 'canRetry',
-                target: 'backingOff',
-                actions: [
-                  'recordTimeout',
-                  { type: 'emitRefreshFailed', params: { willRetry: true } },
-                ],
-              },
-              {
-                target: '#authSession.idle',
-                actions: [
-                  'recordTimeout',
-                  ...giveUpRound,
-                ],
-              },
-            ],
-          },
+          // Leaving `requesting` stops the refresh actor, which aborts its signal.
+          after: { refreshTimeout: retryOrGiveUp('recordTimeout') },
         },
         backingOff: {
-          after: { retryDelay: { target: 'requesting' } },
+          after: { retryDelay: 'requesting' },
           // The backoff timer may have slept with the tab; whoever waits should not wait longer.
-          on: { WAKE: { target: 'requesting' } },
+          on: { WAKE: 'requesting' },
         },
       },
     },

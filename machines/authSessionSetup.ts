@@ -1,9 +1,9 @@
-import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../domain/isTerminalError.js';
 import { RefreshTimeoutError } from '../domain/errors/RefreshTimeoutError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { ExpiredAnswerError } from '../domain/errors/ExpiredAnswerError.js';
-import { isDeadOnArrival, isUsable, type ReceivedTokens } from '../domain/tokens.js';
+import { isUsable, type ReceivedTokens } from '../domain/tokens.js';
 import { createDelays, effectiveMargin } from './delays.js';
 import type {
   AuthContext,
@@ -13,19 +13,36 @@ import type {
   HeartbeatActorInput,
   RefreshActorInput,
   RejectReason,
+  SyncedState,
   WakeReason,
 } from './authSessionTypes.js';
 
+/**
+ * The fields of the event being handled. Each guard and action below runs only on the events the
+ * chart gives it (a request, a SYNC, a WAKE, the refresh actor's done or error event), so it
+ * reads that event's fields without re-checking its type (the model test walks every edge).
+ */
+interface Carried {
+  id: number;
+  at: number;
+  accessToken: string;
+  reason: WakeReason;
+  state: SyncedState;
+  /** LOGIN, and a synced login. */
+  received?: ReceivedTokens;
+  /** The refresh actor's answer, or the heartbeat's verdict. */
+  output: ReceivedTokens & boolean;
+  error: unknown;
+}
+const carried = (event: unknown) => event as Carried;
+
 /** The context for newly received tokens: a new round, no failure, no cooldown. */
-function fresh(received: ReceivedTokens): Partial<AuthContext> {
-  return { tokens: received.tokens, lifetime: received.lifetime, attempt: 0, lastError: null, coolingDown: false };
+function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
+  return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false };
 }
 
-/** A request for a token: the three events that carry a caller's id and the time it asked. */
-function requestOf(event: AuthEvent): { id: number; at: number } {
-  assertEvent(event, ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH']);
-  return event;
-}
+/** A LOGIN's or a synced login's tokens (the isSyncedLogin guard runs first), or a refresh answer. */
+const received = ({ event }: { event: AuthEvent }) => fresh(carried(event).received ?? carried(event).output);
 
 /**
  * What the auth session machine can do: its types, and its guards, actions, delays and actors by
@@ -47,51 +64,41 @@ export const authSessionSetup = setup({
   },
   delays: createDelays(() => Date.now()),
   guards: {
-    isTerminalError: (_, params: { error: unknown }) => isTerminalError(params.error),
-    isAnswerAlive: (_, params: { received: ReceivedTokens }) => !isDeadOnArrival(params.received),
+    isTerminalError: ({ event }) => isTerminalError(carried(event).error),
+    isAnswerAlive: ({ event }) => carried(event).output.lifetime !== 0,
     hasWaitersAndDeadToken: ({ context }) => context.waiters.length > 0 && context.lifetime === 0,
-    isTokenUsable: ({ context }, params: { at: number }) => isUsable(context.tokens, params.at),
+    isTokenUsable: ({ context, event }) => isUsable(context.tokens, carried(event).at),
     // The 401 was for a token replaced since, and the current one is still usable: no refresh needed.
-    isStale: ({ context }, params: { accessToken: string; at: number }) =>
-      context.tokens !== null && params.accessToken !== context.tokens.accessToken && isUsable(context.tokens, params.at),
+    isStale: ({ context: { tokens }, event }) =>
+      tokens !== null && carried(event).accessToken !== tokens.accessToken && isUsable(tokens, carried(event).at),
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
     canRetry: ({ context }) => context.attempt < context.config.retries,
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
-    isHeartbeatValid: (_, params: { valid: boolean }) => params.valid,
+    isHeartbeatValid: ({ event }) => carried(event).output,
     // SYNC: what another session sharing these tokens did (a coordinator such as cross-tab).
-    isSyncedLogin: ({ event }) => event.type === 'SYNC' && event.state === 'loggedIn',
-    isSyncedLogout: ({ event }) => event.type === 'SYNC' && event.state === 'loggedOut',
-    isSyncedExpiry: ({ event }) => event.type === 'SYNC' && event.state === 'expired',
+    isSyncedLogin: ({ event }) => carried(event).state === 'loggedIn',
+    isSyncedLogout: ({ event }) => carried(event).state === 'loggedOut',
+    isSyncedExpiry: ({ event }) => carried(event).state === 'expired',
     isCoolingDown: ({ context }) => context.coolingDown,
     /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
-    isRefreshDue: ({ context }, params: { at: number }) =>
-      context.tokens?.expiresAt != null && params.at >= context.tokens.expiresAt - effectiveMargin(context),
+    isRefreshDue: ({ context, event }) =>
+      context.tokens?.expiresAt != null && carried(event).at >= context.tokens.expiresAt - effectiveMargin(context),
     /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
-    isHeldByCooldown: ({ context }, params: { reason: WakeReason }) => context.coolingDown && params.reason !== 'online',
+    isHeldByCooldown: ({ context, event }) => context.coolingDown && carried(event).reason !== 'online',
   },
   actions: {
-    storeTokens: assign((_, params: { received: ReceivedTokens }) => fresh(params.received)),
-    storeLogin: assign(({ event }) => {
-      assertEvent(event, 'LOGIN');
-      return fresh(event.received);
-    }),
-    // Only a synced login carries tokens; the isSyncedLogin guard runs first.
-    storeSynced: assign(({ event }) => {
-      assertEvent(event, 'SYNC');
-      return event.state === 'loggedIn' ? fresh(event.received) : {};
-    }),
+    storeTokens: assign(received),
+    storeLogin: assign(received),
+    storeSynced: assign(received),
     clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
     forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
-    recordFailure: assign(({ context }, params: { error: unknown }) => ({
-      attempt: context.attempt + 1,
-      lastError: params.error,
-    })),
+    recordFailure: assign(({ context, event }) => ({ attempt: context.attempt + 1, lastError: carried(event).error })),
     // Keeps the answer's refresh token (the next attempt presents it), not its dead access token's use.
-    recordDeadAnswer: assign(({ context }, params: { received: ReceivedTokens }) => ({
-      tokens: params.received.tokens,
-      lifetime: params.received.lifetime,
+    recordDeadAnswer: assign(({ context, event }) => ({
+      tokens: carried(event).output.tokens,
+      lifetime: 0,
       attempt: context.attempt + 1,
       lastError: new ExpiredAnswerError(),
     })),
@@ -104,24 +111,15 @@ export const authSessionSetup = setup({
     // A new array per enqueue: snapshots stay immutable, so the machine's pure transition function
     // (xstate/graph, users' model-based tests) can branch from any of them. The copies cost
     // O(N²) in the queue length: about 2 ms for the default maxQueue of 1 000, 160 ms for 10 000.
-    enqueue: assign(({ context, event }) => {
-      const { id, at } = requestOf(event);
-      return { waiters: [...context.waiters, { id, since: at }] };
-    }),
-    cancelWaiter: assign(({ context }, params: { id: number }) => ({
-      waiters: context.waiters.filter((waiter) => waiter.id !== params.id),
-    })),
+    enqueue: assign(({ context, event }) => ({ waiters: [...context.waiters, { id: carried(event).id, since: carried(event).at }] })),
+    cancelWaiter: assign(({ context, event }) => ({ waiters: context.waiters.filter((waiter) => waiter.id !== carried(event).id) })),
     rejectRequest: emit(({ context, event }, params: { reason: RejectReason }) => ({
       type: 'waiters.rejected' as const,
-      ids: [requestOf(event).id],
+      ids: [carried(event).id],
       reason: params.reason,
       error: context.lastError,
     })),
-    answerNow: emit(({ context, event }) => ({
-      type: 'waiters.resolved' as const,
-      ids: [requestOf(event).id],
-      tokens: context.tokens!,
-    })),
+    answerNow: emit(({ context, event }) => ({ type: 'waiters.resolved' as const, ids: [carried(event).id], tokens: context.tokens! })),
     // Tokens dead on arrival are never handed out: `hasWaitersAndDeadToken` refreshes instead.
     releaseWaiters: enqueueActions(({ context, enqueue }) => {
       if (context.waiters.length === 0 || context.tokens === null || context.lifetime === 0) return;
@@ -130,8 +128,7 @@ export const authSessionSetup = setup({
     }),
     rejectWaiters: enqueueActions(({ context, enqueue }, params: { reason: RejectReason }) => {
       if (context.waiters.length === 0) return;
-      const ids = context.waiters.map((w) => w.id);
-      enqueue.emit({ type: 'waiters.rejected', ids, reason: params.reason, error: context.lastError });
+      enqueue.emit({ type: 'waiters.rejected', ids: context.waiters.map((w) => w.id), reason: params.reason, error: context.lastError });
       enqueue.assign({ waiters: [] });
     }),
     emitLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens! })),

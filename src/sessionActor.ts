@@ -28,7 +28,7 @@ export function createSessionActor(options: AuthSessionOptions, { config, now, i
     },
     delays: createDelays(now, options.random, plugins.attemptAllowance),
     guards: {
-      isTerminalError: (_, params: { error: unknown }) => isTerminal(params.error),
+      isTerminalError: ({ event }) => isTerminal((event as { error?: unknown }).error),
     },
   });
   return createActor(machine, { input: { config }, inspect: plugins.inspector });

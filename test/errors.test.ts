@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tokenflight from '../src/index.js';
+import * as errors from '../domain/errors/index.js';
+import { isTerminalError } from '../domain/isTerminalError.js';
 
 const names = [
   'SessionExpiredError',
@@ -30,8 +32,24 @@ describe('errors', () => {
     expect(error.cause).toBe(failure);
   });
 
-  it('InvalidTokenError is a TypeError', () => {
-    expect(new tokenflight.InvalidTokenError()).toBeInstanceOf(TypeError);
+  it('have stable names, messages and fields', () => {
+    expect(new errors.SessionExpiredError()).toMatchObject({ name: 'SessionExpiredError', message: 'The session has expired; log in again' });
+    expect(new errors.LoggedOutError()).toMatchObject({ name: 'LoggedOutError', message: 'The session is logged out' });
+    expect(new errors.QueueFullError(3)).toMatchObject({ name: 'QueueFullError', maxQueue: 3, message: 'The token queue is full (maxQueue: 3)' });
+    expect(new errors.RefreshTimeoutError(50)).toMatchObject({
+      name: 'RefreshTimeoutError',
+      timeout: 50,
+      message: 'The token refresh took longer than 50 ms and was aborted',
+    });
+    expect(new errors.WaitTimeoutError(70)).toMatchObject({ name: 'WaitTimeoutError', timeout: 70, message: 'Waited longer than 70 ms for a token' });
+    expect(new errors.RefreshRejectedError()).toMatchObject({ name: 'RefreshRejectedError', status: undefined, message: 'The refresh token was rejected' });
+    expect(new errors.RefreshRejectedError('no', { status: 401, cause: 'x' })).toMatchObject({ status: 401, cause: 'x', message: 'no' });
+    // InvalidTokenError is a TypeError.
+    const invalid = new errors.InvalidTokenError();
+    expect(invalid).toBeInstanceOf(TypeError);
+    expect(invalid).toMatchObject({ name: 'InvalidTokenError', message: 'A token set needs a string accessToken' });
+    expect(new errors.SessionExpiredError('m', { cause: 1 }).cause).toBe(1);
+    expect(new errors.LoggedOutError('m', { cause: 2 }).cause).toBe(2);
   });
 
   it('isTerminalError: rejected refresh tokens end the session, everything else is transient', () => {
@@ -44,5 +62,25 @@ describe('errors', () => {
     for (const error of [new TypeError('fetch failed'), { status: 500 }, { response: { status: 503 } }, { status: '401' }, null, 'x', { response: null }]) {
       expect(isTerminalError(error)).toBe(false);
     }
+  });
+});
+
+describe('isTerminalError', () => {
+  it.each([
+    [new errors.RefreshRejectedError(), true],
+    [{ status: 400 }, true],
+    [{ status: 401 }, true],
+    [{ status: 403 }, true],
+    [{ response: { status: 401 } }, true],
+    [{ status: 500 }, false],
+    [{ status: '401' }, false],
+    [{ response: { status: 503 } }, false],
+    [{ response: null }, false],
+    [{ response: 401 }, false],
+    [new Error('network'), false],
+    [null, false],
+    ['401', false],
+  ])('%o → %s', (error, terminal) => {
+    expect(isTerminalError(error)).toBe(terminal);
   });
 });

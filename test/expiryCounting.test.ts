@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthSession, receiveTokens, type RefreshContext, type TokenInput } from '../src/index.js';
+import { jwt } from './support/jwt.js';
 
 /**
  * How expiry is counted: from when the refresh was sent, by the client's clock, so a late answer
  * is not installed as fresh and a wrong client clock (10 minutes fast or slow) changes nothing.
  */
 
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const jwt = (claims: { iat?: number; exp: number }) => `${base64url({ alg: 'none' })}.${base64url(claims)}.sig`;
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTES = 60_000;
 

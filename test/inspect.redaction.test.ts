@@ -1,12 +1,14 @@
 import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { createAuthSession, type RefreshContext } from '../src/createAuthSession.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions, type RefreshContext } from '../src/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { REDACTED, redactInspectionEvent, redactTokens } from '../src/inspect/redact.js';
 import type { CamelTokenInput as TokenInput } from '../domain/tokens.js';
 import { inspect } from '../src/inspect/index.js';
+import { memoryStorage } from '../src/storage.js';
+import { refreshingSession, startSession, tokenInput } from './support/session.js';
 
 /**
  * Every string reachable from `root`: own properties (enumerable or not), Map and Set entries,
@@ -242,5 +244,196 @@ describe('inspection redaction', () => {
     session.login(tokens);
     expect(leaks(session.actor, [tokens.accessToken, tokens.refreshToken!])).toEqual([tokens.accessToken, tokens.refreshToken]);
     session.stop();
+  });
+});
+
+const secrets = new Set(['s3cret']);
+
+describe('redactTokens', () => {
+  it('replaces known secrets and values under token-named keys, anywhere', () => {
+    expect(
+      redactTokens(
+        { a: 's3cret', b: 'fine', list: ['s3cret', 1], nested: { accessToken: 'x', refreshToken: 'y', usedAccessToken: 'z', token: 't', other: 'o' } },
+        secrets,
+      ),
+    ).toEqual({
+      a: REDACTED,
+      b: 'fine',
+      list: [REDACTED, 1],
+      nested: { accessToken: REDACTED, refreshToken: REDACTED, usedAccessToken: REDACTED, token: REDACTED, other: 'o' },
+    });
+    expect(REDACTED).toBe('[redacted]');
+  });
+
+  it('keeps null token fields and primitives', () => {
+    expect(redactTokens({ refreshToken: null, accessToken: undefined }, secrets)).toEqual({ refreshToken: null, accessToken: undefined });
+    expect(redactTokens(5, secrets)).toBe(5);
+    expect(redactTokens(null, secrets)).toBeNull();
+  });
+
+  it('turns errors into name and redacted message, and class instances into their name', () => {
+    expect(redactTokens(new TypeError('s3cret'), secrets)).toEqual({ name: 'TypeError', message: REDACTED });
+    expect(redactTokens(new Map(), secrets)).toBe('[Map]');
+    expect(redactTokens(Object.create(Object.create(null)), secrets)).toBe('[object]');
+    const bare = Object.assign(Object.create(null), { token: 'x' });
+    expect(redactTokens(bare, secrets)).toEqual({ token: REDACTED });
+  });
+
+  it('copies nine levels deep and leaves out what lies deeper (a bound for cyclic data that never hands data on unredacted)', () => {
+    const bottom = { leaf: 's3cret' };
+    let deep: Record<string, unknown> = bottom;
+    for (let i = 0; i < 9; i++) deep = { next: deep };
+    let copy = redactTokens(deep, secrets) as Record<string, unknown>;
+    for (let i = 0; i < 9; i++) copy = copy.next as Record<string, unknown>;
+    expect(copy).toBe('[too deep]');
+
+    let shallow: Record<string, unknown> = { leaf: 's3cret' };
+    for (let i = 0; i < 8; i++) shallow = { next: shallow };
+    expect(JSON.stringify(redactTokens(shallow, secrets))).toContain(REDACTED);
+  });
+
+  it('bounds the depth of nested arrays too', () => {
+    const bottom = ['plain'];
+    let deep: unknown = bottom;
+    for (let i = 0; i < 9; i++) deep = [deep];
+    let copy = redactTokens(deep, new Set()) as unknown[];
+    for (let i = 0; i < 9; i++) copy = copy[0] as unknown[];
+    // What lies deeper is left out, never handed on unredacted.
+    expect(copy).toBe('[too deep]');
+  });
+});
+
+describe('redactInspectionEvent', () => {
+  it('redacts the event, the snapshot parts and action params, keeping the rest', () => {
+    const actorRef = { id: 'actor' };
+    const event = {
+      type: '@xstate.snapshot',
+      actorRef,
+      rootId: 'root',
+      event: { type: 'LOGIN', received: { tokens: { accessToken: 'x' } } },
+      snapshot: { status: 'active', context: { tokens: { accessToken: 'x' } }, output: 's3cret', error: 's3cret', input: 's3cret' },
+    } as unknown as InspectionEvent;
+    const out = redactInspectionEvent(event, secrets) as unknown as Record<string, Record<string, unknown>>;
+    // A stand-in with the actor's id, never the live actor (its getSnapshot() would show tokens).
+    expect(out.actorRef).not.toBe(actorRef);
+    expect(out.actorRef).toMatchObject({ id: 'actor' });
+    expect(out.rootId).toBe('root');
+    expect(out.event).toEqual({ type: 'LOGIN', received: { tokens: { accessToken: REDACTED } } });
+    expect(out.snapshot).toMatchObject({ status: 'active', context: { tokens: { accessToken: REDACTED } }, output: REDACTED, error: REDACTED, input: REDACTED });
+
+    const action = { type: '@xstate.action', actorRef, action: { type: 'emit', params: { token: 'x', id: 1 } } } as unknown as InspectionEvent;
+    expect((redactInspectionEvent(action, secrets) as unknown as { action: unknown }).action).toEqual({ type: 'emit', params: { token: REDACTED, id: 1 } });
+
+    const plain = { type: '@xstate.actor', actorRef } as unknown as InspectionEvent;
+    expect(redactInspectionEvent(plain, secrets)).toMatchObject({ type: '@xstate.actor', actorRef: { id: 'actor' } });
+  });
+
+  it('adds no event to an inspection event without one', () => {
+    const out = redactInspectionEvent({ type: '@xstate.actor', actorRef: {} } as unknown as InspectionEvent, new Set());
+    expect('event' in out).toBe(false);
+    expect('snapshot' in out).toBe(false);
+  });
+});
+
+describe('a session with an inspector', () => {
+  const sessions: AuthSession[] = [];
+  function session(options: Partial<AuthSessionOptions>) {
+    const created = createAuthSession({ refresh: () => new Promise(() => {}), random: () => 0.5, ...options });
+    sessions.push(created);
+    return created;
+  }
+
+  /** An inspector that keeps every event it is shown, as JSON so later changes cannot alter it. */
+  function recordingInspector() {
+    const seen: string[] = [];
+    const inspect = (event: InspectionEvent) => void seen.push(JSON.stringify(event));
+    return { inspect, seen, eventsSent: (type: string) => seen.filter((text) => text.includes(`"type":"${type}"`)) };
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    for (const created of sessions.splice(0)) created.stop();
+    vi.useRealTimers();
+  });
+
+  it('redacts an access token that comes without a refresh token', () => {
+    const inspector = recordingInspector();
+    const user = session({ plugins: [inspect(inspector.inspect)] });
+    user.login({ accessToken: 'access-only-token', expiresIn: 600 });
+    expect(user.status).toBe('idle');
+    expect(inspector.eventsSent('LOGIN')).not.toHaveLength(0);
+    expect(inspector.seen.join('\n')).not.toContain('access-only-token');
+  });
+
+  it('logs out cleanly: storage is cleared and subscribers see loggedOut', () => {
+    const inspector = recordingInspector();
+    const storage = memoryStorage();
+    const user = session({ plugins: [inspect(inspector.inspect)], storage, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    const statuses: string[] = [];
+    user.subscribe((snapshot) => statuses.push(snapshot.status));
+    expect(storage.load()).toMatchObject({ accessToken: 'a0' });
+    user.logout();
+    expect(storage.load()).toBeNull();
+    expect(statuses).toEqual(['idle', 'loggedOut']);
+  });
+
+  it('hands out a usable token without sending the machine any event', async () => {
+    const inspector = recordingInspector();
+    const user = session({ plugins: [inspect(inspector.inspect)], tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    const before = inspector.seen.length;
+    await expect(user.getToken()).resolves.toMatchObject({ accessToken: 'a0' });
+    expect(inspector.seen.slice(before)).toEqual([]);
+  });
+
+  it('shows an inspector (function or observer) every token redacted', () => {
+    const seen: unknown[] = [];
+    refreshingSession({ plugins: [inspect((event) => seen.push(event))], tokens: tokenInput('visible-token') }).session.login(tokenInput('second-token'));
+    const observed: unknown[] = [];
+    refreshingSession({ plugins: [inspect({ next: (event) => observed.push(event) })], tokens: tokenInput('other-token') });
+    const text = JSON.stringify([seen, observed], (_, value: unknown) => (typeof value === 'object' && value && 'send' in value ? '[actor]' : value));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(observed.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/visible-token|second-token|other-token|r-visible/);
+    expect(text).toContain(REDACTED);
+  });
+
+  it('hides a token the session held wherever it appears in what an inspector sees, error messages included', async () => {
+    const seen: string[] = [];
+    const user = startSession({
+      // The error's message is the token itself (tokens inside longer strings: see the redaction fix on branch viz).
+      refresh: async ({ refreshToken }) => Promise.reject(new Error(String(refreshToken))),
+      retry: { retries: 0 },
+      tokens: tokenInput('initial-access'),
+      plugins: [inspect((event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))))],
+    });
+    await expect(user.refresh()).rejects.toThrow('r-initial-access');
+    user.login(tokenInput('second-access'));
+    const stale = user.unauthorized('second-access');
+    user.logout();
+    await expect(stale).rejects.toMatchObject({ name: 'LoggedOutError' });
+    const text = seen.join('\n');
+    expect(text).toContain(`"message":"${REDACTED}"`);
+    expect(text).not.toMatch(/initial-access|second-access/);
+  });
+
+  it('redacts refreshed tokens too', async () => {
+    const seen: string[] = [];
+    let round = 0;
+    const user = startSession({
+      refresh: async ({ refreshToken }) => (++round === 1 ? tokenInput('fresh-access', 600) : Promise.reject(new Error(String(refreshToken)))),
+      retry: { retries: 0 },
+      plugins: [inspect((event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))))],
+    });
+    user.login(tokenInput('a1', 600));
+    await user.refresh();
+    await expect(user.refresh()).rejects.toThrow('r-fresh-access');
+    expect(seen.join('\n')).toContain(`"message":"${REDACTED}"`);
+    expect(seen.join('\n')).not.toContain('r-fresh-access');
+  });
+
+  it('takes an inspector observer without next', () => {
+    expect(() => startSession({ refresh: async () => tokenInput('a2'), plugins: [inspect({ complete: () => {} })] }).login(tokenInput('a1'))).not.toThrow();
   });
 });

@@ -1,35 +1,20 @@
-// DPoP (RFC 9449) through tokenflight/oauth against a real oidc-provider that demands nonces:
-// one non-extractable key for the code exchange, every refresh and every API request; nonces
-// answered at once, never by a refresh; a reload keeps the key, a logout drops it.
-import { afterEach, describe, expect, it } from 'vitest';
+// DPoP (RFC 9449) through tokenflight/oauth against a real oidc-provider and a resource server
+// that both demand nonces: one non-extractable key for the code exchange, every refresh and
+// every request; nonces answered by a resend, never by a refresh; a reload keeps the key, a
+// logout drops it; fetch, axios and ky all carry the op's scheme.
+import axios from 'axios';
+import ky from 'ky';
+import { describe, expect, it } from 'vitest';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, type JWK } from 'jose';
-import { memoryKeyStore, oauth, type DPoPKeyStore, type OAuthClient } from '../src/oauth/index.js';
+import { attachAuth } from '../src/axios/index.js';
+import { createAuthFetch } from '../src/fetch/index.js';
+import { authHooks } from '../src/ky/index.js';
+import type { DPoPKeyStore } from '../src/oauth/index.js';
 import type { TokenSet } from '../src/index.js';
-import { startAuthorizationServer, type AuthorizationServer } from './oauth/authorizationServer.js';
-import { startResourceServer, type ResourceServer } from './oauth/resourceServer.js';
 import { logIn } from './support/oauthLogin.js';
+import { pastServerExpiry, useOAuthWorlds, type World } from './support/oauthSession.js';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function servers(): Promise<{ as: AuthorizationServer; rs: ResourceServer }> {
-  const as = await startAuthorizationServer({ accessTokenTtl: 30 });
-  const rs = await startResourceServer({ issuer: as, dpop: { requireNonce: true } });
-  closers.push(as.close, rs.close);
-  return { as, rs };
-}
-
-function dpopClient(as: AuthorizationServer, keyStore: DPoPKeyStore): OAuthClient {
-  return oauth({
-    issuer: as.issuer,
-    clientId: 'spa',
-    clientMetadata: { id_token_signed_response_alg: 'ES256' },
-    dpop: { keyStore },
-    allowInsecureRequests: true,
-  });
-}
+const { start, client, sessionOf } = useOAuthWorlds();
 
 async function thumbprintOf(keyStore: DPoPKeyStore): Promise<string> {
   const { publicKey } = await keyStore.getOrCreate(() => Promise.reject(new Error('no key stored')));
@@ -37,106 +22,118 @@ async function thumbprintOf(keyStore: DPoPKeyStore): Promise<string> {
 }
 
 const cnfJkt = (accessToken: string) => (decodeJwt(accessToken).cnf as { jkt: string }).jkt;
-
-/** What an adapter does with the op's scheme: authorize, send, observe, and one replay on `retry`. */
-async function getData(op: OAuthClient, rs: ResourceServer, tokens: TokenSet): Promise<{ status: number; classified?: string }> {
-  const scheme = op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now }).scheme!;
-  const url = new URL(`${rs.url}/api/data`);
-  const send = async () => {
-    const headers = new Headers();
-    await scheme.authorize({ method: 'GET', url, headers }, tokens);
-    const response = await fetch(url, { headers });
-    scheme.observe!({ status: response.status, url, headers: response.headers });
-    return response;
-  };
-  const first = await send();
-  if (first.status !== 401) return { status: first.status };
-  const classified = scheme.classify!({ status: 401, url, headers: first.headers });
-  return classified === 'retry' ? { status: (await send()).status, classified } : { status: first.status, classified };
-}
+const signal = () => new AbortController().signal;
 
 describe('DPoP-bound tokens from a real provider', () => {
   it('binds the code exchange and every refresh to one non-extractable key, answering token-endpoint nonce challenges at once', async () => {
-    const { as } = await servers();
-    const keyStore = memoryKeyStore();
-    const op = dpopClient(as, keyStore);
-
-    const login = await logIn(op);
+    const { as, op, keyStore, login } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
     const jkt = await thumbprintOf(keyStore);
     as.rotateDpopNonce();
-    const refreshed = await op.refresh({ refreshToken: login.refreshToken!, tokens: null, signal: new AbortController().signal });
 
-    expect(login.token_type).toBe('dpop');
-    expect(refreshed.token_type).toBe('dpop');
-    expect([cnfJkt(login.accessToken), cnfJkt(refreshed.accessToken)]).toEqual([jkt, jkt]);
+    const refreshed = await op.refresh({ refreshToken: login.refresh_token!, tokens: null, signal: signal() });
+
+    expect([login.token_type, refreshed.token_type]).toEqual(['dpop', 'dpop']);
+    expect([cnfJkt(login.access_token), cnfJkt(refreshed.access_token)]).toEqual([jkt, jkt]);
     expect((await keyStore.getOrCreate(() => Promise.reject(new Error('no key')))).privateKey.extractable).toBe(false);
     // One challenge at the code exchange (no nonce yet), one after the rotation: each answered by one resend.
-    expect(as.counters.nonceChallenges).toBe(2);
     expect(as.counters.tokenErrors).toEqual(['use_dpop_nonce', 'use_dpop_nonce']);
     expect([as.counters.codeGrants, as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 1, 0]);
   });
 
-  it('signs each API request with htm, htu, ath and the resource server nonce; a rotated nonce is a retry, never a refresh', async () => {
-    const { as, rs } = await servers();
-    const keyStore = memoryKeyStore();
-    const op = dpopClient(as, keyStore);
-    const login = await logIn(op);
-    const tokens: TokenSet = { accessToken: login.accessToken, refreshToken: login.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null };
-
-    const headers = new Headers();
+  it.each(['DPoP', 'dpop', null])('the scheme signs a proof with htm, htu (no query) and ath for a token of type %s', async (tokenType) => {
+    const { op, keyStore, login, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
     const scheme = op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now }).scheme!;
-    await scheme.authorize({ method: 'post', url: new URL(`${rs.url}/api/data?q=1`), headers }, tokens);
-    const proof = headers.get('DPoP')!;
-    const first = await getData(op, rs, tokens);
-    const steady = await getData(op, rs, tokens);
-    rs.rotateNonce();
-    const afterRotation = await getData(op, rs, tokens);
+    const tokens: TokenSet = { accessToken: login.access_token, refreshToken: null, expiresAt: null, tokenType, scope: null };
+    const headers = new Headers();
 
-    expect(headers.get('Authorization')).toBe(`DPoP ${login.accessToken}`);
-    expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: `${rs.url}/api/data`, ath: expect.any(String) });
+    await scheme.authorize({ method: 'POST', url: new URL(`${api}?q=1`), headers }, tokens);
+    const proof = headers.get('DPoP')!;
+
+    expect(headers.get('Authorization')).toBe(`DPoP ${login.access_token}`);
+    expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: api, ath: expect.any(String) });
     expect(await calculateJwkThumbprint(decodeProtectedHeader(proof).jwk as JWK)).toBe(await thumbprintOf(keyStore));
-    expect([first, steady, afterRotation]).toEqual([
-      { status: 200, classified: 'retry' },
-      { status: 200 },
-      { status: 200, classified: 'retry' },
-    ]);
-    expect(rs.counters.unauthorized).toEqual({ use_dpop_nonce: 2 });
-    expect(as.counters.refreshGrants).toBe(0);
+  });
+});
+
+describe('DPoP through a session with plugins: [op]', () => {
+  it('nonces rotated at both servers during a run cost one resend each and no refresh', async () => {
+    const { as, rs, session, authFetch, api, events } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
+    const statuses: number[] = [];
+
+    for (let round = 0; round < 5; round += 1) {
+      as.rotateDpopNonce();
+      rs.rotateNonce();
+      // A refresh the test asks for stands in for an expiry: the only refreshes there should be.
+      await session.refresh();
+      for (let i = 0; i < 3; i += 1) statuses.push((await authFetch(api)).status);
+    }
+
+    expect(statuses).toEqual(Array(15).fill(200));
+    expect(events).toEqual(Array(5).fill('refreshed'));
+    expect([as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([5, 0]);
+    // The login's challenge, then one per rotation, each answered by one resend.
+    expect(as.counters.tokenErrors).toEqual(Array(6).fill('use_dpop_nonce'));
+    expect(rs.counters.unauthorized).toEqual({ use_dpop_nonce: 5 });
   });
 
-  it('a new client over the same key store (a reload) keeps refreshing with the same key', async () => {
-    const { as, rs } = await servers();
-    const keyStore = memoryKeyStore();
-    const login = await logIn(dpopClient(as, keyStore));
+  it('a new session over the same storage and key store (a reload) keeps refreshing with the same key', async () => {
+    const { as, rs, session, storage, keyStore, login, authFetch, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
+    expect((await authFetch(api)).status).toBe(200);
+    session.stop();
 
-    const reloaded = dpopClient(as, keyStore);
-    const refreshed = await reloaded.refresh({ refreshToken: login.refreshToken!, tokens: null, signal: new AbortController().signal });
-    const tokens: TokenSet = { accessToken: refreshed.accessToken, refreshToken: refreshed.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null };
+    const reloaded = sessionOf(client(as, 'DPoP', keyStore), storage).session;
+    await reloaded.refresh();
+    const response = await createAuthFetch(reloaded, { origins: [rs.url] })(api);
 
-    expect((await getData(reloaded, rs, tokens)).status).toBe(200);
-    expect(cnfJkt(refreshed.accessToken)).toBe(cnfJkt(login.accessToken));
+    expect(response.status).toBe(200);
+    expect(cnfJkt(reloaded.tokens!.accessToken)).toBe(cnfJkt(login.access_token));
     expect(rs.counters.seenJkts).toEqual(new Set([await thumbprintOf(keyStore)]));
-    expect(as.counters.refreshGrants).toBe(1);
+    expect([as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 0]);
   });
 
   it('logout forgets the key and the nonces: the next login is bound to a new key', async () => {
-    const { as } = await servers();
-    const keyStore = memoryKeyStore();
-    const op = dpopClient(as, keyStore);
-    const first = await logIn(op);
+    const { as, rs, op, session, keyStore, login, authFetch, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
+    expect((await authFetch(api)).status).toBe(200);
 
-    op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now }).loggedOut!({
-      accessToken: first.accessToken,
-      refreshToken: first.refreshToken ?? null,
-      expiresAt: null,
-      tokenType: null,
-      scope: null,
-    });
+    session.logout();
     const second = await logIn(op);
+    session.login(second);
 
-    expect(cnfJkt(second.accessToken)).not.toBe(cnfJkt(first.accessToken));
-    expect(cnfJkt(second.accessToken)).toBe(await thumbprintOf(keyStore));
-    // The forgotten nonce is asked for again at the next exchange.
-    expect(as.counters.nonceChallenges).toBe(2);
+    expect((await authFetch(api)).status).toBe(200);
+    expect(cnfJkt(second.access_token)).not.toBe(cnfJkt(login.access_token));
+    expect(cnfJkt(second.access_token)).toBe(await thumbprintOf(keyStore));
+    expect(rs.counters.seenJkts.size).toBe(2);
+    // The forgotten token endpoint nonce is asked for again at the next exchange.
+    expect(as.counters.tokenErrors).toEqual(['use_dpop_nonce', 'use_dpop_nonce']);
+  });
+});
+
+/** A burst of 20 after the token died, through another adapter: one grant, every request answered 200. */
+async function burst(world: World, get: () => Promise<number>): Promise<void> {
+  expect(await get()).toBe(200);
+  world.as.rotateDpopNonce();
+  await pastServerExpiry();
+
+  const statuses = await Promise.all(Array.from({ length: 20 }, get));
+
+  expect(statuses).toEqual(Array(20).fill(200));
+  expect(world.rs.counters.unauthorized).toEqual({ use_dpop_nonce: 1, invalid_token: 20 });
+  expect([world.as.counters.refreshGrants, world.as.counters.reuseDetected]).toEqual([1, 0]);
+}
+
+describe('the DPoP scheme in axios and ky', () => {
+  it('axios: a burst of 401s after expiry makes one grant', async () => {
+    const world = await start({ scheme: 'DPoP', accessTokenTtl: 2, expiryUnknownToSession: true });
+    const instance = axios.create();
+    attachAuth(world.session, instance, { origins: [world.rs.url] });
+
+    await burst(world, async () => (await instance.get(world.api)).status);
+  });
+
+  it('ky: a burst of 401s after expiry makes one grant', async () => {
+    const world = await start({ scheme: 'DPoP', accessTokenTtl: 2, expiryUnknownToSession: true });
+    const instance = ky.create({ retry: 0, hooks: authHooks(world.session, { origins: [world.rs.url] }) });
+
+    await burst(world, async () => (await instance.get(world.api)).status);
   });
 });

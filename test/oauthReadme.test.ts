@@ -3,9 +3,12 @@
 import * as oauth4webapi from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthSession } from '../src/index.js';
+import { createAuthFetch } from '../src/fetch/index.js';
 import { memoryKeyStore, oauth } from '../src/oauth/index.js';
 import { startAuthorizationServer, type AuthorizationServer } from './oauth/authorizationServer.js';
 import { walkInteractions } from './oauth/codeFlow.js';
+import { startResourceServer } from './oauth/resourceServer.js';
+import { eventually } from './support/oauthLogin.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -15,7 +18,7 @@ afterEach(async () => {
 /** The browser: follows the redirect to the provider, logs in, lands on the redirect URI. */
 const browser = { assign: (url: URL) => walkInteractions(url, 'alice') };
 
-async function tenMinutePath(as: AuthorizationServer) {
+async function tenMinutePath(as: AuthorizationServer, api: string) {
   const issuer = as.issuer;
   const redirectUri = 'http://127.0.0.1/cb';
   const sessionStore = new Map<string, string>();
@@ -57,28 +60,35 @@ async function tenMinutePath(as: AuthorizationServer) {
     codeVerifier: saved.codeVerifier,
     redirectUri,
   });
-  const session = createAuthSession({ refresh: op.refresh, tokens });
+  const session = createAuthSession({ refresh: op.refresh, plugins: [op], tokens });
+  const authFetch = createAuthFetch(session, { origins: [api] }); // DPoP header and proof on each request
   // --- end of snippet ---
-  return { op, session };
+  return { session, authFetch };
 }
 
 describe("the README's OAuth provider path", () => {
-  it('discovers, logs in with code + PKCE and DPoP, refreshes with the same key, revokes on logout', async () => {
+  it('discovers, logs in with code + PKCE and DPoP, calls the API with proofs, refreshes with the same key, revokes on logout', async () => {
     const as = await startAuthorizationServer();
-    closers.push(as.close);
-    const { op, session } = await tenMinutePath(as);
+    const rs = await startResourceServer({ issuer: as, dpop: { requireNonce: true } });
+    closers.push(as.close, rs.close);
+    const { session, authFetch } = await tenMinutePath(as, rs.url);
     closers.push(() => session.stop());
 
     const before = session.tokens!.accessToken;
+    const first = await authFetch(`${rs.url}/api/data`);
     await session.refresh();
-    const loggedOutWith = session.tokens!;
+    const after = session.tokens!.accessToken;
+    const second = await authFetch(`${rs.url}/api/data`);
     // --- snippet: oauth-logout ---
-    await op.revoke(loggedOutWith); // what plugins: [op] does, in the background, on session.logout()
-    session.logout();
+    session.logout(); // returns at once; plugins: [op] revokes the grant at the provider in the background
     // --- end of snippet ---
+    await eventually(() => as.counters.revocations === 1);
 
+    expect([first.status, second.status]).toEqual([200, 200]);
     expect(session.tokens).toBeNull();
-    expect(loggedOutWith.accessToken).not.toBe(before);
+    expect(session.status).toBe('loggedOut');
+    expect(rs.counters.seenJkts.size).toBe(1);
+    expect(after).not.toBe(before);
     expect([as.counters.codeGrants, as.counters.refreshGrants, as.counters.revocations, as.counters.reuseDetected]).toEqual([1, 1, 1, 0]);
   });
 });

@@ -1,9 +1,13 @@
-// How the DPoP scheme reads a 401's WWW-Authenticate challenge (RFC 9449 §7.1, §9; RFC 6750 §3).
+// How the op's DPoP scheme reads a 401's WWW-Authenticate challenge (RFC 9449 §7.1, §9;
+// RFC 6750 §3), with the adapters' one challenge parser.
 import { describe, expect, it } from 'vitest';
-import { classifyDPoPRefusal } from '../src/oauth/index.js';
+import { memoryKeyStore, oauth } from '../src/oauth/index.js';
+
+const op = oauth({ clientId: 'spa', issuer: 'https://op.example', dpop: { keyStore: memoryKeyStore() } });
+const scheme = op.setup({ storage: undefined, refreshTimeout: 1, isTerminal: () => false, now: Date.now }).scheme!;
 
 const refusal = (challenge?: string) =>
-  classifyDPoPRefusal({
+  scheme.classify!({
     status: 401,
     url: new URL('https://api.example/data'),
     headers: new Headers(challenge === undefined ? {} : { 'WWW-Authenticate': challenge }),
@@ -20,8 +24,8 @@ describe('DPoP refusal classification', () => {
     [undefined, 'refresh'],
     ['DPoP error="invalid_dpop_proof", error_description="DPoP proof htu mismatch, see \\"htu\\""', 'pass'],
     ['Bearer error="insufficient_scope", scope="api:admin"', 'pass'],
-    // Another scheme's error says nothing about the token.
-    ['Basic realm="x", Newauth error="use_dpop_nonce"', 'refresh'],
+    // A nonce is asked for by the DPoP scheme only.
+    ['Bearer error="use_dpop_nonce"', 'pass'],
   ])('%s → %s', (challenge, expected) => {
     expect(refusal(challenge)).toBe(expected);
   });

@@ -57,13 +57,13 @@ describe('React under StrictMode', () => {
       </StrictMode>,
     );
     // --- end of snippet ---
-    await vi.waitFor(() => expect(root.textContent).toBe('Please log in'));
+    await vi.waitFor(() => expect(root.textContent).toBe('Please log in'), { timeout: 5_000 });
     expect(mounts).toHaveBeenCalledTimes(2); // StrictMode ran the effect twice, cleaning up in between
 
     session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
-    await vi.waitFor(() => expect(root.textContent).toBe('Welcome back'));
+    await vi.waitFor(() => expect(root.textContent).toBe('Welcome back'), { timeout: 5_000 });
     await expect(session.refresh()).rejects.toThrow();
-    await vi.waitFor(() => expect(root.textContent).toBe('Your session expired. Please log in again.'));
+    await vi.waitFor(() => expect(root.textContent).toBe('Your session expired. Please log in again.'), { timeout: 5_000 });
     expect(refreshes).toBe(1);
     expect(session.status).toBe('expired');
     session.on = original;

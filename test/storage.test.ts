@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryStorage, webStorage, type TokenStorage } from '../src/storage.js';
 import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord } from '../src/crossTab/sharedRecord.js';
 import { sharedFormOf, sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
 import { MapStorage } from './support/mapStorage.js';
+import { refreshStub } from './support/refreshStub.js';
+import { refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
 
 const tokens = { accessToken: 'a', refreshToken: 'r', expiresAt: 123, tokenType: null, scope: null };
 
@@ -12,6 +14,10 @@ describe('storage', () => {
     expect(storage.load()).toBeNull();
     storage.save(tokens);
     expect(storage.load()).toEqual(tokens);
+    const given = memoryStorage(tokens);
+    expect(given.load()).toBe(tokens);
+    given.save(null);
+    expect(given.load()).toBeNull();
   });
 
   it('webStorage round-trips, reads corrupt entries as empty, and survives a full storage', () => {
@@ -37,6 +43,102 @@ describe('storage', () => {
       return new MapStorage();
     });
     expect(looked).toBe(0);
+  });
+});
+
+describe('webStorage', () => {
+  it('saves under the key, loads it back and removes it on null', () => {
+    const backing = new MapStorage();
+    const storage = webStorage(backing);
+    storage.save(tokens);
+    expect(backing.getItem('tokenflight')).toBe(JSON.stringify(tokens));
+    expect(storage.load()).toEqual(tokens);
+    storage.save(null);
+    expect(backing.getItem('tokenflight')).toBeNull();
+    expect(storage.load()).toBeNull();
+  });
+
+  it('looks the storage up lazily and honours a custom key', () => {
+    const backing = new MapStorage();
+    const lookup = vi.fn(() => backing);
+    const storage = webStorage(lookup, 'mine');
+    expect(lookup).not.toHaveBeenCalled();
+    storage.save(tokens);
+    expect(backing.getItem('mine')).not.toBeNull();
+  });
+
+  it.each([
+    ['corrupt JSON', '{'],
+    ['a non-object', '5'],
+    ['JSON null', 'null'],
+    ['no accessToken', JSON.stringify({ refreshToken: null, expiresAt: null })],
+    ['a numeric refreshToken', JSON.stringify({ accessToken: 'a', refreshToken: 1, expiresAt: null })],
+    ['a missing refreshToken', JSON.stringify({ accessToken: 'a', expiresAt: null })],
+    ['a string expiresAt', JSON.stringify({ accessToken: 'a', refreshToken: null, expiresAt: '5' })],
+    ['a missing expiresAt', JSON.stringify({ accessToken: 'a', refreshToken: null })],
+  ])('reads %s as no tokens', (_, raw) => {
+    expect(webStorage(new MapStorage({ tokenflight: raw })).load()).toBeNull();
+  });
+
+  it('accepts null refresh token and expiry', () => {
+    const stored = { accessToken: 'a', refreshToken: null, expiresAt: null };
+    // Written before tokenType and scope existed: both load as null.
+    expect(webStorage(new MapStorage({ tokenflight: JSON.stringify(stored) })).load()).toEqual({ ...stored, tokenType: null, scope: null });
+  });
+
+  it('never throws when the storage does', () => {
+    const broken = webStorage(() => {
+      throw new Error('SecurityError');
+    });
+    expect(broken.load()).toBeNull();
+    expect(() => broken.save(tokens)).not.toThrow();
+    expect(() => broken.save(null)).not.toThrow();
+  });
+});
+
+describe('a session writes through to its storage', () => {
+  useFakeClock();
+  const session = useSessions();
+
+  it('restores tokens from storage and writes every change back', async () => {
+    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000, tokenType: null, scope: null });
+    const stub = refreshStub();
+    const restored = session({ refresh: stub.refresh, storage });
+    expect(restored.tokens?.accessToken).toBe('stored');
+    const pending = restored.refresh();
+    stub.last().answer.resolve({ accessToken: 'fresh', refreshToken: 'r1', expiresIn: 60 });
+    await pending;
+    expect(storage.load()?.accessToken).toBe('fresh');
+    restored.logout();
+    expect(storage.load()).toBeNull();
+  });
+
+  it('stores tokens as they change and clears them on logout', () => {
+    const storage = memoryStorage();
+    const { session: s } = refreshingSession({ storage });
+    s.login(tokenInput());
+    expect(storage.load()).toMatchObject({ accessToken: 'a1' });
+    s.logout();
+    expect(storage.load()).toBeNull();
+  });
+
+  it('stores each new token set once, not on every status change', async () => {
+    const storage = memoryStorage();
+    const save = vi.spyOn(storage, 'save');
+    const user = startSession({ refresh: async () => tokenInput('a2'), storage });
+    user.login(tokenInput('a1'));
+    await user.refresh();
+    user.logout();
+    expect(save.mock.calls.map(([t]) => t?.accessToken ?? null)).toEqual(['a1', 'a2', null]);
+  });
+
+  it('saves only when the tokens change, not on heartbeats', () => {
+    const storage = memoryStorage();
+    const save = vi.spyOn(storage, 'save');
+    const user = startSession({ refresh: async () => tokenInput('a2'), storage, heartbeat: async () => true, heartbeatInterval: 10 });
+    user.login(tokenInput('a1'));
+    user.logout();
+    expect(save.mock.calls.map(([t]) => t?.accessToken ?? null)).toEqual(['a1', null]);
   });
 });
 

@@ -1,28 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clampDelay, MAX_DELAY } from '../domain/time.js';
-import { createAuthSession, RefreshCooldownError, RefreshTimeoutError, type AuthSession, type AuthSessionOptions } from '../src/index.js';
-import { settledState } from './support/deferred.js';
+import { backoffDelay, createDelays, effectiveMargin } from '../machines/delays.js';
+import type { AuthContext } from '../machines/authSessionTypes.js';
+import { initialContext } from '../machines/authSession.js';
+import { jwt } from './support/jwt.js';
 import { refreshStub } from './support/refreshStub.js';
+import { refreshingSession, startSession, tokenInput, useSessions } from './support/session.js';
 
-const sessions: AuthSession[] = [];
-function session(options: AuthSessionOptions) {
-  const created = createAuthSession({ random: () => 0.5, ...options });
-  sessions.push(created);
-  return created;
-}
-
+// When the session acts by itself: the proactive refresh, the heartbeat, and the delays they wait.
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
 });
 afterEach(() => {
-  for (const created of sessions.splice(0)) created.stop();
   vi.useRealTimers();
 });
-
-function unbrokenJwt(claims: Record<string, number>): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}.signature`;
-}
+/** A session whose backoff jitter is fixed (random() = 0.5). */
+const session = useSessions({ random: () => 0.5 });
 
 describe('proactive refresh', () => {
   it('refreshes refreshMargin before expiry, not earlier', async () => {
@@ -58,9 +51,7 @@ describe('proactive refresh', () => {
   });
 
   it('clamps delays beyond 2^31-1 ms instead of firing at once', async () => {
-    expect(clampDelay(2 ** 40)).toBe(MAX_DELAY);
-    expect(clampDelay(-5)).toBe(0);
-    expect(clampDelay(Number.NaN)).toBe(0);
+    // clampDelay itself: see 'delays' below.
     const stub = refreshStub();
     session({ refresh: stub.refresh, tokens: { accessToken: 'a0', expiresIn: 10 * 365 * 24 * 3600 } });
     await vi.advanceTimersByTimeAsync(60_000);
@@ -71,7 +62,7 @@ describe('proactive refresh', () => {
     const stub = refreshStub();
     // The server clock is a day ahead of ours: only the lifetime counts.
     const serverNow = Math.floor(Date.now() / 1000) + 86_400;
-    session({ refresh: stub.refresh, refreshMargin: 30_000, tokens: { accessToken: unbrokenJwt({ iat: serverNow, exp: serverNow + 300 }) } });
+    session({ refresh: stub.refresh, refreshMargin: 30_000, tokens: { accessToken: jwt({ iat: serverNow, exp: serverNow + 300 }) } });
     await vi.advanceTimersByTimeAsync(269_999);
     expect(stub.calls).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
@@ -84,6 +75,27 @@ describe('proactive refresh', () => {
     await vi.advanceTimersByTimeAsync(MAX_DELAY);
     expect(stub.calls).toHaveLength(0);
     expect(user.status).toBe('idle');
+  });
+
+  it('never refreshes a token logged in without a known expiry on a timer', async () => {
+    const refresh = vi.fn(async () => tokenInput('a2'));
+    const user = startSession({ refresh });
+    user.login({ accessToken: 'opaque', refreshToken: 'r-opaque' });
+    await vi.advanceTimersByTimeAsync(MAX_DELAY + 1);
+    expect(refresh).not.toHaveBeenCalled();
+    expect(user.status).toBe('idle');
+  });
+
+  it('a new login reschedules the proactive refresh for the new token', async () => {
+    const refresh = vi.fn(async () => tokenInput('a9'));
+    const user = startSession({ refresh });
+    user.login(tokenInput('short', 10)); // due 5 s from now (margin capped at half the lifetime)
+    await vi.advanceTimersByTimeAsync(1_000);
+    user.login(tokenInput('long', 600));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(refresh).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(530_000);
+    expect(refresh).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -124,134 +136,99 @@ describe('heartbeat', () => {
     expect(heartbeat).toHaveBeenCalledTimes(3);
     expect(stub.calls).toHaveLength(0);
   });
+
+  it('a heartbeat that answers false starts a refresh; one that answers anything else does not', async () => {
+    const heartbeat = vi.fn(async () => false);
+    const { session: s, refresh } = refreshingSession({ heartbeat, heartbeatInterval: 1_000 });
+    s.login(tokenInput());
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(heartbeat).toHaveBeenCalledWith(expect.objectContaining({ tokens: expect.objectContaining({ accessToken: 'a1' }) }));
+    expect(refresh).toHaveBeenCalledTimes(1);
+    heartbeat.mockImplementation(async () => undefined as unknown as boolean);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('a heartbeat that fails or hangs changes nothing; the next one comes an interval later', async () => {
+    const refresh = vi.fn(async () => tokenInput('a2'));
+    const heartbeat = vi.fn((): Promise<boolean> => Promise.reject(new Error('offline')));
+    const user = startSession({ refresh, heartbeat, heartbeatInterval: 1_000, refreshTimeout: 100 });
+    user.login(tokenInput('a1'));
+    const listener = vi.fn();
+    user.subscribe(listener);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(heartbeat).toHaveBeenCalledTimes(1);
+    heartbeat.mockImplementation(() => new Promise(() => {}));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(heartbeat).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(100 + 999);
+    expect(heartbeat).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(heartbeat).toHaveBeenCalledTimes(3);
+    expect(refresh).not.toHaveBeenCalled();
+    // Heartbeats move between idle substates only: subscribers hear nothing.
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
 });
 
-describe('backoff and timeouts', () => {
-  it('retries a 503 with exponential backoff, then succeeds', async () => {
-    const stub = refreshStub();
-    const user = session({
-      refresh: stub.refresh,
-      retry: { retries: 3, minDelay: 1_000, maxDelay: 60_000 },
-      tokens: { accessToken: 'a0', refreshToken: 'r0' },
-    });
-    const waiter = user.unauthorized('a0');
-    stub.last().answer.reject(Object.assign(new Error('Service Unavailable'), { status: 503 }));
-    // random() = 0.5: half the step fixed plus a quarter: 750 ms, then 1500 ms.
-    await vi.advanceTimersByTimeAsync(749);
-    expect(stub.calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(stub.calls).toHaveLength(2);
-    stub.last().answer.reject(Object.assign(new Error('Service Unavailable'), { status: 503 }));
-    await vi.advanceTimersByTimeAsync(1_499);
-    expect(stub.calls).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(stub.calls).toHaveLength(3);
-    expect(stub.calls.every((call) => call.context.refreshToken === 'r0')).toBe(true);
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
-    await expect(waiter).resolves.toMatchObject({ accessToken: 'a1' });
+/** The machine's context for these options, changed by `over`. */
+const context = (over: Partial<AuthContext> = {}): AuthContext => ({
+  ...initialContext({
+    refreshMargin: 60_000,
+    heartbeatInterval: 5_000,
+    refreshTimeout: 7_000,
+    retries: 3,
+    minDelay: 1_000,
+    maxDelay: 8_000,
+    maxQueue: 10,
+    failureCooldown: 30_000,
+  }),
+  ...over,
+});
+
+describe('delays', () => {
+  it('clamps to what setTimeout can wait', () => {
+    expect(clampDelay(NaN)).toBe(0);
+    expect(clampDelay(-5)).toBe(0);
+    expect(clampDelay(5)).toBe(5);
+    expect(clampDelay(2 ** 40)).toBe(MAX_DELAY);
+    expect(MAX_DELAY).toBe(2_147_483_647);
   });
 
-  async function sessionAfterFailedRound() {
-    const stub = refreshStub();
-    const user = session({
-      refresh: stub.refresh,
-      retry: { retries: 1, minDelay: 100, maxDelay: 100 },
-      failureCooldown: 30_000,
-      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 1 },
-    });
-    // The margin is capped at half the 1 s lifetime.
-    await vi.advanceTimersByTimeAsync(500);
-    expect(stub.calls).toHaveLength(1);
-    const waiter = user.getToken();
-    const outage = Object.assign(new Error('Bad Gateway'), { status: 502 });
-    stub.last().answer.reject(new TypeError('fetch failed'));
-    await vi.advanceTimersByTimeAsync(100);
-    stub.last().answer.reject(outage);
-    await expect(waiter).rejects.toBe(outage);
-    expect(user.status).toBe('idle');
-    expect(user.tokens?.accessToken).toBe('a0');
-    expect(stub.calls).toHaveLength(2);
-    return { stub, user, outage };
-  }
-
-  it('keeps the old tokens when retries run out and holds off for the cooldown: needs fail at once, no new attempt', async () => {
-    const { stub, user, outage } = await sessionAfterFailedRound();
-    // No storm: neither the proactive timer nor a need for a token presents r0 again yet.
-    await vi.advanceTimersByTimeAsync(29_000);
-    expect(stub.calls).toHaveLength(2);
-    const during = user.getToken();
-    await expect(during).rejects.toBeInstanceOf(RefreshCooldownError);
-    await expect(during).rejects.toMatchObject({ cause: outage, cooldown: 30_000 });
-    await expect(user.unauthorized('a0')).rejects.toBeInstanceOf(RefreshCooldownError);
-    expect(stub.calls).toHaveLength(2);
+  it('caps the margin at half the lifetime', () => {
+    expect(effectiveMargin(context())).toBe(60_000);
+    expect(effectiveMargin(context({ lifetime: 30_000 }))).toBe(15_000);
+    expect(effectiveMargin(context({ lifetime: 600_000 }))).toBe(60_000);
   });
 
-  it('tries again on the next need once the cooldown has passed', async () => {
-    const { stub, user } = await sessionAfterFailedRound();
-    await vi.advanceTimersByTimeAsync(29_999);
-    expect(stub.calls).toHaveLength(2);
-    // The proactive timer waited for the cooldown; at its end the overdue token is refreshed.
-    await vi.advanceTimersByTimeAsync(1);
-    expect(stub.calls).toHaveLength(3);
-    const next = user.getToken();
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 600 });
-    await expect(next).resolves.toMatchObject({ accessToken: 'a1' });
+  it('backs off exponentially with equal jitter, up to maxDelay', () => {
+    expect(backoffDelay(1, 1_000, 8_000, () => 0)).toBe(500);
+    expect(backoffDelay(1, 1_000, 8_000, () => 1)).toBe(1_000);
+    expect(backoffDelay(2, 1_000, 8_000, () => 0.5)).toBe(1_500);
+    expect(backoffDelay(3, 1_000, 8_000, () => 0)).toBe(2_000);
+    expect(backoffDelay(10, 1_000, 8_000, () => 1)).toBe(8_000);
+    expect(backoffDelay(0, 1_000, 8_000, () => 1)).toBe(1_000);
   });
 
-  it('tries again on the next need after the cooldown even without a known expiry', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, retry: { retries: 0 }, failureCooldown: 5_000, tokens: { accessToken: 'a0', refreshToken: 'r0' } });
-    const first = user.unauthorized('a0');
-    stub.last().answer.reject(new TypeError('fetch failed'));
-    await expect(first).rejects.toBeInstanceOf(TypeError);
-    await expect(user.unauthorized('a0')).rejects.toBeInstanceOf(RefreshCooldownError);
-    await vi.advanceTimersByTimeAsync(5_000);
-    const again = user.unauthorized('a0');
-    expect(stub.calls).toHaveLength(2);
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1' });
-    await expect(again).resolves.toMatchObject({ accessToken: 'a1' });
+  it('schedules the proactive refresh a margin before expiry, later while cooling down', () => {
+    const delays = createDelays(() => 1_000, () => 0.5);
+    const tokens = { accessToken: 'a', refreshToken: null, expiresAt: 601_000, tokenType: null, scope: null };
+    expect(delays.refreshDue({ context: context() })).toBe(MAX_DELAY);
+    expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: null } }) })).toBe(MAX_DELAY);
+    expect(delays.refreshDue({ context: context({ tokens, lifetime: 600_000 }) })).toBe(540_000);
+    expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: 2_000 }, lifetime: 600_000 }) })).toBe(0);
+    expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: 2_000 }, coolingDown: true }) })).toBe(30_000);
+    expect(delays.refreshDue({ context: context({ tokens, lifetime: 600_000, coolingDown: true }) })).toBe(540_000);
   });
 
-  it('lets an explicit refresh() try at once during the cooldown', async () => {
-    const { stub, user } = await sessionAfterFailedRound();
-    await vi.advanceTimersByTimeAsync(1_000);
-    const asked = user.refresh();
-    expect(stub.calls).toHaveLength(3);
-    expect(stub.last().context.refreshToken).toBe('r0');
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 600 });
-    await expect(asked).resolves.toMatchObject({ accessToken: 'a1' });
-    // A new token ends the cooldown.
-    await expect(user.getToken()).resolves.toMatchObject({ accessToken: 'a1' });
-  });
-
-  it('aborts a hung refresh after refreshTimeout and fails with RefreshTimeoutError when out of retries', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, refreshTimeout: 2_000, retry: { retries: 1, minDelay: 10, maxDelay: 10 }, tokens: { accessToken: 'a0', refreshToken: 'r0' } });
-    const waiter = user.unauthorized('a0');
-    waiter.catch(() => undefined);
-    await vi.advanceTimersByTimeAsync(1_999);
-    expect(stub.calls[0]?.context.signal.aborted).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(stub.calls[0]?.context.signal.aborted).toBe(true);
-    await vi.advanceTimersByTimeAsync(10);
-    expect(stub.calls).toHaveLength(2);
-    expect(await settledState(waiter)).toBe('pending');
-    await vi.advanceTimersByTimeAsync(2_000);
-    await expect(waiter).rejects.toBeInstanceOf(RefreshTimeoutError);
-    expect(stub.calls[1]?.context.signal.aborted).toBe(true);
-    expect(user.status).toBe('idle');
-    // The hung call answering late changes nothing.
-    stub.calls[0]?.answer.resolve({ accessToken: 'late' });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(user.tokens?.accessToken).toBe('a0');
-  });
-
-  it('uses a custom isTerminal to decide what ends the session', async () => {
-    const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, isTerminal: (error) => error instanceof SyntaxError, tokens: { accessToken: 'a0' } });
-    const waiter = user.refresh();
-    stub.last().answer.reject(new SyntaxError('bad json'));
-    await expect(waiter).rejects.toMatchObject({ name: 'SessionExpiredError' });
-    expect(user.status).toBe('expired');
+  it('reads the other delays from the config', () => {
+    const delays = createDelays(() => 0, () => 0);
+    expect(delays.heartbeatInterval({ context: context() })).toBe(5_000);
+    const noHeartbeat = context();
+    noHeartbeat.config.heartbeatInterval = null;
+    expect(delays.heartbeatInterval({ context: noHeartbeat })).toBe(MAX_DELAY);
+    expect(delays.refreshTimeout({ context: context() })).toBe(7_000);
+    expect(delays.retryDelay({ context: context({ attempt: 2 }) })).toBe(1_000);
+    expect(createDelays(() => 0).retryDelay({ context: context({ attempt: 1 }) })).toBeGreaterThanOrEqual(500);
   });
 });

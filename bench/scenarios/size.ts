@@ -70,12 +70,18 @@ export async function runSize(): Promise<SizeRow[]> {
   const crossTab = await measure('', consumer(`import { crossTab } from './src/crossTab/index.ts';`, 'crossTab()'), ['xstate']);
   const inspect = await measure('', consumer(`import { inspect } from './src/inspect/index.ts';`, 'inspect(console.log)'), ['xstate']);
   const noTabLife = await measure('', CORE_CONSUMER, ['xstate'], [withoutTabLife]);
+  const oauthImport = `import { oauth } from './src/oauth/index.ts';`;
+  const oauthPlugin = `oauth({ issuer: 'https://op.example', clientId: 'spa', dpop: true })`;
+  const withOAuth = await measure('', consumer(oauthImport, oauthPlugin), ['xstate', 'oauth4webapi']);
+  const withOAuthLibrary = await measure('', consumer(oauthImport, oauthPlugin), ['xstate']);
   const withXstate = await measure('', CORE_CONSUMER, []);
   const theirs = await measure('axios-auth-refresh, axios external', `export * from 'axios-auth-refresh';`, ['axios']);
   return [
     ours,
     difference("+ crossTab() plugin ('tokenflight/cross-tab')", crossTab, ours),
     difference("+ inspect() plugin ('tokenflight/inspect')", inspect, ours),
+    difference("+ oauth() plugin with DPoP ('tokenflight/oauth'), oauth4webapi external", withOAuth, ours),
+    difference("+ oauth() plugin with DPoP ('tokenflight/oauth'), oauth4webapi included", withOAuthLibrary, ours),
     difference('of the core: tab life (visibility, online, wake-from-sleep)', ours, noTabLife),
     difference('xstate (the part tokenflight uses)', withXstate, ours),
     theirs,

@@ -10,7 +10,7 @@ export class RefreshCooldownError extends Error {
   readonly cooldown: number;
 
   constructor(cooldown: number, options?: CauseOptions) {
-    super(`The last token refresh failed; the next attempt waits for the ${cooldown} ms cooldown (or an explicit refresh())`, options);
+    super(`The last refresh failed; the next waits for the ${cooldown} ms cooldown (or refresh())`, options);
     this.cooldown = cooldown;
   }
 }

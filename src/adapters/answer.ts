@@ -39,7 +39,7 @@ const NOTHING_TRIED: Tried = { retried: false, refreshed: false };
 function refusalOf(gate: AuthGate, response: IncomingResponse): Refusal {
   const refusal = gate.scheme.classify?.(response) ?? 'refresh';
   if (refusal !== 'refresh' && refusal !== 'retry' && refusal !== 'pass') {
-    throw new TypeError(`tokenflight: a token scheme's classify answered ${String(refusal)}; expected refresh, retry or pass`);
+    throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
   }
   return refusal;
 }

@@ -87,7 +87,7 @@ export function sentMethod(method: string | undefined): string {
 /** Checks a `scheme` option once, when an adapter is made: a clear error instead of a failure per request. */
 export function checkScheme(scheme: TokenScheme): TokenScheme {
   if (typeof scheme !== 'object' || scheme === null || typeof scheme.authorize !== 'function') {
-    throw new TypeError('tokenflight: a token scheme needs an authorize(request, tokens) function');
+    throw new TypeError('tokenflight: a scheme needs an authorize function');
   }
   return scheme;
 }

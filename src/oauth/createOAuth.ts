@@ -1,13 +1,13 @@
 import * as o4w from 'oauth4webapi';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
-import type { TokenSet } from '../../domain/tokens.js';
+import type { OAuthTokenResponse, TokenSet } from '../../domain/tokens.js';
 import type { PluginParts, SessionPlugin } from '../plugin.js';
 import type { RefreshContext } from '../sessionOptions.js';
 import { createDPoP, type DPoPOptions, type DPoPState } from './dpop.js';
 import { dpopScheme } from './dpopScheme.js';
 import { revokeTokens } from './revocation.js';
 import { serverMetadata, type ServerLocation } from './serverMetadata.js';
-import { requestTokens, tokensFrom, type OAuthTokens } from './tokenEndpoint.js';
+import { asRefreshFailure, requestTokens } from './tokenEndpoint.js';
 import { createTransport } from './transport.js';
 import { validateOptions } from './validateOptions.js';
 
@@ -41,12 +41,28 @@ export interface CodeCallback {
   expectedNonce?: string;
 }
 
+/**
+ * The token endpoint's validated answer (RFC 6749 §5.1, snake_case), as `login` and `refresh`
+ * take it. oauth4webapi lowercases `token_type` ('bearer', 'dpop'); compare it case-insensitively.
+ */
+export type CodeExchangeAnswer = OAuthTokenResponse & {
+  /** The OpenID Connect ID token, its claims validated by oauth4webapi (not its signature). */
+  readonly id_token?: string;
+};
+
 /** A session plugin (DPoP scheme, revocation on logout) and the `refresh` for `createAuthSession`. */
 export interface OAuthClient extends SessionPlugin {
-  /** `createAuthSession({ refresh: op.refresh, plugins: [op] })`. */
-  refresh(context: RefreshContext): Promise<OAuthTokens>;
-  /** The authorization code grant with PKCE (and DPoP) at the token endpoint: tokens for `session.login`. */
-  exchangeCode(callback: CodeCallback): Promise<OAuthTokens>;
+  /**
+   * `createAuthSession({ refresh: op.refresh, plugins: [op] })`. An answer it cannot use is an
+   * InvalidRefreshAnswerError: the session expires rather than present the refresh token again.
+   * @throws TokenEndpointError (a refusal, or a server error: see its `error` and `status`)
+   */
+  refresh(context: RefreshContext): Promise<OAuthTokenResponse>;
+  /**
+   * The authorization code grant with PKCE (and DPoP) at the token endpoint: tokens for
+   * `createAuthSession({ tokens })` or `session.login`. @throws TokenEndpointError
+   */
+  exchangeCode(callback: CodeCallback): Promise<CodeExchangeAnswer>;
   /** The server's metadata (discovered once), e.g. for `authorization_endpoint`. */
   metadata(): Promise<o4w.AuthorizationServer>;
   readonly client: o4w.Client;
@@ -79,23 +95,24 @@ export function oauth(options: OAuthOptions): OAuthClient {
   };
   const revoke = (tokens: TokenSet) => revokeTokens({ metadata, client, clientAuth, transport }, tokens);
 
-  async function refresh({ refreshToken, signal }: RefreshContext): Promise<OAuthTokens> {
+  async function refresh({ refreshToken, signal }: RefreshContext): Promise<OAuthTokenResponse> {
     if (!refreshToken) throw new RefreshRejectedError('tokenflight/oauth: the session holds no refresh token to present');
     const server = await metadata(signal);
     const handle = await dpop?.handle();
     const additionalParameters = options.resource ? { resource: options.resource } : undefined;
-    const answer = await requestTokens(
+    return requestTokens(
       () => o4w.refreshTokenGrantRequest(server, client, clientAuth, refreshToken, { ...transport.options, DPoP: handle, signal, additionalParameters }),
       (response) => o4w.processRefreshTokenResponse(server, client, response),
-    );
-    return tokensFrom(answer);
+    ).catch((error: unknown) => {
+      throw asRefreshFailure(error);
+    });
   }
 
-  async function exchangeCode(callback: CodeCallback): Promise<OAuthTokens> {
+  async function exchangeCode(callback: CodeCallback): Promise<CodeExchangeAnswer> {
     const server = await metadata();
     const parameters = o4w.validateAuthResponse(server, client, callback.callbackUrl, callback.expectedState);
     const handle = await dpop?.handle();
-    const answer = await requestTokens(
+    return requestTokens(
       () => o4w.authorizationCodeGrantRequest(server, client, clientAuth, parameters, callback.redirectUri, callback.codeVerifier, {
         ...transport.options,
         DPoP: handle,
@@ -103,7 +120,6 @@ export function oauth(options: OAuthOptions): OAuthClient {
       }),
       (response) => o4w.processAuthorizationCodeResponse(server, client, response, { expectedNonce: callback.expectedNonce }),
     );
-    return tokensFrom(answer);
   }
 
   function loggedOut(tokens: TokenSet): void {

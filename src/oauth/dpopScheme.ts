@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import type { IncomingResponse, Refusal, TokenScheme } from '../adapters/scheme.js';
-import { parseChallenges } from './challenges.js';
+import { classifyChallenge } from '../adapters/challenges.js';
+import type { TokenScheme } from '../adapters/scheme.js';
 import type { DPoPState } from './dpop.js';
 
 /**
@@ -26,21 +26,7 @@ export function dpopScheme(dpop: DPoPState): TokenScheme {
     observe(response) {
       dpop.observe(response.headers, response.url);
     },
-    classify: classifyDPoPRefusal,
+    // RFC 9449 §9: `use_dpop_nonce` is a retry with the nonce just observed, never a refresh.
+    classify: classifyChallenge,
   };
-}
-
-/**
- * RFC 9449 §9: `use_dpop_nonce` means "send it again with the nonce I just gave you"; an
- * `invalid_token` (or a bare 401) means the token is no good; other errors (a bad proof,
- * `insufficient_scope`) a new token would not fix.
- */
-export function classifyDPoPRefusal(response: IncomingResponse): Refusal {
-  const errors = parseChallenges(response.headers.get('www-authenticate'))
-    .filter((challenge) => challenge.scheme === 'dpop' || challenge.scheme === 'bearer')
-    .map((challenge) => challenge.params.error)
-    .filter((error): error is string => error !== undefined);
-  if (errors.includes('use_dpop_nonce')) return 'retry';
-  if (errors.length === 0 || errors.includes('invalid_token')) return 'refresh';
-  return 'pass';
 }

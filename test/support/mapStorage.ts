@@ -1,7 +1,10 @@
-/** A Web Storage in memory (Node has no localStorage); `failWrites` makes it act full. */
+/** A Web Storage in memory (Node has no localStorage), holding `initial` at first; `failWrites` makes it act full. */
 export class MapStorage implements Storage {
   private readonly items = new Map<string, string>();
   failWrites = false;
+  constructor(initial: Record<string, string> = {}) {
+    for (const [key, value] of Object.entries(initial)) this.items.set(key, value);
+  }
   get length() {
     return this.items.size;
   }

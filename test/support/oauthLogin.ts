@@ -2,11 +2,11 @@
 // authorization URL with PKCE (oauth4webapi), the browser's part (test/oauth's form walker),
 // then op.exchangeCode at the token endpoint.
 import * as oauth from 'oauth4webapi';
-import type { OAuthClient, OAuthTokens } from '../../src/oauth/index.js';
+import type { CodeExchangeAnswer, OAuthClient } from '../../src/oauth/index.js';
 import { API_RESOURCE, API_SCOPE, SPA_REDIRECT_URI } from '../oauth/authorizationServer.js';
 import { walkInteractions } from '../oauth/codeFlow.js';
 
-export async function logIn(op: OAuthClient, login = 'alice'): Promise<OAuthTokens> {
+export async function logIn(op: OAuthClient, login = 'alice'): Promise<CodeExchangeAnswer> {
   const as = await op.metadata();
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();

@@ -131,3 +131,56 @@ describe('the failure cooldown', () => {
     actor.stop();
   });
 });
+
+describe('the machine on its own defaults (without the session providing its actors and delays)', () => {
+  const ownConfig = (heartbeatInterval: number | null): SessionConfig => ({
+    refreshMargin: 0,
+    heartbeatInterval,
+    refreshTimeout: 1_000,
+    retries: 0,
+    minDelay: 1,
+    maxDelay: 1,
+    maxQueue: 10,
+    failureCooldown: 1_000,
+  });
+
+  it('answers a token request at once while the token is usable, and refreshes for an unusable one', () => {
+    const actor = createActor(authSessionMachine, { input: { config: ownConfig(null) } });
+    const resolved: number[][] = [];
+    actor.on('waiters.resolved', ({ ids }) => resolved.push(ids));
+    actor.start();
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
+    actor.send({ type: 'TOKEN.REQUEST', id: 1, at: Date.now() });
+    expect(resolved).toEqual([[1]]);
+    expect(actor.getSnapshot().matches('idle')).toBe(true);
+    actor.send({ type: 'TOKEN.REQUEST', id: 2, at: Date.now() + 60_000 });
+    expect(actor.getSnapshot().matches('refreshing')).toBe(true);
+    actor.stop();
+  });
+
+  it('does not refresh or check by itself before the token is due', async () => {
+    const actor = createActor(authSessionMachine, { input: { config: ownConfig(1) } });
+    const events: string[] = [];
+    actor.on('*', (event) => events.push(event.type));
+    actor.start();
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(events).toEqual(['login']);
+    expect(actor.getSnapshot().matches('idle')).toBe(true);
+    actor.stop();
+  });
+
+  it('asks for a refresh actor, keeps the session on its default heartbeat and reads the real clock', async () => {
+    const actor = createActor(authSessionMachine, { input: { config: ownConfig(1) } });
+    const rejected: unknown[] = [];
+    actor.on('waiters.rejected', ({ error }) => rejected.push((error as Error).message));
+    actor.start();
+    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(actor.getSnapshot().matches('idle')).toBe(true);
+    actor.send({ type: 'REFRESH', id: 1, at: Date.now() });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rejected).toEqual(['tokenflight: the session provides the refresh actor']);
+    actor.stop();
+  });
+});

@@ -7,22 +7,22 @@ import { describe, expect, it } from 'vitest';
  */
 describe('modules load', () => {
   it.each([
-    ['../../machines/authSession.js', 'authSessionMachine'],
-    ['../../machines/delays.js', 'createDelays'],
-    ['../../src/createAuthSession.js', 'createAuthSession'],
-    ['../../src/fetch/createAuthFetch.js', 'createAuthFetch'],
-    ['../../domain/tokens.js', 'receiveTokens'],
-    ['../../src/storage.js', 'webStorage'],
-    ['../../src/inspect/redact.js', 'redactTokens'],
-    ['../../src/origins.js', 'createOriginAllowList'],
-    ['../../domain/isTerminalError.js', 'isTerminalError'],
+    ['../machines/authSession.js', 'authSessionMachine'],
+    ['../machines/delays.js', 'createDelays'],
+    ['../src/createAuthSession.js', 'createAuthSession'],
+    ['../src/fetch/createAuthFetch.js', 'createAuthFetch'],
+    ['../domain/tokens.js', 'receiveTokens'],
+    ['../src/storage.js', 'webStorage'],
+    ['../src/inspect/redact.js', 'redactTokens'],
+    ['../src/origins.js', 'createOriginAllowList'],
+    ['../domain/isTerminalError.js', 'isTerminalError'],
   ])('%s', async (path, name) => {
     const module = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;
     expect(module[name]).toBeDefined();
   });
 
   it('the machine resolves every target and starts in loggedOut', async () => {
-    const { authSessionMachine } = await import('../../machines/authSession.js');
+    const { authSessionMachine } = await import('../machines/authSession.js');
     expect(authSessionMachine.id).toBe('authSession');
     expect(authSessionMachine.config.initial).toBe('loggedOut');
     expect(authSessionMachine.root.states.idle?.config.initial).toBe('waiting');
