@@ -109,6 +109,7 @@ describe('OAuth 2.0 + DPoP in two tabs of Chromium', () => {
     expect(token).not.toBeNull();
     await expect.poll(() => accessToken(tabs[1]!)).toBe(token);
     expect(boundJkt(token)).toBe((await tabs[0]!.evaluate(() => window.oauthPage.storedKey())).jkt);
+    expect(await tabs[1]!.evaluate(() => window.oauthPage.session.tokens?.tokenType)).toBe('dpop');
     expect([as.counters.codeGrants, as.counters.refreshGrants]).toEqual([1, 0]);
   });
 
