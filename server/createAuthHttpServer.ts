@@ -41,6 +41,22 @@ export interface AuthHttpServerOptions {
   staticDir?: string;
   /** Tried before `staticDir` for non-API paths; return true when it answered. */
   handler?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** Another kind of access token the resource routes accept (the demo's OAuth 2.0 + DPoP mode). */
+  extension?: AuthExtension;
+}
+
+/** A refusal from an extension names its own WWW-Authenticate challenge. */
+export type ExtensionAuthorizeResult =
+  | { ok: true; claims: { sub?: string; exp?: number } }
+  | { ok: false; reason: string; challenge: string };
+
+export interface AuthExtension {
+  /** Judges a request whose token is the extension's kind; null passes it on to the backend. */
+  authorize(req: IncomingMessage): Promise<ExtensionAuthorizeResult | null>;
+  /** Counters served by /api/stats?of=extension. */
+  stats(): Record<string, number>;
+  /** Runs along with the backend's /api/debug/<action>. */
+  debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
 }
 
 export interface AuthHttpServer {
@@ -63,6 +79,17 @@ function requestedDelay(url: URL): number {
   return Math.min(Math.max(Number(url.searchParams.get('delay')) || 0, 0), MAX_DELAY_MS);
 }
 
+/** Counters as they grew since the last `reset()`: /api/debug/reset-stats lets a page start from zero. */
+function countedFromReset(read: () => Record<string, number>): { reset(): void; since(): Record<string, number> } {
+  let base = read();
+  return {
+    reset() {
+      base = read();
+    },
+    since: () => Object.fromEntries(Object.entries(read()).map(([name, value]) => [name, value - (base[name] ?? 0)])),
+  };
+}
+
 export async function createAuthHttpServer(options: AuthHttpServerOptions = {}): Promise<AuthHttpServer> {
   const now = options.now ?? Date.now;
   const backend = createAuthBackend({
@@ -74,10 +101,9 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
   const refreshTtl = options.refreshTtl ?? 86_400;
   const closing = new AbortController();
   const faults = createRefreshFaults(now);
-  // /api/stats counts from here; /api/debug/reset-stats moves it, so a page can start from zero.
-  let statsBase = backend.stats();
-  const statsSinceReset = () =>
-    Object.fromEntries(Object.entries(backend.stats()).map(([name, value]) => [name, value - statsBase[name as keyof typeof statsBase]]));
+  const backendStats = countedFromReset(() => ({ ...backend.stats() }));
+  const extensionStats = countedFromReset(() => options.extension?.stats() ?? {});
+  const resetStats = () => [backendStats, extensionStats].forEach((stats) => stats.reset());
 
   function tokenCookies(tokens: IssuedTokens): string[] {
     return [
@@ -90,8 +116,10 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
     serializeCookie(REFRESH_COOKIE, '', COOKIE_PATH, 0),
   ];
 
-  /** Bearer header first; otherwise the access cookie, which needs the matching CSRF header. */
-  function authorize(req: IncomingMessage): Promise<AuthorizeResult> {
+  /** The extension's kind of token first, then a Bearer header; otherwise the access cookie, which needs the matching CSRF header. */
+  async function authorize(req: IncomingMessage): Promise<AuthorizeResult | ExtensionAuthorizeResult> {
+    const extended = await options.extension?.authorize(req);
+    if (extended) return extended;
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) return backend.authorize(header.slice('Bearer '.length).trim());
     const cookie = parseCookies(req.headers.cookie).get(ACCESS_COOKIE);
@@ -105,6 +133,8 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
   function unauthorized(res: ServerResponse, reason: string, headers: Record<string, string | string[]> = {}): void {
     sendJson(res, 401, { error: reason }, { 'WWW-Authenticate': `Bearer error="invalid_token"`, ...headers });
   }
+  const refused = (res: ServerResponse, result: { reason: string; challenge?: string }) =>
+    unauthorized(res, result.reason, result.challenge ? { 'WWW-Authenticate': result.challenge } : {});
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
@@ -154,29 +184,32 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         // refresh already happened (a "stale 401").
         const result = await authorize(req);
         if (!(await sleep(requestedDelay(url), closing.signal))) return;
-        if (!result.ok) return unauthorized(res, result.reason);
+        if (!result.ok) return refused(res, result);
         return sendJson(res, 200, { secret: 'the cake is a lie', user: result.claims.sub, at: new Date(now()).toISOString() });
       }
       case 'GET /api/public':
         return sendJson(res, 200, { message: 'anyone may read this', at: new Date(now()).toISOString() });
       case 'GET /api/heartbeat': {
         const result = await authorize(req);
-        if (!result.ok) return unauthorized(res, result.reason);
+        if (!result.ok) return refused(res, result);
         return sendJson(res, 200, { ok: true, exp: result.claims.exp });
       }
       case 'POST /api/debug/expire':
         backend.expireAccessTokens();
+        await options.extension?.debug('expire');
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/revoke':
         backend.revokeRefreshTokens();
+        await options.extension?.debug('revoke');
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/reset':
         backend.reset();
         faults.set({ kind: 'none' });
-        statsBase = backend.stats();
+        await options.extension?.debug('reset');
+        resetStats();
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/reset-stats':
-        statsBase = backend.stats();
+        resetStats();
         return sendJson(res, 200, { ok: true });
       case 'POST /api/debug/refresh-fault':
         faults.set(await readJson(req));
@@ -184,7 +217,7 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
       case 'GET /api/debug/refresh-fault':
         return sendJson(res, 200, faults.report());
       case 'GET /api/stats':
-        return sendJson(res, 200, statsSinceReset());
+        return sendJson(res, 200, (url.searchParams.get('of') === 'extension' ? extensionStats : backendStats).since());
       default:
         return sendJson(res, 404, { error: `no route ${route}` });
     }

@@ -6,12 +6,8 @@
 import { tagRequest, type DemoClient } from './client.js';
 import type { DemoLog } from './log.js';
 
-export interface ServerStats {
-  refreshCalls: number;
-  refreshOk: number;
-  reuseDetected: number;
-  unauthorized: number;
-}
+/** /api/stats: the demo API's counters; in OAuth mode the provider's (/api/stats?of=extension). */
+export type ServerStats = Record<string, number>;
 
 export interface Outcome {
   path: string;
@@ -52,8 +48,8 @@ export const CASES: Record<CaseName, { title: string; explain: string; expectedF
 // Like the seed's SPA: the current user, a widget and a list, fired together.
 const PAGE_LOAD = ['/api/secret?item=user', '/api/secret?item=widget', '/api/public?item=list'];
 
-export async function serverStats(): Promise<ServerStats> {
-  return (await (await fetch('/api/stats')).json()) as ServerStats;
+export async function serverStats(client: Pick<DemoClient, 'stats'>): Promise<ServerStats> {
+  return (await (await fetch(client.stats.path)).json()) as ServerStats;
 }
 
 async function debug(action: 'expire' | 'revoke' | 'reset' | 'reset-stats', log: DemoLog): Promise<void> {
@@ -85,12 +81,13 @@ async function request(client: DemoClient, path: string): Promise<Outcome> {
   }
 }
 
-/** Runs `act` and counts the refreshes the server saw meanwhile. */
+/** Runs `act` and counts the refreshes the server (or the provider) saw meanwhile. */
 async function measured(title: string, client: DemoClient, act: () => Promise<Outcome[]>): Promise<ScenarioResult> {
-  const before = await serverStats();
+  const before = await serverStats(client);
   const outcomes = await act();
-  const after = await serverStats();
-  return { title, outcomes, refreshes: after.refreshCalls - before.refreshCalls, status: client.session.status };
+  const after = await serverStats(client);
+  const refreshes = (after[client.stats.refreshes] ?? 0) - (before[client.stats.refreshes] ?? 0);
+  return { title, outcomes, refreshes, status: client.session.status };
 }
 
 const fireAll = (client: DemoClient, paths: string[]) => Promise.all(paths.map((path) => request(client, path)));

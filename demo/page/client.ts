@@ -2,19 +2,22 @@
  * The app's side of auth, as a user of tokenflight writes it: one session and
  * one authFetch. Bearer and cookie mode differ only in the refresh function,
  * the storage key and the token scheme; the adapter itself stays the same.
+ * OAuth 2.0 + DPoP mode is in oauthClient.ts.
  */
 import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type AuthSessionOptions, type TokenInput } from '../../src/index.js';
 import { crossTab } from '../../src/crossTab/index.js';
-import { bearerScheme, createAuthFetch, headerScheme, type AuthFetch } from '../../src/fetch/index.js';
+import { bearerScheme, createAuthFetch, headerScheme, type AuthFetch, type TokenScheme } from '../../src/fetch/index.js';
 import type { DemoLog, LogLine } from './log.js';
 
-export type DemoMode = 'bearer' | 'cookie';
+export type DemoMode = 'bearer' | 'cookie' | 'oauth';
 
 export interface DemoClient {
   mode: DemoMode;
   session: AuthSession;
   authFetch: AuthFetch;
-  /** Logs in at the demo API and hands the tokens to the session. */
+  /** Where the server counts this mode's requests, and the counter of its refreshes. */
+  stats: { path: string; refreshes: string };
+  /** Logs in at the demo API (or the provider) and hands the tokens to the session. */
   login(username: string): Promise<void>;
   /** Ends the session here and at the server, which revokes the refresh token. */
   logout(): Promise<void>;
@@ -38,7 +41,7 @@ export const SLOW_REFRESH_MS = 1_500;
  * The fetch under tokenflight: logs every request and answer, and marks replays. A 401 whose
  * request is then replayed is rewritten to "401 → replayed": it was expected, not a failure.
  */
-function loggingFetch(log: DemoLog, settings: { slowRefresh: boolean }): typeof fetch {
+export function loggingFetch(log: DemoLog, settings: { slowRefresh: boolean }): typeof fetch {
   const seen = new Set<string>();
   const unauthorized = new Map<string, { line: LogLine; text: string }>();
   return async (input, init) => {
@@ -79,7 +82,16 @@ function retrySettingsFrom(query: URLSearchParams): Pick<AuthSessionOptions, 're
   };
 }
 
-export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
+/** Asks /api/heartbeat whether the session still stands, with the token as `scheme` presents it. */
+export function heartbeatThrough(scheme: () => TokenScheme, send: typeof fetch): AuthSessionOptions['heartbeat'] {
+  return async ({ tokens, signal }) => {
+    const headers = new Headers();
+    await scheme().authorize({ method: 'GET', url: new URL('/api/heartbeat', location.href), headers }, tokens);
+    return (await send('/api/heartbeat', { headers, signal })).ok;
+  };
+}
+
+export function createDemoClient(mode: 'bearer' | 'cookie', log: DemoLog): DemoClient {
   const settings = { slowRefresh: false };
   const send = loggingFetch(log, settings);
   // The only adapter difference between the modes. In cookie mode the "access
@@ -103,11 +115,7 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
       const body = mode === 'bearer' ? JSON.stringify({ refreshToken }) : '{}';
       return readTokens(await send('/api/refresh', { method: 'POST', headers: json, body, signal }));
     },
-    heartbeat: async ({ tokens, signal }) => {
-      const headers = new Headers();
-      await scheme.authorize({ method: 'GET', url: new URL('/api/heartbeat', location.href), headers }, tokens);
-      return (await send('/api/heartbeat', { headers, signal })).ok;
-    },
+    heartbeat: heartbeatThrough(() => scheme, send),
   });
 
   const authFetch = createAuthFetch(session, { fetch: send, scheme });
@@ -116,6 +124,7 @@ export function createDemoClient(mode: DemoMode, log: DemoLog): DemoClient {
     mode,
     session,
     authFetch,
+    stats: { path: '/api/stats', refreshes: 'refreshCalls' },
     async login(username) {
       const response = await send('/api/login', {
         method: 'POST',

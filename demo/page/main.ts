@@ -1,5 +1,6 @@
 /** Wires the demo page: one tokenflight session, its diagram, the log and the scenario buttons. */
-import { createDemoClient, type DemoMode } from './client.js';
+import { createDemoClient, type DemoClient, type DemoMode } from './client.js';
+import { createOAuthDemoClient, type OAuthDemoClient } from './oauthClient.js';
 import {
   CASES,
   expireOnServer,
@@ -24,16 +25,21 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return element as T;
 }
 
-const mode: DemoMode = new URLSearchParams(location.search).get('mode') === 'cookie' ? 'cookie' : 'bearer';
+const requested = new URLSearchParams(location.search).get('mode');
+const mode: DemoMode = requested === 'cookie' || requested === 'oauth' ? requested : 'bearer';
 const log = createDomLog(byId<HTMLOListElement>('log'), byId<HTMLOListElement>('log-pinned'));
-const client = createDemoClient(mode, log);
+const oauthClient: OAuthDemoClient | null = mode === 'oauth' ? await createOAuthDemoClient(log) : null;
+const client: DemoClient = oauthClient ?? createDemoClient(mode === 'cookie' ? 'cookie' : 'bearer', log);
 const { session, authFetch } = client;
 
+const MODE_NOTES: Record<DemoMode, string> = {
+  bearer: 'Bearer mode: access and refresh token live in localStorage; requests carry Authorization: Bearer.',
+  cookie: 'Cookie mode: the JWT and refresh token are HttpOnly cookies. The page only holds a CSRF token, sent as X-CSRF-Token.',
+  oauth:
+    'OAuth 2.0 + DPoP: oidc-provider issues the tokens (code flow with PKCE); each request carries Authorization: DPoP and a proof signed by a non-extractable key kept in IndexedDB.',
+};
 byId(`mode-${mode}`).classList.add('selected');
-byId('mode-note').textContent =
-  mode === 'bearer'
-    ? 'Bearer mode: access and refresh token live in localStorage; requests carry Authorization: Bearer.'
-    : 'Cookie mode: the JWT and refresh token are HttpOnly cookies. The page only holds a CSRF token, sent as X-CSRF-Token.';
+byId('mode-note').textContent = MODE_NOTES[mode];
 
 // ---- live session view ----------------------------------------------------
 
@@ -74,7 +80,7 @@ session.on('refreshFailed', () => log.add('error', '✗ refresh failed'));
 session.on('expired', () => log.add('error', '✗ session expired: log in again'));
 
 async function renderStats(): Promise<void> {
-  const stats = await serverStats();
+  const stats = await serverStats(client);
   byId('stats').replaceChildren(
     ...Object.entries(stats).flatMap(([name, value]) => {
       const term = document.createElement('dt');
@@ -120,7 +126,13 @@ const show = (result: ScenarioResult, explain: string) => renderResult(byId('res
 on('fire-3', async () => show(await fireConcurrent(3, client, log), 'Three 401s, one refresh, three replays.'));
 on('fire-50', async () => show(await fireConcurrent(50, client, log), 'Fifty 401s, still one refresh.'));
 on('stale', async () => show(await staleUnauthorized(client, log), 'The slow request’s 401 arrives after the refresh: it is replayed with the new token, no second refresh.'));
-on('login', () => client.login('ada'));
+if (oauthClient) {
+  // The demo's own login form is a link to the provider's login page.
+  const link = Object.assign(document.createElement('a'), { id: 'login', className: 'button', textContent: 'Log in with the provider' });
+  byId('login').replaceWith(link);
+} else {
+  on('login', () => client.login('ada'));
+}
 on('logout', () => client.logout());
 on('expire', () => expireOnServer(log));
 on('revoke', () => revokeOnServer(log));
@@ -144,10 +156,17 @@ declare global {
   }
 }
 
+/** OAuth mode: finishes a login coming back from the provider, then points the login link at a new one. */
+async function prepareProviderLogin(oauth: OAuthDemoClient): Promise<void> {
+  await oauth.completeLogin().catch((error: unknown) => log.add('error', `login failed: ${error instanceof Error ? error.message : String(error)}`));
+  byId<HTMLAnchorElement>('login').href = (await oauth.loginUrl()).href;
+}
+
 // Counters count from this page load; the page is ready once they are zero and the diagram is in.
 const ready = Promise.all([
   showDiagram(byId('diagram'), byId('diagram-details'), session.actor),
   resetServerStats(log).then(renderStats),
+  oauthClient && prepareProviderLogin(oauthClient),
 ]).then(() => undefined);
 window.tokenflightDemo = { session, authFetch, mode, ready };
 renderLifetime();

@@ -9,7 +9,7 @@ import type { RefreshFaultKind, RefreshFaults } from '../../server/refreshFaults
 
 export type RefreshFaultReport = ReturnType<RefreshFaults['report']>;
 
-export type Mode = 'bearer' | 'cookie';
+export type Mode = 'bearer' | 'cookie' | 'oauth';
 export const MODES: Mode[] = ['bearer', 'cookie'];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,6 +19,15 @@ export interface ServerStats {
   refreshCalls: number;
   refreshOk: number;
   reuseDetected: number;
+  unauthorized: number;
+}
+
+/** OAuth mode: the embedded provider's counters, and the demo API's refusals of DPoP requests. */
+export interface OAuthStats {
+  codeGrants: number;
+  refreshGrants: number;
+  reuseDetected: number;
+  revocations: number;
   unauthorized: number;
 }
 
@@ -33,6 +42,7 @@ export interface Demo {
   /** The current fault and the refresh requests seen since it was set. */
   refreshFaultReport(): Promise<RefreshFaultReport>;
   stats(): Promise<ServerStats>;
+  oauthStats(): Promise<OAuthStats>;
   debug(action: 'expire' | 'revoke' | 'reset'): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
   /** Closes every page opened so far, so no session of a finished test keeps refreshing. */
@@ -71,7 +81,7 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.url}/?mode=${mode}${query}`);
-    await page.evaluate(() => window.tokenflightDemo.ready);
+    await whenDemoReady(page);
     return page;
   }
 
@@ -98,6 +108,9 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     async stats() {
       return (await (await fetch(`${server.url}/api/stats`)).json()) as ServerStats;
     },
+    async oauthStats() {
+      return (await (await fetch(`${server.url}/api/stats?of=extension`)).json()) as OAuthStats;
+    },
     async debug(action) {
       const response = await fetch(`${server.url}/api/debug/${action}`, { method: 'POST' });
       if (!response.ok) throw new Error(`debug ${action} failed: ${response.status}`);
@@ -117,6 +130,12 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
       if (pageErrors.length > 0) throw new Error(`errors in the page:\n${pageErrors.join('\n')}`);
     },
   };
+}
+
+/** The page module awaits its OAuth config first in OAuth mode: `tokenflightDemo` appears once that is in. */
+export async function whenDemoReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.tokenflightDemo !== undefined);
+  await page.evaluate(() => window.tokenflightDemo.ready);
 }
 
 /** Clicks a button and waits until the page finished the action it started. */
