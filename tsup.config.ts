@@ -1,18 +1,8 @@
 import { defineConfig } from 'tsup';
+import { entryPoints } from './entryPoints.js';
 
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    fetch: 'src/fetch/index.ts',
-    axios: 'src/axios/index.ts',
-    ky: 'src/ky/index.ts',
-    testing: 'src/testing/index.ts',
-    sse: 'src/sse/index.ts',
-    'graphql-ws': 'src/graphql-ws/index.ts',
-    oauth: 'src/oauth/index.ts',
-    'cross-tab': 'src/crossTab/index.ts',
-    inspect: 'src/inspect/index.ts',
-  },
+  entry: entryPoints,
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { packageAliases } from './vitest.shared.js';
 
 /**
  * The tests Stryker runs for the mutants they cover: the unit, model-based and property-based
@@ -11,6 +12,7 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs 1000 sequences and every edge.
  */
 export default defineConfig({
+  resolve: { alias: packageAliases },
   test: {
     include: [
       'test/unit/**/*.test.ts',
@@ -20,6 +22,8 @@ export default defineConfig({
       'test/{adapters,adaptersReadme,axios,ky,replayLimit,challenges}.test.ts',
       'test/{crossTab,tabLife,ssr,inspect.redaction}.test.ts',
       'test/{actor,svelte,vue}.test.ts',
+      'test/{refusalStorm,asyncAuthorize,cookieMode,deadAnswer,expiryCounting,refreshFailure.classification,tokenAnswer.oauth}.test.ts',
+      'test/{plugins,crossTabRound,unlistedOrigin,integration,integration.adapters,quickStart,docsExamples}.test.ts',
       'test/react.test.tsx',
     ],
     env: { FC_RUNS: '100', MODEL_PATHS: 'distinct' },

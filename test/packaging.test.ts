@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { entryPoints } from '../entryPoints.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -34,7 +35,7 @@ function newestSource(dir: string): number {
 function distIsFresh(): boolean {
   try {
     const built = statSync(join(root, 'dist/index.js')).mtimeMs;
-    const sources = Math.max(...['src', 'domain', 'machines'].map(newestSource), statSync(join(root, 'tsup.config.ts')).mtimeMs);
+    const sources = Math.max(...['src', 'domain', 'machines'].map(newestSource), statSync(join(root, 'tsup.config.ts')).mtimeMs, statSync(join(root, 'entryPoints.ts')).mtimeMs);
     return built > sources;
   } catch {
     return false;
@@ -72,6 +73,11 @@ describe('the published package', () => {
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(Object.keys(pkg.exports).sort());
     expect(report.analysis.problems).toEqual([]);
   }, 120_000);
+
+  it('exports every entry point tsup builds, and nothing else', () => {
+    const built = Object.keys(entryPoints).map((name) => (name === 'index' ? '.' : `./${name}`));
+    expect(Object.keys(pkg.exports).filter((key) => key !== './package.json').sort()).toEqual(built.sort());
+  });
 
   it('lists every subpath for node10 type resolution (typesVersions)', () => {
     const listed = Object.keys(pkg.typesVersions['*'] ?? {}).map((key) => `${pkg.name}/${key}`);

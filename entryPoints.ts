@@ -1,0 +1,13 @@
+/** The package's entry points: tsup builds one file per key, `index` being the package root. */
+export const entryPoints = {
+  index: 'src/index.ts',
+  fetch: 'src/fetch/index.ts',
+  axios: 'src/axios/index.ts',
+  ky: 'src/ky/index.ts',
+  testing: 'src/testing/index.ts',
+  sse: 'src/sse/index.ts',
+  'graphql-ws': 'src/graphql-ws/index.ts',
+  oauth: 'src/oauth/index.ts',
+  'cross-tab': 'src/crossTab/index.ts',
+  inspect: 'src/inspect/index.ts',
+} as const;
