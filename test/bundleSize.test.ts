@@ -3,6 +3,8 @@
  * no cross-tab (BroadcastChannel, Web Locks) and no inspector redaction, which are plugins of
  * their own. Bytes are deterministic for a given esbuild, so the size is asserted as bytes.
  */
+import { build, type Plugin } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bundle, CORE_CONSUMER, consumer } from '../bench/scenarios/size.js';
 
@@ -30,5 +32,38 @@ describe('the core bundle (createAuthSession + createAuthFetch, xstate external)
   it(`stays within 2 % of the measured ${MEASURED} bytes min+gzip (target ${TARGET}, not reached yet)`, async () => {
     const { gzipBytes } = await bundle(CORE_CONSUMER, ['xstate']);
     expect(gzipBytes).toBeLessThanOrEqual(Math.round(MEASURED * 1.02));
+  });
+});
+
+// The development warning for requests to origins outside `origins` (test/unlistedOrigin.test.ts).
+describe('the production bundle, for the unlisted-origin warning', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const stubbed: Plugin = {
+    name: 'no-warning',
+    setup(bundler) {
+      bundler.onLoad({ filter: /unlistedOrigin\.ts$/ }, () => ({ contents: 'export const warnUnlistedOrigin = () => {};', loader: 'ts' }));
+    },
+  };
+  const bundle = async (nodeEnv: string, plugins: Plugin[] = []) => {
+    const result = await build({
+      stdin: { contents: CORE_CONSUMER, resolveDir: root, loader: 'ts' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      target: 'es2022',
+      external: ['xstate'],
+      define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) },
+      plugins,
+      write: false,
+      logLevel: 'silent',
+    });
+    return result.outputFiles[0]!.text;
+  };
+
+  it('holds none of the warning: the same bytes as without it', async () => {
+    const production = await bundle('production');
+    expect(production).not.toContain('not in origins');
+    expect(production).toBe(await bundle('production', [stubbed]));
+    expect(await bundle('development')).toContain('not in origins');
   });
 });

@@ -1,15 +1,12 @@
 /**
  * An API on another origin gets no token unless it is in `origins`, silently in production. In
  * development the adapter says so once per origin, without the token; production bundles drop
- * the warning entirely.
+ * the warning entirely (test/bundleSize.test.ts).
  */
 import axios from 'axios';
-import { build, type Plugin } from 'esbuild';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attachAuth } from '../src/axios/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { CORE_CONSUMER } from '../bench/scenarios/size.js';
 import { API, ELSEWHERE, useApi } from './support/api.js';
 
 const { session } = useApi();
@@ -48,37 +45,5 @@ describe('a request to an origin outside origins, in development', () => {
     vi.stubEnv('NODE_ENV', 'production');
     await createAuthFetch(session({ refresh }), { origins: [API] })(`${ELSEWHERE}/echo`);
     expect(warn).not.toHaveBeenCalled();
-  });
-});
-
-describe('the production bundle', () => {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const stubbed: Plugin = {
-    name: 'no-warning',
-    setup(bundler) {
-      bundler.onLoad({ filter: /unlistedOrigin\.ts$/ }, () => ({ contents: 'export const warnUnlistedOrigin = () => {};', loader: 'ts' }));
-    },
-  };
-  const bundle = async (nodeEnv: string, plugins: Plugin[] = []) => {
-    const result = await build({
-      stdin: { contents: CORE_CONSUMER, resolveDir: root, loader: 'ts' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      target: 'es2022',
-      external: ['xstate'],
-      define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) },
-      plugins,
-      write: false,
-      logLevel: 'silent',
-    });
-    return result.outputFiles[0]!.text;
-  };
-
-  it('holds none of the warning: the same bytes as without it', async () => {
-    const production = await bundle('production');
-    expect(production).not.toContain('not in origins');
-    expect(production).toBe(await bundle('production', [stubbed]));
-    expect(await bundle('development')).toContain('not in origins');
   });
 });
