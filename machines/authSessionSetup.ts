@@ -31,11 +31,13 @@ interface Carried {
   state: SyncedState;
   /** LOGIN, and a synced login. */
   received?: ReceivedTokens;
-  /** The refresh actor's answer, or the heartbeat's verdict. */
-  output: ReceivedTokens & boolean;
   error: unknown;
 }
 const carried = (event: unknown) => event as Carried;
+/** The refresh actor's answer (its done event). */
+const answer = (event: unknown) => (event as { output: ReceivedTokens }).output;
+/** The heartbeat actor's verdict (its done event). */
+const verdict = (event: unknown) => (event as { output: boolean }).output;
 
 /** The context for newly received tokens: a new round, no failure, no cooldown. */
 function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
@@ -43,7 +45,7 @@ function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
 }
 
 /** A LOGIN's or a synced login's tokens (the isSyncedLogin guard runs first), or a refresh answer. */
-const received = ({ event }: { event: AuthEvent }) => fresh(carried(event).received ?? carried(event).output);
+const received = ({ event }: { event: AuthEvent }) => fresh(carried(event).received ?? answer(event));
 
 /**
  * What the auth session machine can do: its types, and its guards, actions, delays and actors by
@@ -66,7 +68,7 @@ export const authSessionSetup = setup({
   delays: createDelays(() => Date.now()),
   guards: {
     isTerminalError: ({ event }) => isTerminalError(carried(event).error),
-    isAnswerAlive: ({ event }) => carried(event).output.lifetime !== 0,
+    isAnswerAlive: ({ event }) => answer(event).lifetime !== 0,
     hasWaitersAndDeadToken: ({ context }) => context.waiters.length > 0 && context.lifetime === 0,
     isTokenUsable: ({ context, event }) => isUsable(context.tokens, carried(event).at),
     // The 401 was for a token replaced since, and the current one is still usable: no refresh needed.
@@ -79,7 +81,7 @@ export const authSessionSetup = setup({
       context.attempt < context.config.retries && !((event as { error?: unknown }).error instanceof RefreshCooldownError),
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
-    isHeartbeatValid: ({ event }) => carried(event).output,
+    isHeartbeatValid: ({ event }) => verdict(event),
     // SYNC: what another session sharing these tokens did (a coordinator such as cross-tab).
     isSyncedLogin: ({ event }) => carried(event).state === 'loggedIn',
     isSyncedLogout: ({ event }) => carried(event).state === 'loggedOut',
@@ -101,7 +103,7 @@ export const authSessionSetup = setup({
     recordFailure: assign(({ context, event }) => ({ attempt: context.attempt + 1, lastError: carried(event).error })),
     // Keeps the answer's refresh token (the next attempt presents it), not its dead access token's use.
     recordDeadAnswer: assign(({ context, event }) => ({
-      tokens: carried(event).output.tokens,
+      tokens: answer(event).tokens,
       lifetime: 0,
       attempt: context.attempt + 1,
       lastError: new ExpiredAnswerError(),
