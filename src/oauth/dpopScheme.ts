@@ -1,16 +1,19 @@
 import * as oauth from 'oauth4webapi';
 import { classifyChallenge } from '../adapters/challenges.js';
-import type { TokenScheme } from '../adapters/scheme.js';
+import { bearerScheme, type TokenScheme } from '../adapters/scheme.js';
 import type { DPoPState } from './dpop.js';
 
 /**
  * `Authorization: DPoP <token>` with a fresh proof per request (RFC 9449 §7), signed by
  * oauth4webapi: its protectedResourceRequest builds both headers and hands them to a fetch that
- * only copies them onto the adapter's request, which the adapter then sends itself.
+ * only copies them onto the adapter's request, which the adapter then sends itself. A token the
+ * server issued as `token_type: Bearer` (it ignored the proof, RFC 9449 §5) is not bound to the
+ * key and goes out as Bearer.
  */
 export function dpopScheme(dpop: DPoPState): TokenScheme {
   return {
     async authorize(request, tokens) {
+      if (tokens.tokenType?.toLowerCase() === 'bearer') return bearerScheme.authorize(request, tokens);
       const handle = await dpop.handle();
       await oauth.protectedResourceRequest(tokens.accessToken, request.method, request.url, undefined, undefined, {
         DPoP: handle,
