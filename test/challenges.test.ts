@@ -4,19 +4,7 @@ import { classifyChallenge, parseChallenges, refusalError } from '../src/adapter
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 
 // A 401 is classified by its WWW-Authenticate challenge, the same way in every adapter.
-const { api, session: createSession } = useApi();
-
-/** A session whose refreshes hand out a1, a2, … and are counted. */
-function countingSession() {
-  const refreshes: string[] = [];
-  const session = createSession({
-    refresh: async () => {
-      refreshes.push(`a${refreshes.length + 1}`);
-      return { accessToken: `a${refreshes.length}`, refreshToken: `r${refreshes.length}`, expiresIn: 3600 };
-    },
-  });
-  return { session, refreshes };
-}
+const { api, countingSession } = useApi();
 
 /** `/guarded` answers each arrival with the next of `answers` (the last one repeats); records the Authorization it got. */
 function serveGuarded(answers: Array<(authorization: string | null) => Response>) {

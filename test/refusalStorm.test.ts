@@ -5,19 +5,8 @@ import { API, createClient, useApi, type AdapterName } from './support/api.js';
 
 // A 401 that gives no reason (no challenge, or one without an error code) is refreshed, but a
 // route that refuses everyone must not cost one refresh per request.
-const { api, session: createSession } = useApi();
+const { api, countingSession } = useApi();
 afterEach(() => vi.useRealTimers());
-
-function countingSession() {
-  const refreshes: string[] = [];
-  const session = createSession({
-    refresh: async () => {
-      refreshes.push(`a${refreshes.length + 1}`);
-      return { accessToken: `a${refreshes.length}`, refreshToken: `r${refreshes.length}`, expiresIn: 3600 };
-    },
-  });
-  return { session, refreshes };
-}
 
 /** `/refuses` answers every request 401 with no challenge at all. */
 function serveRefusingRoute() {

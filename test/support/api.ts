@@ -120,7 +120,18 @@ export function useApi() {
     sessions.push(created);
     return created;
   }
-  return { api, session };
+  /** A session whose refreshes hand out a1, a2, … and are counted. */
+  function countingSession() {
+    const refreshes: string[] = [];
+    const counted = session({
+      refresh: async () => {
+        refreshes.push(`a${refreshes.length + 1}`);
+        return { accessToken: `a${refreshes.length}`, refreshToken: `r${refreshes.length}`, expiresIn: 3600 };
+      },
+    });
+    return { session: counted, refreshes };
+  }
+  return { api, session, countingSession };
 }
 
 export interface ClientRequest {
