@@ -5,6 +5,7 @@ import type { HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../m
 import type { ReceivedTokens } from '../domain/tokens.js';
 import type { WiredPlugins } from './pluginWiring.js';
 import { createRefreshAttempt } from './refreshAttempt.js';
+import { patientClock } from './patientTimer.js';
 import type { AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 
@@ -31,5 +32,5 @@ export function createSessionActor(options: AuthSessionOptions, { config, now, i
       isTerminalError: ({ event }) => isTerminal((event as { error?: unknown }).error),
     },
   });
-  return createActor(machine, { input: { config }, inspect: plugins.inspector });
+  return createActor(machine, { input: { config }, inspect: plugins.inspector, clock: patientClock(now) });
 }

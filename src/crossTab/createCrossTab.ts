@@ -2,6 +2,7 @@ import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
 import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
+import { patientTimeout } from '../patientTimer.js';
 import type { TokenStorage } from '../storage.js';
 import { compareRecords, parseSharedRecord, type SharedRecord, type SharedState, type SharedTokenStorage } from './sharedRecord.js';
 import { sharedFormOf } from './sharedWebStorage.js';
@@ -215,7 +216,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     const stopAttempt = () => attempt.abort(signal.aborted ? signal.reason : lost.reason);
     signal.addEventListener('abort', stopAttempt, { once: true });
     lost.addEventListener('abort', stopAttempt, { once: true });
-    const timer = setTimeout(() => attempt.abort(new RefreshTimeoutError(setup.refreshTimeout)), setup.refreshTimeout);
+    // Patient: a tab that wakes from a freeze with the answer already here takes it (see patientTimer.ts).
+    const timer = patientTimeout(() => attempt.abort(new RefreshTimeoutError(setup.refreshTimeout)), setup.refreshTimeout, now);
     try {
       const received = await untilAborted(refreshHere(input, attempt.signal), attempt.signal);
       // Someone wrote while we refreshed (a tab that stole the lock, a logout): theirs wins.
@@ -233,7 +235,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
       if (next.kind === 'over') throw next.error;
       return { waitUntil: next.kind === 'wait' ? next.until : now() };
     } finally {
-      clearTimeout(timer);
+      clearTimeout(timer.id);
       signal.removeEventListener('abort', stopAttempt);
       lost.removeEventListener('abort', stopAttempt);
     }
