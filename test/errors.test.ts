@@ -52,6 +52,25 @@ describe('errors', () => {
     expect(new errors.LoggedOutError('m', { cause: 2 }).cause).toBe(2);
   });
 
+  it('the OAuth errors have stable names and keep what the server said', async () => {
+    const { TokenEndpointError, RevocationError } = await import('../src/oauth/index.js');
+    const invalid = new errors.InvalidTokenError('expires_in must be a non-negative number of seconds');
+    expect(new errors.InvalidRefreshAnswerError(invalid)).toMatchObject({ name: 'InvalidRefreshAnswerError', cause: invalid });
+    const refused = new Error('server said no');
+    expect(new errors.OAuthConfigurationError('unauthorized_client', { cause: refused })).toMatchObject({
+      name: 'OAuthConfigurationError',
+      error: 'unauthorized_client',
+      cause: refused,
+    });
+    expect(new TokenEndpointError('refused', { status: 400, error: 'invalid_grant', cause: refused })).toMatchObject({
+      name: 'TokenEndpointError',
+      status: 400,
+      error: 'invalid_grant',
+      cause: refused,
+    });
+    expect(new RevocationError('revocation failed', { status: 503 })).toMatchObject({ name: 'RevocationError', status: 503, message: 'revocation failed' });
+  });
+
   it('isTerminalError: rejected refresh tokens end the session, everything else is transient', () => {
     const { isTerminalError, RefreshRejectedError } = tokenflight;
     expect(isTerminalError(new RefreshRejectedError())).toBe(true);

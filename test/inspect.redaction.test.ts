@@ -94,6 +94,16 @@ function createRefreshEndpoint() {
   };
 }
 
+describe('inspect()', () => {
+  it('is a plugin named inspect, and refuses what is neither an inspector function nor an observer', () => {
+    expect(inspect(() => {}).name).toBe('inspect');
+    expect(inspect({ next: () => {} }).name).toBe('inspect');
+    for (const bad of [null, undefined, 42, 'console']) {
+      expect(() => inspect(bad as never)).toThrow(new TypeError('tokenflight: inspect() needs an inspector function or observer'));
+    }
+  });
+});
+
 describe('inspection redaction', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });

@@ -89,8 +89,10 @@ describe('plugin composition', () => {
     expect(create).toThrow(`plugins "first" and "second" both give a ${part}`);
   });
 
-  it('refuses an entry that is not a plugin', () => {
-    expect(() => session({ plugins: [{} as SessionPlugin] })).toThrow(TypeError);
+  it('refuses an entry that is not a plugin, saying what it takes', () => {
+    for (const entry of [{}, null, undefined, { setup: 'x' }]) {
+      expect(() => session({ plugins: [entry as unknown as SessionPlugin] })).toThrow(new TypeError('tokenflight: plugins takes plugins such as crossTab()'));
+    }
   });
 
   it('connects every plugin to the actor once it exists, and disconnects them all on stop', () => {
@@ -150,6 +152,15 @@ describe('loggedOut', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toContain('"broken"');
     expect(String(warn.mock.calls[0]?.[0])).not.toContain('a0');
+  });
+
+  it('skips, without a warning, the plugins that have no loggedOut', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const told: string[] = [];
+    const user = session({ tokens: held, plugins: [plugin('quiet', {}), plugin('told', { loggedOut: (tokens) => void told.push(tokens.accessToken) })] });
+    user.logout();
+    expect(told).toEqual(['a0']);
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it("is not called for another tab's logout", async () => {

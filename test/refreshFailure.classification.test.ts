@@ -47,6 +47,35 @@ describe('classifyRefreshError', () => {
     expect(classifyRefreshError(challenge)).toBe('transient');
   });
 
+  it('takes the first challenge that names an error, whatever comes before it', () => {
+    const challenge = new WWWAuthenticateChallengeError('challenge', {
+      cause: [{ scheme: 'bearer', parameters: { realm: 'api' } }, 'junk', { scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } }],
+      response: new Response(null, { status: 401 }),
+    });
+    expect(classifyRefreshError(challenge)).toBe('transient');
+  });
+
+  it('does not let an error field that is no code hide the code in the body', () => {
+    expect(classifyRefreshError({ status: 503, error: new Error('HTTP 503'), body: { error: 'invalid_grant' } })).toBe('terminal');
+  });
+
+  it('searches the cause chain five causes deep, and stops on a chain that loops', () => {
+    const chain = (depth: number) => {
+      let error: unknown = { error: 'invalid_grant' };
+      for (let i = 0; i < depth; i++) error = new Error(`wrapper ${i}`, { cause: error });
+      return error;
+    };
+    expect(classifyRefreshError(chain(5))).toBe('terminal');
+    expect(classifyRefreshError(chain(6))).toBe('transient');
+    const looping = new Error('outer') as Error & { cause?: unknown };
+    looping.cause = new Error('inner', { cause: looping });
+    expect(classifyRefreshError(looping)).toBe('transient');
+  });
+
+  it('keeps an OAuthConfigurationError a configuration error whatever its code', () => {
+    expect(classifyRefreshError(new OAuthConfigurationError('access_denied'))).toBe('configuration');
+  });
+
   it('falls back to the status for errors without a known code: 400/401/403 terminal, the rest transient', () => {
     expect(classifyRefreshError({ status: 401 })).toBe('terminal');
     expect(classifyRefreshError({ status: 401, error: 'toString' })).toBe('terminal');
@@ -96,6 +125,18 @@ describe('a session whose refresh fails', () => {
     expect((expired[0] as Error).message).toContain('invalid_client');
     expect(error.cause).toBe(expired[0]);
     expect(stub.calls).toHaveLength(1);
+    user.stop();
+  });
+
+  it('names unauthorized_client as the code of its OAuthConfigurationError', async () => {
+    const stub = refreshStub();
+    const user = session(stub.refresh);
+    const expired: unknown[] = [];
+    user.on('expired', ({ error }) => expired.push(error));
+    const waiter = user.refresh().catch(() => {});
+    stub.last().answer.reject(oauthError('unauthorized_client', 400));
+    await waiter;
+    expect(expired[0]).toMatchObject({ name: 'OAuthConfigurationError', error: 'unauthorized_client' });
     user.stop();
   });
 

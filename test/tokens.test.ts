@@ -67,6 +67,12 @@ describe('receiveTokens', () => {
     expect(() => receiveTokens({ accessToken: 'a', expiresAt: NaN }, NOW)).toThrow('expiresAt must be epoch milliseconds');
   });
 
+  it('reads camelCase when an answer has both spellings, and names camelCase fields when it has neither', () => {
+    expect(receiveTokens({ accessToken: 'camel', access_token: 'snake', refresh_token: 'r-snake' }, NOW).tokens).toMatchObject({ accessToken: 'camel', refreshToken: null });
+    expect(() => receiveTokens({}, NOW)).toThrow('A token set needs a non-empty string accessToken');
+    expect(() => receiveTokens({ refresh_token: 'r' }, NOW)).toThrow(/accessToken/);
+  });
+
   it('names what is wrong with a bad token set', () => {
     expect(() => receiveTokens({ accessToken: 'a', refreshToken: 5 }, NOW)).toThrow(/refreshToken/);
     expect(() => receiveTokens({ accessToken: 'a', expiresIn: -1 }, NOW)).toThrow(/expiresIn/);
