@@ -49,7 +49,7 @@ describe('classifyRefreshError', () => {
 
   it('takes the first challenge that names an error, whatever comes before it', () => {
     const challenge = new WWWAuthenticateChallengeError('challenge', {
-      cause: [{ scheme: 'bearer', parameters: { realm: 'api' } }, 'junk', { scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } }],
+      cause: [{ scheme: 'bearer', parameters: { realm: 'api' } }, 'junk' as never, { scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } }],
       response: new Response(null, { status: 401 }),
     });
     expect(classifyRefreshError(challenge)).toBe('transient');
