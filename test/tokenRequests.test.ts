@@ -65,6 +65,15 @@ describe('requests that cannot be answered', () => {
     await expect(user.refresh()).rejects.toBeInstanceOf(LoggedOutError);
   });
 
+  it('reject with the expiry itself when another tab ended the session, not a copy wrapping it', async () => {
+    const user = session({ refresh: refreshStub().refresh });
+    user.actor.send({ type: 'SYNC', state: 'expired' });
+    const error = await user.getToken().catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect(error).toMatchObject({ message: 'The session expired in another tab' });
+    expect((error as Error).cause).toBeUndefined();
+  });
+
   it('reject each kind of waiter with its own error', async () => {
     const { session: s } = refreshingSession();
     await expect(s.getToken()).rejects.toBeInstanceOf(LoggedOutError);
