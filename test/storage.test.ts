@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryStorage, webStorage, type TokenStorage } from '../src/storage.js';
+import { memoryStorage, tokenSetOf, webStorage, type TokenStorage } from '../src/storage.js';
 import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord } from '../src/crossTab/sharedRecord.js';
 import { sharedFormOf, sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
 import { MapStorage } from './support/mapStorage.js';
@@ -84,6 +84,16 @@ describe('webStorage', () => {
     const stored = { accessToken: 'a', refreshToken: null, expiresAt: null };
     // Written before tokenType and scope existed: both load as null.
     expect(webStorage(new MapStorage({ tokenflight: JSON.stringify(stored) })).load()).toEqual({ ...stored, tokenType: null, scope: null });
+  });
+
+  it('loads nothing from a stored value that is no token set: an expiry that is no number, a record of a session that is not logged in', () => {
+    const load = (value: unknown) => webStorage(new MapStorage({ tokenflight: JSON.stringify(value) })).load();
+    const stored = { accessToken: 'a', refreshToken: 'r', expiresAt: 5 };
+    expect(load({ ...stored, expiresAt: 'soon' })).toBeNull();
+    expect(load({ version: 3, writer: 'w', state: 'loggedIn', tokens: stored })).toMatchObject(stored);
+    expect(load({ version: 3, writer: 'w', state: 'loggedOut', tokens: stored })).toBeNull();
+    expect(load({ version: 3, writer: 'w', state: 'expired', tokens: stored })).toBeNull();
+    for (const value of [null, 'a', 42]) expect(tokenSetOf(value)).toBeNull();
   });
 
   it('never throws when the storage does', () => {
