@@ -64,7 +64,7 @@ describe('crossTab refresh', () => {
   it('on a free lock refreshes at once, says it holds the lock, then writes and announces the next version', async () => {
     const { refresh, posted, store } = oneTab();
     const { signal } = new AbortController();
-    const refreshHere = vi.fn(async () => received('fresh'));
+    const refreshHere = vi.fn<RefreshHere>(async () => received('fresh'));
 
     const result = refresh(refreshHere, signal);
     await flush(10);
@@ -75,9 +75,12 @@ describe('crossTab refresh', () => {
     expect(posted[0]).toBe(HOLDING);
     expect(posted[1]).toMatchObject({ version: 2, state: 'loggedIn', tokens: received('fresh').tokens });
     expect(store.readRecord()).toEqual(posted[1]);
-    // The refresh timeout is cleared and the caller's signal keeps no listener.
+    // The refresh timeout is cleared, and neither the caller's signal nor the one the refresh
+    // was given (which a fetch may keep) keeps a listener of ours.
     expect(vi.getTimerCount()).toBe(0);
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    const attemptSignal = refreshHere.mock.calls[0]![1] as AbortSignal;
+    expect(getEventListeners(attemptSignal, 'abort')).toHaveLength(0);
   });
 
   it('after a previous holder, an abort during the settle pause ends it without refreshing', async () => {
@@ -112,6 +115,8 @@ describe('crossTab refresh', () => {
     expect(attempt.reason).toBe(reason);
     expect(posted).toEqual([HOLDING]);
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    // The abandoned request never settles; the signal it holds keeps nothing of ours alive.
+    expect(getEventListeners(attempt, 'abort')).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -149,6 +154,17 @@ describe('crossTab refresh', () => {
     });
     await expect(result).resolves.toEqual(received('from-thief'));
     expect(posted).toEqual([HOLDING]);
+  });
+
+  it('a refresh that succeeds after another tab wrote newer tokens (it stole the lock) ends with those tokens and publishes nothing', async () => {
+    const { refresh, store, posted } = oneTab();
+    const result = refresh(async () => {
+      store.writeRecord(loggedIn(2, 'from-thief'));
+      return received('ours-too-late');
+    });
+    await expect(result).resolves.toEqual(received('from-thief'));
+    expect(posted).toEqual([HOLDING]);
+    expect(store.readRecord()).toMatchObject({ version: 2, tokens: received('from-thief').tokens });
   });
 
   it('a terminal failure publishes "expired"; any other failure leaves the shared record alone', async () => {

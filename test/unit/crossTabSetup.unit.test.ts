@@ -5,6 +5,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCrossTab, resetCrossTabWarning, type CrossTabSetup } from '../../src/crossTab/createCrossTab.js';
+import { crossTab } from '../../src/crossTab/crossTabPlugin.js';
+import { createAuthSession } from '../../src/createAuthSession.js';
+import { memoryStorage, webStorage } from '../../src/storage.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
 import { type SharedRecord } from '../../src/crossTab/sharedRecord.js';
 import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
@@ -45,6 +48,13 @@ describe('createCrossTab lock wait', () => {
     expect(attemptAllowance(400)).toBe(400 + 100 + 30 + 1_000);
     expect(attemptAllowance(8_000)).toBe(8_000 + 1_000 + 30 + 1_000);
     expect(attemptAllowance(0)).toBe(30 + 1_000);
+  });
+
+  it('with the session\'s retry settings, covers the whole round: a lock wait per attempt, and each retry\'s refresh timeout and longest backoff', () => {
+    const round = { retries: 2, minDelay: 20, maxDelay: 40, failureCooldown: 60_000, random: () => 0.5 };
+    const crossTab = createCrossTab(setup({ options: { ...setup().options, stealAfter: 400 }, refreshTimeout: 2_000, round }))!;
+    const lockWait = 400 + 100 + 30;
+    expect(crossTab.attemptAllowance).toBe(3 * lockWait + 2 * (2_000 + 40) + 1_000);
   });
 
   it('steals by default 2 s after the refresh timeout', () => {
@@ -130,5 +140,23 @@ describe('createCrossTab defaults', () => {
     expect(fresh.createCrossTab(setup({ options: {} }))).toBeNull();
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toMatch(/navigator\.locks/);
+  });
+});
+
+describe('crossTab() options', () => {
+  it.each([[null], ['shared'], [42]])('refuses %s with a TypeError: it takes an options object or nothing', (options) => {
+    expect(() => crossTab(options as never)).toThrow(TypeError);
+    expect(() => crossTab(options as never)).toThrow('tokenflight: crossTab() takes an options object or nothing');
+  });
+
+  it('is named "crossTab" when another plugin also gives the session its storage', () => {
+    const storagePlugin = { name: 'vault', setup: () => ({ storage: memoryStorage() }) };
+    const build = () =>
+      createAuthSession({
+        refresh: async () => ({ accessToken: 'a', refreshToken: 'r' }),
+        storage: webStorage(new MapStorage(), 'plugin-name'),
+        plugins: [crossTab({ locks: memoryLocks().manager, channel: () => silentChannel() }), storagePlugin],
+      });
+    expect(build).toThrow('tokenflight: plugins "crossTab" and "vault" both give a storage; a session takes one');
   });
 });
