@@ -179,6 +179,7 @@ describe('which round a tab goes by', () => {
 describe('a malformed round on the channel or in storage is ignored', () => {
   const malformed: [string, unknown][] = [
     ['null', null],
+    ['undefined (any script may post on the channel)', undefined],
     ['a string', 'tokenflight:round'],
     ['a token record', { version: 1, writer: 'tab-a', state: 'loggedOut', tokens: null, lifetime: null }],
     ['another kind', { ...round(), kind: 'tokenflight:record' }],
