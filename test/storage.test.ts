@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { memoryStorage, tokenSetOf, webStorage, type TokenStorage } from '../src/storage.js';
 import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord } from '../src/crossTab/sharedRecord.js';
 import { sharedFormOf, sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
+import type { SharedRound } from '../src/crossTab/sharedRound.js';
 import { MapStorage } from './support/mapStorage.js';
 import { refreshStub } from './support/refreshStub.js';
 import { refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
@@ -154,6 +155,16 @@ describe('a session writes through to its storage', () => {
 
 const loggedIn: SharedRecord = { version: 3, writer: 'tab-a', state: 'loggedIn', tokens, lifetime: 60_000 };
 const loggedOut: SharedRecord = { version: 4, writer: 'tab-a', state: 'loggedOut', tokens: null, lifetime: null };
+const round: SharedRound = {
+  kind: 'tokenflight:round',
+  base: { version: 3, writer: 'tab-a' },
+  seq: 1,
+  writer: 'tab-a',
+  failures: 1,
+  retryAt: 5_000,
+  cooldownUntil: null,
+  cause: { name: 'Error', message: 'down' },
+};
 
 describe('parseSharedRecord (records from storage and from other tabs)', () => {
   it('loads records written before tokenType and scope existed, with both null', () => {
@@ -279,5 +290,38 @@ describe('sharedWebStorage records', () => {
     backing.failWrites = true;
     expect(storage.writeRecord(loggedOut)).toBe(false);
     expect(storage.readRecord()).toEqual(loggedIn);
+  });
+
+  it('without a key, uses the same default key as webStorage, so a one-tab session and crossTab find the same tokens', () => {
+    const backing = new MapStorage();
+    sharedWebStorage(backing).writeRecord(loggedIn);
+    expect(JSON.parse(backing.getItem('tokenflight')!)).toEqual(loggedIn);
+    expect(webStorage(backing).load()).toEqual(tokens);
+  });
+
+  it('keeps the failing round beside the record under `<key>:round`: a token write leaves it, and another tab reads it', () => {
+    const backing = new MapStorage();
+    const storage = sharedWebStorage(backing, 'k');
+    expect(storage.readRound!()).toBeNull();
+    storage.writeRound!(round);
+    storage.writeRecord(loggedIn);
+    expect(JSON.parse(backing.getItem('k:round')!)).toEqual(round);
+    expect(sharedWebStorage(backing, 'k').readRound!()).toEqual(round);
+  });
+
+  it('reads a corrupt round entry as no round, and a full storage loses the round without throwing', () => {
+    const backing = new MapStorage({ 'k:round': '{not json' });
+    const storage = sharedWebStorage(backing, 'k');
+    expect(storage.readRound!()).toBeNull();
+    backing.failWrites = true;
+    expect(() => storage.writeRound!(round)).not.toThrow();
+  });
+
+  it('only a webStorage (an area() and a key) has a shared form: a storage with just one of them has none', () => {
+    const backing = new MapStorage();
+    const withOnly = (extra: object): TokenStorage => ({ ...memoryStorage(), ...extra });
+    expect(sharedFormOf(withOnly({ area: () => backing }))).toBeUndefined();
+    expect(sharedFormOf(withOnly({ key: 'k' }))).toBeUndefined();
+    expect(sharedFormOf(withOnly({ area: () => backing, key: 'k' }))).toBeDefined();
   });
 });
