@@ -493,6 +493,21 @@ describe('createAuthFetch over a stand-in fetch', () => {
     session.stop();
   });
 
+  it('leaves no abort listener on the caller’s signal after waiting out a refresh', async () => {
+    const stub = refreshStub();
+    const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 't1', expiresIn: 600 } });
+    const authFetch = createAuthFetch(session, { fetch: async () => new Response('ok'), origins: [API] });
+    const pageSignal = new AbortController().signal;
+    const refreshed = session.refresh();
+    const waiting = authFetch(`${API}/a`, { signal: pageSignal });
+    await flush();
+    stub.last().answer.resolve({ accessToken: 't2', expiresIn: 600 });
+    await refreshed;
+    expect((await waiting).status).toBe(200);
+    expect(getEventListeners(pageSignal, 'abort')).toHaveLength(0);
+    session.stop();
+  });
+
   it('after the session expired, sends requests as they are and hands back their 401', async () => {
     const session = createAuthSession({
       refresh: async () => {
