@@ -108,6 +108,27 @@ describe('parseChallenges (WWW-Authenticate, RFC 9110 §11.6.1)', () => {
     expect(parseChallenges(null)).toEqual([]);
     expect(read('Bearer error="unterminated')).toEqual([{ scheme: 'bearer', params: {}, token68: undefined }]);
   });
+
+  it('allows any run of spaces or tabs after the scheme and around the = of its first parameter, whose token value is read whole', () => {
+    expect(read('Bearer  \terror = invalid_token, realm =\t"api"')).toEqual([
+      { scheme: 'bearer', params: { error: 'invalid_token', realm: 'api' }, token68: undefined },
+    ]);
+    expect(read('DPoP error=use_dpop_nonce')).toEqual([{ scheme: 'dpop', params: { error: 'use_dpop_nonce' }, token68: undefined }]);
+  });
+
+  it('reads a token68 that ends the header, with or without trailing spaces', () => {
+    expect(read('Basic YWxhZGRpbg==')).toEqual([{ scheme: 'basic', params: {}, token68: 'YWxhZGRpbg==' }]);
+    expect(read('Bearer realm="api", Negotiate a87421000492aa874209af8bc028  ')).toEqual([
+      { scheme: 'bearer', params: { realm: 'api' }, token68: undefined },
+      { scheme: 'negotiate', params: {}, token68: 'a87421000492aa874209af8bc028' },
+    ]);
+  });
+
+  it('keeps the first parameter of a name, whatever the case of the repeat', () => {
+    expect(read('Bearer error="invalid_token", ERROR="insufficient_scope"')).toEqual([
+      { scheme: 'bearer', params: { error: 'invalid_token' }, token68: undefined },
+    ]);
+  });
 });
 
 describe('classifyChallenge (RFC 6750 §3, RFC 9449 §7.1)', () => {
@@ -122,6 +143,15 @@ describe('classifyChallenge (RFC 6750 §3, RFC 9449 §7.1)', () => {
     ['Bearer error="use_dpop_nonce"', 'pass'],
     // Where challenges disagree, a refused token wins over a refused scope.
     ['Bearer error="insufficient_scope", DPoP error="invalid_token"', 'refresh'],
+    // Any other DPoP error code (a bad proof) is not fixed by sending again or by a new token.
+    ['DPoP error="invalid_dpop_proof"', 'pass'],
+    ['Bearer error="invalid_token", DPoP error="invalid_dpop_proof"', 'refresh'],
+    // A DPoP nonce request wins over anything else, wherever it stands in the header.
+    ['Bearer error="insufficient_scope", DPoP error="use_dpop_nonce"', 'retry'],
+    ['Bearer error="invalid_token", DPoP error="use_dpop_nonce"', 'retry'],
+    ['Bearer error="use_dpop_nonce", DPoP error="use_dpop_nonce"', 'retry'],
+    // … but under Bearer it does not outrank a refused token.
+    ['Bearer error="use_dpop_nonce", DPoP error="invalid_token"', 'refresh'],
   ])('%s → %s', (header, expected) => {
     expect(classifyChallenge(refusal(header))).toBe(expected);
   });
@@ -129,5 +159,9 @@ describe('classifyChallenge (RFC 6750 §3, RFC 9449 §7.1)', () => {
   it('refusalError is null only when no challenge names an error', () => {
     expect(refusalError(refusal('Bearer realm="api", Basic realm="x"'))).toBeNull();
     expect(refusalError(refusal('Basic realm="x", Bearer error="insufficient_scope"'))).toBe('insufficient_scope');
+    // The code that decides: a DPoP nonce, then invalid_token, then the first one given.
+    expect(refusalError(refusal('Bearer error="insufficient_scope", DPoP error="use_dpop_nonce"'))).toBe('use_dpop_nonce');
+    expect(refusalError(refusal('Bearer error="insufficient_scope", DPoP error="invalid_token"'))).toBe('invalid_token');
+    expect(refusalError(refusal('Bearer error="invalid_request", DPoP error="invalid_dpop_proof"'))).toBe('invalid_request');
   });
 });

@@ -493,6 +493,21 @@ describe('createAuthFetch over a stand-in fetch', () => {
     session.stop();
   });
 
+  it('leaves no abort listener on the caller’s signal after waiting out a refresh', async () => {
+    const stub = refreshStub();
+    const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 't1', expiresIn: 600 } });
+    const authFetch = createAuthFetch(session, { fetch: async () => new Response('ok'), origins: [API] });
+    const pageSignal = new AbortController().signal;
+    const refreshed = session.refresh();
+    const waiting = authFetch(`${API}/a`, { signal: pageSignal });
+    await flush();
+    stub.last().answer.resolve({ accessToken: 't2', expiresIn: 600 });
+    await refreshed;
+    expect((await waiting).status).toBe(200);
+    expect(getEventListeners(pageSignal, 'abort')).toHaveLength(0);
+    session.stop();
+  });
+
   it('after the session expired, sends requests as they are and hands back their 401', async () => {
     const session = createAuthSession({
       refresh: async () => {
@@ -526,5 +541,135 @@ describe('createAuthFetch over a stand-in fetch', () => {
     );
     expect(response.status).toBe(401);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
+  const API = 'https://api.example.test';
+  const sessions: AuthSession[] = [];
+  afterEach(() => {
+    for (const session of sessions.splice(0)) session.stop();
+  });
+
+  function loggedIn() {
+    let version = 1;
+    const session = createAuthSession({ refresh: async () => ({ accessToken: `t${++version}`, expiresIn: 600 }) });
+    session.login({ accessToken: 't1', expiresIn: 600 });
+    sessions.push(session);
+    return session;
+  }
+
+  it.each(['delete', 'get', 'head', 'options', 'post', 'put'])('hands the scheme the method %s uppercased, as fetch sends it', async (method) => {
+    const methods: string[] = [];
+    const authFetch = createAuthFetch(loggedIn(), {
+      origins: [API],
+      fetch: async () => new Response(null),
+      scheme: { authorize: (request) => void methods.push(request.method) },
+    });
+    await authFetch(`${API}/a`, { method });
+    expect(methods).toEqual([method.toUpperCase()]);
+  });
+
+  it('hands the scheme other methods as given (fetch does not uppercase PATCH), and GET when none is given', async () => {
+    const methods: string[] = [];
+    const authFetch = createAuthFetch(loggedIn(), {
+      origins: [API],
+      fetch: async () => new Response(null),
+      scheme: { authorize: (request) => void methods.push(request.method) },
+    });
+    await authFetch(`${API}/a`, { method: 'patch' });
+    await authFetch(`${API}/a`, { method: 'Report' });
+    await authFetch(`${API}/a`);
+    expect(methods).toEqual(['patch', 'Report', 'GET']);
+  });
+
+  it('rejects a scheme without an authorize function with a clear TypeError when the adapter is made', () => {
+    const session = loggedIn();
+    for (const scheme of [{}, { authorize: 'Bearer' }, 'bearer']) {
+      expect(() => createAuthFetch(session, { scheme: scheme as never })).toThrow(new TypeError('tokenflight: a scheme needs an authorize function'));
+    }
+  });
+
+  it('rejects the request with a TypeError when classify answers something other than refresh, retry or pass', async () => {
+    const fetch = vi.fn(async () => new Response(null, { status: 401 }));
+    const authFetch = createAuthFetch(loggedIn(), {
+      origins: [API],
+      fetch,
+      scheme: { ...bearerScheme, classify: () => 'later' as never },
+    });
+    await expect(authFetch(`${API}/a`)).rejects.toThrow(new TypeError('tokenflight: classify answered later, not refresh, retry or pass'));
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands headers given as a plain record to fetch as a record, the token set once whatever the case of the caller’s key', async () => {
+    const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null));
+    await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { headers: { authorization: 'Bearer mine', 'X-Trace': '1' } });
+    expect(fetch.mock.calls[0]?.[1]?.headers).toStrictEqual({ 'X-Trace': '1', Authorization: 'Bearer t1' });
+  });
+
+  it('keeps the headers of a Headers implementation other than the global one (a polyfill), read through its iterator', async () => {
+    class PolyfillHeaders {
+      private readonly entries: Array<[string, string]> = [['x-trace', '1']];
+      [Symbol.iterator]() {
+        return this.entries[Symbol.iterator]();
+      }
+    }
+    const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null));
+    await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { headers: new PolyfillHeaders() as unknown as HeadersInit });
+    const sent = new Request(`${API}/a`, fetch.mock.calls[0]?.[1]).headers;
+    expect([sent.get('x-trace'), sent.get('authorization')]).toEqual(['1', 'Bearer t1']);
+  });
+
+  it('shows the scheme’s observe every answer, accepted ones on the hot path too', async () => {
+    const seen: Array<[number, string, string | null]> = [];
+    const authFetch = createAuthFetch(loggedIn(), {
+      origins: [API],
+      fetch: async () => new Response(null, { headers: { 'DPoP-Nonce': 'n1' } }),
+      scheme: { ...bearerScheme, observe: (response) => void seen.push([response.status, response.url.href, response.headers.get('DPoP-Nonce')]) },
+    });
+    expect((await authFetch(`${API}/a`)).status).toBe(200);
+    expect(seen).toEqual([[200, `${API}/a`, 'n1']]);
+  });
+
+  it('does not send a request whose signal is already aborted, even when a token is at hand', async () => {
+    const fetch = vi.fn(async () => new Response(null));
+    const already = new AbortController();
+    already.abort(new Error('gone'));
+    await expect(createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { signal: already.signal })).rejects.toThrow('gone');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('cancels the body of a refused answer it replays, so its connection is freed', async () => {
+    let cancelled = 0;
+    let sends = 0;
+    const fetch = async () =>
+      ++sends === 1
+        ? new Response(new ReadableStream({ cancel: () => void (cancelled += 1) }), { status: 401 })
+        : new Response('ok');
+    const response = await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`);
+    expect(await response.text()).toBe('ok');
+    expect(cancelled).toBe(1);
+  });
+
+  it('sends a Request body intact on the first send, on a retry with the same token, and on the replay after a refresh', async () => {
+    const seen: Array<[string | null, string]> = [];
+    const answers = [
+      () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' } }),
+      () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
+      () => new Response('ok'),
+    ];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      seen.push([request.headers.get('Authorization'), await request.text()]);
+      return answers[seen.length - 1]!();
+    };
+    const authFetch = createAuthFetch(loggedIn(), { origins: [API], fetch });
+    const response = await authFetch(new Request(`${API}/a`, { method: 'POST', body: 'payload' }));
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([
+      ['Bearer t1', 'payload'],
+      ['Bearer t1', 'payload'],
+      ['Bearer t2', 'payload'],
+    ]);
   });
 });

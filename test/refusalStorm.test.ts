@@ -2,6 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REFUSAL_HOLD_COUNT, REFUSAL_HOLD_MS } from '../src/adapters/refusalGuard.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
+import { deferred } from './support/deferred.js';
 
 // A 401 that gives no reason (no challenge, or one without an error code) is refreshed, but a
 // route that refuses everyone must not cost one refresh per request.
@@ -71,6 +72,51 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
     const client = createClient(adapter, session);
     await client.request(`${API}/refuses`);
     expect((await client.request(`${API}/explicit`)).status).toBe(200);
+    expect(refreshes).toEqual(['a1', 'a2']);
+  });
+
+  it('suspects no token whose replay was refused for a stated reason: its next reasonless 401 still refreshes', async () => {
+    const { session, refreshes } = countingSession();
+    api.server.use(
+      http.get(`${API}/stated`, ({ request }) =>
+        request.headers.get('authorization') === 'Bearer a0'
+          ? HttpResponse.json({}, { status: 401 })
+          : HttpResponse.json({}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
+      ),
+    );
+    const client = createClient(adapter, session);
+    // a0 refused without a reason → refresh → a1 refused on its replay, but as invalid_token.
+    expect((await client.request(`${API}/stated`)).status).toBe(401);
+    expect(refreshes).toEqual(['a1']);
+    // a1 now refused without a reason: nothing held it, so it is replaced at once.
+    api.acceptOnly('a2');
+    expect((await client.request(`${API}/secret`)).status).toBe(200);
+    expect(refreshes).toEqual(['a1', 'a2']);
+  });
+
+  it('replays at once a request sent with a suspected token that the session has replaced since', async () => {
+    const { session, refreshes } = countingSession();
+    serveRefusingRoute();
+    const arrived = deferred<void>();
+    const answer = deferred<void>();
+    api.server.use(
+      http.get(`${API}/slow`, async ({ request }) => {
+        if (request.headers.get('authorization') === 'Bearer a2') return HttpResponse.json({ ok: true });
+        arrived.resolve();
+        await answer.promise;
+        return HttpResponse.json({}, { status: 401 });
+      }),
+    );
+    const client = createClient(adapter, session);
+    // a1 is suspected: refused without a reason on its own replay.
+    expect((await client.request(`${API}/refuses`)).status).toBe(401);
+    expect(refreshes).toEqual(['a1']);
+    // A request leaves with a1; the session moves on to a2 before its 401 comes back.
+    const slow = client.request(`${API}/slow`);
+    await arrived.promise;
+    await session.refresh();
+    answer.resolve();
+    expect((await slow).status).toBe(200);
     expect(refreshes).toEqual(['a1', 'a2']);
   });
 });

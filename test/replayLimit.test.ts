@@ -185,4 +185,30 @@ describe('maxConcurrentReplays at scale', () => {
     await Promise.all(responses);
     expect(maxInFlight).toBe(100);
   });
+
+  it('counts a nonce retry (same token, sent again) as a replay: it waits for a slot too', async () => {
+    const session = createAuthSession({ refresh: async () => ({ accessToken: 'unused' }), tokens: { accessToken: 'a0', expiresIn: 3600 } });
+    sessions.push(session);
+    const retries: Array<ReturnType<typeof deferred<Response>>> = [];
+    let sends = 0;
+    const authFetch = createAuthFetch(session, {
+      origins: ['https://api.test'],
+      maxConcurrentReplays: 1,
+      fetch: async () => {
+        // The first two sends leave from the hot path and are asked for a DPoP nonce; the retries wait here.
+        if (++sends <= 2) return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' } });
+        const retry = deferred<Response>();
+        retries.push(retry);
+        return retry.promise;
+      },
+    });
+    const responses = [authFetch('https://api.test/a'), authFetch('https://api.test/b')];
+    await flush(10);
+    expect(retries).toHaveLength(1);
+    retries[0]!.resolve(new Response('first'));
+    await flush(10);
+    expect(retries).toHaveLength(2);
+    retries[1]!.resolve(new Response('second'));
+    expect(await Promise.all(responses.map(async (response) => (await response).text()))).toEqual(['first', 'second']);
+  });
 });

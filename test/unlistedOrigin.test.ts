@@ -7,6 +7,7 @@ import axios from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attachAuth } from '../src/axios/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
+import { RefreshRejectedError } from '../src/index.js';
 import { API, ELSEWHERE, useApi } from './support/api.js';
 
 const { session } = useApi();
@@ -44,6 +45,21 @@ describe('a request to an origin outside origins, in development', () => {
     await createAuthFetch(session({ refresh }), { origins: [API, ELSEWHERE] })(`${ELSEWHERE}/echo`);
     vi.stubEnv('NODE_ENV', 'production');
     await createAuthFetch(session({ refresh }), { origins: [API] })(`${ELSEWHERE}/echo`);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('stays quiet once the session expired, and for a URL that has no origin (data:)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const fetch = async () => new Response('plain');
+    const expired = session({
+      refresh: async () => {
+        throw new RefreshRejectedError();
+      },
+    });
+    await expect(expired.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
+    expect(expired.status).toBe('expired');
+    await createAuthFetch(expired, { origins: [API], fetch })(`${ELSEWHERE}/echo`);
+    expect(await (await createAuthFetch(session({ refresh }), { origins: [API], fetch })('data:text/plain,hello')).text()).toBe('plain');
     expect(warn).not.toHaveBeenCalled();
   });
 });

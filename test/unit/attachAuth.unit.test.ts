@@ -86,6 +86,47 @@ describe('attachAuth (axios) without a network', () => {
     expect(refresh).not.toHaveBeenCalled();
   });
 
+  it('shows an observing scheme no answer for a network error, and still refreshes nothing', async () => {
+    const refresh = vi.fn(async () => ({ accessToken: 'a1' }));
+    const observe = vi.fn();
+    const instance = axios.create({
+      adapter: async (config) => {
+        throw new AxiosError('Network Error', AxiosError.ERR_NETWORK, config);
+      },
+    });
+    attachAuth(loggedIn(refresh), instance, { origins: [API], scheme: { authorize: () => undefined, observe } });
+    await expect(instance.get(`${API}/a`)).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+    expect(observe).not.toHaveBeenCalled();
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it('shows a scheme a header the answer lacks as null, and one it has as its value', async () => {
+    const seen: Array<[string | null, string | null]> = [];
+    const instance = axios.create({
+      adapter: async (config) => ({ ...answer(config, 200), headers: new AxiosHeaders({ 'DPoP-Nonce': 'n1' }) }),
+    });
+    attachAuth(loggedIn(), instance, {
+      origins: [API],
+      scheme: { authorize: () => undefined, observe: (response) => void seen.push([response.headers.get('dpop-nonce'), response.headers.get('WWW-Authenticate')]) },
+    });
+    await instance.get(`${API}/a`);
+    expect(seen).toEqual([['n1', null]]);
+  });
+
+  it('reads a WWW-Authenticate the adapter hands over as a list as all its challenges', async () => {
+    const refresh = vi.fn(async () => ({ accessToken: 'a1' }));
+    const instance = axios.create({
+      adapter: async (config) => {
+        const refused = { ...answer(config, 401), headers: new AxiosHeaders({ 'WWW-Authenticate': ['Basic realm="api"', 'Bearer error="insufficient_scope"'] }) };
+        throw new AxiosError('refused', AxiosError.ERR_BAD_REQUEST, config, {}, refused);
+      },
+    });
+    attachAuth(loggedIn(refresh), instance, { origins: [API] });
+    // insufficient_scope: no new token helps, so the 401 comes back without a refresh.
+    await expect(instance.get(`${API}/a`)).rejects.toMatchObject({ response: { status: 401 } });
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
   it('with maxConcurrentReplays: 1, replays a 401 of a queued request through the instance’s own adapter', async () => {
     const stub = refreshStub();
     const session = loggedIn(stub.refresh);
