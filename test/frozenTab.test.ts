@@ -37,24 +37,12 @@ function frozenTab(options: Partial<AuthSessionOptions> = {}) {
 }
 
 describe('a refresh answered while the tab stood still', () => {
-  it('is taken, not timed out and retried with the rotated refresh token (one tab)', async () => {
-    const { stub, user, freezeWhileAnswered } = frozenTab();
-    const refreshed = user.refresh();
-    await flush();
-    expect(stub.calls).toHaveLength(1);
-    freezeWhileAnswered(5_000);
-    await vi.advanceTimersByTimeAsync(3_000);
-    expect(stub.calls.map((call) => call.context.refreshToken)).toEqual(['r0']);
-    expect(user.tokens?.refreshToken).toBe('r-a1');
-    await expect(refreshed).resolves.toMatchObject({ accessToken: 'a1' });
-  });
-
-  it('is taken, not timed out and retried with the rotated refresh token (cross-tab)', async () => {
-    const name = `frozen-${process.pid}`;
-    const { stub, user, freezeWhileAnswered } = frozenTab({
-      storage: webStorage(new MapStorage(), name),
-      plugins: [crossTab({ name, locks: memoryLocks().manager })],
-    });
+  const name = `frozen-${process.pid}`;
+  it.each([
+    ['one tab', () => ({})],
+    ['cross-tab', () => ({ storage: webStorage(new MapStorage(), name), plugins: [crossTab({ name, locks: memoryLocks().manager })] })],
+  ] as const)('is taken, not timed out and retried with the rotated refresh token (%s)', async (_, options) => {
+    const { stub, user, freezeWhileAnswered } = frozenTab(options());
     const refreshed = user.refresh();
     await flush(20);
     expect(stub.calls).toHaveLength(1);
