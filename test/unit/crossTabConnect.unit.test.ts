@@ -3,21 +3,18 @@
  * events), which of the machine's changes are published, and what disconnecting leaves behind.
  * The machine is a stand-in whose snapshots the test sets, so every SYNC it is sent is visible.
  */
-import type { Actor } from 'xstate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { authSessionMachine } from '../../machines/authSession.js';
 import { createCrossTab } from '../../src/crossTab/createCrossTab.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
 import { type SharedRecord, type SharedTokenStorage } from '../../src/crossTab/sharedRecord.js';
 import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
-import type { TokenSet } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
+import { standInMachine, tokenSet, type StandInState } from '../support/crossTabStandIns.js';
 
 const HOLDING = 'tokenflight:holding-lock';
-const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null });
 const loggedIn = (version: number, accessToken: string): SharedRecord => ({
   version,
   writer: 'other-tab',
@@ -26,39 +23,6 @@ const loggedIn = (version: number, accessToken: string): SharedRecord => ({
   lifetime: null,
 });
 const signedOff = (version: number, state: 'loggedOut' | 'expired'): SharedRecord => ({ version, writer: 'other-tab', state, tokens: null, lifetime: null });
-
-interface Local {
-  expired?: boolean;
-  tokens: TokenSet | null;
-}
-
-/** The machine as crossTab sees it: snapshots the test sets, and the events it is sent. */
-function standInMachine(initial: Local) {
-  const snapshotOf = ({ expired = false, tokens }: Local) => ({
-    matches: (state: string) => expired && state === 'expired',
-    context: { tokens, lifetime: null },
-  });
-  let current = snapshotOf(initial);
-  const listeners = new Set<(snapshot: unknown) => void>();
-  const sent: unknown[] = [];
-  const actor = {
-    getSnapshot: () => current,
-    subscribe: (listener: (snapshot: unknown) => void) => {
-      listeners.add(listener);
-      return { unsubscribe: () => listeners.delete(listener) };
-    },
-    send: (event: unknown) => sent.push(event),
-  };
-  return {
-    actor: actor as unknown as Actor<typeof authSessionMachine>,
-    sent,
-    listeners,
-    become(next: Local) {
-      current = snapshotOf(next);
-      for (const listener of listeners) listener(current);
-    },
-  };
-}
 
 /** One tab's channel: what it posts, and `deliver` for a message from another tab. */
 function recordingChannel() {
@@ -77,7 +41,7 @@ function recordingChannel() {
 
 let tabs = 0;
 
-function connectedTab(stored: SharedRecord, local: Local, { stealAfter = 1_000 } = {}) {
+function connectedTab(stored: SharedRecord, local: StandInState, { stealAfter = 1_000 } = {}) {
   const name = `connect-unit-${++tabs}`;
   const locks = memoryLocks();
   const store: SharedTokenStorage = sharedWebStorage(new MapStorage(), name);

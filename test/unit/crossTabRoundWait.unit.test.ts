@@ -5,9 +5,7 @@
  * attempt failed attempts again, what it tells the other tabs, and how news from another tab
  * (new tokens, the round's end) reaches a tab that waits out the backoff.
  */
-import type { Actor } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { authSessionMachine } from '../../machines/authSession.js';
 import { createCrossTab, type RefreshHere } from '../../src/crossTab/createCrossTab.js';
 import type { RoundSettings } from '../../src/crossTab/originRound.js';
 import type { ChannelLike } from '../../src/crossTab/types.js';
@@ -15,11 +13,12 @@ import type { SharedRecord } from '../../src/crossTab/sharedRecord.js';
 import { ROUND, type SharedRound } from '../../src/crossTab/sharedRound.js';
 import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
 import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
-import type { ReceivedTokens, TokenSet } from '../../domain/tokens.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
+import { standInMachine, tokenSet } from '../support/crossTabStandIns.js';
 
 const HOLDING = 'tokenflight:holding-lock';
 /** Every backoff of the round: minDelay = maxDelay and a random source of 1. */
@@ -27,34 +26,12 @@ const DELAY = 10_000;
 const STEAL_AFTER = 1_000;
 const REFRESH_TIMEOUT = 2_000;
 
-const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null });
 const received = (accessToken: string): ReceivedTokens => ({ tokens: tokenSet(accessToken), lifetime: null });
 const START: SharedRecord = { version: 1, writer: 'other-tab', state: 'loggedIn', ...received('start') };
 
 class ServiceUnavailableError extends Error {
   override readonly name = 'ServiceUnavailableError';
   readonly status = 503;
-}
-
-/** The session machine as crossTab sees it: snapshots the test sets, and the events it is sent. */
-function standInMachine({ coolingDown = false } = {}) {
-  let current = { matches: () => false, context: { tokens: START.tokens as TokenSet | null, lifetime: null, coolingDown } };
-  const listeners = new Set<(snapshot: unknown) => void>();
-  const sent: unknown[] = [];
-  const actor = {
-    getSnapshot: () => current,
-    subscribe: (listener: (snapshot: unknown) => void) => (listeners.add(listener), { unsubscribe: () => listeners.delete(listener) }),
-    send: (event: unknown) => sent.push(event),
-  };
-  return {
-    actor: actor as unknown as Actor<typeof authSessionMachine>,
-    sent,
-    /** A login (or logout, with null) in this tab. */
-    become(tokens: TokenSet | null) {
-      current = { ...current, context: { ...current.context, tokens } };
-      for (const listener of listeners) listener(current);
-    },
-  };
 }
 
 let origins = 0;
@@ -92,7 +69,7 @@ function origin({ retries = 2, now }: { retries?: number; now?: () => number } =
       ...(now ? { now } : {}),
     })!;
     crossTab.storage.load();
-    const machine = standInMachine({ coolingDown });
+    const machine = standInMachine({ tokens: START.tokens, coolingDown });
     crossTab.connect(machine.actor);
     const refresh = (refreshHere: RefreshHere, signal = new AbortController().signal) => crossTab.refresh({ tokens: START.tokens! }, signal, refreshHere);
     const holdings = () => posted.filter((message) => message === HOLDING).length;
@@ -211,7 +188,7 @@ describe('one refresh round per origin, as one tab runs it', () => {
     await flush(20);
     expect(a.holdings()).toBe(1);
 
-    b.machine.become(tokenSet('logged-in-elsewhere'));
+    b.machine.become({ tokens: tokenSet('logged-in-elsewhere') });
     await flush(20);
     await expect(result).resolves.toEqual(received('logged-in-elsewhere'));
     expect(server.refreshHere).toHaveBeenCalledTimes(1);
@@ -225,7 +202,7 @@ describe('one refresh round per origin, as one tab runs it', () => {
     const result = a.refresh(flakyServer(1).refreshHere);
     await flush(20);
 
-    b.machine.become(null);
+    b.machine.become({ tokens: null });
     await flush(20);
     await expect(result).rejects.toMatchObject({ name: 'AbortError', message: 'The session ended in another tab' });
     // Its machine is told to log out too (the stand-in does not move, so it may be told twice).

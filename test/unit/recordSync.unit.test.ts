@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { receivedOf, sameSession, stateOf, syncOf } from '../../src/crossTab/recordSync.js';
 import type { SharedRecord } from '../../src/crossTab/sharedRecord.js';
 import type { TokenSet } from '../../domain/tokens.js';
+import { tokenSet } from '../support/crossTabStandIns.js';
 
-const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null });
 const loggedIn = (accessToken: string): SharedRecord => ({ version: 2, writer: 'other-tab', state: 'loggedIn', tokens: tokenSet(accessToken), lifetime: 60_000 });
 const signedOff = (state: 'loggedOut' | 'expired'): SharedRecord => ({ version: 2, writer: 'other-tab', state, tokens: null, lifetime: null });
 
