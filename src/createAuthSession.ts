@@ -1,5 +1,5 @@
 import { bearerScheme } from './adapters/scheme.js';
-import { refreshFailureRule } from '../domain/isTerminalError.js';
+import { isTerminalError, refreshFailureRule } from '../domain/isTerminalError.js';
 import { receiveTokens } from '../domain/tokens.js';
 import { wirePlugins } from './pluginWiring.js';
 import { createSessionActor } from './sessionActor.js';
@@ -23,12 +23,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const config = configFrom(options);
   const now = options.now ?? Date.now;
   const waitTimeout = options.waitTimeout === undefined ? undefined : positive('waitTimeout', options.waitTimeout, 0, 1);
-  const isTerminal = refreshFailureRule(options.isTerminal);
+  // Plugins are told the rule before it exists: it includes their own opinions (`oauthErrors()`).
+  const isTerminal = (error: unknown) => rule(error);
   // Validated before any plugin is set up, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
   const { retries, minDelay, maxDelay, failureCooldown, refreshTimeout } = config;
   const retry = { retries, minDelay, maxDelay, failureCooldown, random: options.random ?? Math.random };
   const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout, isTerminal, now, retry });
+  const rule = refreshFailureRule(options.isTerminal ?? ((error) => plugins.isTerminal(error) ?? isTerminalError(error)));
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 

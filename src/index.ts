@@ -20,7 +20,6 @@ export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsL
 export type { InspectOption } from './inspect/inspectPlugin.js';
 export type { TabLifeOptions } from './tabLife.js';
 export { receiveTokens, type AnswerTiming, type CamelTokenInput, type OAuthTokenResponse, type TokenInput, type TokenSet } from '../domain/tokens.js';
-export { classifyRefreshError, oauthErrorCode, type RefreshFailureKind } from '../domain/isTerminalError.js';
 export { isTerminalError } from '../domain/isTerminalError.js';
 export { bearerScheme, headerScheme, type Authorize, type IncomingResponse, type OutgoingRequest, type Refusal, type TokenScheme } from './adapters/scheme.js';
 export * from '../domain/errors/index.js';

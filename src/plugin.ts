@@ -41,6 +41,12 @@ export interface PluginParts {
   connect?: (actor: AuthSessionActor) => () => void;
   /** Sees the actor's inspection events; `remember` is told every token the session holds first. */
   inspect?: { remember(tokens: TokenSet): void; observe(event: InspectionEvent): void };
+  /**
+   * Whether a refresh failure ends the session, for the failures this plugin knows (OAuth error
+   * codes: `oauthErrors()`); undefined leaves it to the next plugin, then `isTerminalError`. The
+   * app's own `isTerminal` option overrides every plugin.
+   */
+  isTerminal?: (error: unknown) => boolean | undefined;
   /** How adapters put the token on requests and read refusals; becomes `session.scheme`. At most one plugin: two are a TypeError. */
   scheme?: TokenScheme;
   /**

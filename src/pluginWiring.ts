@@ -9,6 +9,8 @@ import type { TokenSet } from '../domain/tokens.js';
 export interface WiredPlugins {
   storage?: TokenStorage;
   scheme?: TokenScheme;
+  /** The first plugin's opinion on whether a refresh failure ends the session; undefined when none has one. */
+  isTerminal(error: unknown): boolean | undefined;
   /** The plugins' attempt allowances, added. */
   attemptAllowance: number;
   /** The refresh attempt inside every plugin's wrapper, the first plugin's outermost. */
@@ -48,6 +50,13 @@ export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: Plugin
   return {
     storage,
     scheme,
+    isTerminal(error) {
+      for (const { isTerminal } of all) {
+        const verdict = isTerminal?.(error);
+        if (verdict !== undefined) return verdict;
+      }
+      return undefined;
+    },
     // Plugins are code, not user input: their allowances are trusted numbers.
     attemptAllowance: all.reduce((sum, parts) => sum + (parts.attemptAllowance ?? 0), 0),
     wrap: (attempt) => all.reduceRight<RefreshAttempt>((inner, { refresh }) => (refresh ? (input, signal) => refresh(input, signal, inner) : inner), attempt),

@@ -53,11 +53,11 @@ describe('errors', () => {
   });
 
   it('the OAuth errors have stable names and keep what the server said', async () => {
-    const { TokenEndpointError, RevocationError } = await import('../src/oauth/index.js');
+    const { TokenEndpointError, RevocationError, OAuthConfigurationError } = await import('../src/oauth/index.js');
     const invalid = new errors.InvalidTokenError('expires_in must be a non-negative number of seconds');
     expect(new errors.InvalidRefreshAnswerError(invalid)).toMatchObject({ name: 'InvalidRefreshAnswerError', cause: invalid });
     const refused = new Error('server said no');
-    expect(new errors.OAuthConfigurationError('unauthorized_client', { cause: refused })).toMatchObject({
+    expect(new OAuthConfigurationError('unauthorized_client', { cause: refused })).toMatchObject({
       name: 'OAuthConfigurationError',
       error: 'unauthorized_client',
       cause: refused,

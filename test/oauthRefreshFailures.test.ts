@@ -5,8 +5,8 @@
 // op's `fetch` does.
 import { describe, expect, it } from 'vitest';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { OAuthConfigurationError, InvalidRefreshAnswerError, type AuthSession, type TokenInput } from '../src/index.js';
-import { oauth, TokenEndpointError, type OAuthOptions } from '../src/oauth/index.js';
+import { InvalidRefreshAnswerError, type AuthSession, type TokenInput } from '../src/index.js';
+import { oauth, OAuthConfigurationError, TokenEndpointError, type OAuthOptions } from '../src/oauth/index.js';
 import { eventually } from './support/oauthLogin.js';
 import { useOAuthWorlds } from './support/oauthSession.js';
 

@@ -1,19 +1,22 @@
 import { ResponseBodyError, WWWAuthenticateChallengeError } from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import {
-  classifyRefreshError,
   createAuthSession,
   InvalidRefreshAnswerError,
   InvalidTokenError,
   isTerminalError,
-  OAuthConfigurationError,
   RefreshRejectedError,
   SessionExpiredError,
   type AuthSessionOptions,
+  type SessionPlugin,
 } from '../src/index.js';
+import { classifyRefreshError, isOAuthTerminalError, OAuthConfigurationError, oauthErrors } from '../src/oauth/index.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
-/** Refresh failures classified by their RFC 6749 §5.2 error code, the HTTP status as the fallback. */
+/**
+ * Refresh failures classified by their RFC 6749 §5.2 error code (`oauthErrors()` from
+ * tokenflight/oauth), the HTTP status as the fallback and as the core's own rule.
+ */
 
 function oauthError(error: string, status = 400): ResponseBodyError {
   const response = new Response(null, { status });
@@ -32,7 +35,7 @@ describe('classifyRefreshError', () => {
     ['temporarily_unavailable', 'transient'],
   ] as const)("reads oauth4webapi's ResponseBodyError %s (status 400) as %s", (code, kind) => {
     expect(classifyRefreshError(oauthError(code))).toBe(kind);
-    expect(isTerminalError(oauthError(code))).toBe(kind !== 'transient');
+    expect(isOAuthTerminalError(oauthError(code))).toBe(kind !== 'transient');
   });
 
   it('finds the code on a plain body, on error.body, on a cause, and in a WWW-Authenticate challenge', () => {
@@ -88,8 +91,61 @@ describe('classifyRefreshError', () => {
 });
 
 function session(refresh: AuthSessionOptions['refresh'], options: Partial<AuthSessionOptions> = {}) {
-  return createAuthSession({ tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 }, refresh, tabLife: false, retry: { retries: 3, minDelay: 1, maxDelay: 1 }, ...options });
+  return createAuthSession({
+    tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+    refresh,
+    tabLife: false,
+    retry: { retries: 3, minDelay: 1, maxDelay: 1 },
+    plugins: [oauthErrors()],
+    ...options,
+  });
 }
+
+describe('a session without oauthErrors(): the core reads only the status', () => {
+  it('expires on a 401 with the error as it is, and retries a 503 whatever its code says', async () => {
+    const stub = refreshStub();
+    const user = session(stub.refresh, { plugins: [] });
+    const expired: unknown[] = [];
+    user.on('expired', ({ error }) => expired.push(error));
+    const first = user.refresh();
+    stub.last().answer.reject(oauthError('invalid_grant', 503));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stub.calls).toHaveLength(2);
+    const refusal = oauthError('invalid_client', 401);
+    stub.last().answer.reject(refusal);
+    await expect(first).rejects.toMatchObject({ name: 'SessionExpiredError', cause: refusal });
+    expect(expired).toEqual([refusal]);
+    user.stop();
+  });
+});
+
+describe('who decides: the app, then the first plugin with an opinion, then the status', () => {
+  const opinion = (name: string, verdict: boolean | undefined, seen: string[]): SessionPlugin => ({
+    name,
+    setup: () => ({ isTerminal: () => (seen.push(name), verdict) }),
+  });
+
+  it("asks plugins in order until one answers, and the app's isTerminal overrides them all", async () => {
+    const seen: string[] = [];
+    const stub = refreshStub();
+    const user = session(stub.refresh, { plugins: [opinion('silent', undefined, seen), opinion('ends', true, seen), opinion('never asked', false, seen)] });
+    const waiter = user.refresh().catch((error: unknown) => error);
+    stub.last().answer.reject(new Error('HTTP 503'));
+    await waiter;
+    expect(user.status).toBe('expired');
+    expect(seen).toEqual(['silent', 'ends']);
+    user.stop();
+
+    const overridden = session(stub.refresh, { plugins: [opinion('ends', true, seen)], isTerminal: () => false });
+    const retried = overridden.refresh();
+    stub.last().answer.reject(oauthError('invalid_grant'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(overridden.status).toBe('refreshing');
+    stub.last().answer.resolve({ access_token: 'a1', expires_in: 600 });
+    await expect(retried).resolves.toMatchObject({ accessToken: 'a1' });
+    overridden.stop();
+  });
+});
 
 describe('a session whose refresh fails', () => {
   it('expires on invalid_grant, and the requests it rejects carry the reason as cause', async () => {

@@ -8,5 +8,4 @@ export { InvalidTokenError } from './InvalidTokenError.js';
 export { RefreshCooldownError } from './RefreshCooldownError.js';
 export type { CauseOptions } from './causeOptions.js';
 export { InvalidRefreshAnswerError } from './InvalidRefreshAnswerError.js';
-export { OAuthConfigurationError } from './OAuthConfigurationError.js';
 export { ExpiredAnswerError } from './ExpiredAnswerError.js';

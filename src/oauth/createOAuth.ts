@@ -5,6 +5,7 @@ import type { PluginParts, SessionPlugin } from '../plugin.js';
 import type { RefreshContext } from '../sessionOptions.js';
 import { createDPoP, type DPoPOptions, type DPoPState } from './dpop.js';
 import { dpopScheme } from './dpopScheme.js';
+import { oauthErrorParts } from './refreshErrors.js';
 import { revokeTokens } from './revocation.js';
 import { serverMetadata, type ServerLocation } from './serverMetadata.js';
 import { asRefreshFailure, requestTokens } from './tokenEndpoint.js';
@@ -131,7 +132,8 @@ export function oauth(options: OAuthOptions): OAuthClient {
   return {
     name: 'oauth',
     setup(): PluginParts {
-      return dpop ? { scheme: dpopScheme(dpop), loggedOut } : { loggedOut };
+      // Its own refresh failures are read by their OAuth error codes, as `oauthErrors()` reads an app's.
+      return dpop ? { ...oauthErrorParts, scheme: dpopScheme(dpop), loggedOut } : { ...oauthErrorParts, loggedOut };
     },
     refresh,
     exchangeCode,

@@ -5,3 +5,5 @@ export { memoryKeyStore, indexedDbKeyStore, type DPoPKeyStore } from './keyStore
 export { dpopScheme } from './dpopScheme.js';
 export { TokenEndpointError } from '../../domain/errors/TokenEndpointError.js';
 export { RevocationError } from '../../domain/errors/RevocationError.js';
+export { classifyRefreshError, isOAuthTerminalError, oauthErrorCode, oauthErrors, type RefreshFailureKind } from './refreshErrors.js';
+export { OAuthConfigurationError } from '../../domain/errors/OAuthConfigurationError.js';

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { InvalidRefreshAnswerError } from '../../domain/errors/InvalidRefreshAnswerError.js';
 import { InvalidTokenError } from '../../domain/errors/InvalidTokenError.js';
 import { TokenEndpointError } from '../../domain/errors/TokenEndpointError.js';
-import { oauthErrorCode } from '../../domain/isTerminalError.js';
+import { oauthErrorCode } from './refreshErrors.js';
 
 /**
  * One token request, sent again once at once when the server asks for a DPoP nonce
