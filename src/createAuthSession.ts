@@ -1,4 +1,3 @@
-import { bearerScheme } from './adapters/scheme.js';
 import { refreshFailureRule } from '../domain/isTerminalError.js';
 import { receiveTokens } from '../domain/tokens.js';
 import { wirePlugins } from './pluginWiring.js';
@@ -22,29 +21,25 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   }
   const config = configFrom(options);
   const now = options.now ?? Date.now;
-  const waitTimeout = options.waitTimeout === undefined ? undefined : positive('waitTimeout', options.waitTimeout, 0, 1);
+  const waitTimeout = positive('waitTimeout', options.waitTimeout, undefined, 1);
   const isTerminal = refreshFailureRule(options.isTerminal);
   // Validated before any plugin is set up, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
-  const { retries, minDelay, maxDelay, failureCooldown, refreshTimeout } = config;
-  const retry = { retries, minDelay, maxDelay, failureCooldown, random: options.random ?? Math.random };
-  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout, isTerminal, now, retry });
+  // The retry settings are the config's (a plugin reads the fields it knows).
+  const retry = { ...config, random: options.random ?? Math.random };
+  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal, now, retry });
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 
-  const actor = createSessionActor(options, { config, now, isTerminal, plugins });
+  const actor = createSessionActor(options, config, now, isTerminal, plugins);
   const waiters = createWaiters(actor, config, now, waitTimeout);
   const store = createSnapshotStore(actor, writeThrough(storage, plugins.remember));
   const disconnectPlugins = plugins.connect(actor);
   actor.start();
   const stopTabLife = watchTabLife((reason) => actor.send({ type: 'WAKE', reason, at: now() }), now, options.tabLife);
-  if (initial) {
-    plugins.remember(initial.tokens);
-    actor.send({ type: 'LOGIN', received: initial });
-  }
   const teardown = () => {
     stopTabLife();
     disconnectPlugins();
   };
-  return createSessionApi({ actor, store, waiters, plugins, scheme: plugins.scheme ?? bearerScheme, now, teardown });
+  return createSessionApi(actor, store, waiters, plugins, now, teardown, initial);
 }

@@ -1,5 +1,5 @@
 import type { InspectionEvent } from 'xstate';
-import type { TokenScheme } from './adapters/scheme.js';
+import { bearerScheme, type TokenScheme } from './adapters/scheme.js';
 import type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './plugin.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 import type { TokenStorage } from './storage.js';
@@ -8,7 +8,8 @@ import type { TokenSet } from '../domain/tokens.js';
 /** Every plugin's parts, composed into what the session uses. */
 export interface WiredPlugins {
   storage?: TokenStorage;
-  scheme?: TokenScheme;
+  /** A plugin's scheme, else Bearer. */
+  scheme: TokenScheme;
   /** The plugins' attempt allowances, added. */
   attemptAllowance: number;
   /** The refresh attempt inside every plugin's wrapper, the first plugin's outermost. */
@@ -47,7 +48,7 @@ export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: Plugin
   const inspects = all.flatMap((parts) => parts.inspect ?? []);
   return {
     storage,
-    scheme,
+    scheme: scheme ?? bearerScheme,
     // Plugins are code, not user input: their allowances are trusted numbers.
     attemptAllowance: all.reduce((sum, parts) => sum + (parts.attemptAllowance ?? 0), 0),
     wrap: (attempt) => all.reduceRight<RefreshAttempt>((inner, { refresh }) => (refresh ? (input, signal) => refresh(input, signal, inner) : inner), attempt),

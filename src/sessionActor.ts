@@ -9,15 +9,14 @@ import { patientClock } from './patientTimer.js';
 import type { AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 
-export interface ActorSetup {
-  config: SessionConfig;
-  now: () => number;
-  isTerminal: (error: unknown) => boolean;
-  plugins: WiredPlugins;
-}
-
 /** The machine with the user's refresh and heartbeat, wrapped by the plugins; not started. */
-export function createSessionActor(options: AuthSessionOptions, { config, now, isTerminal, plugins }: ActorSetup): AuthSessionActor {
+export function createSessionActor(
+  options: AuthSessionOptions,
+  config: SessionConfig,
+  now: () => number,
+  isTerminal: (error: unknown) => boolean,
+  plugins: WiredPlugins,
+): AuthSessionActor {
   const refresh = plugins.wrap(createRefreshAttempt(options.refresh, now));
   const machine = authSessionMachine.provide({
     actors: {

@@ -63,7 +63,7 @@ export interface AuthSessionOptions {
 }
 
 /** A number option, checked: bad input is a RangeError at creation, never a hang later. */
-export function positive(name: string, value: number | undefined, fallback: number, min = 0): number {
+export function positive<T extends number | undefined>(name: string, value: number | undefined, fallback: T, min = 0): number | T {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
     throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);

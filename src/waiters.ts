@@ -11,8 +11,7 @@ import type { TokenSet } from '../domain/tokens.js';
 
 /** The refusal for a request in an expired session: `cause` is what ended it, when known. */
 function expiredBecause(reason: unknown): SessionExpiredError {
-  if (reason instanceof SessionExpiredError) return reason;
-  return reason == null ? new SessionExpiredError() : new SessionExpiredError(undefined, { cause: reason });
+  return reason instanceof SessionExpiredError ? reason : new SessionExpiredError(undefined, reason == null ? undefined : { cause: reason });
 }
 
 /** The refusal during a cooldown; a round that ended as a cooldown (cross-tab) already is one. */
@@ -26,9 +25,13 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
+/** A request for a token, before the waiter's id and the time are added. */
+export type TokenRequest = DistributiveOmit<Extract<AuthEvent, { id: number; at: number }>, 'id' | 'at'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export interface Waiters {
-  /** A promise for a token, settled when the machine answers the event (or `waitTimeout` passes). */
-  wait(event: (id: number, at: number) => AuthEvent): Promise<TokenSet>;
+  /** A promise for a token, settled when the machine answers the request (or `waitTimeout` passes). */
+  wait(request: TokenRequest): Promise<TokenSet>;
   /** Rejects everyone still waiting and stops listening to the machine. */
   close(error: unknown): void;
 }
@@ -49,9 +52,10 @@ export function createWaiters(
 
   function settle(id: number): Pending | undefined {
     const entry = pending.get(id);
-    if (!entry) return undefined;
-    pending.delete(id);
-    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    if (entry) {
+      pending.delete(id);
+      clearTimeout(entry.timer);
+    }
     return entry;
   }
 
@@ -75,27 +79,28 @@ export function createWaiters(
   ];
 
   return {
-    wait(event) {
+    wait(request) {
       if (closed) return Promise.reject(new LoggedOutError('The session was stopped'));
       return new Promise<TokenSet>((resolve, reject) => {
         const id = ++nextId;
-        const entry: Pending = { resolve, reject, timer: undefined };
-        pending.set(id, entry);
-        if (waitTimeout !== undefined) {
-          entry.timer = setTimeout(() => {
-            if (!settle(id)) return;
-            actor.send({ type: 'WAITER.CANCEL', id });
-            reject(new WaitTimeoutError(waitTimeout));
-          }, clampDelay(waitTimeout));
-        }
+        const timer =
+          waitTimeout === undefined
+            ? undefined
+            : setTimeout(() => {
+                if (!pending.delete(id)) return;
+                actor.send({ type: 'WAITER.CANCEL', id });
+                reject(new WaitTimeoutError(waitTimeout));
+              }, clampDelay(waitTimeout));
         // The machine may answer synchronously, so the entry is registered first.
-        actor.send(event(id, now()));
+        pending.set(id, { resolve, reject, timer });
+        actor.send({ ...request, id, at: now() });
       });
     },
     close(error) {
       closed = true;
       for (const subscription of subscriptions) subscription.unsubscribe();
-      for (const id of [...pending.keys()]) settle(id)?.reject(error);
+      // Deleting while iterating a Map is safe: every entry is still visited once.
+      for (const [id] of pending) settle(id)?.reject(error);
     },
   };
 }
