@@ -23,32 +23,26 @@ export interface WiredPlugins {
   loggedOut(tokens: TokenSet): void;
 }
 
-type Named = PluginParts & { name: string };
-
-/** Sets every plugin up; a storage or scheme from two plugins is a TypeError naming both. */
-function setUpAll(plugins: readonly SessionPlugin[], host: PluginHost): { all: Named[]; storage?: TokenStorage; scheme?: TokenScheme } {
-  const all: Named[] = [];
-  const owners: Partial<Record<'storage' | 'scheme', Named>> = {};
-  for (const plugin of plugins) {
+/**
+ * Sets every plugin up and composes their parts. A storage or scheme from two plugins is a
+ * TypeError naming both.
+ */
+export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
+  const owners: Partial<Record<'storage' | 'scheme', PluginParts & { name: string }>> = {};
+  const all = plugins.map((plugin) => {
     if (typeof plugin?.setup !== 'function') throw new TypeError('tokenflight: plugins takes plugins such as crossTab()');
-    const parts: Named = { ...plugin.setup(host), name: String(plugin.name) };
+    const parts = { ...plugin.setup(host), name: String(plugin.name) };
     for (const part of ['storage', 'scheme'] as const) {
-      const owner = owners[part];
       if (parts[part] === undefined) continue;
-      if (owner) throw new TypeError(`tokenflight: plugins "${owner.name}" and "${parts.name}" both give a ${part}; a session takes one`);
+      if (owners[part]) throw new TypeError(`tokenflight: plugins "${owners[part].name}" and "${parts.name}" both give a ${part}; a session takes one`);
       owners[part] = parts;
     }
-    all.push(parts);
-  }
-  return { all, storage: owners.storage?.storage, scheme: owners.scheme?.scheme };
-}
-
-export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
-  const { all, storage, scheme } = setUpAll(plugins, host);
+    return parts;
+  });
   const inspects = all.flatMap((parts) => parts.inspect ?? []);
   return {
-    storage,
-    scheme: scheme ?? bearerScheme,
+    storage: owners.storage?.storage,
+    scheme: owners.scheme?.scheme ?? bearerScheme,
     // Plugins are code, not user input: their allowances are trusted numbers.
     attemptAllowance: all.reduce((sum, parts) => sum + (parts.attemptAllowance ?? 0), 0),
     wrap: (attempt) => all.reduceRight<RefreshAttempt>((inner, { refresh }) => (refresh ? (input, signal) => refresh(input, signal, inner) : inner), attempt),
