@@ -58,7 +58,7 @@ export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: Plugin
           parts.loggedOut?.(tokens);
         } catch {
           // Only the name: the error may quote a token.
-          console.warn(`tokenflight: plugin "${parts.name}" failed in loggedOut; the logout went on`);
+          console.warn(`tokenflight: plugin "${parts.name}" failed at logout; logged out anyway`);
         }
       }
     },
