@@ -112,7 +112,8 @@ export function receiveTokens(input: unknown, at: number | AnswerTiming, previou
   const snake = answer.accessToken === undefined && answer.access_token !== undefined;
   /** The field, checked; a bad one is named as the answer spelled it, never quoted (it may be a token). */
   const field = <T>(name: string, valid: (value: unknown) => boolean, what = 'a string or null'): T => {
-    const key = snake ? name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : name;
+    // Each field name has one capital: accessToken → access_token.
+    const key = snake ? name.replace(/(?=[A-Z])/, '_').toLowerCase() : name;
     if (!valid(answer[key])) throw new InvalidTokenError(`${key} must be ${what}`);
     return answer[key] as T;
   };

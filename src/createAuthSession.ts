@@ -7,7 +7,7 @@ import { configFrom, positive, type AuthSessionOptions } from './sessionOptions.
 import type { AuthSession } from './sessionTypes.js';
 import { createSnapshotStore } from './snapshotStore.js';
 import { memoryStorage } from './storage.js';
-import { loadStored, writeThrough } from './storageWriteThrough.js';
+import { loadStored } from './storageWriteThrough.js';
 import { watchTabLife } from './tabLife.js';
 import { createWaiters } from './waiters.js';
 
@@ -33,7 +33,11 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
 
   const actor = createSessionActor(options, config, now, isTerminal, plugins);
   const waiters = createWaiters(actor, config, now, waitTimeout);
-  const store = createSnapshotStore(actor, writeThrough(storage, plugins.remember));
+  // Every change of tokens is saved; the inspector learns new tokens first, to redact them.
+  const store = createSnapshotStore(actor, (tokens) => {
+    if (tokens) plugins.remember(tokens);
+    storage.save(tokens);
+  });
   const disconnectPlugins = plugins.connect(actor);
   actor.start();
   const stopTabLife = watchTabLife((reason) => actor.send({ type: 'WAKE', reason, at: now() }), now, options.tabLife);

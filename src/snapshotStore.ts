@@ -19,7 +19,8 @@ export function createSnapshotStore(actor: AuthSessionActor, onTokens: (tokens: 
 
   function read(): SessionSnapshot {
     const current = actor.getSnapshot();
-    const status = current.value && typeof current.value === 'object' ? (Object.keys(current.value)[0] as AuthStatus) : (current.value as AuthStatus);
+    // A compound state's value is `{ idle: 'waiting' }`: its status is the key.
+    const status = (typeof current.value === 'string' ? current.value : Object.keys(current.value)[0]) as AuthStatus;
     const tokens = current.context.tokens;
     if (status !== snapshot.status || tokens !== snapshot.tokens) {
       snapshot = Object.freeze({ status, tokens });

@@ -1,4 +1,4 @@
-import { receiveTokens, type ReceivedTokens, type TokenSet } from '../domain/tokens.js';
+import { receiveTokens, type ReceivedTokens } from '../domain/tokens.js';
 import type { TokenStorage } from './storage.js';
 
 /** What `storage` holds, validated; null when it holds nothing usable (a corrupt entry is no login). */
@@ -10,12 +10,4 @@ export function loadStored(storage: TokenStorage, now: number): ReceivedTokens |
   } catch {
     return null;
   }
-}
-
-/** Saves every change of the session's tokens; the inspector learns new tokens first, to redact them. */
-export function writeThrough(storage: TokenStorage, remember: (tokens: TokenSet) => void): (tokens: TokenSet | null) => void {
-  return (tokens) => {
-    if (tokens) remember(tokens);
-    storage.save(tokens);
-  };
 }
