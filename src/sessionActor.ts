@@ -21,10 +21,8 @@ export function createSessionActor(
   const machine = authSessionMachine.provide({
     actors: {
       refresh: fromPromise<ReceivedTokens, RefreshActorInput>(({ input, signal }) => refresh(input, signal)),
-      heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => {
-        if (!options.heartbeat) return true;
-        return (await options.heartbeat({ tokens: input.tokens, signal })) !== false;
-      }),
+      // Without a heartbeat option (never invoked then), undefined !== false: valid.
+      heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => (await options.heartbeat?.({ tokens: input.tokens, signal })) !== false),
     },
     delays: createDelays(now, options.random, plugins.attemptAllowance),
     guards: {
