@@ -9,16 +9,6 @@ import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { WaitTimeoutError } from '../domain/errors/WaitTimeoutError.js';
 import type { TokenSet } from '../domain/tokens.js';
 
-/** The refusal for a request in an expired session: `cause` is what ended it, when known. */
-function expiredBecause(reason: unknown): SessionExpiredError {
-  return reason instanceof SessionExpiredError ? reason : new SessionExpiredError(undefined, reason == null ? undefined : { cause: reason });
-}
-
-/** The refusal during a cooldown; a round that ended as a cooldown (cross-tab) already is one. */
-function cooldownError(cooldown: number, reason: unknown): RefreshCooldownError {
-  return reason instanceof RefreshCooldownError ? reason : new RefreshCooldownError(cooldown, { cause: reason });
-}
-
 interface Pending {
   resolve: (tokens: TokenSet) => void;
   reject: (error: unknown) => void;
@@ -64,16 +54,17 @@ export function createWaiters(
       for (const id of ids) settle(id)?.resolve(tokens);
     }),
     actor.on('waiters.rejected', ({ ids, reason, error }) => {
-      const reasonError =
-        reason === 'loggedOut'
-          ? new LoggedOutError()
-          : reason === 'expired'
-            ? expiredBecause(error)
-            : reason === 'queueFull'
-              ? new QueueFullError(config.maxQueue)
-              : reason === 'coolingDown'
-                ? cooldownError(config.failureCooldown, error)
-                : error;
+      // What each reason tells the caller; any other (refreshFailed) passes the round's error on.
+      const refusals: Partial<Record<typeof reason, () => unknown>> = {
+        loggedOut: () => new LoggedOutError(),
+        // `cause` is what ended the session, when known.
+        expired: () =>
+          error instanceof SessionExpiredError ? error : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
+        queueFull: () => new QueueFullError(config.maxQueue),
+        // A round that ended as a cooldown (cross-tab) already is one.
+        coolingDown: () => (error instanceof RefreshCooldownError ? error : new RefreshCooldownError(config.failureCooldown, { cause: error })),
+      };
+      const reasonError = refusals[reason]?.() ?? error;
       for (const id of ids) settle(id)?.reject(reasonError);
     }),
   ];
