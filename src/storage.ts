@@ -14,8 +14,7 @@ export interface WebTokenStorage extends TokenStorage {
 }
 
 /** The default: tokens live only as long as the session object. */
-export function memoryStorage(initial: TokenSet | null = null): TokenStorage {
-  let held = initial;
+export function memoryStorage(held: TokenSet | null = null): TokenStorage {
   return {
     load: () => held,
     save: (tokens) => {
