@@ -22,7 +22,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export interface Waiters {
   /** A promise for a token, settled when the machine answers the request (or `waitTimeout` passes). */
   wait(request: TokenRequest): Promise<TokenSet>;
-  /** Rejects everyone still waiting and stops listening to the machine. */
+  /** Rejects everyone still waiting, and every later request. */
   close(error: unknown): void;
 }
 
@@ -49,25 +49,24 @@ export function createWaiters(
     return entry;
   }
 
-  const subscriptions = [
-    actor.on('waiters.resolved', ({ ids, tokens }) => {
-      for (const id of ids) settle(id)?.resolve(tokens);
-    }),
-    actor.on('waiters.rejected', ({ ids, reason, error }) => {
-      // What each reason tells the caller; any other (refreshFailed) passes the round's error on.
-      const refusals: Partial<Record<typeof reason, () => unknown>> = {
-        loggedOut: () => new LoggedOutError(),
-        // `cause` is what ended the session, when known.
-        expired: () =>
-          error instanceof SessionExpiredError ? error : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
-        queueFull: () => new QueueFullError(config.maxQueue),
-        // A round that ended as a cooldown (cross-tab) already is one.
-        coolingDown: () => (error instanceof RefreshCooldownError ? error : new RefreshCooldownError(config.failureCooldown, { cause: error })),
-      };
-      const reasonError = refusals[reason]?.() ?? error;
-      for (const id of ids) settle(id)?.reject(reasonError);
-    }),
-  ];
+  // Never unsubscribed: once closed no entry is left to settle, and the actor's stop drops them.
+  actor.on('waiters.resolved', ({ ids, tokens }) => {
+    for (const id of ids) settle(id)?.resolve(tokens);
+  });
+  actor.on('waiters.rejected', ({ ids, reason, error }) => {
+    // What each reason tells the caller; any other (refreshFailed) passes the round's error on.
+    const refusals: Partial<Record<typeof reason, () => unknown>> = {
+      loggedOut: () => new LoggedOutError(),
+      // `cause` is what ended the session, when known.
+      expired: () =>
+        error instanceof SessionExpiredError ? error : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
+      queueFull: () => new QueueFullError(config.maxQueue),
+      // A round that ended as a cooldown (cross-tab) already is one.
+      coolingDown: () => (error instanceof RefreshCooldownError ? error : new RefreshCooldownError(config.failureCooldown, { cause: error })),
+    };
+    const reasonError = refusals[reason]?.() ?? error;
+    for (const id of ids) settle(id)?.reject(reasonError);
+  });
 
   return {
     wait(request) {
@@ -89,7 +88,6 @@ export function createWaiters(
     },
     close(error) {
       closed = true;
-      for (const subscription of subscriptions) subscription.unsubscribe();
       // Deleting while iterating a Map is safe: every entry is still visited once.
       for (const [id] of pending) settle(id)?.reject(error);
     },
