@@ -17,7 +17,7 @@ export type { AuthSession, AuthSessionActor, SessionEvent, SessionEventType, Ses
 /** A session: the statechart, with storage, plugins and tab life wired around it. */
 export function createAuthSession(options: AuthSessionOptions): AuthSession {
   if (typeof options?.refresh !== 'function') {
-    throw new TypeError('tokenflight: createAuthSession needs a refresh function');
+    throw new TypeError('tokenflight: refresh must be a function');
   }
   const config = configFrom(options);
   const now = options.now ?? Date.now;

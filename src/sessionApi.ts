@@ -68,7 +68,7 @@ export function createSessionApi(
     },
     unauthorized(usedAccessToken) {
       if (typeof usedAccessToken !== 'string') {
-        return Promise.reject(new TypeError("tokenflight: unauthorized() needs the request's access token"));
+        return Promise.reject(new TypeError('tokenflight: unauthorized() needs the refused access token'));
       }
       return waiters.wait({ type: 'UNAUTHORIZED', accessToken: usedAccessToken });
     },
