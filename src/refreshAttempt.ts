@@ -19,8 +19,7 @@ function asConfigurationError(error: unknown): unknown {
  * session: the server may have rotated the refresh token already.
  */
 export function createRefreshAttempt(refresh: (context: RefreshContext) => Promise<TokenInput>, now: () => number): RefreshAttempt {
-  return async (input, signal) => {
-    const previous = input.tokens;
+  return async ({ tokens: previous }, signal) => {
     const sentAt = now();
     let answer: TokenInput;
     try {

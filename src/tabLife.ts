@@ -35,7 +35,8 @@ export function watchTabLife(
   const win = doc && page.window;
   if (!doc || !win) return () => {};
 
-  const settings = options === true ? {} : (options as TabLifeOptions);
+  // `true` has no such fields either: reading them off it gives the defaults.
+  const settings = options as TabLifeOptions;
   const interval = Math.max(1, clampDelay(settings.wakeCheckInterval ?? 10_000));
   const lateBy = clampDelay(settings.wakeLateBy ?? 30_000);
   let lastTick = now();
