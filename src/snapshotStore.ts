@@ -19,10 +19,12 @@ export function createSnapshotStore(actor: AuthSessionActor, onTokens: (tokens: 
   let listeners: Set<(snapshot: SessionSnapshot) => void> | undefined = new Set();
 
   function read(): SessionSnapshot {
-    const current = actor.getSnapshot();
+    const {
+      value,
+      context: { tokens },
+    } = actor.getSnapshot();
     // A compound state's value is `{ idle: 'waiting' }`: its status is the key.
-    const status = (typeof current.value === 'string' ? current.value : Object.keys(current.value)[0]) as AuthStatus;
-    const tokens = current.context.tokens;
+    const status = (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus;
     if (status !== snapshot?.status || tokens !== snapshot.tokens) {
       snapshot = Object.freeze({ status, tokens });
     }
