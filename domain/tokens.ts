@@ -91,9 +91,10 @@ export function readJwtTimes(token: string): JwtTimes | null {
  */
 function expiryOf(accessToken: string, expiresIn: number | undefined, expiresAt: number | null | undefined, sentAt: number): number | null {
   const { exp, iat } = readJwtTimes(accessToken) ?? {};
-  const jwtLifetime = exp !== undefined && iat !== undefined ? Math.max(0, (exp - iat) * 1000) : null;
-  if (expiresIn !== undefined) return sentAt + Math.min(expiresIn * 1000, jwtLifetime ?? Infinity);
-  return expiresAt ?? (jwtLifetime !== null ? sentAt + jwtLifetime : exp !== undefined ? exp * 1000 : null);
+  // NaN unless the token is a JWT with both claims; every comparison with NaN is false.
+  const jwtLifetime = Math.max(0, (exp! - iat!) * 1000);
+  if (expiresIn !== undefined) return sentAt + (jwtLifetime < expiresIn * 1000 ? jwtLifetime : expiresIn * 1000);
+  return expiresAt ?? (jwtLifetime >= 0 ? sentAt + jwtLifetime : exp !== undefined ? exp * 1000 : null);
 }
 
 const isText = (value: unknown) => value == null || typeof value === 'string';
