@@ -64,12 +64,11 @@ export interface AuthSessionOptions {
 
 /** A number option, checked: bad input is a RangeError at creation, never a hang later. */
 export function positive<T extends number | undefined>(name: string, value: number | undefined, fallback: T, min = 0): number | T {
-  if (value === undefined) return fallback;
   // `!(value >= min)` is also true for NaN.
-  if (typeof value !== 'number' || !(value >= min)) {
+  if (value !== undefined && (typeof value !== 'number' || !(value >= min))) {
     throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);
   }
-  return value;
+  return value ?? fallback;
 }
 
 export function configFrom(options: AuthSessionOptions): SessionConfig {
