@@ -6,8 +6,7 @@ import { createSessionApi } from './sessionApi.js';
 import { configFrom, positive, type AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSession } from './sessionTypes.js';
 import { createSnapshotStore } from './snapshotStore.js';
-import { memoryStorage } from './storage.js';
-import { loadStored } from './storageWriteThrough.js';
+import { loadStored, memoryStorage } from './storage.js';
 import { watchTabLife } from './tabLife.js';
 import { createWaiters } from './waiters.js';
 

@@ -1,4 +1,4 @@
-import type { TokenSet } from '../domain/tokens.js';
+import { receiveTokens, type ReceivedTokens, type TokenSet } from '../domain/tokens.js';
 
 /** Where the session keeps its tokens between page loads. Synchronous, like Web Storage. */
 export interface TokenStorage {
@@ -21,6 +21,17 @@ export function memoryStorage(held: TokenSet | null = null): TokenStorage {
       held = tokens;
     },
   };
+}
+
+/** What `storage` holds, validated; null when it holds nothing usable (a corrupt entry is no login). */
+export function loadStored(storage: TokenStorage, now: number): ReceivedTokens | null {
+  const stored = storage.load();
+  if (!stored) return null;
+  try {
+    return receiveTokens(stored, now);
+  } catch {
+    return null;
+  }
 }
 
 const isNullableString = (value: unknown) => value === null || typeof value === 'string';
