@@ -53,7 +53,8 @@ export interface AnswerTiming {
   receivedAt: number;
 }
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+// Number.isFinite never coerces: false for anything but a finite number.
+const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
 
 interface JwtTimes {
   exp?: number | undefined;
