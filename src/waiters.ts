@@ -12,7 +12,8 @@ import type { TokenSet } from '../domain/tokens.js';
 interface Pending {
   resolve: (tokens: TokenSet) => void;
   reject: (error: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  // What clearTimeout takes: the timer, or a falsy value when there is none.
+  timer: Parameters<typeof clearTimeout>[0];
 }
 
 /** A request for a token, before the waiter's id and the time are added. */
@@ -73,14 +74,14 @@ export function createWaiters(
       if (closed) return Promise.reject(new LoggedOutError('The session was stopped'));
       return new Promise<TokenSet>((resolve, reject) => {
         const id = ++nextId;
+        // waitTimeout is at least 1 when given.
         const timer =
-          waitTimeout === undefined
-            ? undefined
-            : setTimeout(() => {
-                if (!pending.delete(id)) return;
-                actor.send({ type: 'WAITER.CANCEL', id });
-                reject(new WaitTimeoutError(waitTimeout));
-              }, clampDelay(waitTimeout));
+          waitTimeout &&
+          setTimeout(() => {
+            if (!pending.delete(id)) return;
+            actor.send({ type: 'WAITER.CANCEL', id });
+            reject(new WaitTimeoutError(waitTimeout));
+          }, clampDelay(waitTimeout));
         // The machine may answer synchronously, so the entry is registered first.
         pending.set(id, { resolve, reject, timer });
         actor.send({ ...request, id, at: now() });
