@@ -2,6 +2,6 @@
 export const MAX_DELAY = 2 ** 31 - 1;
 
 export function clampDelay(ms: number): number {
-  if (Number.isNaN(ms)) return 0;
-  return Math.min(Math.max(0, ms), MAX_DELAY);
+  // NaN survives max and min, and `|| 0` turns it into 0.
+  return Math.min(Math.max(0, ms), MAX_DELAY) || 0;
 }

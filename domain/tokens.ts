@@ -53,7 +53,8 @@ export interface AnswerTiming {
   receivedAt: number;
 }
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+// Number.isFinite never coerces: false for anything but a finite number.
+const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
 
 interface JwtTimes {
   exp?: number | undefined;
@@ -63,20 +64,17 @@ interface JwtTimes {
 /** Reads `exp`/`iat` from a JWT's payload without verifying it: only to schedule a refresh. */
 export function readJwtTimes(token: string): JwtTimes | null {
   const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1]) return null;
+  if (parts.length !== 3) return null;
   try {
-    // atob takes unpadded base64 (forgiving-base64), not base64url's two characters.
-    const claims: unknown = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')));
+    // atob takes unpadded base64 (forgiving-base64), not base64url's two characters. An empty
+    // payload is no JSON, so it lands in the catch.
+    const claims: unknown = JSON.parse(atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/')));
     if (Object(claims) !== claims) return null;
     const { exp, iat } = claims as Record<string, unknown>;
     return { exp: isFiniteNumber(exp) ? exp : undefined, iat: isFiniteNumber(iat) ? iat : undefined };
   } catch {
     return null;
   }
-}
-
-function fail(message: string): never {
-  throw new InvalidTokenError(message);
 }
 
 /**
@@ -92,15 +90,15 @@ function fail(message: string): never {
  *   allows, so the estimate errs early, never late.
  * - else a JWT's lone `exp` (this one assumes the clocks agree); else the expiry is unknown.
  */
-function expiryOf(accessToken: string, expiresIn: number | undefined, expiresAt: number | undefined, sentAt: number): number | null {
-  const jwt = readJwtTimes(accessToken);
-  const jwtLifetime = jwt?.exp !== undefined && jwt.iat !== undefined ? Math.max(0, (jwt.exp - jwt.iat) * 1000) : null;
-  if (expiresIn !== undefined) return sentAt + Math.min(expiresIn * 1000, jwtLifetime ?? Infinity);
-  if (expiresAt !== undefined) return expiresAt;
-  if (jwtLifetime !== null) return sentAt + jwtLifetime;
-  if (jwt?.exp !== undefined) return jwt.exp * 1000;
-  return null;
+function expiryOf(accessToken: string, expiresIn: number | undefined, expiresAt: number | null | undefined, sentAt: number): number | null {
+  const { exp, iat } = readJwtTimes(accessToken) ?? {};
+  // NaN unless the token is a JWT with both claims; every comparison with NaN is false.
+  const jwtLifetime = Math.max(0, (exp! - iat!) * 1000);
+  if (expiresIn !== undefined) return sentAt + (jwtLifetime < expiresIn * 1000 ? jwtLifetime : expiresIn * 1000);
+  return expiresAt ?? (jwtLifetime >= 0 ? sentAt + jwtLifetime : exp !== undefined ? exp * 1000 : null);
 }
+
+const isText = (value: unknown) => value == null || typeof value === 'string';
 
 /**
  * Validates a token input (camelCase or RFC 6749 snake_case) and turns it into the set the session
@@ -110,33 +108,28 @@ function expiryOf(accessToken: string, expiresIn: number | undefined, expiresAt:
  * the token type and the scope (RFC 6749 §5.1: unchanged when omitted).
  */
 export function receiveTokens(input: unknown, at: number | AnswerTiming, previous: TokenSet | string | null = null): ReceivedTokens {
-  if (typeof input !== 'object' || input === null) fail('A token set must be an object with a string accessToken');
-  const answer = input as Record<string, unknown>;
-  // snake_case (RFC 6749) when it has `access_token` and no `accessToken`. Checks name the field
-  // as the answer spelled it, never a value (a value may be a token).
+  // Anything but an object reads as one without fields: its accessToken check fails.
+  const answer = ((typeof input === 'object' && input) || {}) as Record<string, unknown>;
+  // snake_case (RFC 6749) when it has `access_token` and no `accessToken`.
   const snake = answer.accessToken === undefined && answer.access_token !== undefined;
-  const read = (name: string): [unknown, string] => {
-    const key = snake ? name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`) : name;
-    return [answer[key], key];
+  /** The field, checked; a bad one is named as the answer spelled it, never quoted (it may be a token). */
+  const field = <T>(name: string, valid: (value: unknown) => boolean, what = 'a string or null'): T => {
+    // Each field name has one capital: accessToken → access_token.
+    const key = snake ? name.replace(/(?=[A-Z])/, '_').toLowerCase() : name;
+    if (!valid(answer[key])) throw new InvalidTokenError(`${key} must be ${what}`);
+    return answer[key] as T;
   };
-  const text = (name: string): string | null | undefined => {
-    const [value, key] = read(name);
-    return value == null || typeof value === 'string' ? value : fail(`${key} must be a string or null`);
-  };
-  const [accessToken, accessKey] = read('accessToken');
-  if (typeof accessToken !== 'string' || !accessToken) fail(`A token set needs a non-empty string ${accessKey}`);
-  const [expiresIn, expiresInKey] = read('expiresIn');
-  if (expiresIn !== undefined && !(isFiniteNumber(expiresIn) && expiresIn >= 0)) fail(`${expiresInKey} must be a non-negative number of seconds`);
+  const accessToken = field<string>('accessToken', (value) => typeof value === 'string' && value !== '', 'a non-empty string');
+  const expiresIn = field<number | undefined>('expiresIn', (value) => value === undefined || (isFiniteNumber(value) && value >= 0), 'a non-negative number of seconds');
   // RFC 6749 has no absolute expiry: an `expires_at` is no field of its (often seconds, not ms).
-  const expiresAt = snake ? undefined : answer.expiresAt;
-  if (expiresAt != null && !isFiniteNumber(expiresAt)) fail('expiresAt must be epoch milliseconds');
-  const refreshToken = text('refreshToken');
-  const tokenType = text('tokenType');
-  const scope = text('scope');
+  const expiresAt = snake ? undefined : field<number | null | undefined>('expiresAt', (value) => value == null || isFiniteNumber(value), 'epoch milliseconds');
+  const refreshToken = field<string | null | undefined>('refreshToken', isText);
+  const tokenType = field<string | null | undefined>('tokenType', isText);
+  const scope = field<string | null | undefined>('scope', isText);
 
-  const { sentAt, receivedAt } = typeof at === 'number' ? { sentAt: at, receivedAt: at } : at;
-  const before = typeof previous === 'string' ? { refreshToken: previous, tokenType: null, scope: null } : previous;
-  const expiry = expiryOf(accessToken, expiresIn, expiresAt ?? undefined, sentAt);
+  const sentAt = typeof at === 'number' ? at : at.sentAt;
+  const before: Partial<TokenSet> | null = typeof previous === 'string' ? { refreshToken: previous } : previous;
+  const expiry = expiryOf(accessToken, expiresIn, expiresAt, sentAt);
   const tokens: TokenSet = {
     accessToken,
     refreshToken: refreshToken === undefined ? (before?.refreshToken ?? null) : refreshToken,
@@ -144,7 +137,7 @@ export function receiveTokens(input: unknown, at: number | AnswerTiming, previou
     tokenType: tokenType ?? before?.tokenType ?? null,
     scope: scope ?? before?.scope ?? null,
   };
-  return { tokens, lifetime: expiry === null ? null : Math.max(0, expiry - receivedAt) };
+  return { tokens, lifetime: expiry === null ? null : Math.max(0, expiry - (typeof at === 'number' ? at : at.receivedAt)) };
 }
 
 /** A token the session can hand out: no known expiry, or not yet expired. */

@@ -1,4 +1,3 @@
-import { bearerScheme } from './adapters/scheme.js';
 import { isTerminalError, refreshFailureRule } from '../domain/isTerminalError.js';
 import { receiveTokens } from '../domain/tokens.js';
 import { wirePlugins } from './pluginWiring.js';
@@ -7,8 +6,7 @@ import { createSessionApi } from './sessionApi.js';
 import { configFrom, positive, type AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSession } from './sessionTypes.js';
 import { createSnapshotStore } from './snapshotStore.js';
-import { memoryStorage } from './storage.js';
-import { loadStored, writeThrough } from './storageWriteThrough.js';
+import { loadStored, memoryStorage } from './storage.js';
 import { watchTabLife } from './tabLife.js';
 import { createWaiters } from './waiters.js';
 
@@ -18,35 +16,35 @@ export type { AuthSession, AuthSessionActor, SessionEvent, SessionEventType, Ses
 /** A session: the statechart, with storage, plugins and tab life wired around it. */
 export function createAuthSession(options: AuthSessionOptions): AuthSession {
   if (typeof options?.refresh !== 'function') {
-    throw new TypeError('tokenflight: createAuthSession needs a refresh function');
+    throw new TypeError('tokenflight: refresh must be a function');
   }
   const config = configFrom(options);
   const now = options.now ?? Date.now;
-  const waitTimeout = options.waitTimeout === undefined ? undefined : positive('waitTimeout', options.waitTimeout, 0, 1);
+  const waitTimeout = positive('waitTimeout', options.waitTimeout, undefined, 1);
   // Plugins are told the rule before it exists: it includes their own opinions (`oauthErrors()`).
   const isTerminal = (error: unknown) => rule(error);
   // Validated before any plugin is set up, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
-  const { retries, minDelay, maxDelay, failureCooldown, refreshTimeout } = config;
-  const retry = { retries, minDelay, maxDelay, failureCooldown, random: options.random ?? Math.random };
-  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout, isTerminal, now, retry });
+  // The retry settings are the config's (a plugin reads the fields it knows).
+  const retry = { ...config, random: options.random ?? Math.random };
+  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal, now, retry });
   const rule = refreshFailureRule(options.isTerminal ?? ((error) => plugins.isTerminal(error) ?? isTerminalError(error)));
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 
-  const actor = createSessionActor(options, { config, now, isTerminal, plugins });
+  const actor = createSessionActor(options, config, now, isTerminal, plugins);
   const waiters = createWaiters(actor, config, now, waitTimeout);
-  const store = createSnapshotStore(actor, writeThrough(storage, plugins.remember));
+  // Every change of tokens is saved; the inspector learns new tokens first, to redact them.
+  const store = createSnapshotStore(actor, (tokens) => {
+    if (tokens) plugins.remember(tokens);
+    storage.save(tokens);
+  });
   const disconnectPlugins = plugins.connect(actor);
   actor.start();
   const stopTabLife = watchTabLife((reason) => actor.send({ type: 'WAKE', reason, at: now() }), now, options.tabLife);
-  if (initial) {
-    plugins.remember(initial.tokens);
-    actor.send({ type: 'LOGIN', received: initial });
-  }
   const teardown = () => {
     stopTabLife();
     disconnectPlugins();
   };
-  return createSessionApi({ actor, store, waiters, plugins, scheme: plugins.scheme ?? bearerScheme, now, teardown });
+  return createSessionApi(actor, store, waiters, plugins, now, teardown, initial);
 }

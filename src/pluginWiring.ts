@@ -1,5 +1,5 @@
 import type { InspectionEvent } from 'xstate';
-import type { TokenScheme } from './adapters/scheme.js';
+import { bearerScheme, type TokenScheme } from './adapters/scheme.js';
 import type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './plugin.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 import type { TokenStorage } from './storage.js';
@@ -8,7 +8,8 @@ import type { TokenSet } from '../domain/tokens.js';
 /** Every plugin's parts, composed into what the session uses. */
 export interface WiredPlugins {
   storage?: TokenStorage;
-  scheme?: TokenScheme;
+  /** A plugin's scheme, else Bearer. */
+  scheme: TokenScheme;
   /** The first plugin's opinion on whether a refresh failure ends the session; undefined when none has one. */
   isTerminal(error: unknown): boolean | undefined;
   /** The plugins' attempt allowances, added. */
@@ -24,32 +25,26 @@ export interface WiredPlugins {
   loggedOut(tokens: TokenSet): void;
 }
 
-type Named = PluginParts & { name: string };
-
-/** Sets every plugin up; a storage or scheme from two plugins is a TypeError naming both. */
-function setUpAll(plugins: readonly SessionPlugin[], host: PluginHost): { all: Named[]; storage?: TokenStorage; scheme?: TokenScheme } {
-  const all: Named[] = [];
-  const owners: Partial<Record<'storage' | 'scheme', Named>> = {};
-  for (const plugin of plugins) {
+/**
+ * Sets every plugin up and composes their parts. A storage or scheme from two plugins is a
+ * TypeError naming both.
+ */
+export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
+  const owners: Partial<Record<'storage' | 'scheme', PluginParts & { name: string }>> = {};
+  const all = plugins.map((plugin) => {
     if (typeof plugin?.setup !== 'function') throw new TypeError('tokenflight: plugins takes plugins such as crossTab()');
-    const parts: Named = { ...plugin.setup(host), name: String(plugin.name) };
+    const parts = { ...plugin.setup(host), name: String(plugin.name) };
     for (const part of ['storage', 'scheme'] as const) {
-      const owner = owners[part];
       if (parts[part] === undefined) continue;
-      if (owner) throw new TypeError(`tokenflight: plugins "${owner.name}" and "${parts.name}" both give a ${part}; a session takes one`);
+      if (owners[part]) throw new TypeError(`tokenflight: plugins "${owners[part].name}" and "${parts.name}" both give a ${part}; a session takes one`);
       owners[part] = parts;
     }
-    all.push(parts);
-  }
-  return { all, storage: owners.storage?.storage, scheme: owners.scheme?.scheme };
-}
-
-export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
-  const { all, storage, scheme } = setUpAll(plugins, host);
+    return parts;
+  });
   const inspects = all.flatMap((parts) => parts.inspect ?? []);
   return {
-    storage,
-    scheme,
+    storage: owners.storage?.storage,
+    scheme: owners.scheme?.scheme ?? bearerScheme,
     isTerminal(error) {
       for (const { isTerminal } of all) {
         const verdict = isTerminal?.(error);
@@ -72,7 +67,7 @@ export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: Plugin
           parts.loggedOut?.(tokens);
         } catch {
           // Only the name: the error may quote a token.
-          console.warn(`tokenflight: plugin "${parts.name}" failed in loggedOut; the logout went on`);
+          console.warn(`tokenflight: plugin "${parts.name}" failed at logout; logged out anyway`);
         }
       }
     },

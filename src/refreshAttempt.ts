@@ -11,8 +11,7 @@ import type { RefreshAttempt } from './plugin.js';
  * session: the server may have rotated the refresh token already.
  */
 export function createRefreshAttempt(refresh: (context: RefreshContext) => Promise<TokenInput>, now: () => number): RefreshAttempt {
-  return async (input, signal) => {
-    const previous = input.tokens;
+  return async ({ tokens: previous }, signal) => {
     const sentAt = now();
     const answer = await refresh({ refreshToken: previous?.refreshToken ?? null, tokens: previous, signal });
     try {

@@ -9,23 +9,20 @@ import { patientClock } from './patientTimer.js';
 import type { AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 
-export interface ActorSetup {
-  config: SessionConfig;
-  now: () => number;
-  isTerminal: (error: unknown) => boolean;
-  plugins: WiredPlugins;
-}
-
 /** The machine with the user's refresh and heartbeat, wrapped by the plugins; not started. */
-export function createSessionActor(options: AuthSessionOptions, { config, now, isTerminal, plugins }: ActorSetup): AuthSessionActor {
+export function createSessionActor(
+  options: AuthSessionOptions,
+  config: SessionConfig,
+  now: () => number,
+  isTerminal: (error: unknown) => boolean,
+  plugins: WiredPlugins,
+): AuthSessionActor {
   const refresh = plugins.wrap(createRefreshAttempt(options.refresh, now));
   const machine = authSessionMachine.provide({
     actors: {
       refresh: fromPromise<ReceivedTokens, RefreshActorInput>(({ input, signal }) => refresh(input, signal)),
-      heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => {
-        if (!options.heartbeat) return true;
-        return (await options.heartbeat({ tokens: input.tokens, signal })) !== false;
-      }),
+      // Without a heartbeat option (never invoked then), undefined !== false: valid.
+      heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => (await options.heartbeat?.({ tokens: input.tokens, signal })) !== false),
     },
     delays: createDelays(now, options.random, plugins.attemptAllowance),
     guards: {

@@ -1,62 +1,46 @@
 import type { AuthEmitted } from '../machines/authSessionTypes.js';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
-import { isUsable, receiveTokens } from '../domain/tokens.js';
-import type { TokenScheme } from './adapters/scheme.js';
+import { isUsable, receiveTokens, type ReceivedTokens } from '../domain/tokens.js';
 import type { WiredPlugins } from './pluginWiring.js';
 import type { AuthSession, AuthSessionActor } from './sessionTypes.js';
 import type { SnapshotStore } from './snapshotStore.js';
 import type { Waiters } from './waiters.js';
 
-export interface SessionParts {
-  actor: AuthSessionActor;
-  store: SnapshotStore;
-  waiters: Waiters;
-  plugins: WiredPlugins;
-  scheme: TokenScheme;
-  now: () => number;
-  /** Undoes what was wired around the actor (tab life, plugin connections). */
-  teardown: () => void;
-}
-
-type TokenRequests = Pick<AuthSession, 'getToken' | 'unauthorized' | 'refresh'>;
-
-/** The three ways to ask for a token; each promise settles (see createWaiters). */
-function tokenRequests({ store, waiters, now }: SessionParts): TokenRequests {
-  return {
-    getToken() {
-      const current = store.read();
-      // The hot path: no event, no allocation beyond the promise.
-      if (current.status === 'idle' && isUsable(current.tokens, now())) return Promise.resolve(current.tokens);
-      return waiters.wait((id, at) => ({ type: 'TOKEN.REQUEST', id, at }));
-    },
-    unauthorized(usedAccessToken) {
-      if (typeof usedAccessToken !== 'string') {
-        return Promise.reject(new TypeError('tokenflight: unauthorized() needs the access token the request used'));
-      }
-      return waiters.wait((id, at) => ({ type: 'UNAUTHORIZED', id, at, accessToken: usedAccessToken }));
-    },
-    refresh() {
-      return waiters.wait((id, at) => ({ type: 'REFRESH', id, at }));
-    },
-  };
-}
-
-/** The object `createAuthSession` returns. */
-export function createSessionApi(parts: SessionParts): AuthSession {
-  const { actor, store, waiters, plugins, now } = parts;
+/**
+ * The object `createAuthSession` returns, around a started actor; logs in with `initial` when
+ * given. `teardown` undoes what was wired around the actor (tab life, plugin connections). The
+ * parts come positionally: this is called once, and a parts object would be built only to be
+ * taken apart again.
+ */
+export function createSessionApi(
+  actor: AuthSessionActor,
+  store: SnapshotStore,
+  waiters: Waiters,
+  plugins: WiredPlugins,
+  now: () => number,
+  teardown: () => void,
+  initial: ReceivedTokens | null,
+): AuthSession {
   const handlers = new Set<{ unsubscribe(): void }>();
   let stopped = false;
 
   function stop() {
     if (stopped) return;
     stopped = true;
-    parts.teardown();
+    teardown();
     for (const handler of handlers) handler.unsubscribe();
     store.close();
     actor.stop();
     waiters.close(new LoggedOutError('The session was stopped'));
   }
 
+  function logIn(received: ReceivedTokens) {
+    // The inspector learns the tokens before any event could show them.
+    plugins.remember(received.tokens);
+    actor.send({ type: 'LOGIN', received });
+  }
+
+  if (initial) logIn(initial);
   return {
     get status() {
       return store.read().status;
@@ -67,8 +51,7 @@ export function createSessionApi(parts: SessionParts): AuthSession {
     login(tokens) {
       const received = receiveTokens(tokens, now());
       if (stopped) throw new LoggedOutError('The session was stopped');
-      plugins.remember(received.tokens);
-      actor.send({ type: 'LOGIN', received });
+      logIn(received);
     },
     logout() {
       const held = store.read().tokens;
@@ -76,7 +59,22 @@ export function createSessionApi(parts: SessionParts): AuthSession {
       if (held && !stopped) plugins.loggedOut(held);
       actor.send({ type: 'LOGOUT' });
     },
-    ...tokenRequests(parts),
+    // The three ways to ask for a token; each promise settles (see createWaiters).
+    getToken() {
+      const current = store.read();
+      // The hot path: no event, no allocation beyond the promise.
+      if (current.status === 'idle' && isUsable(current.tokens, now())) return Promise.resolve(current.tokens);
+      return waiters.wait({ type: 'TOKEN.REQUEST' });
+    },
+    unauthorized(usedAccessToken) {
+      if (typeof usedAccessToken !== 'string') {
+        return Promise.reject(new TypeError('tokenflight: unauthorized() needs the refused access token'));
+      }
+      return waiters.wait({ type: 'UNAUTHORIZED', accessToken: usedAccessToken });
+    },
+    refresh() {
+      return waiters.wait({ type: 'REFRESH' });
+    },
     subscribe: store.subscribe,
     getSnapshot: store.read,
     on(type, handler) {
@@ -88,7 +86,7 @@ export function createSessionApi(parts: SessionParts): AuthSession {
       };
     },
     actor,
-    scheme: parts.scheme,
+    scheme: plugins.scheme,
     stop,
     [Symbol.dispose]: stop,
   };

@@ -63,23 +63,26 @@ export interface AuthSessionOptions {
 }
 
 /** A number option, checked: bad input is a RangeError at creation, never a hang later. */
-export function positive(name: string, value: number | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+export function positive<T extends number | undefined>(name: string, value: number | undefined, fallback: T, min = 0): number | T {
+  // `!(value >= min)` is also true for NaN.
+  if (value !== undefined && (typeof value !== 'number' || !(value >= min))) {
     throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);
   }
-  return value;
+  return value ?? fallback;
 }
 
 export function configFrom(options: AuthSessionOptions): SessionConfig {
+  // The option at `path` ('refreshMargin', 'retry.minDelay'), checked under that name.
+  const option = (path: string, fallback: number, min?: number) =>
+    positive(path, path.split('.').reduce((at: any, key) => at?.[key], options) as number | undefined, fallback, min);
   return {
-    refreshMargin: positive('refreshMargin', options.refreshMargin, 60_000),
-    heartbeatInterval: options.heartbeat ? positive('heartbeatInterval', options.heartbeatInterval, 300_000, 1) : null,
-    refreshTimeout: positive('refreshTimeout', options.refreshTimeout, 10_000, 1),
-    retries: Math.floor(positive('retry.retries', options.retry?.retries, 3)),
-    minDelay: positive('retry.minDelay', options.retry?.minDelay, 1_000),
-    maxDelay: positive('retry.maxDelay', options.retry?.maxDelay, 30_000),
-    maxQueue: Math.floor(positive('maxQueue', options.maxQueue, 1_000, 1)),
-    failureCooldown: positive('failureCooldown', options.failureCooldown, 30_000),
+    refreshMargin: option('refreshMargin', 60_000),
+    heartbeatInterval: options.heartbeat ? option('heartbeatInterval', 300_000, 1) : null,
+    refreshTimeout: option('refreshTimeout', 10_000, 1),
+    retries: Math.floor(option('retry.retries', 3)),
+    minDelay: option('retry.minDelay', 1_000),
+    maxDelay: option('retry.maxDelay', 30_000),
+    maxQueue: Math.floor(option('maxQueue', 1_000, 1)),
+    failureCooldown: option('failureCooldown', 30_000),
   };
 }

@@ -13,39 +13,43 @@ export interface SnapshotStore {
 
 /** The session's status and tokens as one frozen object, and who listens to its changes. */
 export function createSnapshotStore(actor: AuthSessionActor, onTokens: (tokens: TokenSet | null) => void): SnapshotStore {
-  let snapshot: SessionSnapshot = Object.freeze({ status: 'loggedOut', tokens: null });
-  const listeners = new Set<(snapshot: SessionSnapshot) => void>();
-  let closed = false;
+  // Undefined only until the first read, below.
+  let snapshot: SessionSnapshot | undefined;
+  // Undefined once closed: later subscribers are not kept.
+  let listeners: Set<(snapshot: SessionSnapshot) => void> | undefined = new Set();
 
   function read(): SessionSnapshot {
-    const current = actor.getSnapshot();
-    const status = current.value && typeof current.value === 'object' ? (Object.keys(current.value)[0] as AuthStatus) : (current.value as AuthStatus);
-    const tokens = current.context.tokens;
-    if (status !== snapshot.status || tokens !== snapshot.tokens) {
+    const {
+      value,
+      context: { tokens },
+    } = actor.getSnapshot();
+    // A compound state's value is `{ idle: 'waiting' }`: its status is the key.
+    const status = (typeof value === 'string' ? value : Object.keys(value)[0]) as AuthStatus;
+    if (status !== snapshot?.status || tokens !== snapshot.tokens) {
       snapshot = Object.freeze({ status, tokens });
     }
     return snapshot;
   }
+  read();
 
   const following = actor.subscribe(() => {
-    const before = snapshot;
+    const before = snapshot as SessionSnapshot;
     const after = read();
     if (after === before) return;
     if (after.tokens !== before.tokens) onTokens(after.tokens);
-    for (const listener of [...listeners]) listener(after);
+    for (const listener of [...listeners!]) listener(after);
   });
 
   return {
     read,
     subscribe(listener) {
-      if (!closed) listeners.add(listener);
+      listeners?.add(listener);
       listener(read());
-      return () => void listeners.delete(listener);
+      return () => void listeners?.delete(listener);
     },
     close() {
-      closed = true;
       following.unsubscribe();
-      listeners.clear();
+      listeners = undefined;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { TokenSet } from '../domain/tokens.js';
+import { receiveTokens, type ReceivedTokens, type TokenSet } from '../domain/tokens.js';
 
 /** Where the session keeps its tokens between page loads. Synchronous, like Web Storage. */
 export interface TokenStorage {
@@ -14,14 +14,24 @@ export interface WebTokenStorage extends TokenStorage {
 }
 
 /** The default: tokens live only as long as the session object. */
-export function memoryStorage(initial: TokenSet | null = null): TokenStorage {
-  let held = initial;
+export function memoryStorage(held: TokenSet | null = null): TokenStorage {
   return {
     load: () => held,
     save: (tokens) => {
       held = tokens;
     },
   };
+}
+
+/** What `storage` holds, validated; null when it holds nothing usable (a corrupt entry is no login). */
+export function loadStored(storage: TokenStorage, now: number): ReceivedTokens | null {
+  const stored = storage.load();
+  if (!stored) return null;
+  try {
+    return receiveTokens(stored, now);
+  } catch {
+    return null;
+  }
 }
 
 const isNullableString = (value: unknown) => value === null || typeof value === 'string';

@@ -29,28 +29,26 @@ export function watchTabLife(
   now: () => number,
   options: TabLifeOptions | boolean = true,
 ): () => void {
-  if (options === false) return () => {};
   const page = globalThis as { document?: PageDocument; window?: Listenable };
-  const doc = page.document;
-  if (doc === undefined) return () => {};
-  const win = page.window;
-  if (win === undefined) return () => {};
+  // `window` is read only where there is a document: a server render touches `document` alone.
+  const doc = options ? page.document : undefined;
+  const win = doc && page.window;
+  if (!doc || !win) return () => {};
 
-  const settings = options === true ? {} : options;
+  // `true` has no such fields either: reading them off it gives the defaults.
+  const settings = options as TabLifeOptions;
   const interval = Math.max(1, clampDelay(settings.wakeCheckInterval ?? 10_000));
   const lateBy = clampDelay(settings.wakeLateBy ?? 30_000);
-
-  const onVisibility = () => {
-    if (doc.visibilityState === 'visible') onWake('visible');
-  };
-  const onOnline = () => onWake('online');
   let lastTick = now();
   const ticker = setInterval(() => {
     const tick = now();
     if (tick - lastTick > interval + lateBy) onWake('resume');
     lastTick = tick;
   }, interval);
-
+  const onVisibility = () => {
+    if (doc.visibilityState === 'visible') onWake('visible');
+  };
+  const onOnline = () => onWake('online');
   doc.addEventListener('visibilitychange', onVisibility);
   win.addEventListener('online', onOnline);
   return () => {

@@ -9,27 +9,21 @@ import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { WaitTimeoutError } from '../domain/errors/WaitTimeoutError.js';
 import type { TokenSet } from '../domain/tokens.js';
 
-/** The refusal for a request in an expired session: `cause` is what ended it, when known. */
-function expiredBecause(reason: unknown): SessionExpiredError {
-  if (reason instanceof SessionExpiredError) return reason;
-  return reason == null ? new SessionExpiredError() : new SessionExpiredError(undefined, { cause: reason });
-}
-
-/** The refusal during a cooldown; a round that ended as a cooldown (cross-tab) already is one. */
-function cooldownError(cooldown: number, reason: unknown): RefreshCooldownError {
-  return reason instanceof RefreshCooldownError ? reason : new RefreshCooldownError(cooldown, { cause: reason });
-}
-
 interface Pending {
   resolve: (tokens: TokenSet) => void;
   reject: (error: unknown) => void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  // What clearTimeout takes: the timer, or a falsy value when there is none.
+  timer: Parameters<typeof clearTimeout>[0];
 }
 
+/** A request for a token, before the waiter's id and the time are added. */
+export type TokenRequest = DistributiveOmit<Extract<AuthEvent, { id: number; at: number }>, 'id' | 'at'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 export interface Waiters {
-  /** A promise for a token, settled when the machine answers the event (or `waitTimeout` passes). */
-  wait(event: (id: number, at: number) => AuthEvent): Promise<TokenSet>;
-  /** Rejects everyone still waiting and stops listening to the machine. */
+  /** A promise for a token, settled when the machine answers the request (or `waitTimeout` passes). */
+  wait(request: TokenRequest): Promise<TokenSet>;
+  /** Rejects everyone still waiting, and every later request. */
   close(error: unknown): void;
 }
 
@@ -49,53 +43,54 @@ export function createWaiters(
 
   function settle(id: number): Pending | undefined {
     const entry = pending.get(id);
-    if (!entry) return undefined;
-    pending.delete(id);
-    if (entry.timer !== undefined) clearTimeout(entry.timer);
+    if (entry) {
+      pending.delete(id);
+      clearTimeout(entry.timer);
+    }
     return entry;
   }
 
-  const subscriptions = [
-    actor.on('waiters.resolved', ({ ids, tokens }) => {
-      for (const id of ids) settle(id)?.resolve(tokens);
-    }),
-    actor.on('waiters.rejected', ({ ids, reason, error }) => {
-      const reasonError =
-        reason === 'loggedOut'
-          ? new LoggedOutError()
-          : reason === 'expired'
-            ? expiredBecause(error)
-            : reason === 'queueFull'
-              ? new QueueFullError(config.maxQueue)
-              : reason === 'coolingDown'
-                ? cooldownError(config.failureCooldown, error)
-                : error;
-      for (const id of ids) settle(id)?.reject(reasonError);
-    }),
-  ];
+  // Never unsubscribed: once closed no entry is left to settle, and the actor's stop drops them.
+  actor.on('waiters.resolved', ({ ids, tokens }) => {
+    for (const id of ids) settle(id)?.resolve(tokens);
+  });
+  actor.on('waiters.rejected', ({ ids, reason, error }) => {
+    // What each reason tells the caller; any other (refreshFailed) passes the round's error on.
+    const refusals: Partial<Record<typeof reason, () => unknown>> = {
+      loggedOut: () => new LoggedOutError(),
+      // `cause` is what ended the session, when known.
+      expired: () =>
+        error instanceof SessionExpiredError ? error : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
+      queueFull: () => new QueueFullError(config.maxQueue),
+      // A round that ended as a cooldown (cross-tab) already is one.
+      coolingDown: () => (error instanceof RefreshCooldownError ? error : new RefreshCooldownError(config.failureCooldown, { cause: error })),
+    };
+    const reasonError = refusals[reason]?.() ?? error;
+    for (const id of ids) settle(id)?.reject(reasonError);
+  });
 
   return {
-    wait(event) {
+    wait(request) {
       if (closed) return Promise.reject(new LoggedOutError('The session was stopped'));
       return new Promise<TokenSet>((resolve, reject) => {
         const id = ++nextId;
-        const entry: Pending = { resolve, reject, timer: undefined };
-        pending.set(id, entry);
-        if (waitTimeout !== undefined) {
-          entry.timer = setTimeout(() => {
-            if (!settle(id)) return;
+        // waitTimeout is at least 1 when given.
+        const timer =
+          waitTimeout &&
+          setTimeout(() => {
+            if (!pending.delete(id)) return;
             actor.send({ type: 'WAITER.CANCEL', id });
             reject(new WaitTimeoutError(waitTimeout));
           }, clampDelay(waitTimeout));
-        }
         // The machine may answer synchronously, so the entry is registered first.
-        actor.send(event(id, now()));
+        pending.set(id, { resolve, reject, timer });
+        actor.send({ ...request, id, at: now() });
       });
     },
     close(error) {
       closed = true;
-      for (const subscription of subscriptions) subscription.unsubscribe();
-      for (const id of [...pending.keys()]) settle(id)?.reject(error);
+      // Deleting while iterating a Map is safe: every entry is still visited once.
+      for (const [id] of pending) settle(id)?.reject(error);
     },
   };
 }

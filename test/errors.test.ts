@@ -39,7 +39,7 @@ describe('errors', () => {
     expect(new errors.RefreshTimeoutError(50)).toMatchObject({
       name: 'RefreshTimeoutError',
       timeout: 50,
-      message: 'The token refresh took longer than 50 ms and was aborted',
+      message: 'The refresh took over 50 ms and was aborted',
     });
     expect(new errors.WaitTimeoutError(70)).toMatchObject({ name: 'WaitTimeoutError', timeout: 70, message: 'Waited longer than 70 ms for a token' });
     expect(new errors.RefreshRejectedError()).toMatchObject({ name: 'RefreshRejectedError', status: undefined, message: 'The refresh token was rejected' });
@@ -47,7 +47,7 @@ describe('errors', () => {
     // InvalidTokenError is a TypeError.
     const invalid = new errors.InvalidTokenError();
     expect(invalid).toBeInstanceOf(TypeError);
-    expect(invalid).toMatchObject({ name: 'InvalidTokenError', message: 'A token set needs a string accessToken' });
+    expect(invalid).toMatchObject({ name: 'InvalidTokenError', message: 'accessToken must be a non-empty string' });
     expect(new errors.SessionExpiredError('m', { cause: 1 }).cause).toBe(1);
     expect(new errors.LoggedOutError('m', { cause: 2 }).cause).toBe(2);
   });

@@ -11,10 +11,10 @@ describe('createAuthSession options', () => {
   });
 
   it('needs a refresh function', () => {
-    expect(() => createAuthSession({} as AuthSessionOptions)).toThrow(new TypeError('tokenflight: createAuthSession needs a refresh function'));
+    expect(() => createAuthSession({} as AuthSessionOptions)).toThrow(new TypeError('tokenflight: refresh must be a function'));
     expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow(TypeError);
     // createAuthSession() without options says what it needs.
-    expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow('tokenflight: createAuthSession needs a refresh function');
+    expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow('tokenflight: refresh must be a function');
   });
 
   it.each([

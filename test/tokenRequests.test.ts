@@ -111,7 +111,7 @@ describe('unauthorized (a 401)', () => {
   it('needs the access token a 401 was for', async () => {
     const { session: s } = refreshingSession();
     await expect(s.unauthorized(undefined as unknown as string)).rejects.toThrow(
-      new TypeError('tokenflight: unauthorized() needs the access token the request used'),
+      new TypeError('tokenflight: unauthorized() needs the refused access token'),
     );
   });
 

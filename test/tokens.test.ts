@@ -59,9 +59,9 @@ describe('receiveTokens', () => {
   });
 
   it('names what is wrong', () => {
-    expect(() => receiveTokens(null, NOW)).toThrow('A token set must be an object with a string accessToken');
-    expect(() => receiveTokens('token', 0)).toThrow('A token set must be an object with a string accessToken');
-    expect(() => receiveTokens({ accessToken: '' }, NOW)).toThrow('A token set needs a non-empty string accessToken');
+    expect(() => receiveTokens(null, NOW)).toThrow('accessToken must be a non-empty string');
+    expect(() => receiveTokens('token', 0)).toThrow('accessToken must be a non-empty string');
+    expect(() => receiveTokens({ accessToken: '' }, NOW)).toThrow('accessToken must be a non-empty string');
     expect(() => receiveTokens({ accessToken: 'a', refreshToken: 1 }, NOW)).toThrow('refreshToken must be a string or null');
     expect(() => receiveTokens({ accessToken: 'a', expiresIn: -1 }, NOW)).toThrow('expiresIn must be a non-negative number of seconds');
     expect(() => receiveTokens({ accessToken: 'a', expiresAt: NaN }, NOW)).toThrow('expiresAt must be epoch milliseconds');
@@ -69,7 +69,7 @@ describe('receiveTokens', () => {
 
   it('reads camelCase when an answer has both spellings, and names camelCase fields when it has neither', () => {
     expect(receiveTokens({ accessToken: 'camel', access_token: 'snake', refresh_token: 'r-snake' }, NOW).tokens).toMatchObject({ accessToken: 'camel', refreshToken: null });
-    expect(() => receiveTokens({}, NOW)).toThrow('A token set needs a non-empty string accessToken');
+    expect(() => receiveTokens({}, NOW)).toThrow('accessToken must be a non-empty string');
     expect(() => receiveTokens({ refresh_token: 'r' }, NOW)).toThrow(/accessToken/);
   });
 
@@ -77,7 +77,7 @@ describe('receiveTokens', () => {
     expect(() => receiveTokens({ accessToken: 'a', refreshToken: 5 }, NOW)).toThrow(/refreshToken/);
     expect(() => receiveTokens({ accessToken: 'a', expiresIn: -1 }, NOW)).toThrow(/expiresIn/);
     expect(() => receiveTokens({ accessToken: 'a', expiresAt: Number.POSITIVE_INFINITY }, NOW)).toThrow(/expiresAt/);
-    expect(() => receiveTokens('a', NOW)).toThrow(/object/);
+    expect(() => receiveTokens('a', NOW)).toThrow('accessToken must be a non-empty string');
   });
 
   it('prefers expiresIn, then expiresAt, then the JWT, else unknown', () => {

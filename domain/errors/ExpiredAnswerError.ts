@@ -6,7 +6,7 @@ import type { CauseOptions } from './causeOptions.js';
  */
 export class ExpiredAnswerError extends Error {
   override readonly name = 'ExpiredAnswerError';
-  constructor(message = 'The refresh answer had already expired when it arrived', options?: CauseOptions) {
+  constructor(message = 'The refresh answer arrived already expired', options?: CauseOptions) {
     super(message, options);
   }
 }

@@ -10,6 +10,6 @@ export class InvalidRefreshAnswerError extends Error {
   declare readonly cause: InvalidTokenError;
 
   constructor(cause: InvalidTokenError) {
-    super(`Invalid refresh answer (${cause.message}); the session expires rather than present its refresh token again`, { cause });
+    super(`Invalid refresh answer (${cause.message}); log in again`, { cause });
   }
 }

@@ -1,7 +1,7 @@
 /** A token set without a string `accessToken`, given to `login` or returned by `refresh`. It is never stored. */
 export class InvalidTokenError extends TypeError {
   override readonly name = 'InvalidTokenError';
-  constructor(message = 'A token set needs a string accessToken') {
+  constructor(message = 'accessToken must be a non-empty string') {
     super(message);
   }
 }

@@ -1,7 +1,7 @@
 /** More callers are waiting for a token than `maxQueue` allows; this one was turned away. */
 export class QueueFullError extends Error {
   override readonly name = 'QueueFullError';
-  readonly maxQueue: number;
+  declare readonly maxQueue: number;
 
   constructor(maxQueue: number) {
     super(`The token queue is full (maxQueue: ${maxQueue})`);

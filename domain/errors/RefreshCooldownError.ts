@@ -7,10 +7,10 @@ import type { CauseOptions } from './causeOptions.js';
  */
 export class RefreshCooldownError extends Error {
   override readonly name = 'RefreshCooldownError';
-  readonly cooldown: number;
+  declare readonly cooldown: number;
 
   constructor(cooldown: number, options?: CauseOptions) {
-    super(`The last refresh failed; the next waits for the ${cooldown} ms cooldown (or refresh())`, options);
+    super(`The refresh failed; retry after the ${cooldown} ms cooldown`, options);
     this.cooldown = cooldown;
   }
 }

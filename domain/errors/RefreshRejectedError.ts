@@ -3,7 +3,7 @@ import type { CauseOptions } from './causeOptions.js';
 /** Throw from `refresh` when the server refused the refresh token: the session expires, no retry. */
 export class RefreshRejectedError extends Error {
   override readonly name = 'RefreshRejectedError';
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
 
   constructor(message = 'The refresh token was rejected', options?: CauseOptions & { status?: number }) {
     super(message, options);

@@ -1,7 +1,7 @@
 /** A caller waited longer than `waitTimeout` for a token and gave up. */
 export class WaitTimeoutError extends Error {
   override readonly name = 'WaitTimeoutError';
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   constructor(timeout: number) {
     super(`Waited longer than ${timeout} ms for a token`);
