@@ -53,12 +53,8 @@ const received = ({ event }: { event: AuthEvent }) => fresh(carried(event).recei
  * clock (through `delays`) and `isTerminalError` with `machine.provide()`.
  */
 export const authSessionSetup = setup({
-  types: {
-    context: {} as AuthContext,
-    events: {} as AuthEvent,
-    input: {} as AuthInput,
-    emitted: {} as AuthEmitted,
-  },
+  // Types only: nothing of them is needed at run time.
+  types: {} as { context: AuthContext; events: AuthEvent; input: AuthInput; emitted: AuthEmitted },
   actors: {
     refresh: fromPromise<ReceivedTokens, RefreshActorInput>(async () => {
       throw new Error('tokenflight: the session provides the refresh actor');
