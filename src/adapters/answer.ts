@@ -1,6 +1,6 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import type { AuthGate, Grant } from './authGate.js';
-import { refusalError } from './challenges.js';
+import { challengeErrors } from './challenges.js';
 import type { IncomingResponse, Refusal } from './scheme.js';
 
 /** How an adapter reads its transport's answers (a fetch Response, an axios outcome). */
@@ -22,59 +22,45 @@ export interface SentRequest<A> {
   resend(grant: Grant): Promise<A>;
 }
 
-export function isStatus401(response: { status: number }): boolean {
-  return response.status === 401;
-}
+export const isStatus401 = (response: { status: number }): boolean => response.status === 401;
 
-type Step = 'done' | 'retry' | 'refresh';
-
-/** What the request tried already: at most one retry (same token) and one replay after a refresh. */
-interface Tried {
-  retried: boolean;
-  refreshed: boolean;
-}
-
-const NOTHING_TRIED: Tried = { retried: false, refreshed: false };
-
-function refusalOf(gate: AuthGate, response: IncomingResponse): Refusal {
-  const refusal = gate.scheme.classify?.(response) ?? 'refresh';
-  if (refusal !== 'refresh' && refusal !== 'retry' && refusal !== 'pass') {
-    throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
-  }
-  return refusal;
-}
-
-/** What to do with the answer to an authorized request that was sent with `used`. */
-function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSet, tried: Tried): Step {
+/**
+ * What to do with the answer to an authorized request that was sent with `used`: `pass` hands
+ * it back. `tried` holds what the request did already: at most one `retry` (same token) and one
+ * replay after a `refresh`.
+ */
+function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSet, tried: ReadonlySet<Refusal>): Refusal {
   const { scheme, refusals } = reader.gate;
   const refused = reader.refused(answer);
   // The hot path: an accepted answer and a scheme that does not observe answers.
-  if (!refused && !scheme.observe) return 'done';
+  if (!refused && !scheme.observe) return 'pass';
   const response = reader.describe(answer, url);
-  if (response === null) return 'done';
+  if (!response) return 'pass';
   scheme.observe?.(response);
-  if (!refused) return 'done';
-  const refusal = refusalOf(reader.gate, response);
-  if (refusal === 'pass') return 'done';
-  if (refusal === 'retry') return tried.retried ? 'done' : 'retry';
+  if (!refused) return 'pass';
+  const refusal = scheme.classify?.(response) ?? 'refresh';
+  if (refusal !== 'refresh' && refusal !== 'retry' && refusal !== 'pass') {
+    throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
+  }
   // A refusal that says why (`invalid_token`) is always believed; one that does not may come
   // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
-  const reasonless = refusalError(response) === null;
-  if (tried.refreshed) {
+  const reasonless = refusal === 'refresh' && !challengeErrors(response)[0];
+  if (tried.has(refusal)) {
     if (reasonless) refusals.refusedOnReplay(used);
-    return 'done';
+    return 'pass';
   }
-  return reasonless && refusals.holds(used) ? 'done' : 'refresh';
+  return reasonless && refusals.holds(used) ? 'pass' : refusal;
 }
 
-async function followUp<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, step: Step): Promise<A> {
-  const tried = { ...NOTHING_TRIED };
-  while (step !== 'done') {
+const NOTHING_TRIED: ReadonlySet<Refusal> = new Set();
+
+async function followUp<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, step: Refusal): Promise<A> {
+  const tried = new Set<Refusal>();
+  while (step !== 'pass') {
     // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
     reader.discard(answer);
-    const grant: Grant =
-      step === 'retry' ? { tokens: used, replay: true } : await reader.gate.regrant(used.accessToken, request.signal);
-    tried[step === 'retry' ? 'retried' : 'refreshed'] = true;
+    const grant: Grant = step === 'retry' ? { tokens: used, replay: true } : await reader.gate.regrant(used.accessToken, request.signal);
+    tried.add(step);
     answer = await request.resend(grant);
     used = grant.tokens;
     step = nextStep(reader, answer, request.url, used, tried);
@@ -90,5 +76,5 @@ async function followUp<A>(reader: AnswerReader<A>, request: SentRequest<A>, ans
  */
 export function settle<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet): A | Promise<A> {
   const step = nextStep(reader, answer, request.url, used, NOTHING_TRIED);
-  return step === 'done' ? answer : followUp(reader, request, answer, used, step);
+  return step === 'pass' ? answer : followUp(reader, request, answer, used, step);
 }
