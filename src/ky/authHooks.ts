@@ -1,7 +1,7 @@
 import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky';
 import { isStatus401 } from '../adapters/answer.js';
 import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
-import { fetchExchange, followUpAnswer, sendAuthorized, type FetchExchange } from '../adapters/fetchExchange.js';
+import { fetchExchange, requestOf, type FetchExchange } from '../adapters/fetchExchange.js';
 import { authorizeThen } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
 import type { TokenSet } from '../../domain/tokens.js';
@@ -54,7 +54,8 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (gate.holdsBack(grant)) {
       // Released by a refresh and a replay limit is set: wait for a slot here, so the limit holds.
       answered.add(request);
-      return sendAuthorized(exchangeFor(kyOptions), request.clone(), grant);
+      const sent = requestOf(exchangeFor(kyOptions), request.clone());
+      return sent.settle(await sent.resend(grant), grant.tokens);
     }
     // In place, so your later hooks and ky's own retry logic keep working.
     await authorizeThen(gate.scheme, { method: request.method, url, headers: request.headers }, grant.tokens, () => undefined);
@@ -65,7 +66,7 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (answered.has(request) || isSkipped(kyOptions.context)) return;
     const used = usedTokens.get(kyOptions);
     if (used === undefined || !gate.allows(new URL(request.url))) return;
-    const settled = await followUpAnswer(exchangeFor(kyOptions), request, used, response);
+    const settled = await requestOf(exchangeFor(kyOptions), request).settle(response, used);
     // The first answer stands: ky keeps its own copy of it.
     return settled === response ? undefined : settled;
   };
