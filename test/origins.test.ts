@@ -18,7 +18,7 @@ describe('createOriginAllowList', () => {
       new TypeError('tokenflight: "api.example.com" is not an origin (expected e.g. https://api.example.com)'),
     );
     expect(() => createOriginAllowList(['data:text/plain,x'])).toThrow(
-      new TypeError('tokenflight: "data:text/plain,x" has no origin that can receive a token'),
+      new TypeError('tokenflight: "data:text/plain,x" is not an origin (expected e.g. https://api.example.com)'),
     );
   });
 

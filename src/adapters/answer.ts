@@ -59,7 +59,7 @@ async function followUp<A>(reader: AnswerReader<A>, request: SentRequest<A>, ans
   while (step !== 'pass') {
     // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
     reader.discard(answer);
-    const grant: Grant = step === 'retry' ? { tokens: used, replay: true } : await reader.gate.regrant(used.accessToken, request.signal);
+    const grant: Grant = { tokens: step === 'retry' ? used : await reader.gate.regrant(used.accessToken, request.signal), replay: true };
     tried.add(step);
     answer = await request.resend(grant);
     used = grant.tokens;

@@ -1,7 +1,7 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import { copyHeaders } from '../fetch/headerRecord.js';
 import { settle, type AnswerReader, type SentRequest } from './answer.js';
-import type { AuthGate, Grant } from './authGate.js';
+import { sendInSlot, type AuthGate, type Grant } from './authGate.js';
 import { authorizeThen, sentMethod } from './scheme.js';
 
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -60,7 +60,7 @@ export class FetchRequest implements SentRequest<Response> {
   }
 
   resend(grant: Grant): Promise<Response> {
-    return this.exchange.gate.send(grant, () => this.send(grant.tokens), this.signal);
+    return sendInSlot(this.exchange.gate, grant, () => this.send(grant.tokens), this.signal);
   }
 
   /** Follows up an answer sent with `used` (retry, or replay after a refresh). */

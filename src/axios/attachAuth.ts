@@ -7,7 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { isStatus401, settle, type AnswerReader, type SentRequest } from '../adapters/answer.js';
-import { createAuthGate, targetUrl, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
+import { createAuthGate, grantFrom, holdsBack, sendInSlot, targetUrl, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
 import { authorizeThen, type OutgoingRequest } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { defaultOrigins, pageBase } from '../origins.js';
@@ -110,10 +110,10 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
 
   /** A replay waits for a slot around the network call itself, so the limit counts real requests. */
   function holdBack(config: InternalAxiosRequestConfig, grant: Pick<Grant, 'replay'>): void {
-    if (!gate.holdsBack(grant)) return;
+    if (!holdsBack(gate, grant)) return;
     const original = originalAdapter(config);
     const send = axios.getAdapter(original, config);
-    const limited: AxiosAdapter = (sending) => gate.send(grant, () => send(sending), signalOf(config));
+    const limited: AxiosAdapter = (sending) => sendInSlot(gate, grant, () => send(sending), signalOf(config));
     unwrapped.set(limited, original);
     config.adapter = limited;
   }
@@ -128,7 +128,7 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
     }
     const url = targetUrl(instance.getUri(config), pageBase());
     if (url === null || !gate.covers(url) || !shouldAuthorize(config)) return config;
-    const grant = await gate.grant(signalOf(config));
+    const grant = await grantFrom(gate, signalOf(config));
     await authorizeThen(gate.scheme, outgoing(config, url, config.headers), grant.tokens, () => undefined);
     sent.set(config, { tokens: grant.tokens, url });
     holdBack(config, grant);

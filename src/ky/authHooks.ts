@@ -1,6 +1,6 @@
 import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky';
 import { isStatus401 } from '../adapters/answer.js';
-import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
+import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../adapters/authGate.js';
 import { fetchExchange, requestOf, type FetchExchange } from '../adapters/fetchExchange.js';
 import { authorizeThen } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
@@ -50,8 +50,8 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (isSkipped(kyOptions.context)) return;
     const url = new URL(request.url);
     if (!gate.covers(url) || !shouldAuthorize(request)) return;
-    const grant = await gate.grant(request.signal);
-    if (gate.holdsBack(grant)) {
+    const grant = await grantFrom(gate, request.signal);
+    if (holdsBack(gate, grant)) {
       // Released by a refresh and a replay limit is set: wait for a slot here, so the limit holds.
       answered.add(request);
       const sent = requestOf(exchangeFor(kyOptions), request.clone());
