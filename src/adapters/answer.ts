@@ -29,7 +29,7 @@ export const isStatus401 = (response: { status: number }): boolean => response.s
  * it back. `tried` holds what the request did already: at most one `retry` (same token) and one
  * replay after a `refresh`.
  */
-function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSet, tried: ReadonlySet<Refusal>): Refusal {
+function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSet, tried: readonly Refusal[]): Refusal {
   const { scheme, refusals } = reader.gate;
   const refused = reader.refused(answer);
   // The hot path: an accepted answer and a scheme that does not observe answers.
@@ -39,42 +39,36 @@ function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSe
   scheme.observe?.(response);
   if (!refused) return 'pass';
   const refusal = scheme.classify?.(response) ?? 'refresh';
-  if (refusal !== 'refresh' && refusal !== 'retry' && refusal !== 'pass') {
+  if (!['refresh', 'retry', 'pass'].includes(refusal)) {
     throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
   }
   // A refusal that says why (`invalid_token`) is always believed; one that does not may come
   // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
   const reasonless = refusal === 'refresh' && !challengeErrors(response)[0];
-  if (tried.has(refusal)) {
+  if (tried.includes(refusal)) {
     if (reasonless) refusals.refusedOnReplay(used);
     return 'pass';
   }
   return reasonless && refusals.holds(used) ? 'pass' : refusal;
 }
 
-const NOTHING_TRIED: ReadonlySet<Refusal> = new Set();
-
-async function followUp<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, step: Refusal): Promise<A> {
-  const tried = new Set<Refusal>();
-  while (step !== 'pass') {
-    // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
-    reader.discard(answer);
-    const grant: Grant = { tokens: step === 'retry' ? used : await reader.gate.regrant(used.accessToken, request.signal), replay: true };
-    tried.add(step);
-    answer = await request.resend(grant);
-    used = grant.tokens;
-    step = nextStep(reader, answer, request.url, used, tried);
-  }
-  return answer;
-}
+// Shared, never changed: the hot path allocates nothing.
+const NOTHING_TRIED: readonly Refusal[] = [];
 
 /**
  * The one place every adapter decides what an answer to an authorized request means: handed
  * back (accepted, or refused for a reason a token does not fix), sent again with the same token
  * (`retry`), or replayed once with the token the session answers after reporting the refusal
- * (`refresh`). Synchronous when the first answer is final, so the hot path adds no await.
+ * (`refresh`). Synchronous when the answer is final, so the hot path adds no await.
  */
-export function settle<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet): A | Promise<A> {
-  const step = nextStep(reader, answer, request.url, used, NOTHING_TRIED);
-  return step === 'pass' ? answer : followUp(reader, request, answer, used, step);
+export function settle<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
+  const step = nextStep(reader, answer, request.url, used, tried);
+  return step === 'pass' ? answer : sendAgain(reader, request, answer, used, step, [...tried, step]);
+}
+
+async function sendAgain<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, step: Refusal, tried: readonly Refusal[]): Promise<A> {
+  // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
+  reader.discard(answer);
+  const tokens = step === 'retry' ? used : await reader.gate.regrant(used.accessToken, request.signal);
+  return settle(reader, request, await request.resend({ tokens, replay: true }), tokens, tried);
 }

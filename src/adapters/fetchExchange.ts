@@ -1,6 +1,6 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import { copyHeaders } from '../fetch/headerRecord.js';
-import { settle, type AnswerReader, type SentRequest } from './answer.js';
+import type { AnswerReader, SentRequest } from './answer.js';
 import { sendInSlot, type AuthGate, type Grant } from './authGate.js';
 import { authorizeThen, sentMethod } from './scheme.js';
 
@@ -61,11 +61,6 @@ export class FetchRequest implements SentRequest<Response> {
 
   resend(grant: Grant): Promise<Response> {
     return sendInSlot(this.exchange.gate, grant, () => this.send(grant.tokens), this.signal);
-  }
-
-  /** Follows up an answer sent with `used` (retry, or replay after a refresh). */
-  settle(answer: Response, used: TokenSet): Response | Promise<Response> {
-    return settle(this.exchange, this, answer, used);
   }
 }
 

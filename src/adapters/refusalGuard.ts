@@ -21,26 +21,22 @@ export interface RefusalGuard {
 
 interface Suspect {
   accessToken: string;
-  since: number;
-  held: number;
+  /** Until when, and how many more, of its reasonless refusals go back without a refresh. */
+  until: number;
+  left: number;
 }
 
 function createRefusalGuard(session: AuthSession): RefusalGuard {
   // Only the latest suspect matters: a new token replaces it (kept here, never logged or shown).
   let suspect: Suspect | null = null;
   return {
-    refusedOnReplay(tokens) {
-      if (suspect?.accessToken === tokens.accessToken) return;
-      suspect = { accessToken: tokens.accessToken, since: Date.now(), held: 0 };
+    refusedOnReplay({ accessToken }) {
+      if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
     },
-    holds(tokens) {
-      if (suspect?.accessToken !== tokens.accessToken) return false;
+    holds({ accessToken }) {
       // A token already replaced costs no refresh: its replay with the current one goes ahead.
-      if (session.tokens?.accessToken !== tokens.accessToken) return false;
-      if (suspect.held < REFUSAL_HOLD_COUNT && Date.now() - suspect.since < REFUSAL_HOLD_MS) {
-        suspect.held += 1;
-        return true;
-      }
+      if (suspect?.accessToken !== accessToken || session.tokens?.accessToken !== accessToken) return false;
+      if (suspect.left > 0 && Date.now() < suspect.until) return suspect.left-- > 0;
       suspect = null;
       return false;
     },
@@ -50,11 +46,5 @@ function createRefusalGuard(session: AuthSession): RefusalGuard {
 // One guard per session, shared by every adapter made for it.
 const guards = new WeakMap<AuthSession, RefusalGuard>();
 
-export function refusalGuardFor(session: AuthSession): RefusalGuard {
-  let guard = guards.get(session);
-  if (!guard) {
-    guard = createRefusalGuard(session);
-    guards.set(session, guard);
-  }
-  return guard;
-}
+export const refusalGuardFor = (session: AuthSession): RefusalGuard =>
+  guards.get(session) ?? guards.set(session, createRefusalGuard(session)).get(session)!;

@@ -1,4 +1,4 @@
-import { isStatus401 } from '../adapters/answer.js';
+import { isStatus401, settle } from '../adapters/answer.js';
 import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
 import { fetchExchange, FetchRequest } from '../adapters/fetchExchange.js';
 import type { AuthSession } from '../createAuthSession.js';
@@ -15,8 +15,6 @@ export interface AuthFetchOptions extends AdapterOptions {
 
 export type AuthFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-const isStream = (body: unknown) => typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
-
 /**
  * `fetch` with the session's token: attached only for allowed origins, one refresh for any
  * number of concurrent 401s, and one replay of the request with the new token.
@@ -31,7 +29,7 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     let request: Request | undefined;
     // A Request input or a streamed body (which only a Request can copy for the replay) goes
     // through a Request we own; a URL stays a URL (see FetchRequest).
-    if (input instanceof Request || isStream(init?.body)) {
+    if (input instanceof Request || (typeof ReadableStream !== 'undefined' && init?.body instanceof ReadableStream)) {
       input = request = new Request(input, init);
       init = undefined;
     }
@@ -42,9 +40,7 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const waiting = gate.wait(signal);
     const tokens = await waiting.tokens;
     const sent = new FetchRequest(exchange, input as Request | string | URL, init, url, signal);
-    const response = await (waiting.replay ? sent.resend({ tokens, replay: true }) : sent.send(tokens));
-    // The hot path: accepted, and nothing to observe.
-    if (!exchange.refused(response) && !gate.scheme.observe) return response;
-    return sent.settle(response, tokens);
+    // On the hot path (accepted, nothing to observe), settle answers the response at once.
+    return settle(exchange, sent, await (waiting.replay ? sent.resend({ tokens, replay: true }) : sent.send(tokens)), tokens);
   };
 }

@@ -1,5 +1,5 @@
 import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky';
-import { isStatus401 } from '../adapters/answer.js';
+import { isStatus401, settle } from '../adapters/answer.js';
 import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../adapters/authGate.js';
 import { fetchExchange, requestOf, type FetchExchange } from '../adapters/fetchExchange.js';
 import { authorizeThen } from '../adapters/scheme.js';
@@ -54,8 +54,9 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (holdsBack(gate, grant)) {
       // Released by a refresh and a replay limit is set: wait for a slot here, so the limit holds.
       answered.add(request);
-      const sent = requestOf(exchangeFor(kyOptions), request.clone());
-      return sent.settle(await sent.resend(grant), grant.tokens);
+      const exchange = exchangeFor(kyOptions);
+      const sent = requestOf(exchange, request.clone());
+      return settle(exchange, sent, await sent.resend(grant), grant.tokens);
     }
     // In place, so your later hooks and ky's own retry logic keep working.
     await authorizeThen(gate.scheme, { method: request.method, url, headers: request.headers }, grant.tokens, () => undefined);
@@ -66,7 +67,8 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (answered.has(request) || isSkipped(kyOptions.context)) return;
     const used = usedTokens.get(kyOptions);
     if (used === undefined || !gate.allows(new URL(request.url))) return;
-    const settled = await requestOf(exchangeFor(kyOptions), request).settle(response, used);
+    const exchange = exchangeFor(kyOptions);
+    const settled = await settle(exchange, requestOf(exchange, request), response, used);
     // The first answer stands: ky keeps its own copy of it.
     return settled === response ? undefined : settled;
   };
