@@ -1,14 +1,13 @@
 import type { IncomingResponse, Refusal } from './scheme.js';
 
-const TOKEN = "[\\w!#$%&'*+.^`|~-]+";
-
 /**
  * One comma-separated part of a `WWW-Authenticate` header (RFC 9110 §11.6.1): a scheme (1) —
  * a token followed by neither more of it nor `=` — then a parameter (`name = token | "quoted"`,
  * 2–4), each optional; the rest of the part (a token68, anything unreadable) is skipped up to the
- * next comma. A quoted value keeps its commas.
+ * next comma. A quoted value keeps its commas. (Spaces: a header value holds no line breaks.)
  */
-const PART = new RegExp(`[ \\t,]*(?:(${TOKEN})(?![ \\t]*=|[^ \\t,])[ \\t]*)?(?:(${TOKEN})[ \\t]*=[ \\t]*(?:(${TOKEN})|"((?:[^"\\\\]|\\\\.)*)"))?[^,]*`, 'g');
+const PART =
+  /[\s,]*(?:([\w!#$%&'*+.^`|~-]+)(?!\s*=|[^\s,])\s*)?(?:([\w!#$%&'*+.^`|~-]+)\s*=\s*(?:([\w!#$%&'*+.^`|~-]+)|"((?:[^"\\]|\\.)*)"))?[^,]*/g;
 
 /**
  * The error codes a `WWW-Authenticate` header gives, as `[scheme, error]` (scheme lowercased):
