@@ -17,16 +17,13 @@ const PART =
  */
 export function challengeErrors(response: IncomingResponse): Array<[scheme: string, error: string]> {
   const errors: Array<[string, string]> = [];
+  // The challenge being read; undefined before the first one and once it named its error.
   let scheme: string | undefined;
-  let named = false;
   for (const [, start, name, token, quoted] of (response.headers.get('WWW-Authenticate') ?? '').matchAll(PART)) {
-    if (start) {
-      scheme = start.toLowerCase();
-      named = false;
-    }
-    if (scheme && !named && name?.toLowerCase() === 'error') {
-      named = true;
+    if (start) scheme = start.toLowerCase();
+    if (scheme && name?.toLowerCase() === 'error') {
       errors.push([scheme, token ?? quoted!.replace(/\\(.)/g, '$1')]);
+      scheme = undefined;
     }
   }
   return errors;

@@ -34,11 +34,12 @@ export class FetchRequest implements SentRequest<Response> {
   // Declared, not class fields: the constructor alone sets them (no field definitions emitted).
   declare readonly exchange: FetchExchange;
   declare private input: Request | string | URL;
-  declare private readonly init: RequestInit | undefined;
+  /** Its method and headers: the init of a URL, the Request itself (its headers outlive its body). */
+  declare private readonly init: RequestInit | Request | undefined;
   declare readonly url: URL;
   declare readonly signal: AbortSignal | undefined;
 
-  constructor(exchange: FetchExchange, input: Request | string | URL, init: RequestInit | undefined, url: URL, signal: AbortSignal | undefined) {
+  constructor(exchange: FetchExchange, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
     this.exchange = exchange;
     this.input = input;
     this.init = init;
@@ -49,13 +50,11 @@ export class FetchRequest implements SentRequest<Response> {
   /** Sends at once with `tokens`, authorized right before it leaves (a signed proof stays fresh). */
   send(tokens: TokenSet): Promise<Response> {
     const { exchange, input, init } = this;
-    const request = input instanceof Request ? input : undefined;
-    if (request?.body) this.input = request.clone();
-    const source = request ?? init;
-    const headers = copyHeaders(source?.headers);
+    if (input instanceof Request && input.body) this.input = input.clone();
+    const headers = copyHeaders(init?.headers);
     const value = headers instanceof Headers ? headers : headers.value;
-    return authorizeThen(exchange.gate.scheme, { method: sentMethod(source?.method), url: this.url, headers }, tokens, () =>
-      request ? exchange.send(new Request(request, { headers: value })) : exchange.send(input, { ...init, headers: value }),
+    return authorizeThen(exchange.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
+      input instanceof Request ? exchange.send(new Request(input, { headers: value })) : exchange.send(input, { ...init, headers: value }),
     );
   }
 
@@ -66,4 +65,4 @@ export class FetchRequest implements SentRequest<Response> {
 
 /** The fetch-shaped request for a Request (which keeps its body for every send). */
 export const requestOf = (exchange: FetchExchange, request: Request): FetchRequest =>
-  new FetchRequest(exchange, request, undefined, new URL(request.url), request.signal);
+  new FetchRequest(exchange, request, request, new URL(request.url), request.signal);

@@ -36,10 +36,11 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const url = new URL(request?.url ?? (input as string | URL), pageBase());
     // A guest, or a session that ended: public routes keep working, protected ones answer 401 as is.
     if (!gate.covers(url) || (shouldAuthorize && !shouldAuthorize(request ?? new Request(url, init)))) return rawFetch(input, init);
-    const signal = request?.signal ?? init?.signal ?? undefined;
+    const source = request ?? init;
+    const signal = source?.signal ?? undefined;
     const waiting = gate.wait(signal);
     const tokens = await waiting.tokens;
-    const sent = new FetchRequest(exchange, input as Request | string | URL, init, url, signal);
+    const sent = new FetchRequest(exchange, input as Request | string | URL, source, url, signal);
     // On the hot path (accepted, nothing to observe), settle answers the response at once.
     return settle(exchange, sent, await (waiting.replay ? sent.resend({ tokens, replay: true }) : sent.send(tokens)), tokens);
   };
