@@ -3,21 +3,16 @@ import type { AuthGate, Grant } from './authGate.js';
 import { challengeErrors } from './challenges.js';
 import type { IncomingResponse, Refusal } from './scheme.js';
 
-/** How an adapter reads its transport's answers (a fetch Response, an axios outcome). */
-export interface AnswerReader<A> {
+/** One authorized request, and how its adapter reads the answers (a fetch Response, an axios outcome). */
+export interface Exchange<A> {
   readonly gate: AuthGate;
+  readonly signal?: AbortSignal | undefined;
   /** Whether the answer refuses the token (`isUnauthorized`; default status 401). */
   refused(answer: A): boolean;
   /** The answer as a scheme sees it; null when there is none (a network error). */
-  describe(answer: A, url: URL): IncomingResponse | null;
+  describe(answer: A): IncomingResponse | null;
   /** Drops an answer that is followed up (its body is not read). */
   discard(answer: A): void;
-}
-
-/** One authorized request, as the shared answer logic follows it up. */
-export interface SentRequest<A> {
-  readonly url: URL;
-  readonly signal?: AbortSignal | undefined;
   /** Sends the request again with the grant's token (the scheme puts it on), in a replay slot. */
   resend(grant: Grant): Promise<A>;
 }
@@ -29,12 +24,12 @@ export const isStatus401 = (response: { status: number }): boolean => response.s
  * it back. `tried` holds what the request did already: at most one `retry` (same token) and one
  * replay after a `refresh`.
  */
-function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSet, tried: readonly Refusal[]): Refusal {
-  const { scheme, refusals } = reader.gate;
-  const refused = reader.refused(answer);
+function nextStep<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried: readonly Refusal[]): Refusal {
+  const { scheme, refusals } = exchange.gate;
+  const refused = exchange.refused(answer);
   // The hot path: an accepted answer and a scheme that does not observe answers.
   if (!refused && !scheme.observe) return 'pass';
-  const response = reader.describe(answer, url);
+  const response = exchange.describe(answer);
   if (!response) return 'pass';
   scheme.observe?.(response);
   if (!refused) return 'pass';
@@ -61,14 +56,14 @@ const NOTHING_TRIED: readonly Refusal[] = [];
  * (`retry`), or replayed once with the token the session answers after reporting the refusal
  * (`refresh`). Synchronous when the answer is final, so the hot path adds no await.
  */
-export function settle<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
-  const step = nextStep(reader, answer, request.url, used, tried);
-  return step === 'pass' ? answer : sendAgain(reader, request, answer, used, step, [...tried, step]);
+export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
+  const step = nextStep(exchange, answer, used, tried);
+  return step === 'pass' ? answer : sendAgain(exchange, answer, used, step, [...tried, step]);
 }
 
-async function sendAgain<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, step: Refusal, tried: readonly Refusal[]): Promise<A> {
+async function sendAgain<A>(exchange: Exchange<A>, answer: A, used: TokenSet, step: Refusal, tried: readonly Refusal[]): Promise<A> {
   // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
-  reader.discard(answer);
-  const tokens = step === 'retry' ? used : await reader.gate.regrant(used.accessToken, request.signal);
-  return settle(reader, request, await request.resend({ tokens, replay: true }), tokens, tried);
+  exchange.discard(answer);
+  const tokens = step === 'retry' ? used : await exchange.gate.regrant(used.accessToken, exchange.signal);
+  return settle(exchange, await exchange.resend({ tokens, replay: true }), tokens, tried);
 }

@@ -69,20 +69,16 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
     limit: options.maxConcurrentReplays === undefined ? null : createReplayLimit(options.maxConcurrentReplays),
     allows: isAllowed,
     covers(url) {
-      if (!isAllowed(url)) {
-        if (typeof process === 'object' && process.env.NODE_ENV !== 'production') warnUnlistedOrigin(this, session, url);
-        return false;
-      }
-      const status = session.status;
-      return status !== 'loggedOut' && status !== 'expired';
+      const allowed = isAllowed(url);
+      if (!allowed && typeof process === 'object' && process.env.NODE_ENV !== 'production') warnUnlistedOrigin(this, session, url);
+      return allowed && session.status !== 'loggedOut' && session.status !== 'expired';
     },
     wait(signal) {
       const pending = session.getToken();
       const status = session.status;
       // Still idle: answered from the hot path, nothing to wait for (fetch itself honors the
       // signal). Refreshing: this request joined the queue, so its send is a replay.
-      if (status === 'idle' && !signal?.aborted) return { tokens: pending, replay: false };
-      return { tokens: untilAborted(pending, signal), replay: status === 'refreshing' };
+      return { tokens: status === 'idle' && !signal?.aborted ? pending : untilAborted(pending, signal), replay: status === 'refreshing' };
     },
     regrant: (usedAccessToken, signal) => untilAborted(session.unauthorized(usedAccessToken), signal),
   };

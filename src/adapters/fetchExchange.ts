@@ -1,26 +1,16 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import { copyHeaders } from '../fetch/headerRecord.js';
-import type { AnswerReader, SentRequest } from './answer.js';
+import type { Exchange } from './answer.js';
 import { sendInSlot, type AuthGate, type Grant } from './authGate.js';
 import { authorizeThen, sentMethod } from './scheme.js';
 
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** How a fetch-shaped adapter (fetch, ky) talks to the network and reads the answer. */
-export interface FetchExchange extends AnswerReader<Response> {
-  send: FetchLike;
-}
-
-export function fetchExchange(gate: AuthGate, send: FetchLike, isUnauthorized: (response: Response) => boolean): FetchExchange {
-  return {
-    gate,
-    send,
-    refused: isUnauthorized,
-    describe: (response, url) => ({ status: response.status, url, headers: response.headers }),
-    discard(response) {
-      void response.body?.cancel().catch(() => undefined);
-    },
-  };
+/** What a fetch-shaped adapter (fetch, ky) sends with and how it reads a refusal. */
+export interface FetchAdapter {
+  readonly gate: AuthGate;
+  readonly send: FetchLike;
+  readonly refused: (response: Response) => boolean;
 }
 
 /**
@@ -30,39 +20,55 @@ export function fetchExchange(gate: AuthGate, send: FetchLike, isUnauthorized: (
  * and each send keeps a copy of the body for the next one, so a retry and then a replay both
  * send it intact. A class, not a literal: the hot path allocates no closure it does not need.
  */
-export class FetchRequest implements SentRequest<Response> {
+export class FetchRequest implements Exchange<Response> {
   // Declared, not class fields: the constructor alone sets them (no field definitions emitted).
-  declare readonly exchange: FetchExchange;
+  declare readonly adapter: FetchAdapter;
   declare private input: Request | string | URL;
   /** Its method and headers: the init of a URL, the Request itself (its headers outlive its body). */
   declare private readonly init: RequestInit | Request | undefined;
   declare readonly url: URL;
   declare readonly signal: AbortSignal | undefined;
 
-  constructor(exchange: FetchExchange, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
-    this.exchange = exchange;
+  constructor(adapter: FetchAdapter, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
+    this.adapter = adapter;
     this.input = input;
     this.init = init;
     this.url = url;
     this.signal = signal;
   }
 
+  get gate(): AuthGate {
+    return this.adapter.gate;
+  }
+
+  refused(response: Response): boolean {
+    return this.adapter.refused(response);
+  }
+
+  describe(response: Response) {
+    return { status: response.status, url: this.url, headers: response.headers };
+  }
+
+  discard(response: Response): void {
+    void response.body?.cancel().catch(() => undefined);
+  }
+
   /** Sends at once with `tokens`, authorized right before it leaves (a signed proof stays fresh). */
   send(tokens: TokenSet): Promise<Response> {
-    const { exchange, input, init } = this;
+    const { adapter, input, init } = this;
     if (input instanceof Request && input.body) this.input = input.clone();
     const headers = copyHeaders(init?.headers);
     const value = headers instanceof Headers ? headers : headers.value;
-    return authorizeThen(exchange.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
-      input instanceof Request ? exchange.send(new Request(input, { headers: value })) : exchange.send(input, { ...init, headers: value }),
+    return authorizeThen(adapter.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
+      input instanceof Request ? adapter.send(new Request(input, { headers: value })) : adapter.send(input, { ...init, headers: value }),
     );
   }
 
   resend(grant: Grant): Promise<Response> {
-    return sendInSlot(this.exchange.gate, grant, () => this.send(grant.tokens), this.signal);
+    return sendInSlot(this.adapter.gate, grant, () => this.send(grant.tokens), this.signal);
   }
 }
 
 /** The fetch-shaped request for a Request (which keeps its body for every send). */
-export const requestOf = (exchange: FetchExchange, request: Request): FetchRequest =>
-  new FetchRequest(exchange, request, request, new URL(request.url), request.signal);
+export const requestOf = (adapter: FetchAdapter, request: Request): FetchRequest =>
+  new FetchRequest(adapter, request, request, new URL(request.url), request.signal);

@@ -1,6 +1,6 @@
 import { isStatus401, settle } from '../adapters/answer.js';
 import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
-import { fetchExchange, FetchRequest } from '../adapters/fetchExchange.js';
+import { FetchRequest, type FetchAdapter } from '../adapters/fetchExchange.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { pageBase } from '../origins.js';
 
@@ -23,7 +23,7 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
   const shouldAuthorize = options.shouldAuthorize;
   const rawFetch: AuthFetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
   const gate = createAuthGate(session, options);
-  const exchange = fetchExchange(gate, rawFetch, options.isUnauthorized ?? isStatus401);
+  const adapter: FetchAdapter = { gate, send: rawFetch, refused: options.isUnauthorized ?? isStatus401 };
 
   return async function authFetch(input, init) {
     let request: Request | undefined;
@@ -40,8 +40,8 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const signal = source?.signal ?? undefined;
     const waiting = gate.wait(signal);
     const tokens = await waiting.tokens;
-    const sent = new FetchRequest(exchange, input as Request | string | URL, source, url, signal);
+    const sent = new FetchRequest(adapter, input as Request | string | URL, source, url, signal);
     // On the hot path (accepted, nothing to observe), settle answers the response at once.
-    return settle(exchange, sent, await (waiting.replay ? sent.resend({ tokens, replay: true }) : sent.send(tokens)), tokens);
+    return settle(sent, await (waiting.replay ? sent.resend({ tokens, replay: true }) : sent.send(tokens)), tokens);
   };
 }
