@@ -40,11 +40,8 @@ function nextStep<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried: re
   // A refusal that says why (`invalid_token`) is always believed; one that does not may come
   // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
   const reasonless = refusal === 'refresh' && !challengeErrors(response)[0];
-  if (tried.includes(refusal)) {
-    if (reasonless) refusals.refusedOnReplay(used);
-    return 'pass';
-  }
-  return reasonless && refusals.holds(used) ? 'pass' : refusal;
+  const again = tried.includes(refusal);
+  return (reasonless && refusals.holds(used, again)) || again ? 'pass' : refusal;
 }
 
 // Shared, never changed: the hot path allocates nothing.

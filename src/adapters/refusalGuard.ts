@@ -13,10 +13,12 @@ export const REFUSAL_HOLD_MS = 30_000;
 
 /** Keeps one route that refuses everyone from costing a refresh per request. */
 export interface RefusalGuard {
-  /** A replay with `tokens` (the token the session answered after a 401) was refused with no reason given. */
-  refusedOnReplay(tokens: TokenSet): void;
-  /** Whether a reasonless refusal of `tokens` goes back to the caller as it is, instead of refreshing; counts it. */
-  holds(tokens: TokenSet): boolean;
+  /**
+   * Whether a refusal of `tokens` with no reason given goes back to the caller as it is, instead
+   * of refreshing; counts it. `replayed`: it refused the replay with the token the session answered
+   * after a 401, which makes that token a suspect (and always goes back: one replay only).
+   */
+  holds(tokens: TokenSet, replayed: boolean): boolean;
 }
 
 interface Suspect {
@@ -30,10 +32,11 @@ function createRefusalGuard(session: AuthSession): RefusalGuard {
   // Only the latest suspect matters: a new token replaces it (kept here, never logged or shown).
   let suspect: Suspect | null = null;
   return {
-    refusedOnReplay({ accessToken }) {
-      if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
-    },
-    holds({ accessToken }) {
+    holds({ accessToken }, replayed) {
+      if (replayed) {
+        if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
+        return true;
+      }
       // A token already replaced costs no refresh: its replay with the current one goes ahead.
       if (suspect?.accessToken !== accessToken || session.tokens?.accessToken !== accessToken) return false;
       if (suspect.left > 0 && Date.now() < suspect.until) return suspect.left-- > 0;
