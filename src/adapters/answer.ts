@@ -19,20 +19,25 @@ export interface Exchange<A> {
 
 export const isStatus401 = (response: { status: number }): boolean => response.status === 401;
 
+// Shared, never changed: the hot path allocates nothing.
+const NOTHING_TRIED: readonly Refusal[] = [];
+
 /**
- * What to do with the answer to an authorized request that was sent with `used`: `pass` hands
- * it back. `tried` holds what the request did already: at most one `retry` (same token) and one
- * replay after a `refresh`.
+ * The one place every adapter decides what an answer to an authorized request (sent with
+ * `used`) means: handed back (accepted, or refused for a reason a token does not fix), sent
+ * again with the same token (`retry`), or replayed once with the token the session answers
+ * after reporting the refusal (`refresh`). `tried` holds what the request did already: at most
+ * one retry and one replay. Synchronous when the answer is final, so the hot path adds no await.
  */
-function nextStep<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried: readonly Refusal[]): Refusal {
+export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
   const { scheme, refusals } = exchange.gate;
   const refused = exchange.refused(answer);
   // The hot path: an accepted answer and a scheme that does not observe answers.
-  if (!refused && !scheme.observe) return 'pass';
+  if (!refused && !scheme.observe) return answer;
   const response = exchange.describe(answer);
-  if (!response) return 'pass';
+  if (!response) return answer;
   scheme.observe?.(response);
-  if (!refused) return 'pass';
+  if (!refused) return answer;
   const refusal = scheme.classify?.(response) ?? 'refresh';
   if (!['refresh', 'retry', 'pass'].includes(refusal)) {
     throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
@@ -41,21 +46,8 @@ function nextStep<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried: re
   // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
   const reasonless = refusal === 'refresh' && !challengeErrors(response)[0];
   const again = tried.includes(refusal);
-  return (reasonless && refusals.holds(used, again)) || again ? 'pass' : refusal;
-}
-
-// Shared, never changed: the hot path allocates nothing.
-const NOTHING_TRIED: readonly Refusal[] = [];
-
-/**
- * The one place every adapter decides what an answer to an authorized request means: handed
- * back (accepted, or refused for a reason a token does not fix), sent again with the same token
- * (`retry`), or replayed once with the token the session answers after reporting the refusal
- * (`refresh`). Synchronous when the answer is final, so the hot path adds no await.
- */
-export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
-  const step = nextStep(exchange, answer, used, tried);
-  return step === 'pass' ? answer : sendAgain(exchange, answer, used, step, [...tried, step]);
+  if ((reasonless && refusals.holds(used, again)) || again || refusal === 'pass') return answer;
+  return sendAgain(exchange, answer, used, refusal, [...tried, refusal]);
 }
 
 async function sendAgain<A>(exchange: Exchange<A>, answer: A, used: TokenSet, step: Refusal, tried: readonly Refusal[]): Promise<A> {

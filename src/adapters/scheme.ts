@@ -59,7 +59,13 @@ export function headerScheme(name: string, valueOf: (tokens: TokenSet) => string
 }
 
 /** `Authorization: Bearer <access token>` (RFC 6750); refusals read by their challenge (§3). */
-export const bearerScheme: TokenScheme = headerScheme('Authorization', (tokens) => `Bearer ${tokens.accessToken}`);
+// A literal, not headerScheme(…): an app that never calls headerScheme does not bundle it.
+export const bearerScheme: TokenScheme = {
+  authorize(request, tokens) {
+    request.headers.set('Authorization', `Bearer ${tokens.accessToken}`);
+  },
+  classify: classifyChallenge,
+};
 
 /**
  * Runs `then` once the scheme has authorized `request`: at once when `authorize` returned
