@@ -3,7 +3,7 @@ import { createOriginAllowList } from '../origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit, type ReplayLimit } from './replayLimit.js';
-import { checkScheme, type TokenScheme } from './scheme.js';
+import type { TokenScheme } from './scheme.js';
 import { warnUnlistedOrigin } from './unlistedOrigin.js';
 
 /** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */
@@ -63,8 +63,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 
 export function createAuthGate(session: AuthSession, options: AdapterOptions = {}): AuthGate {
   const isAllowed = createOriginAllowList(options.origins);
+  const scheme = options.scheme ?? session.scheme;
+  // Checked once, when the adapter is made: a clear error instead of a failure per request.
+  if (typeof scheme?.authorize !== 'function') throw new TypeError('tokenflight: a scheme needs an authorize function');
   return {
-    scheme: checkScheme(options.scheme ?? session.scheme),
+    scheme,
     refusals: refusalGuardFor(session),
     limit: options.maxConcurrentReplays === undefined ? null : createReplayLimit(options.maxConcurrentReplays),
     allows: isAllowed,

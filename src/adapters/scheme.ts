@@ -77,13 +77,11 @@ export function authorizeThen<T>(scheme: TokenScheme, request: OutgoingRequest, 
   return typeof pending?.then === 'function' ? (Promise.resolve(pending).then(then) as Promise<Awaited<T>>) : then();
 }
 
-/** The method as fetch sends it: the standard ones uppercased, others as given (RFC 9110 §9.1). */
+/**
+ * The method as fetch sends it: the standard ones uppercased, others as given (RFC 9110 §9.1).
+ * An uppercase one is sent as it is; any other is rare, and a Request says how fetch sends it
+ * (as fetch itself would, it throws for a method fetch refuses).
+ */
 export function sentMethod(method = 'GET'): string {
-  return /^(DELETE|GET|HEAD|OPTIONS|POST|PUT)$/i.test(method) ? method.toUpperCase() : method;
-}
-
-/** Checks a `scheme` option once, when an adapter is made: a clear error instead of a failure per request. */
-export function checkScheme(scheme: TokenScheme): TokenScheme {
-  if (typeof scheme?.authorize !== 'function') throw new TypeError('tokenflight: a scheme needs an authorize function');
-  return scheme;
+  return method === method.toUpperCase() ? method : new Request('http://x', { method }).method;
 }
