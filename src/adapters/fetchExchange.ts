@@ -22,27 +22,23 @@ export interface FetchAdapter {
  */
 export class FetchRequest implements Exchange<Response> {
   // Declared, not class fields: the constructor alone sets them (no field definitions emitted).
-  declare readonly adapter: FetchAdapter;
+  declare readonly gate: AuthGate;
+  declare readonly refused: (response: Response) => boolean;
+  declare private readonly fetch: FetchLike;
   declare private input: Request | string | URL;
   /** Its method and headers: the init of a URL, the Request itself (its headers outlive its body). */
   declare private readonly init: RequestInit | Request | undefined;
   declare readonly url: URL;
   declare readonly signal: AbortSignal | undefined;
 
-  constructor(adapter: FetchAdapter, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
-    this.adapter = adapter;
+  constructor({ gate, send, refused }: FetchAdapter, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
+    this.gate = gate;
+    this.refused = refused;
+    this.fetch = send;
     this.input = input;
     this.init = init;
     this.url = url;
     this.signal = signal;
-  }
-
-  get gate(): AuthGate {
-    return this.adapter.gate;
-  }
-
-  refused(response: Response): boolean {
-    return this.adapter.refused(response);
   }
 
   describe(response: Response) {
@@ -55,17 +51,17 @@ export class FetchRequest implements Exchange<Response> {
 
   /** Sends at once with `tokens`, authorized right before it leaves (a signed proof stays fresh). */
   send(tokens: TokenSet): Promise<Response> {
-    const { adapter, input, init } = this;
+    const { input, init } = this;
     if (input instanceof Request && input.body) this.input = input.clone();
     const headers = copyHeaders(init?.headers);
     const value = headers instanceof Headers ? headers : headers.value;
-    return authorizeThen(adapter.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
-      input instanceof Request ? adapter.send(new Request(input, { headers: value })) : adapter.send(input, { ...init, headers: value }),
+    return authorizeThen(this.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
+      input instanceof Request ? this.fetch(new Request(input, { headers: value })) : this.fetch(input, { ...init, headers: value }),
     );
   }
 
   resend(grant: Grant): Promise<Response> {
-    return sendInSlot(this.adapter.gate, grant, () => this.send(grant.tokens), this.signal);
+    return sendInSlot(this.gate, grant, () => this.send(grant.tokens), this.signal);
   }
 }
 
