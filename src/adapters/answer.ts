@@ -1,5 +1,5 @@
 import type { TokenSet } from '../../domain/tokens.js';
-import type { AuthGate, Grant } from './authGate.js';
+import type { AuthGate } from './authGate.js';
 import { challengeErrors } from './challenges.js';
 import type { IncomingResponse, Refusal } from './scheme.js';
 
@@ -13,8 +13,8 @@ export interface Exchange<A> {
   describe(answer: A): IncomingResponse | null;
   /** Drops an answer that is followed up (its body is not read). */
   discard(answer: A): void;
-  /** Sends the request again with the grant's token (the scheme puts it on), in a replay slot. */
-  resend(grant: Grant): Promise<A>;
+  /** Sends the request again with `tokens` (the scheme puts them on), in a replay slot. */
+  resend(tokens: TokenSet): Promise<A>;
 }
 
 export const isStatus401 = (response: { status: number }): boolean => response.status === 401;
@@ -54,5 +54,5 @@ async function sendAgain<A>(exchange: Exchange<A>, answer: A, used: TokenSet, st
   // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
   exchange.discard(answer);
   const tokens = step === 'retry' ? used : await exchange.gate.regrant(used.accessToken, exchange.signal);
-  return settle(exchange, await exchange.resend({ tokens, replay: true }), tokens, tried);
+  return settle(exchange, await exchange.resend(tokens), tokens, tried);
 }

@@ -2,7 +2,7 @@ import type { AuthSession } from '../createAuthSession.js';
 import { createOriginAllowList } from '../origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
-import { createReplayLimit, type ReplayLimit } from './replayLimit.js';
+import { createReplayLimit, NO_LIMIT, type ReplayLimit } from './replayLimit.js';
 import type { TokenScheme } from './scheme.js';
 import { warnUnlistedOrigin } from './unlistedOrigin.js';
 
@@ -35,8 +35,8 @@ export interface AuthGate {
   readonly scheme: TokenScheme;
   /** The session's refusal storm guard, shared by all its adapters. */
   readonly refusals: RefusalGuard;
-  /** The replay limit (`maxConcurrentReplays`), null when none was set. */
-  readonly limit: ReplayLimit | null;
+  /** Sends a replay when a replay slot is free (`maxConcurrentReplays`; `NO_LIMIT` when none was set). */
+  readonly inReplaySlot: ReplayLimit;
   /** An origin that may receive the token. */
   allows(url: URL): boolean;
   /** An allowed origin, and a session that holds tokens (a guest or an ended session sends requests as they are). */
@@ -69,7 +69,7 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   return {
     scheme,
     refusals: refusalGuardFor(session),
-    limit: options.maxConcurrentReplays === undefined ? null : createReplayLimit(options.maxConcurrentReplays),
+    inReplaySlot: createReplayLimit(options.maxConcurrentReplays),
     allows: isAllowed,
     covers(url) {
       const allowed = isAllowed(url);
@@ -93,13 +93,8 @@ export async function grantFrom(gate: AuthGate, signal?: AbortSignal): Promise<G
   return { tokens: await waiting.tokens, replay: waiting.replay };
 }
 
-/** Sends at once, or, for a replay, when a replay slot is free. */
-export function sendInSlot<T>(gate: AuthGate, grant: Pick<Grant, 'replay'>, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  return grant.replay && gate.limit ? gate.limit(task, signal) : task();
-}
-
-/** Whether `sendInSlot` may hold this grant back (a replay, and a limit was set). */
-export const holdsBack = (gate: AuthGate, grant: Pick<Grant, 'replay'>): boolean => grant.replay && gate.limit !== null;
+/** Whether a send with this grant may be held back (a replay, and a limit was set). */
+export const holdsBack = (gate: AuthGate, grant: Pick<Grant, 'replay'>): boolean => grant.replay && gate.inReplaySlot !== NO_LIMIT;
 
 /** The URL a request goes to, or null when it cannot be known (then it gets no token). */
 export function targetUrl(url: string, base: string | undefined): URL | null {

@@ -1,7 +1,7 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import { copyHeaders } from '../fetch/headerRecord.js';
 import type { Exchange } from './answer.js';
-import { sendInSlot, type AuthGate, type Grant } from './authGate.js';
+import type { AuthGate } from './authGate.js';
 import { authorizeThen, sentMethod } from './scheme.js';
 
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -60,8 +60,8 @@ export class FetchRequest implements Exchange<Response> {
     );
   }
 
-  resend(grant: Grant): Promise<Response> {
-    return sendInSlot(this.gate, grant, () => this.send(grant.tokens), this.signal);
+  resend(tokens: TokenSet): Promise<Response> {
+    return this.gate.inReplaySlot(() => this.send(tokens), this.signal);
   }
 }
 

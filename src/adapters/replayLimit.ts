@@ -1,12 +1,17 @@
 /** Runs a task when a slot is free; tasks start in the order they were handed in. */
 export type ReplayLimit = <T>(task: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
 
+/** What an adapter with no `maxConcurrentReplays` has: every task runs at once. */
+export const NO_LIMIT: ReplayLimit = (task) => task();
+
 /**
  * At most `max` tasks at a time (undefined: no limit), first come first served. A task whose
  * signal aborts while it waits for a slot leaves the line and rejects with the abort reason.
  */
 export function createReplayLimit(max: number | undefined): ReplayLimit {
-  if (max === undefined || max === Infinity) return (task) => task();
+  if (max === undefined) return NO_LIMIT;
+  // A limit was set, though it holds nothing back (see `holdsBack`).
+  if (max === Infinity) return (task) => task();
   if (!Number.isInteger(max) || max < 1) {
     throw new RangeError(`tokenflight: maxConcurrentReplays must be a whole number >= 1, got ${String(max)}`);
   }

@@ -7,7 +7,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { isStatus401, settle, type Exchange } from '../adapters/answer.js';
-import { createAuthGate, grantFrom, holdsBack, sendInSlot, targetUrl, type AdapterOptions, type Grant } from '../adapters/authGate.js';
+import { createAuthGate, grantFrom, holdsBack, targetUrl, type AdapterOptions, type Grant } from '../adapters/authGate.js';
 import { authorizeThen, type OutgoingRequest } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { defaultOrigins, pageBase } from '../origins.js';
@@ -98,7 +98,7 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
     if (!holdsBack(gate, grant)) return;
     const original = originalAdapter(config);
     const send = axios.getAdapter(original, config);
-    const limited: AxiosAdapter = (sending) => sendInSlot(gate, grant, () => send(sending), signalOf(config));
+    const limited: AxiosAdapter = (sending) => gate.inReplaySlot(() => send(sending), signalOf(config));
     unwrapped.set(limited, original);
     config.adapter = limited;
   }
@@ -120,7 +120,7 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
     return config;
   });
 
-  /** An answer to `config`, read, and the request sent again through the instance (your interceptors see it) with the grant's token. */
+  /** An answer to `config`, read, and the request sent again through the instance (your interceptors see it) with new tokens. */
   function exchangeFor(config: InternalAxiosRequestConfig, url: URL): Exchange<Outcome> {
     return {
       gate,
@@ -134,9 +134,9 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
         return response ? { status: response.status, url, headers: headerReader(response) } : null;
       },
       discard: () => undefined,
-      async resend(grant) {
+      async resend(tokens) {
         const headers = AxiosHeaders.from(config.headers);
-        await authorizeThen(gate.scheme, outgoing(config, url, headers), grant.tokens, () => undefined);
+        await authorizeThen(gate.scheme, outgoing(config, url, headers), tokens, () => undefined);
         const again = { ...config, adapter: originalAdapter(config), headers, tokenflight: { ...config.tokenflight, replay: true } };
         return outcomeOf(instance.request(again));
       },

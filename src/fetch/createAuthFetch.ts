@@ -42,6 +42,6 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const tokens = await waiting.tokens;
     const sent = new FetchRequest(adapter, input as Request | string | URL, source, url, signal);
     // On the hot path (accepted, nothing to observe), settle answers the response at once.
-    return settle(sent, await (waiting.replay ? sent.resend({ tokens, replay: true }) : sent.send(tokens)), tokens);
+    return settle(sent, await (waiting.replay ? sent.resend(tokens) : sent.send(tokens)), tokens);
   };
 }

@@ -58,7 +58,7 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
       // Released by a refresh and a replay limit is set: wait for a slot here, so the limit holds.
       answered.add(request);
       const sent = requestOf(adapterFor(kyOptions), request.clone());
-      return settle(sent, await sent.resend(grant), grant.tokens);
+      return settle(sent, await sent.resend(grant.tokens), grant.tokens);
     }
     // In place, so your later hooks and ky's own retry logic keep working.
     await authorizeThen(gate.scheme, { method: request.method, url, headers: request.headers }, grant.tokens, () => undefined);
