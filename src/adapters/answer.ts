@@ -30,7 +30,7 @@ const NOTHING_TRIED: readonly Refusal[] = [];
  * one retry and one replay. Synchronous when the answer is final, so the hot path adds no await.
  */
 export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
-  const { scheme, refusals } = exchange.gate;
+  const { scheme, holdsRefusal } = exchange.gate;
   const refused = exchange.refused(answer);
   // The hot path: an accepted answer and a scheme that does not observe answers.
   if (!refused && !scheme.observe) return answer;
@@ -46,7 +46,7 @@ export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, trie
   // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
   const reasonless = refusal === 'refresh' && !challengeErrors(response)[0];
   const again = tried.includes(refusal);
-  if ((reasonless && refusals.holds(used, again)) || again || refusal === 'pass') return answer;
+  if ((reasonless && holdsRefusal(used, again)) || again || refusal === 'pass') return answer;
   return sendAgain(exchange, answer, used, refusal, [...tried, refusal]);
 }
 

@@ -34,7 +34,7 @@ export interface AuthGate {
   /** How this adapter puts tokens on requests and reads refusals. */
   readonly scheme: TokenScheme;
   /** The session's refusal storm guard, shared by all its adapters. */
-  readonly refusals: RefusalGuard;
+  readonly holdsRefusal: RefusalGuard;
   /** Sends a replay when a replay slot is free (`maxConcurrentReplays`; `NO_LIMIT` when none was set). */
   readonly inReplaySlot: ReplayLimit;
   /** An origin that may receive the token. */
@@ -68,7 +68,7 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   if (typeof scheme?.authorize !== 'function') throw new TypeError('tokenflight: a scheme needs an authorize function');
   return {
     scheme,
-    refusals: refusalGuardFor(session),
+    holdsRefusal: refusalGuardFor(session),
     inReplaySlot: createReplayLimit(options.maxConcurrentReplays),
     allows: isAllowed,
     covers(url) {

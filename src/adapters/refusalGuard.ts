@@ -11,15 +11,13 @@ import type { TokenSet } from '../../domain/tokens.js';
 export const REFUSAL_HOLD_COUNT = 10;
 export const REFUSAL_HOLD_MS = 30_000;
 
-/** Keeps one route that refuses everyone from costing a refresh per request. */
-export interface RefusalGuard {
-  /**
-   * Whether a refusal of `tokens` with no reason given goes back to the caller as it is, instead
-   * of refreshing; counts it. `replayed`: it refused the replay with the token the session answered
-   * after a 401, which makes that token a suspect (and always goes back: one replay only).
-   */
-  holds(tokens: TokenSet, replayed: boolean): boolean;
-}
+/**
+ * Keeps one route that refuses everyone from costing a refresh per request: whether a refusal of
+ * `tokens` with no reason given goes back to the caller as it is, instead of refreshing; counts
+ * it. `replayed`: it refused the replay with the token the session answered after a 401, which
+ * makes that token a suspect (and always goes back: one replay only).
+ */
+export type RefusalGuard = (tokens: TokenSet, replayed: boolean) => boolean;
 
 interface Suspect {
   accessToken: string;
@@ -31,18 +29,16 @@ interface Suspect {
 function createRefusalGuard(session: AuthSession): RefusalGuard {
   // Only the latest suspect matters: a new token replaces it (kept here, never logged or shown).
   let suspect: Suspect | null = null;
-  return {
-    holds({ accessToken }, replayed) {
-      if (replayed) {
-        if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
-        return true;
-      }
-      // A token already replaced costs no refresh: its replay with the current one goes ahead.
-      if (suspect?.accessToken !== accessToken || session.tokens?.accessToken !== accessToken) return false;
-      if (suspect.left > 0 && Date.now() < suspect.until) return suspect.left-- > 0;
-      suspect = null;
-      return false;
-    },
+  return ({ accessToken }, replayed) => {
+    if (replayed) {
+      if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
+      return true;
+    }
+    // A token already replaced costs no refresh: its replay with the current one goes ahead.
+    if (suspect?.accessToken !== accessToken || session.tokens?.accessToken !== accessToken) return false;
+    if (suspect.left > 0 && Date.now() < suspect.until) return suspect.left-- > 0;
+    suspect = null;
+    return false;
   };
 }
 
