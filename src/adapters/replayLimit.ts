@@ -10,7 +10,7 @@ export const NO_LIMIT: ReplayLimit = (task) => task();
  */
 export function createReplayLimit(max: number | undefined): ReplayLimit {
   if (max === undefined) return NO_LIMIT;
-  // A limit was set, though it holds nothing back (see `holdsBack`).
+  // A limit was set (axios and ky send replays through it, see `holdsBack`), though it never fills.
   if (max === Infinity) return (task) => task();
   if (!Number.isInteger(max) || max < 1) {
     throw new RangeError(`tokenflight: maxConcurrentReplays must be a whole number >= 1, got ${String(max)}`);

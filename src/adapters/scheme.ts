@@ -58,8 +58,10 @@ export function headerScheme(name: string, valueOf: (tokens: TokenSet) => string
   };
 }
 
-/** `Authorization: Bearer <access token>` (RFC 6750); refusals read by their challenge (§3). */
-// A literal, not headerScheme(…): an app that never calls headerScheme does not bundle it.
+/**
+ * `Authorization: Bearer <access token>` (RFC 6750); refusals read by their challenge (§3).
+ * A literal, not `headerScheme(…)`: an app that never calls headerScheme does not bundle it.
+ */
 export const bearerScheme: TokenScheme = {
   authorize(request, tokens) {
     request.headers.set('Authorization', `Bearer ${tokens.accessToken}`);
