@@ -120,7 +120,10 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
     return config;
   });
 
-  /** An answer to `config`, read, and the request sent again through the instance (your interceptors see it) with new tokens. */
+  /**
+   * How an answer to `config` is read, and how the request is sent again: through the instance
+   * (your interceptors see it), with new tokens.
+   */
   function exchangeFor(config: InternalAxiosRequestConfig, url: URL): Exchange<Outcome> {
     return {
       gate,
