@@ -84,6 +84,4 @@ export function authorizeThen<T>(scheme: TokenScheme, request: OutgoingRequest, 
  * An uppercase one is sent as it is; any other is rare, and a Request says how fetch sends it
  * (as fetch itself would, it throws for a method fetch refuses).
  */
-export function sentMethod(method = 'GET'): string {
-  return method === method.toUpperCase() ? method : new Request('http://x', { method }).method;
-}
+export const sentMethod = (method = 'GET'): string => (method === method.toUpperCase() ? method : new Request('http://x', { method }).method);

@@ -25,6 +25,5 @@ class HeaderRecord implements HeaderSetter {
  * A copy of `init` headers the token can go on: a record when they are one (or none), else
  * `Headers` (a Headers, an array of pairs, a polyfill: anything not made by `{…}`).
  */
-export function copyHeaders(init: HeadersInit | undefined): HeaderRecord | Headers {
-  return init === undefined || Object.getPrototypeOf(init) === Object.prototype ? new HeaderRecord(init as Record<string, string>) : new Headers(init);
-}
+export const copyHeaders = (init: HeadersInit | undefined): HeaderRecord | Headers =>
+  init === undefined || Object.getPrototypeOf(init) === Object.prototype ? new HeaderRecord(init as Record<string, string>) : new Headers(init);
