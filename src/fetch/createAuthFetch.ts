@@ -27,9 +27,9 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
 
   return async function authFetch(input, init) {
     let request: Request | undefined;
-    // A Request input or a streamed body (which only a Request can copy for the replay) goes
-    // through a Request we own; a URL stays a URL (see FetchRequest).
-    if (input instanceof Request || (typeof ReadableStream !== 'undefined' && init?.body instanceof ReadableStream)) {
+    // A Request input or a streamed body (known by its getReader; only a Request can copy it for
+    // the replay) goes through a Request we own; a URL stays a URL (see FetchRequest).
+    if (input instanceof Request || (init?.body as Partial<ReadableStream> | null | undefined)?.getReader) {
       input = request = new Request(input, init);
       init = undefined;
     }
