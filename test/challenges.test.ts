@@ -1,6 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { classifyChallenge, parseChallenges, refusalError } from '../src/adapters/challenges.js';
+import { challengeErrors, classifyChallenge } from '../src/adapters/challenges.js';
+import { bearerScheme } from '../src/adapters/scheme.js';
+import { classifyDpopChallenge } from '../src/oauth/dpopScheme.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 
 // A 401 is classified by its WWW-Authenticate challenge, the same way in every adapter.
@@ -22,6 +24,8 @@ function serveGuarded(answers: Array<(authorization: string | null) => Response>
 const refused = (challenge: string) => () =>
   HttpResponse.json({ error: 'refused' }, { status: 401, headers: { 'WWW-Authenticate': challenge } });
 const accepted = (authorization: string | null) => HttpResponse.json({ authorization });
+// Bearer tokens, refusals read as the DPoP scheme reads them: a nonce request is its own rule.
+const nonceAware = { scheme: { ...bearerScheme, classify: classifyDpopChallenge } };
 
 describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter) => {
   it('hands an insufficient_scope 401 back untouched, with no refresh and no replay', async () => {
@@ -47,7 +51,7 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
   it('sends a use_dpop_nonce 401 again once with the same token, without a refresh', async () => {
     const { session, refreshes } = countingSession();
     const seen = serveGuarded([refused('DPoP algs="ES256", error="use_dpop_nonce", error_description="nonce required"'), accepted]);
-    const client = createClient(adapter, session);
+    const client = createClient(adapter, session, nonceAware);
     expect(await client.request(`${API}/guarded`)).toEqual({ status: 200, body: { authorization: 'Bearer a0' } });
     expect(refreshes).toEqual([]);
     expect(seen).toEqual(['Bearer a0', 'Bearer a0']);
@@ -56,7 +60,7 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
   it('retries a nonce once only: a second use_dpop_nonce goes back to the caller', async () => {
     const { session, refreshes } = countingSession();
     const seen = serveGuarded([refused('DPoP error="use_dpop_nonce"')]);
-    const client = createClient(adapter, session);
+    const client = createClient(adapter, session, nonceAware);
     expect((await client.request(`${API}/guarded`)).status).toBe(401);
     expect(refreshes).toEqual([]);
     expect(seen).toHaveLength(2);
@@ -65,103 +69,127 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
   it('after a nonce retry, still refreshes once when the token itself is refused', async () => {
     const { session, refreshes } = countingSession();
     const seen = serveGuarded([refused('DPoP error="use_dpop_nonce"'), refused('DPoP error="invalid_token"'), accepted]);
-    const client = createClient(adapter, session);
+    const client = createClient(adapter, session, nonceAware);
     expect(await client.request(`${API}/guarded`)).toEqual({ status: 200, body: { authorization: 'Bearer a1' } });
     expect(refreshes).toEqual(['a1']);
     expect(seen).toEqual(['Bearer a0', 'Bearer a0', 'Bearer a1']);
   });
+
+  it('by default (RFC 6750 only), hands a use_dpop_nonce 401 back untouched: a new token would not help', async () => {
+    const { session, refreshes } = countingSession();
+    const seen = serveGuarded([refused('DPoP error="use_dpop_nonce"'), accepted]);
+    const client = createClient(adapter, session);
+    expect((await client.request(`${API}/guarded`)).status).toBe(401);
+    expect(refreshes).toEqual([]);
+    expect(seen).toEqual(['Bearer a0']);
+  });
 });
+
 
 // Reading the challenges themselves.
 const refusal = (header: string | null) => ({ status: 401, url: new URL('https://api.test/x'), headers: new Headers(header === null ? {} : { 'WWW-Authenticate': header }) });
-const read = (header: string) => parseChallenges(header).map((c) => ({ scheme: c.scheme, params: Object.fromEntries(c.params), token68: c.token68 }));
+const read = (header: string | null) => challengeErrors(refusal(header));
 
-describe('parseChallenges (WWW-Authenticate, RFC 9110 §11.6.1)', () => {
-  it('reads one challenge with auth-params, quoted or not, names lowercased', () => {
-    expect(read('Bearer realm="api", Error=invalid_token, error_description="The token expired"')).toEqual([
-      { scheme: 'bearer', params: { realm: 'api', error: 'invalid_token', error_description: 'The token expired' }, token68: undefined },
+describe('challengeErrors (WWW-Authenticate, RFC 9110 §11.6.1)', () => {
+  it('reads the error of one challenge among its auth-params, quoted or not, names lowercased', () => {
+    expect(read('Bearer realm="api", Error=invalid_token, error_description="The token expired"')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('Bearer realm="api", error_description="expired"')).toEqual([]);
+  });
+
+  it('splits several challenges in one header; commas, escapes and error=… inside quoted strings stay in the value', () => {
+    expect(read('Basic realm="a, error=invalid_token", Bearer scope="read \\"all\\", error=x", error="insufficient_scope", DPoP algs="ES256 PS256" ,error = "use_dpop_nonce"')).toEqual([
+      ['bearer', 'insufficient_scope'],
+      ['dpop', 'use_dpop_nonce'],
+    ]);
+    expect(read('Bearer error="a \\"quoted\\" \\\\ code"')).toEqual([['bearer', 'a "quoted" \\ code']]);
+  });
+
+  it('reads several headers joined with commas, as fetch joins them', () => {
+    const headers = new Headers();
+    headers.append('WWW-Authenticate', 'Bearer realm="api", error="insufficient_scope"');
+    headers.append('WWW-Authenticate', 'DPoP algs="ES256", error="use_dpop_nonce"');
+    expect(challengeErrors({ status: 401, url: new URL('https://api.test/x'), headers })).toEqual([
+      ['bearer', 'insufficient_scope'],
+      ['dpop', 'use_dpop_nonce'],
     ]);
   });
 
-  it('splits several challenges in one header; commas and escapes inside quoted strings stay in the value', () => {
-    expect(read('Basic realm="a, b", Bearer scope="read \\"all\\"", error="insufficient_scope", DPoP algs="ES256 PS256" ,error = "use_dpop_nonce"')).toEqual([
-      { scheme: 'basic', params: { realm: 'a, b' }, token68: undefined },
-      { scheme: 'bearer', params: { scope: 'read "all"', error: 'insufficient_scope' }, token68: undefined },
-      { scheme: 'dpop', params: { algs: 'ES256 PS256', error: 'use_dpop_nonce' }, token68: undefined },
+  it('reads token68 credentials and schemes without parameters as new challenges', () => {
+    expect(read('Negotiate, Basic YWxhZGRpbg==, Bearer error=invalid_token')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('Bearer error=invalid_token, Negotiate, error="insufficient_scope"')).toEqual([
+      ['bearer', 'invalid_token'],
+      ['negotiate', 'insufficient_scope'],
     ]);
-  });
-
-  it('reads token68 credentials and schemes without parameters', () => {
-    expect(read('Negotiate, Basic YWxhZGRpbg==, Bearer')).toEqual([
-      { scheme: 'negotiate', params: {}, token68: undefined },
-      { scheme: 'basic', params: {}, token68: 'YWxhZGRpbg==' },
-      { scheme: 'bearer', params: {}, token68: undefined },
-    ]);
+    expect(read('Basic YWxhZGRpbg==, error=invalid_request')).toEqual([['basic', 'invalid_request']]);
   });
 
   it('skips what it cannot read up to the next comma, and reads nothing from an empty or missing header', () => {
     expect(read('Bearer error="invalid_token" ;junk, "stray", DPoP error="use_dpop_nonce"')).toEqual([
-      { scheme: 'bearer', params: { error: 'invalid_token' }, token68: undefined },
-      { scheme: 'dpop', params: { error: 'use_dpop_nonce' }, token68: undefined },
+      ['bearer', 'invalid_token'],
+      ['dpop', 'use_dpop_nonce'],
     ]);
-    expect(parseChallenges('')).toEqual([]);
-    expect(parseChallenges(null)).toEqual([]);
-    expect(read('Bearer error="unterminated')).toEqual([{ scheme: 'bearer', params: {}, token68: undefined }]);
+    expect(read('')).toEqual([]);
+    expect(read(null)).toEqual([]);
+    expect(read('Bearer error="unterminated')).toEqual([]);
+    // A parameter before any scheme belongs to no challenge.
+    expect(read('error="invalid_token", Bearer realm="api"')).toEqual([]);
   });
 
   it('allows any run of spaces or tabs after the scheme and around the = of its first parameter, whose token value is read whole', () => {
-    expect(read('Bearer  \terror = invalid_token, realm =\t"api"')).toEqual([
-      { scheme: 'bearer', params: { error: 'invalid_token', realm: 'api' }, token68: undefined },
-    ]);
-    expect(read('DPoP error=use_dpop_nonce')).toEqual([{ scheme: 'dpop', params: { error: 'use_dpop_nonce' }, token68: undefined }]);
+    expect(read('Bearer  \terror = invalid_token, realm =\t"api"')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('Bearer realm="api",\t error\t= invalid_token')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('DPoP error=use_dpop_nonce')).toEqual([['dpop', 'use_dpop_nonce']]);
   });
 
-  it('reads a token68 that ends the header, with or without trailing spaces', () => {
-    expect(read('Basic YWxhZGRpbg==')).toEqual([{ scheme: 'basic', params: {}, token68: 'YWxhZGRpbg==' }]);
-    expect(read('Bearer realm="api", Negotiate a87421000492aa874209af8bc028  ')).toEqual([
-      { scheme: 'bearer', params: { realm: 'api' }, token68: undefined },
-      { scheme: 'negotiate', params: {}, token68: 'a87421000492aa874209af8bc028' },
-    ]);
+  it('reads a token68 that ends the header, with or without trailing spaces, as no error', () => {
+    expect(read('Basic YWxhZGRpbg==')).toEqual([]);
+    expect(read('Bearer error="invalid_token", Negotiate a87421000492aa874209af8bc028  ')).toEqual([['bearer', 'invalid_token']]);
   });
 
-  it('keeps the first parameter of a name, whatever the case of the repeat', () => {
-    expect(read('Bearer error="invalid_token", ERROR="insufficient_scope"')).toEqual([
-      { scheme: 'bearer', params: { error: 'invalid_token' }, token68: undefined },
-    ]);
+  it('keeps the first error of a challenge, whatever the case of the repeat', () => {
+    expect(read('Bearer error="invalid_token", ERROR="insufficient_scope"')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('Bearer error="insufficient_scope", error="invalid_token"')).toEqual([['bearer', 'insufficient_scope']]);
   });
 });
 
-describe('classifyChallenge (RFC 6750 §3, RFC 9449 §7.1)', () => {
+describe('classifyChallenge, the core default (RFC 6750 §3)', () => {
   it.each([
     ['Bearer error="invalid_token"', 'refresh'],
     ['Bearer realm="api"', 'refresh'],
     [null, 'refresh'],
-    ['DPoP error="use_dpop_nonce"', 'retry'],
     ['Bearer error="insufficient_scope", scope="admin"', 'pass'],
     ['Bearer error="invalid_request"', 'pass'],
-    // A nonce is a DPoP matter: under Bearer it is just an error code no new token fixes.
+    // The core knows no nonce: it is just an error code no new token fixes, under any scheme.
+    ['DPoP error="use_dpop_nonce"', 'pass'],
     ['Bearer error="use_dpop_nonce"', 'pass'],
     // Where challenges disagree, a refused token wins over a refused scope.
     ['Bearer error="insufficient_scope", DPoP error="invalid_token"', 'refresh'],
-    // Any other DPoP error code (a bad proof) is not fixed by sending again or by a new token.
     ['DPoP error="invalid_dpop_proof"', 'pass'],
     ['Bearer error="invalid_token", DPoP error="invalid_dpop_proof"', 'refresh'],
+    ['Bearer error="use_dpop_nonce", DPoP error="invalid_token"', 'refresh'],
+    // The first error of a challenge counts.
+    ['Bearer error="insufficient_scope", error="invalid_token"', 'pass'],
+  ])('%s → %s', (header, expected) => {
+    expect(classifyChallenge(refusal(header))).toBe(expected);
+  });
+});
+
+describe('classifyDpopChallenge, the DPoP scheme’s (RFC 9449 §7.1, §9)', () => {
+  it.each([
+    ['DPoP error="use_dpop_nonce"', 'retry'],
     // A DPoP nonce request wins over anything else, wherever it stands in the header.
     ['Bearer error="insufficient_scope", DPoP error="use_dpop_nonce"', 'retry'],
     ['Bearer error="invalid_token", DPoP error="use_dpop_nonce"', 'retry'],
     ['Bearer error="use_dpop_nonce", DPoP error="use_dpop_nonce"', 'retry'],
-    // … but under Bearer it does not outrank a refused token.
+    // … but a nonce is a DPoP matter: under Bearer it does not outrank a refused token.
+    ['Bearer error="use_dpop_nonce"', 'pass'],
     ['Bearer error="use_dpop_nonce", DPoP error="invalid_token"', 'refresh'],
+    // Any other DPoP error code (a bad proof) is not fixed by sending again or by a new token.
+    ['DPoP error="invalid_dpop_proof"', 'pass'],
+    ['Bearer error="invalid_token", DPoP error="invalid_dpop_proof"', 'refresh'],
+    ['Bearer realm="api"', 'refresh'],
+    [null, 'refresh'],
   ])('%s → %s', (header, expected) => {
-    expect(classifyChallenge(refusal(header))).toBe(expected);
-  });
-
-  it('refusalError is null only when no challenge names an error', () => {
-    expect(refusalError(refusal('Bearer realm="api", Basic realm="x"'))).toBeNull();
-    expect(refusalError(refusal('Basic realm="x", Bearer error="insufficient_scope"'))).toBe('insufficient_scope');
-    // The code that decides: a DPoP nonce, then invalid_token, then the first one given.
-    expect(refusalError(refusal('Bearer error="insufficient_scope", DPoP error="use_dpop_nonce"'))).toBe('use_dpop_nonce');
-    expect(refusalError(refusal('Bearer error="insufficient_scope", DPoP error="invalid_token"'))).toBe('invalid_token');
-    expect(refusalError(refusal('Bearer error="invalid_request", DPoP error="invalid_dpop_proof"'))).toBe('invalid_request');
+    expect(classifyDpopChallenge(refusal(header))).toBe(expected);
   });
 });

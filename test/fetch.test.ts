@@ -4,6 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearerScheme } from '../src/adapters/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
+import { classifyDpopChallenge } from '../src/oauth/dpopScheme.js';
 import {
   createAuthSession,
   LoggedOutError,
@@ -663,7 +664,8 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
       seen.push([request.headers.get('Authorization'), await request.text()]);
       return answers[seen.length - 1]!();
     };
-    const authFetch = createAuthFetch(loggedIn(), { origins: [API], fetch });
+    // Refusals read as the DPoP scheme reads them: a nonce request is a retry.
+    const authFetch = createAuthFetch(loggedIn(), { origins: [API], fetch, scheme: { ...bearerScheme, classify: classifyDpopChallenge } });
     const response = await authFetch(new Request(`${API}/a`, { method: 'POST', body: 'payload' }));
     expect(response.status).toBe(200);
     expect(seen).toEqual([

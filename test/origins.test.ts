@@ -15,10 +15,10 @@ describe('createOriginAllowList', () => {
 
   it('refuses what is not an origin', () => {
     expect(() => createOriginAllowList(['api.example.com'])).toThrow(
-      new TypeError('tokenflight: "api.example.com" is not an origin (expected e.g. https://api.example.com)'),
+      new TypeError('tokenflight: "api.example.com" is not an origin (scheme://host[:port])'),
     );
     expect(() => createOriginAllowList(['data:text/plain,x'])).toThrow(
-      new TypeError('tokenflight: "data:text/plain,x" has no origin that can receive a token'),
+      new TypeError('tokenflight: "data:text/plain,x" is not an origin (scheme://host[:port])'),
     );
   });
 

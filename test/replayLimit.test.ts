@@ -1,8 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplayLimit } from '../src/adapters/replayLimit.js';
+import { bearerScheme } from '../src/adapters/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, type AuthSession } from '../src/index.js';
+import { classifyDpopChallenge } from '../src/oauth/dpopScheme.js';
 import { deferred } from './support/deferred.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
@@ -194,6 +196,8 @@ describe('maxConcurrentReplays at scale', () => {
     const authFetch = createAuthFetch(session, {
       origins: ['https://api.test'],
       maxConcurrentReplays: 1,
+      // Refusals read as the DPoP scheme reads them: a nonce request is a retry.
+      scheme: { ...bearerScheme, classify: classifyDpopChallenge },
       fetch: async () => {
         // The first two sends leave from the hot path and are asked for a DPoP nonce; the retries wait here.
         if (++sends <= 2) return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' } });

@@ -1,94 +1,58 @@
 import type { TokenSet } from '../../domain/tokens.js';
-import type { AuthGate, Grant } from './authGate.js';
-import { refusalError } from './challenges.js';
+import type { AuthGate } from './authGate.js';
+import { challengeErrors } from './challenges.js';
 import type { IncomingResponse, Refusal } from './scheme.js';
 
-/** How an adapter reads its transport's answers (a fetch Response, an axios outcome). */
-export interface AnswerReader<A> {
+/** One authorized request, and how its adapter reads the answers (a fetch Response, an axios outcome). */
+export interface Exchange<A> {
   readonly gate: AuthGate;
+  readonly signal?: AbortSignal | undefined;
   /** Whether the answer refuses the token (`isUnauthorized`; default status 401). */
   refused(answer: A): boolean;
   /** The answer as a scheme sees it; null when there is none (a network error). */
-  describe(answer: A, url: URL): IncomingResponse | null;
+  describe(answer: A): IncomingResponse | null;
   /** Drops an answer that is followed up (its body is not read). */
   discard(answer: A): void;
+  /** Sends the request again with `tokens` (the scheme puts them on), in a replay slot. */
+  resend(tokens: TokenSet): Promise<A>;
 }
 
-/** One authorized request, as the shared answer logic follows it up. */
-export interface SentRequest<A> {
-  readonly url: URL;
-  readonly signal?: AbortSignal | undefined;
-  /** Sends the request again with the grant's token (the scheme puts it on), in a replay slot. */
-  resend(grant: Grant): Promise<A>;
-}
+export const isStatus401 = (response: { status: number }): boolean => response.status === 401;
 
-export function isStatus401(response: { status: number }): boolean {
-  return response.status === 401;
-}
-
-type Step = 'done' | 'retry' | 'refresh';
-
-/** What the request tried already: at most one retry (same token) and one replay after a refresh. */
-interface Tried {
-  retried: boolean;
-  refreshed: boolean;
-}
-
-const NOTHING_TRIED: Tried = { retried: false, refreshed: false };
-
-function refusalOf(gate: AuthGate, response: IncomingResponse): Refusal {
-  const refusal = gate.scheme.classify?.(response) ?? 'refresh';
-  if (refusal !== 'refresh' && refusal !== 'retry' && refusal !== 'pass') {
-    throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
-  }
-  return refusal;
-}
-
-/** What to do with the answer to an authorized request that was sent with `used`. */
-function nextStep<A>(reader: AnswerReader<A>, answer: A, url: URL, used: TokenSet, tried: Tried): Step {
-  const { scheme, refusals } = reader.gate;
-  const refused = reader.refused(answer);
-  // The hot path: an accepted answer and a scheme that does not observe answers.
-  if (!refused && !scheme.observe) return 'done';
-  const response = reader.describe(answer, url);
-  if (response === null) return 'done';
-  scheme.observe?.(response);
-  if (!refused) return 'done';
-  const refusal = refusalOf(reader.gate, response);
-  if (refusal === 'pass') return 'done';
-  if (refusal === 'retry') return tried.retried ? 'done' : 'retry';
-  // A refusal that says why (`invalid_token`) is always believed; one that does not may come
-  // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
-  const reasonless = refusalError(response) === null;
-  if (tried.refreshed) {
-    if (reasonless) refusals.refusedOnReplay(used);
-    return 'done';
-  }
-  return reasonless && refusals.holds(used) ? 'done' : 'refresh';
-}
-
-async function followUp<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet, step: Step): Promise<A> {
-  const tried = { ...NOTHING_TRIED };
-  while (step !== 'done') {
-    // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
-    reader.discard(answer);
-    const grant: Grant =
-      step === 'retry' ? { tokens: used, replay: true } : await reader.gate.regrant(used.accessToken, request.signal);
-    tried[step === 'retry' ? 'retried' : 'refreshed'] = true;
-    answer = await request.resend(grant);
-    used = grant.tokens;
-    step = nextStep(reader, answer, request.url, used, tried);
-  }
-  return answer;
-}
+// Shared, never changed: the hot path allocates nothing.
+const NOTHING_TRIED: readonly Refusal[] = [];
 
 /**
- * The one place every adapter decides what an answer to an authorized request means: handed
- * back (accepted, or refused for a reason a token does not fix), sent again with the same token
- * (`retry`), or replayed once with the token the session answers after reporting the refusal
- * (`refresh`). Synchronous when the first answer is final, so the hot path adds no await.
+ * The one place every adapter decides what an answer to an authorized request (sent with
+ * `used`) means: handed back (accepted, or refused for a reason a token does not fix), sent
+ * again with the same token (`retry`), or replayed once with the token the session answers
+ * after reporting the refusal (`refresh`). `tried` holds what the request did already: at most
+ * one retry and one replay. Synchronous when the answer is final, so the hot path adds no await.
  */
-export function settle<A>(reader: AnswerReader<A>, request: SentRequest<A>, answer: A, used: TokenSet): A | Promise<A> {
-  const step = nextStep(reader, answer, request.url, used, NOTHING_TRIED);
-  return step === 'done' ? answer : followUp(reader, request, answer, used, step);
+export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, tried = NOTHING_TRIED): A | Promise<A> {
+  const { scheme, holdsRefusal } = exchange.gate;
+  const refused = exchange.refused(answer);
+  // The hot path: an accepted answer and a scheme that does not observe answers.
+  if (!refused && !scheme.observe) return answer;
+  const response = exchange.describe(answer);
+  if (!response) return answer;
+  scheme.observe?.(response);
+  if (!refused) return answer;
+  const refusal = scheme.classify?.(response) ?? 'refresh';
+  if (!['refresh', 'retry', 'pass'].includes(refusal)) {
+    throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
+  }
+  // A refusal that says why (`invalid_token`) is always believed; one that does not may come
+  // from a route that refuses everyone, which no refresh fixes: the storm guard decides.
+  const reasonless = refusal === 'refresh' && !challengeErrors(response)[0];
+  const again = tried.includes(refusal);
+  if ((reasonless && holdsRefusal(used, again)) || again || refusal === 'pass') return answer;
+  return sendAgain(exchange, answer, used, refusal, [...tried, refusal]);
+}
+
+async function sendAgain<A>(exchange: Exchange<A>, answer: A, used: TokenSet, step: Refusal, tried: readonly Refusal[]): Promise<A> {
+  // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
+  exchange.discard(answer);
+  const tokens = step === 'retry' ? used : await exchange.gate.regrant(used.accessToken, exchange.signal);
+  return settle(exchange, await exchange.resend(tokens), tokens, tried);
 }

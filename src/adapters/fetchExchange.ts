@@ -1,59 +1,70 @@
 import type { TokenSet } from '../../domain/tokens.js';
-import { settle, type AnswerReader, type SentRequest } from './answer.js';
-import type { AuthGate, Grant } from './authGate.js';
-import { authorizeThen, type TokenScheme } from './scheme.js';
+import { copyHeaders } from '../fetch/headerRecord.js';
+import type { Exchange } from './answer.js';
+import type { AuthGate } from './authGate.js';
+import { authorizeThen, sentMethod } from './scheme.js';
 
-/** How a fetch-shaped adapter (fetch, ky) talks to the network and reads the answer. */
-export interface FetchExchange extends AnswerReader<Response> {
-  send(request: Request): Promise<Response>;
-}
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-export function fetchExchange(gate: AuthGate, send: (request: Request) => Promise<Response>, isUnauthorized: (response: Response) => boolean): FetchExchange {
-  return {
-    gate,
-    send,
-    refused: isUnauthorized,
-    describe: (response, url) => ({ status: response.status, url, headers: response.headers }),
-    discard(response) {
-      void response.body?.cancel().catch(() => undefined);
-    },
-  };
-}
-
-/** A copy of `request` carrying the token; `request` itself is left untouched, though its body moves over. */
-export function withToken(scheme: TokenScheme, request: Request, url: URL, tokens: TokenSet): Request | Promise<Request> {
-  const headers = new Headers(request.headers);
-  return authorizeThen(scheme, { method: request.method, url, headers }, tokens, () => new Request(request, { headers }));
+/** What a fetch-shaped adapter (fetch, ky) sends with and how it reads a refusal. */
+export interface FetchAdapter {
+  readonly gate: AuthGate;
+  readonly send: FetchLike;
+  readonly refused: (response: Response) => boolean;
 }
 
 /**
- * `request` as the shared answer logic follows it up: each send takes the body from a copy kept
- * beforehand, so a retry and then a replay both send it intact.
+ * One authorized request of a fetch-shaped adapter, sent (and sent again) with a token on a copy
+ * of its headers. A URL stays a URL with its init, so fetch builds the one Request it always
+ * builds (copying Requests costs more than the rest of a call); a Request is sent as a copy,
+ * and each send keeps a copy of the body for the next one, so a retry and then a replay both
+ * send it intact. A class, not a literal: the hot path allocates no closure it does not need.
  */
-function followable(exchange: FetchExchange, request: Request, url: URL): SentRequest<Response> {
-  let source = request;
-  return {
-    url,
-    signal: request.signal,
-    resend(grant: Grant) {
-      const body = source;
-      if (source.body !== null) source = source.clone();
-      return exchange.gate.send(grant, async () => exchange.send(await withToken(exchange.gate.scheme, body, url, grant.tokens)), request.signal);
-    },
-  };
+export class FetchRequest implements Exchange<Response> {
+  // Declared, not class fields: the constructor alone sets them (no field definitions emitted).
+  declare readonly gate: AuthGate;
+  declare readonly refused: (response: Response) => boolean;
+  declare private readonly fetch: FetchLike;
+  declare private input: Request | string | URL;
+  /** Its method and headers: the init of a URL, the Request itself (its headers outlive its body). */
+  declare private readonly init: RequestInit | Request | undefined;
+  declare readonly url: URL;
+  declare readonly signal: AbortSignal | undefined;
+
+  constructor({ gate, send, refused }: FetchAdapter, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
+    this.gate = gate;
+    this.refused = refused;
+    this.fetch = send;
+    this.input = input;
+    this.init = init;
+    this.url = url;
+    this.signal = signal;
+  }
+
+  describe(response: Response) {
+    return { status: response.status, url: this.url, headers: response.headers };
+  }
+
+  discard(response: Response): void {
+    void response.body?.cancel().catch(() => undefined);
+  }
+
+  /** Sends at once with `tokens`, authorized right before it leaves (a signed proof stays fresh). */
+  send(tokens: TokenSet): Promise<Response> {
+    const { input, init } = this;
+    if (input instanceof Request && input.body) this.input = input.clone();
+    const headers = copyHeaders(init?.headers);
+    const value = headers instanceof Headers ? headers : headers.value;
+    return authorizeThen(this.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
+      input instanceof Request ? this.fetch(new Request(input, { headers: value })) : this.fetch(input, { ...init, headers: value }),
+    );
+  }
+
+  resend(tokens: TokenSet): Promise<Response> {
+    return this.gate.inReplaySlot(() => this.send(tokens), this.signal);
+  }
 }
 
-/** Follows up an answer to `request` (sent with `used`), which still holds its body. */
-export function followUpAnswer(exchange: FetchExchange, request: Request, used: TokenSet, answer: Response): Response | Promise<Response> {
-  return settle(exchange, followable(exchange, request, new URL(request.url)), answer, used);
-}
-
-/** Sends `request` with the granted token, then follows the answer up (retry, or replay after a refresh). */
-export async function sendAuthorized(exchange: FetchExchange, request: Request, grant: Grant): Promise<Response> {
-  // Keep a copy of the body before the first send consumes it, so a follow-up sends it intact.
-  const kept = request.body === null ? request : request.clone();
-  const url = new URL(request.url);
-  // Authorized in its slot, right before it leaves (a signed proof stays fresh).
-  const answer = await exchange.gate.send(grant, async () => exchange.send(await withToken(exchange.gate.scheme, request, url, grant.tokens)), request.signal);
-  return settle(exchange, followable(exchange, kept, url), answer, grant.tokens);
-}
+/** The fetch-shaped request for a Request (which keeps its body for every send). */
+export const requestOf = (adapter: FetchAdapter, request: Request): FetchRequest =>
+  new FetchRequest(adapter, request, request, new URL(request.url), request.signal);

@@ -11,50 +11,39 @@ import type { TokenSet } from '../../domain/tokens.js';
 export const REFUSAL_HOLD_COUNT = 10;
 export const REFUSAL_HOLD_MS = 30_000;
 
-/** Keeps one route that refuses everyone from costing a refresh per request. */
-export interface RefusalGuard {
-  /** A replay with `tokens` (the token the session answered after a 401) was refused with no reason given. */
-  refusedOnReplay(tokens: TokenSet): void;
-  /** Whether a reasonless refusal of `tokens` goes back to the caller as it is, instead of refreshing; counts it. */
-  holds(tokens: TokenSet): boolean;
-}
+/**
+ * Keeps one route that refuses everyone from costing a refresh per request: whether a refusal of
+ * `tokens` with no reason given goes back to the caller as it is, instead of refreshing; counts
+ * it. `replayed`: it refused the replay with the token the session answered after a 401, which
+ * makes that token a suspect (and always goes back: one replay only).
+ */
+export type RefusalGuard = (tokens: TokenSet, replayed: boolean) => boolean;
 
 interface Suspect {
   accessToken: string;
-  since: number;
-  held: number;
+  /** Until when, and how many more, of its reasonless refusals go back without a refresh. */
+  until: number;
+  left: number;
 }
 
 function createRefusalGuard(session: AuthSession): RefusalGuard {
   // Only the latest suspect matters: a new token replaces it (kept here, never logged or shown).
   let suspect: Suspect | null = null;
-  return {
-    refusedOnReplay(tokens) {
-      if (suspect?.accessToken === tokens.accessToken) return;
-      suspect = { accessToken: tokens.accessToken, since: Date.now(), held: 0 };
-    },
-    holds(tokens) {
-      if (suspect?.accessToken !== tokens.accessToken) return false;
-      // A token already replaced costs no refresh: its replay with the current one goes ahead.
-      if (session.tokens?.accessToken !== tokens.accessToken) return false;
-      if (suspect.held < REFUSAL_HOLD_COUNT && Date.now() - suspect.since < REFUSAL_HOLD_MS) {
-        suspect.held += 1;
-        return true;
-      }
-      suspect = null;
-      return false;
-    },
+  return ({ accessToken }, replayed) => {
+    if (replayed) {
+      if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
+      return true;
+    }
+    // A token already replaced costs no refresh: its replay with the current one goes ahead.
+    if (suspect?.accessToken !== accessToken || session.tokens?.accessToken !== accessToken) return false;
+    if (suspect.left > 0 && Date.now() < suspect.until) return suspect.left-- > 0;
+    suspect = null;
+    return false;
   };
 }
 
 // One guard per session, shared by every adapter made for it.
 const guards = new WeakMap<AuthSession, RefusalGuard>();
 
-export function refusalGuardFor(session: AuthSession): RefusalGuard {
-  let guard = guards.get(session);
-  if (!guard) {
-    guard = createRefusalGuard(session);
-    guards.set(session, guard);
-  }
-  return guard;
-}
+export const refusalGuardFor = (session: AuthSession): RefusalGuard =>
+  guards.get(session) ?? guards.set(session, createRefusalGuard(session)).get(session)!;

@@ -58,36 +58,30 @@ export function headerScheme(name: string, valueOf: (tokens: TokenSet) => string
   };
 }
 
-/** `Authorization: Bearer <access token>` (RFC 6750); refusals read by their challenge (§3). */
-export const bearerScheme: TokenScheme = headerScheme('Authorization', (tokens) => `Bearer ${tokens.accessToken}`);
+/**
+ * `Authorization: Bearer <access token>` (RFC 6750); refusals read by their challenge (§3).
+ * A literal, not `headerScheme(…)`: an app that never calls headerScheme does not bundle it.
+ */
+export const bearerScheme: TokenScheme = {
+  authorize(request, tokens) {
+    request.headers.set('Authorization', `Bearer ${tokens.accessToken}`);
+  },
+  classify: classifyChallenge,
+};
 
 /**
  * Runs `then` once the scheme has authorized `request`: at once when `authorize` returned
  * nothing (no await on the hot path), after its promise otherwise.
  */
 export function authorizeThen<T>(scheme: TokenScheme, request: OutgoingRequest, tokens: TokenSet, then: () => T): T | Promise<Awaited<T>> {
-  // An arrow such as `(r, t) => r.headers.set(…)` returns whatever `set` returns: only a promise is awaited.
-  const pending: unknown = scheme.authorize(request, tokens);
-  return isPromiseLike(pending) ? (Promise.resolve(pending).then(then) as Promise<Awaited<T>>) : then();
+  // An arrow such as `(r, t) => r.headers.set(…)` returns whatever `set` returns: only a thenable is awaited.
+  const pending = scheme.authorize(request, tokens) as Partial<PromiseLike<void>> | undefined;
+  return typeof pending?.then === 'function' ? (Promise.resolve(pending).then(then) as Promise<Awaited<T>>) : then();
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-
-/** The method as fetch sends it: the standard ones uppercased, others as given (RFC 9110 §9.1). */
-export function sentMethod(method: string | undefined): string {
-  if (method === undefined) return 'GET';
-  const upper = method.toUpperCase();
-  return NORMALIZED_METHODS.has(upper) ? upper : method;
-}
-
-/** Checks a `scheme` option once, when an adapter is made: a clear error instead of a failure per request. */
-export function checkScheme(scheme: TokenScheme): TokenScheme {
-  if (typeof scheme !== 'object' || scheme === null || typeof scheme.authorize !== 'function') {
-    throw new TypeError('tokenflight: a scheme needs an authorize function');
-  }
-  return scheme;
-}
+/**
+ * The method as fetch sends it: the standard ones uppercased, others as given (RFC 9110 §9.1).
+ * An uppercase one is sent as it is; any other is rare, and a Request says how fetch sends it
+ * (as fetch itself would, it throws for a method fetch refuses).
+ */
+export const sentMethod = (method = 'GET'): string => (method === method.toUpperCase() ? method : new Request('http://x', { method }).method);

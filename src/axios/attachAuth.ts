@@ -6,8 +6,8 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { isStatus401, settle, type AnswerReader, type SentRequest } from '../adapters/answer.js';
-import { createAuthGate, targetUrl, type AdapterOptions, type AuthGate, type Grant } from '../adapters/authGate.js';
+import { isStatus401, settle, type Exchange } from '../adapters/answer.js';
+import { createAuthGate, grantFrom, holdsBack, targetUrl, type AdapterOptions, type Grant } from '../adapters/authGate.js';
 import { authorizeThen, type OutgoingRequest } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
 import { defaultOrigins, pageBase } from '../origins.js';
@@ -60,21 +60,6 @@ function headerReader(response: AxiosResponse) {
   };
 }
 
-function axiosReader(gate: AuthGate, isUnauthorized: (response: AxiosResponse) => boolean): AnswerReader<Outcome> {
-  return {
-    gate,
-    refused(outcome) {
-      const response = responseOf(outcome);
-      return response !== undefined && isUnauthorized(response);
-    },
-    describe(outcome, url) {
-      const response = responseOf(outcome);
-      return response ? { status: response.status, url, headers: headerReader(response) } : null;
-    },
-    discard: () => undefined,
-  };
-}
-
 function originsFor(instance: AxiosInstance): string[] {
   const base = instance.defaults.baseURL;
   const url = base === undefined ? null : targetUrl(base, undefined);
@@ -100,7 +85,7 @@ const outgoing = (config: InternalAxiosRequestConfig, url: URL, headers: AxiosHe
 export function attachAuth(session: AuthSession, instance: AxiosInstance, options: AxiosAuthOptions = {}): () => void {
   const gate = createAuthGate(session, { ...options, origins: options.origins ?? originsFor(instance) });
   const shouldAuthorize = options.shouldAuthorize ?? (() => true);
-  const reader = axiosReader(gate, options.isUnauthorized ?? isStatus401);
+  const isUnauthorized = options.isUnauthorized ?? isStatus401;
   // What each sent config carried, kept off the config so it shows in no error or log.
   const sent = new WeakMap<InternalAxiosRequestConfig, { tokens: TokenSet; url: URL }>();
   // The adapter a config had before a replay slot was wrapped around it.
@@ -110,10 +95,10 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
 
   /** A replay waits for a slot around the network call itself, so the limit counts real requests. */
   function holdBack(config: InternalAxiosRequestConfig, grant: Pick<Grant, 'replay'>): void {
-    if (!gate.holdsBack(grant)) return;
+    if (!holdsBack(gate, grant)) return;
     const original = originalAdapter(config);
     const send = axios.getAdapter(original, config);
-    const limited: AxiosAdapter = (sending) => gate.send(grant, () => send(sending), signalOf(config));
+    const limited: AxiosAdapter = (sending) => gate.inReplaySlot(() => send(sending), signalOf(config));
     unwrapped.set(limited, original);
     config.adapter = limited;
   }
@@ -128,21 +113,33 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
     }
     const url = targetUrl(instance.getUri(config), pageBase());
     if (url === null || !gate.covers(url) || !shouldAuthorize(config)) return config;
-    const grant = await gate.grant(signalOf(config));
+    const grant = await grantFrom(gate, signalOf(config));
     await authorizeThen(gate.scheme, outgoing(config, url, config.headers), grant.tokens, () => undefined);
     sent.set(config, { tokens: grant.tokens, url });
     holdBack(config, grant);
     return config;
   });
 
-  /** The request again, through the instance (your interceptors see it), with the grant's token. */
-  function followable(config: InternalAxiosRequestConfig, url: URL): SentRequest<Outcome> {
+  /**
+   * How an answer to `config` is read, and how the request is sent again: through the instance
+   * (your interceptors see it), with new tokens.
+   */
+  function exchangeFor(config: InternalAxiosRequestConfig, url: URL): Exchange<Outcome> {
     return {
-      url,
+      gate,
       signal: signalOf(config),
-      async resend(grant) {
+      refused(outcome) {
+        const response = responseOf(outcome);
+        return response !== undefined && isUnauthorized(response);
+      },
+      describe(outcome) {
+        const response = responseOf(outcome);
+        return response ? { status: response.status, url, headers: headerReader(response) } : null;
+      },
+      discard: () => undefined,
+      async resend(tokens) {
         const headers = AxiosHeaders.from(config.headers);
-        await authorizeThen(gate.scheme, outgoing(config, url, headers), grant.tokens, () => undefined);
+        await authorizeThen(gate.scheme, outgoing(config, url, headers), tokens, () => undefined);
         const again = { ...config, adapter: originalAdapter(config), headers, tokenflight: { ...config.tokenflight, replay: true } };
         return outcomeOf(instance.request(again));
       },
@@ -153,7 +150,7 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
   function answered(config: InternalAxiosRequestConfig | undefined, outcome: Outcome): AxiosResponse | Promise<AxiosResponse> {
     const first = config && !config.tokenflight?.replay ? sent.get(config) : undefined;
     if (!config || !first) return deliver(outcome);
-    const settled = settle(reader, followable(config, first.url), outcome, first.tokens);
+    const settled = settle(exchangeFor(config, first.url), outcome, first.tokens);
     return settled instanceof Promise ? settled.then(deliver) : deliver(settled);
   }
 

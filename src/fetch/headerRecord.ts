@@ -6,25 +6,24 @@ import type { HeaderSetter } from '../adapters/scheme.js';
  * would send both).
  */
 class HeaderRecord implements HeaderSetter {
-  readonly value: Record<string, string>;
+  // Declared, not a class field: the constructor alone sets it (no field definition emitted).
+  declare readonly value: Record<string, string>;
 
   constructor(from: Record<string, string> | undefined) {
-    this.value = from ? { ...from } : {};
+    this.value = { ...from };
   }
 
   set(name: string, value: string): void {
     const lower = name.toLowerCase();
-    for (const key of Object.keys(this.value)) if (key.toLowerCase() === lower) delete this.value[key];
+    // Deleting the key being visited is safe in for…in; the record has no inherited enumerable keys.
+    for (const key in this.value) if (key.toLowerCase() === lower) delete this.value[key];
     this.value[name] = value;
   }
 }
 
-const isRecord = (headers: HeadersInit): headers is Record<string, string> =>
-  !(headers instanceof Headers) && !Array.isArray(headers) && Object.getPrototypeOf(headers) === Object.prototype;
-
-/** A copy of `init` headers the token can go on; a record when they are one (or none), else `Headers`. */
-export function copyHeaders(init: HeadersInit | undefined): HeaderSetter & { readonly value: HeadersInit } {
-  if (init === undefined || isRecord(init)) return new HeaderRecord(init);
-  const headers = new Headers(init);
-  return { value: headers, set: (name, value) => headers.set(name, value) };
-}
+/**
+ * A copy of `init` headers the token can go on: a record when they are one (or none), else
+ * `Headers` (a Headers, an array of pairs, a polyfill: anything not made by `{…}`).
+ */
+export const copyHeaders = (init: HeadersInit | undefined): HeaderRecord | Headers =>
+  init === undefined || Object.getPrototypeOf(init) === Object.prototype ? new HeaderRecord(init as Record<string, string>) : new Headers(init);

@@ -1,7 +1,7 @@
 import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky';
-import { isStatus401 } from '../adapters/answer.js';
-import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
-import { fetchExchange, followUpAnswer, sendAuthorized, type FetchExchange } from '../adapters/fetchExchange.js';
+import { isStatus401, settle } from '../adapters/answer.js';
+import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../adapters/authGate.js';
+import { requestOf, type FetchAdapter } from '../adapters/fetchExchange.js';
 import { authorizeThen } from '../adapters/scheme.js';
 import type { AuthSession } from '../createAuthSession.js';
 import type { TokenSet } from '../../domain/tokens.js';
@@ -38,8 +38,11 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
   const gate = createAuthGate(session, options);
   const isUnauthorized = options.isUnauthorized ?? isStatus401;
   // ky's options carry the fetch it uses (its `fetch` option); the types leave it out.
-  const exchangeFor = (kyOptions: NormalizedOptions): FetchExchange =>
-    fetchExchange(gate, (request) => ((kyOptions as { fetch?: typeof globalThis.fetch }).fetch ?? globalThis.fetch)(request), isUnauthorized);
+  const adapterFor = (kyOptions: NormalizedOptions): FetchAdapter => ({
+    gate,
+    send: (request) => ((kyOptions as { fetch?: typeof globalThis.fetch }).fetch ?? globalThis.fetch)(request),
+    refused: isUnauthorized,
+  });
   // The token each call was sent with. afterResponse sees a clone of the sent request but the
   // same options object (one per ky call), so that is the key; nothing is read back from headers.
   const usedTokens = new WeakMap<NormalizedOptions, TokenSet>();
@@ -50,11 +53,12 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (isSkipped(kyOptions.context)) return;
     const url = new URL(request.url);
     if (!gate.covers(url) || !shouldAuthorize(request)) return;
-    const grant = await gate.grant(request.signal);
-    if (gate.holdsBack(grant)) {
+    const grant = await grantFrom(gate, request.signal);
+    if (holdsBack(gate, grant)) {
       // Released by a refresh and a replay limit is set: wait for a slot here, so the limit holds.
       answered.add(request);
-      return sendAuthorized(exchangeFor(kyOptions), request.clone(), grant);
+      const sent = requestOf(adapterFor(kyOptions), request.clone());
+      return settle(sent, await sent.resend(grant.tokens), grant.tokens);
     }
     // In place, so your later hooks and ky's own retry logic keep working.
     await authorizeThen(gate.scheme, { method: request.method, url, headers: request.headers }, grant.tokens, () => undefined);
@@ -65,7 +69,7 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
     if (answered.has(request) || isSkipped(kyOptions.context)) return;
     const used = usedTokens.get(kyOptions);
     if (used === undefined || !gate.allows(new URL(request.url))) return;
-    const settled = await followUpAnswer(exchangeFor(kyOptions), request, used, response);
+    const settled = await settle(requestOf(adapterFor(kyOptions), request), response, used);
     // The first answer stands: ky keeps its own copy of it.
     return settled === response ? undefined : settled;
   };

@@ -1,7 +1,15 @@
 import * as oauth from 'oauth4webapi';
-import { classifyChallenge } from '../adapters/challenges.js';
-import { bearerScheme, type TokenScheme } from '../adapters/scheme.js';
+import { challengeErrors, classifyChallenge } from '../adapters/challenges.js';
+import { bearerScheme, type IncomingResponse, type Refusal, type TokenScheme } from '../adapters/scheme.js';
 import type { DPoPState } from './dpop.js';
+
+/**
+ * A DPoP refusal (RFC 9449 §7.1, §9): `DPoP error="use_dpop_nonce"` in any challenge is a retry
+ * with the nonce just observed, never a refresh; anything else is read as the core reads it (RFC 6750 §3).
+ */
+export function classifyDpopChallenge(response: IncomingResponse): Refusal {
+  return challengeErrors(response).some(([scheme, error]) => scheme === 'dpop' && error === 'use_dpop_nonce') ? 'retry' : classifyChallenge(response);
+}
 
 /**
  * `Authorization: DPoP <token>` with a fresh proof per request (RFC 9449 §7), signed by
@@ -29,7 +37,6 @@ export function dpopScheme(dpop: DPoPState): TokenScheme {
     observe(response) {
       dpop.observe(response.headers, response.url);
     },
-    // RFC 9449 §9: `use_dpop_nonce` is a retry with the nonce just observed, never a refresh.
-    classify: classifyChallenge,
+    classify: classifyDpopChallenge,
   };
 }
