@@ -27,7 +27,7 @@ describe('the core bundle (createAuthSession + createAuthFetch, xstate external)
    * (+2 %) until it is; bench/analysis.md says where the bytes are.
    */
   const TARGET = 6 * 1024 + 512;
-  const MEASURED = 8821;
+  const MEASURED = 7568;
 
   it(`stays within 2 % of the measured ${MEASURED} bytes min+gzip (target ${TARGET}, not reached yet)`, async () => {
     const { gzipBytes } = await bundle(CORE_CONSUMER, ['xstate']);
