@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { challengeErrors, classifyChallenge } from '../src/adapters/challenges.js';
 import { bearerScheme } from '../src/adapters/scheme.js';
-import { classifyDpopChallenge } from '../src/oauth/dpopScheme.js';
+import { classifyDpopChallenge } from '../src/oauth/index.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 
 // A 401 is classified by its WWW-Authenticate challenge, the same way in every adapter.

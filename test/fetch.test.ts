@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bearerScheme } from '../src/adapters/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { classifyDpopChallenge } from '../src/oauth/dpopScheme.js';
+import { classifyDpopChallenge } from '../src/oauth/index.js';
 import {
   createAuthSession,
   LoggedOutError,

@@ -4,7 +4,7 @@ import { createReplayLimit } from '../src/adapters/replayLimit.js';
 import { bearerScheme } from '../src/adapters/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, type AuthSession } from '../src/index.js';
-import { classifyDpopChallenge } from '../src/oauth/dpopScheme.js';
+import { classifyDpopChallenge } from '../src/oauth/index.js';
 import { deferred } from './support/deferred.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 

@@ -2,7 +2,7 @@ export { oauth, type CodeCallback, type CodeExchangeAnswer, type OAuthClient, ty
 export type { OAuthTokenResponse } from '../../domain/tokens.js';
 export type { DPoPOptions } from './dpop.js';
 export { memoryKeyStore, indexedDbKeyStore, type DPoPKeyStore } from './keyStores.js';
-export { dpopScheme } from './dpopScheme.js';
+export { classifyDpopChallenge, dpopScheme } from './dpopScheme.js';
 export { TokenEndpointError } from '../../domain/errors/TokenEndpointError.js';
 export { RevocationError } from '../../domain/errors/RevocationError.js';
 export { classifyRefreshError, isOAuthTerminalError, oauthErrorCode, oauthErrors, type RefreshFailureKind } from './refreshErrors.js';
