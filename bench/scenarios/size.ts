@@ -29,13 +29,36 @@ export function consumer(imports = '', plugins = ''): string {
 
 export const CORE_CONSUMER = consumer();
 
-/** Replaces the tab-life watcher with a no-op, to weigh what it costs the core. */
-const withoutTabLife: Plugin = {
-  name: 'without-tab-life',
+/** A module replaced by a stand-in that keeps its exports and drops its behaviour. */
+const stubbed = (file: RegExp, contents: string): Plugin => ({
+  name: `without-${file.source}`,
   setup(bundler) {
-    bundler.onLoad({ filter: /src[\\/]tabLife\.ts$/ }, () => ({ contents: 'export const watchTabLife = () => () => {};', loader: 'ts' }));
+    bundler.onLoad({ filter: file }, () => ({ contents, loader: 'ts' }));
   },
-};
+});
+
+/**
+ * The core's default behaviours, each weighed as the core bundle minus the core bundle with its
+ * module stubbed out: what taking it out of the default bundle would save.
+ */
+export const CORE_BEHAVIOURS: ReadonlyArray<{ subject: string; without: Plugin }> = [
+  { subject: 'tab life (visibility, online, wake-from-sleep)', without: stubbed(/src[\\/]tabLife\.ts$/, 'export const watchTabLife = () => () => {};') },
+  {
+    subject: 'challenge classification (RFC 6750)',
+    without: stubbed(/adapters[\\/]challenges\.ts$/, "export const classifyChallenge = () => 'refresh'; export const challengeErrors = () => [];"),
+  },
+  { subject: 'replay limit (maxConcurrentReplays)', without: stubbed(/replayLimit\.ts$/, 'export const NO_LIMIT = (task) => task(); export const createReplayLimit = () => NO_LIMIT;') },
+  {
+    subject: 'origins allow-list',
+    without: stubbed(/src[\\/]origins\.ts$/, 'export const createOriginAllowList = () => () => true; export const defaultOrigins = () => []; export const pageBase = () => undefined;'),
+  },
+  { subject: 'refusal storm guard', without: stubbed(/refusalGuard\.ts$/, 'export const refusalGuardFor = () => () => false;') },
+  { subject: 'header record (the hot path’s header copy)', without: stubbed(/headerRecord\.ts$/, 'export const copyHeaders = (init) => new Headers(init);') },
+  {
+    subject: 'patient deadline timers',
+    without: stubbed(/patientTimer\.ts$/, 'export const patientClock = () => undefined; export const patientTimeout = (fire, ms) => ({ id: setTimeout(fire, ms) });'),
+  },
+];
 
 export async function bundle(contents: string, external: string[], plugins: Plugin[] = []): Promise<{ code: string; minBytes: number; gzipBytes: number }> {
   const result = await build({
@@ -69,7 +92,7 @@ export async function runSize(): Promise<SizeRow[]> {
   const ours = await measure('tokenflight (createAuthSession + createAuthFetch), xstate external', CORE_CONSUMER, ['xstate']);
   const crossTab = await measure('', consumer(`import { crossTab } from './src/crossTab/index.ts';`, 'crossTab()'), ['xstate']);
   const inspect = await measure('', consumer(`import { inspect } from './src/inspect/index.ts';`, 'inspect(console.log)'), ['xstate']);
-  const noTabLife = await measure('', CORE_CONSUMER, ['xstate'], [withoutTabLife]);
+  const withoutEach = await Promise.all(CORE_BEHAVIOURS.map(({ without }) => measure('', CORE_CONSUMER, ['xstate'], [without])));
   const oauthImport = `import { oauth } from './src/oauth/index.ts';`;
   const oauthPlugin = `oauth({ issuer: 'https://op.example', clientId: 'spa', dpop: true })`;
   const withOAuth = await measure('', consumer(oauthImport, oauthPlugin), ['xstate', 'oauth4webapi']);
@@ -82,7 +105,7 @@ export async function runSize(): Promise<SizeRow[]> {
     difference("+ inspect() plugin ('tokenflight/inspect')", inspect, ours),
     difference("+ oauth() plugin with DPoP ('tokenflight/oauth'), oauth4webapi external", withOAuth, ours),
     difference("+ oauth() plugin with DPoP ('tokenflight/oauth'), oauth4webapi included", withOAuthLibrary, ours),
-    difference('of the core: tab life (visibility, online, wake-from-sleep)', ours, noTabLife),
+    ...CORE_BEHAVIOURS.map(({ subject }, i) => difference(`of the core: ${subject}`, ours, withoutEach[i]!)),
     difference('xstate (the part tokenflight uses)', withXstate, ours),
     theirs,
   ];
