@@ -17,10 +17,10 @@ export function isTerminalError(error: unknown): boolean {
 }
 
 /**
- * The session's rule: the app's `isTerminal` (default `isTerminalError`), except that an invalid
- * refresh answer always ends the session: retrying would present a refresh token the server may
- * already have rotated.
+ * The session's rule: `isTerminal` (the app's, or the plugins' opinions before `isTerminalError`),
+ * except that an invalid refresh answer always ends the session: retrying would present a
+ * refresh token the server may already have rotated.
  */
-export function refreshFailureRule(isTerminal: (error: unknown) => boolean = isTerminalError): (error: unknown) => boolean {
+export function refreshFailureRule(isTerminal: (error: unknown) => boolean): (error: unknown) => boolean {
   return (error) => error instanceof InvalidRefreshAnswerError || isTerminal(error);
 }

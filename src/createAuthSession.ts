@@ -21,14 +21,14 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const config = configFrom(options);
   const now = options.now ?? Date.now;
   const waitTimeout = positive('waitTimeout', options.waitTimeout, undefined, 1);
-  // Plugins are told the rule before it exists: it includes their own opinions (`oauthErrors()`).
-  const isTerminal = (error: unknown) => rule(error);
+  // The app's rule, else the plugins' opinions (`oauthErrors()`), else the status; `plugins` is
+  // read when a refresh fails, after the plugins (which are handed this rule) are set up.
+  const isTerminal = refreshFailureRule(options.isTerminal ?? ((error) => plugins.isTerminal(error) ?? isTerminalError(error)));
   // Validated before any plugin is set up, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
   // The retry settings are the config's (a plugin reads the fields it knows).
   const retry = { ...config, random: options.random ?? Math.random };
   const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal, now, retry });
-  const rule = refreshFailureRule(options.isTerminal ?? ((error) => plugins.isTerminal(error) ?? isTerminalError(error)));
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 

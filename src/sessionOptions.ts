@@ -72,17 +72,15 @@ export function positive<T extends number | undefined>(name: string, value: numb
 }
 
 export function configFrom(options: AuthSessionOptions): SessionConfig {
-  // The option at `path` ('refreshMargin', 'retry.minDelay'), checked under that name.
-  const option = (path: string, fallback: number, min?: number) =>
-    positive(path, path.split('.').reduce((at: any, key) => at?.[key], options) as number | undefined, fallback, min);
+  const retry = options.retry;
   return {
-    refreshMargin: option('refreshMargin', 60_000),
-    heartbeatInterval: options.heartbeat ? option('heartbeatInterval', 300_000, 1) : null,
-    refreshTimeout: option('refreshTimeout', 10_000, 1),
-    retries: Math.floor(option('retry.retries', 3)),
-    minDelay: option('retry.minDelay', 1_000),
-    maxDelay: option('retry.maxDelay', 30_000),
-    maxQueue: Math.floor(option('maxQueue', 1_000, 1)),
-    failureCooldown: option('failureCooldown', 30_000),
+    refreshMargin: positive('refreshMargin', options.refreshMargin, 60_000),
+    heartbeatInterval: options.heartbeat ? positive('heartbeatInterval', options.heartbeatInterval, 300_000, 1) : null,
+    refreshTimeout: positive('refreshTimeout', options.refreshTimeout, 10_000, 1),
+    retries: Math.floor(positive('retry.retries', retry?.retries, 3)),
+    minDelay: positive('retry.minDelay', retry?.minDelay, 1_000),
+    maxDelay: positive('retry.maxDelay', retry?.maxDelay, 30_000),
+    maxQueue: Math.floor(positive('maxQueue', options.maxQueue, 1_000, 1)),
+    failureCooldown: positive('failureCooldown', options.failureCooldown, 30_000),
   };
 }

@@ -1,6 +1,6 @@
 import { OAuthConfigurationError } from '../../domain/errors/OAuthConfigurationError.js';
 import { isTerminalError } from '../../domain/isTerminalError.js';
-import type { SessionPlugin } from '../plugin.js';
+import type { PluginParts, SessionPlugin } from '../plugin.js';
 
 /** What a failed refresh means for the session. */
 export type RefreshFailureKind =
@@ -83,7 +83,7 @@ export const oauthErrorParts = {
     attempt(input, signal).catch((error: unknown) => {
       throw asConfigurationError(error);
     }),
-} satisfies Pick<ReturnType<SessionPlugin['setup']>, 'isTerminal' | 'refresh'>;
+} satisfies Pick<PluginParts, 'isTerminal' | 'refresh'>;
 
 /**
  * Refresh failures read as RFC 6749 §5.2 says, for an app that writes its own `refresh` (with
