@@ -8,6 +8,6 @@ export const entryPoints = {
   sse: 'src/sse/index.ts',
   'graphql-ws': 'src/graphql-ws/index.ts',
   oauth: 'src/oauth/index.ts',
-  'cross-tab': 'src/crossTab/index.ts',
+  'cross-tab': 'src/cross-tab/index.ts',
   inspect: 'src/inspect/index.ts',
 } as const;

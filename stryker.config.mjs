@@ -7,7 +7,14 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: ['domain/**/*.ts', 'machines/**/*.ts', 'src/**/*.ts', '!src/testing/**', '!src/**/index.ts', '!src/{oauth,sse,graphql-ws}/**'],
+  mutate: [
+    'domain/**/*.ts',
+    'machines/**/*.ts',
+    'src/**/*.ts',
+    '!src/testing/**',
+    '!src/**/index.ts',
+    '!src/{oauth,sse,graphql-ws}/**',
+  ],
   coverageAnalysis: 'perTest',
   // Two shared cores: one sandbox per core at most.
   concurrency: 2,

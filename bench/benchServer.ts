@@ -23,10 +23,14 @@ export interface BenchServer {
 const STARTUP_LIMIT_MS = 20_000;
 
 export async function startBenchServer(refreshLatency: number): Promise<BenchServer> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./serverProcess.ts', import.meta.url)), [String(refreshLatency)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    fileURLToPath(new URL('./serverProcess.ts', import.meta.url)),
+    [String(refreshLatency)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('bench server did not start')), STARTUP_LIMIT_MS);
     child.once('message', (message) => {

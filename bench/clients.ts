@@ -9,7 +9,7 @@
  */
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { createAuthRefresh } from 'axios-auth-refresh';
-import { createAuthSession } from '../src/createAuthSession.js';
+import { createAuthSession } from '../src/session/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { createAuthFetch } from '../src/fetch/createAuthFetch.js';
 
@@ -117,7 +117,10 @@ export const plainFetch: Contender = {
     const send = guardedFetch(transport.fetch, life.isDisposed);
     return {
       get: (path) =>
-        send(`${origin}${path}`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } }).then(readStatus, () => 0),
+        send(`${origin}${path}`, { headers: { Authorization: `Bearer ${tokens.accessToken}` } }).then(
+          readStatus,
+          () => 0,
+        ),
       dispose: life.dispose,
     };
   },
@@ -187,7 +190,9 @@ function axiosAuthRefresh(name: string, options: { deduplicateRefresh: boolean }
       const refreshAuthLogic = (failedRequest: { response: { config: { headers: Record<string, string> } } }) =>
         api
           // With deduplicateRefresh off the README says to mark the refresh call yourself.
-          .post<IssuedTokens>('/api/refresh', { refreshToken: store.refreshToken }, { skipAuthRefresh: !options.deduplicateRefresh } as AxiosRequestConfig)
+          .post<IssuedTokens>('/api/refresh', { refreshToken: store.refreshToken }, {
+            skipAuthRefresh: !options.deduplicateRefresh,
+          } as AxiosRequestConfig)
           .then((tokenRefreshResponse) => {
             store.accessToken = tokenRefreshResponse.data.accessToken;
             store.refreshToken = tokenRefreshResponse.data.refreshToken;

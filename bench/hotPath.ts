@@ -19,7 +19,9 @@ try {
     for (const row of await runHappyPath(server, transport, config)) {
       const ratio = row.medianMs / row.baseMedianMs;
       ratios.set(row.contender, [...(ratios.get(row.contender) ?? []), ratio]);
-      process.stdout.write(`round ${round + 1} ${row.contender}: ${ratio.toFixed(3)}× (${row.medianMs.toFixed(3)} ms vs ${row.baseMedianMs.toFixed(3)} ms)\n`);
+      process.stdout.write(
+        `round ${round + 1} ${row.contender}: ${ratio.toFixed(3)}× (${row.medianMs.toFixed(3)} ms vs ${row.baseMedianMs.toFixed(3)} ms)\n`,
+      );
     }
   }
 } finally {

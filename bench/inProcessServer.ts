@@ -30,7 +30,12 @@ export function createInProcessServer(backend: AuthBackend): InProcessServer {
   let waiting = 0;
   let lastSecret = 0;
 
-  async function handle(method: string, url: string, authorization: string | null, body: string | null): Promise<Answer> {
+  async function handle(
+    method: string,
+    url: string,
+    authorization: string | null,
+    body: string | null,
+  ): Promise<Answer> {
     const { pathname } = new URL(url);
     if (method === 'POST' && pathname === '/api/refresh') {
       const parsed = JSON.parse(body ?? '{}') as { refreshToken?: unknown };
@@ -47,7 +52,9 @@ export function createInProcessServer(backend: AuthBackend): InProcessServer {
     if (method === 'GET' && pathname === '/api/secret') {
       lastSecret = performance.now(); // when the request left the client, before the server's own work
       const result = await backend.authorize(bearerToken(authorization));
-      return result.ok ? { status: 200, body: '{"secret":"the cake is a lie"}' } : { status: 401, body: '{"error":"unauthorized"}' };
+      return result.ok
+        ? { status: 200, body: '{"secret":"the cake is a lie"}' }
+        : { status: 401, body: '{"error":"unauthorized"}' };
     }
     return { status: 404, body: '{}' };
   }
@@ -78,7 +85,13 @@ export function createInProcessServer(backend: AuthBackend): InProcessServer {
     };
     const valid = config.validateStatus ? config.validateStatus(answer.status) : answer.status < 300;
     if (valid) return response;
-    throw new AxiosError(`Request failed with status code ${answer.status}`, AxiosError.ERR_BAD_REQUEST, config, {}, response);
+    throw new AxiosError(
+      `Request failed with status code ${answer.status}`,
+      AxiosError.ERR_BAD_REQUEST,
+      config,
+      {},
+      response,
+    );
   };
 
   return {

@@ -28,7 +28,8 @@ function table(head: string[], rows: (string | number)[][]): string {
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 const ms = (value: number) => (value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} kB`;
-const mb = (bytes: number | null) => (bytes === null ? 'n/a (no --expose-gc)' : `${(bytes / 1024 / 1024).toFixed(2)} MB`);
+const mb = (bytes: number | null) =>
+  bytes === null ? 'n/a (no --expose-gc)' : `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const verdict = (met: boolean) => (met ? 'met' : '**missed**');
 
 export function machineLine(): string {
@@ -56,9 +57,21 @@ export function targetsTable(results: BenchResults): string {
       ['burst completion ≤ 1.10 × floor', `worst ${ratio(worstBurst)}`, verdict(worstBurst <= 1.1)],
       ['happy-path overhead ≤ 1.02 × plain fetch', `${happyRatio.toFixed(3)}×`, verdict(happyRatio <= 1.02)],
       ['0 server 401s in the long session', String(long.unauthorized), verdict(long.unauthorized === 0)],
-      [`≤ 10 MB for ${queue.waiters} waiters`, mb(queue.heapBytes), verdict(queue.heapBytes !== null && queue.heapBytes <= 10 * 1024 * 1024)],
-      [`≤ 50 ms from refresh answer to last of ${queue.waiters} waiters`, ms(queue.releaseMs), verdict(queue.releaseMs <= 50)],
-      ['≤ 6.0 kB min+gzip core + fetch adapter, + 0.5 kB for RFC 6750 challenge classification', kb(size.gzipBytes), verdict(size.gzipBytes <= 6.5 * 1024)],
+      [
+        `≤ 10 MB for ${queue.waiters} waiters`,
+        mb(queue.heapBytes),
+        verdict(queue.heapBytes !== null && queue.heapBytes <= 10 * 1024 * 1024),
+      ],
+      [
+        `≤ 50 ms from refresh answer to last of ${queue.waiters} waiters`,
+        ms(queue.releaseMs),
+        verdict(queue.releaseMs <= 50),
+      ],
+      [
+        '≤ 6.0 kB min+gzip core + fetch adapter, + 0.5 kB for RFC 6750 challenge classification',
+        kb(size.gzipBytes),
+        verdict(size.gzipBytes <= 6.5 * 1024),
+      ],
     ],
   );
 }
@@ -68,7 +81,15 @@ export function comparisonTable(results: BenchResults): string {
   const biggest = Math.max(...results.burst.map((row) => row.n));
   const names = [...new Set(results.burst.map((row) => row.contender))];
   return table(
-    [`contender`, `burst N=${biggest}: ok`, 'refreshes', 'time ÷ floor', 'stale 401: refreshes', 'happy path ÷ plain', 'long session: 401s / refreshes / failed'],
+    [
+      `contender`,
+      `burst N=${biggest}: ok`,
+      'refreshes',
+      'time ÷ floor',
+      'stale 401: refreshes',
+      'happy path ÷ plain',
+      'long session: 401s / refreshes / failed',
+    ],
     names.map((name) => {
       const burst = results.burst.find((row) => row.contender === name && row.n === biggest)!;
       const stale = results.stale.find((row) => row.contender === name);
@@ -92,7 +113,18 @@ export function detailTables(results: BenchResults): string {
   sections.push(
     '### Burst (server-expired token, N concurrent requests)',
     table(
-      ['N', 'contender', 'ok', 'unfinished at deadline', 'refresh calls', 'reuse detected', 'server 401s', 'time', 'floor', 'ratio'],
+      [
+        'N',
+        'contender',
+        'ok',
+        'unfinished at deadline',
+        'refresh calls',
+        'reuse detected',
+        'server 401s',
+        'time',
+        'floor',
+        'ratio',
+      ],
       results.burst.map((row) => [
         row.n,
         row.contender,
@@ -118,21 +150,41 @@ export function detailTables(results: BenchResults): string {
     `### Happy path (valid token, ${results.config.happyRequests} sequential requests each, interleaved with the plain client)`,
     table(
       ['contender', 'median', 'plain client', 'plain median', 'ratio'],
-      results.happy.map((row) => [row.contender, ms(row.medianMs), row.base, ms(row.baseMedianMs), ratio(row.medianMs / row.baseMedianMs)]),
+      results.happy.map((row) => [
+        row.contender,
+        ms(row.medianMs),
+        row.base,
+        ms(row.baseMedianMs),
+        ratio(row.medianMs / row.baseMedianMs),
+      ]),
     ),
   );
   sections.push(
     `### Long session (${(results.config.longSessionSeconds / 3600).toFixed(0)} simulated hours, 5-minute tokens, one request a second)`,
     table(
       ['contender', 'requests', 'failed for the caller', 'server 401s', 'refresh calls', 'reuse detected'],
-      results.longSession.map((row) => [row.contender, row.seconds, row.failed, row.unauthorized, row.refreshCalls, row.reuseDetected]),
+      results.longSession.map((row) => [
+        row.contender,
+        row.seconds,
+        row.failed,
+        row.unauthorized,
+        row.refreshCalls,
+        row.reuseDetected,
+      ]),
     ),
   );
   sections.push(
     '### Memory (callers waiting for one refresh, in process)',
     table(
       ['subject', 'waiters', 'released', 'extra heap', 'time to queue', 'refresh answer → last released'],
-      results.memory.map((row) => [row.subject, row.waiters, row.released, mb(row.heapBytes), ms(row.queueMs), ms(row.releaseMs)]),
+      results.memory.map((row) => [
+        row.subject,
+        row.waiters,
+        row.released,
+        mb(row.heapBytes),
+        ms(row.queueMs),
+        ms(row.releaseMs),
+      ]),
     ),
   );
   sections.push(

@@ -78,7 +78,11 @@ export function createDemoOAuth(): DemoOAuth {
       const redirectUri = `${pageUrl}/?mode=oauth`;
       const as = await startAuthorizationServer({ accessTokenTtl: accessTtl, redirectUris: [redirectUri] });
       const scope = `openid offline_access ${API_SCOPE}`;
-      live = { as, guard: createTokenGuard({ issuer: as }), config: { issuer: as.issuer, clientId: SPA_CLIENT_ID, resource: API_RESOURCE, scope, redirectUri } };
+      live = {
+        as,
+        guard: createTokenGuard({ issuer: as }),
+        config: { issuer: as.issuer, clientId: SPA_CLIENT_ID, resource: API_RESOURCE, scope, redirectUri },
+      };
     },
     config: () => live?.config ?? null,
     close: async () => live?.as.close(),

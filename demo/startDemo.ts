@@ -7,7 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createAuthHttpServer, type AuthHttpServer, type AuthHttpServerOptions } from '../server/createAuthHttpServer.js';
+import {
+  createAuthHttpServer,
+  type AuthHttpServer,
+  type AuthHttpServerOptions,
+} from '../server/createAuthHttpServer.js';
 import { bundlePage } from './bundle.js';
 import { createDemoOAuth } from './oauthServer.js';
 
@@ -36,7 +40,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     async handler(req, res) {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
       if (path === '/main.js') return send(res, 'text/javascript; charset=utf-8', script);
-      if (path === '/oauth.json') return send(res, 'application/json; charset=utf-8', JSON.stringify(oauthMode.config()));
+      if (path === '/oauth.json')
+        return send(res, 'application/json; charset=utf-8', JSON.stringify(oauthMode.config()));
       const diagramFile = diagrams[path];
       if (diagramFile !== undefined) {
         // Read on every request so a freshly generated diagram shows up without a restart.

@@ -90,7 +90,12 @@ export function readJwtTimes(token: string): JwtTimes | null {
  *   allows, so the estimate errs early, never late.
  * - else a JWT's lone `exp` (this one assumes the clocks agree); else the expiry is unknown.
  */
-function expiryOf(accessToken: string, expiresIn: number | undefined, expiresAt: number | null | undefined, sentAt: number): number | null {
+function expiryOf(
+  accessToken: string,
+  expiresIn: number | undefined,
+  expiresAt: number | null | undefined,
+  sentAt: number,
+): number | null {
   const { exp, iat } = readJwtTimes(accessToken) ?? {};
   // NaN unless the token is a JWT with both claims; every comparison with NaN is false.
   const jwtLifetime = Math.max(0, (exp! - iat!) * 1000);
@@ -107,7 +112,11 @@ const isText = (value: unknown) => value == null || typeof value === 'string';
  * token) fills in what a refresh answer leaves out: the refresh token (servers without rotation),
  * the token type and the scope (RFC 6749 §5.1: unchanged when omitted).
  */
-export function receiveTokens(input: unknown, at: number | AnswerTiming, previous: TokenSet | string | null = null): ReceivedTokens {
+export function receiveTokens(
+  input: unknown,
+  at: number | AnswerTiming,
+  previous: TokenSet | string | null = null,
+): ReceivedTokens {
   // Anything but an object reads as one without fields: its accessToken check fails.
   const answer = ((typeof input === 'object' && input) || {}) as Record<string, unknown>;
   // snake_case (RFC 6749) when it has `access_token` and no `accessToken`.
@@ -119,10 +128,24 @@ export function receiveTokens(input: unknown, at: number | AnswerTiming, previou
     if (!valid(answer[key])) throw new InvalidTokenError(`${key} must be ${what}`);
     return answer[key] as T;
   };
-  const accessToken = field<string>('accessToken', (value) => typeof value === 'string' && value !== '', 'a non-empty string');
-  const expiresIn = field<number | undefined>('expiresIn', (value) => value === undefined || (isFiniteNumber(value) && value >= 0), 'a non-negative number of seconds');
+  const accessToken = field<string>(
+    'accessToken',
+    (value) => typeof value === 'string' && value !== '',
+    'a non-empty string',
+  );
+  const expiresIn = field<number | undefined>(
+    'expiresIn',
+    (value) => value === undefined || (isFiniteNumber(value) && value >= 0),
+    'a non-negative number of seconds',
+  );
   // RFC 6749 has no absolute expiry: an `expires_at` is no field of its (often seconds, not ms).
-  const expiresAt = snake ? undefined : field<number | null | undefined>('expiresAt', (value) => value == null || isFiniteNumber(value), 'epoch milliseconds');
+  const expiresAt = snake
+    ? undefined
+    : field<number | null | undefined>(
+        'expiresAt',
+        (value) => value == null || isFiniteNumber(value),
+        'epoch milliseconds',
+      );
   const refreshToken = field<string | null | undefined>('refreshToken', isText);
   const tokenType = field<string | null | undefined>('tokenType', isText);
   const scope = field<string | null | undefined>('scope', isText);
@@ -137,7 +160,10 @@ export function receiveTokens(input: unknown, at: number | AnswerTiming, previou
     tokenType: tokenType ?? before?.tokenType ?? null,
     scope: scope ?? before?.scope ?? null,
   };
-  return { tokens, lifetime: expiry === null ? null : Math.max(0, expiry - (typeof at === 'number' ? at : at.receivedAt)) };
+  return {
+    tokens,
+    lifetime: expiry === null ? null : Math.max(0, expiry - (typeof at === 'number' ? at : at.receivedAt)),
+  };
 }
 
 /** A token the session can hand out: no known expiry, or not yet expired. */

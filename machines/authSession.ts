@@ -18,8 +18,16 @@ const logout = { target: '#authSession.loggedOut', actions: 'emitLogout' } as co
 /** Another session sharing these tokens (another tab) logged in or refreshed; `emit` says which it is to this one. */
 const syncedLogin = (emit: 'emitSyncedLogin' | 'emitSyncedRefresh') =>
   ({ guard: 'isSyncedLogin', target: IDLE, reenter: true, actions: ['storeSynced', emit] }) as const;
-const syncedLogout = { guard: 'isSyncedLogout', target: '#authSession.loggedOut', actions: 'emitSyncedLogout' } as const;
-const syncedEnd = [syncedLogin('emitSyncedRefresh'), syncedLogout, { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' }] as const;
+const syncedLogout = {
+  guard: 'isSyncedLogout',
+  target: '#authSession.loggedOut',
+  actions: 'emitSyncedLogout',
+} as const;
+const syncedEnd = [
+  syncedLogin('emitSyncedRefresh'),
+  syncedLogout,
+  { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' },
+] as const;
 
 /**
  * After a failed attempt (`record` says how it failed): another one after the backoff, or the round
@@ -28,7 +36,10 @@ const syncedEnd = [syncedLogin('emitSyncedRefresh'), syncedLogout, { guard: 'isS
 const retryOrGiveUp = (record: 'recordFailure' | 'recordDeadAnswer' | 'recordTimeout') =>
   [
     { guard: 'canRetry', target: 'backingOff', actions: [record, failed(true)] },
-    { target: IDLE, actions: [record, { type: 'rejectWaiters', params: { reason: 'refreshFailed' } }, 'startCooldown', failed(false)] },
+    {
+      target: IDLE,
+      actions: [record, { type: 'rejectWaiters', params: { reason: 'refreshFailed' } }, 'startCooldown', failed(false)],
+    },
   ] as const;
 
 /** A state without a token to give: every request for one is refused with `reason`. */
@@ -38,7 +49,10 @@ const refuseRequests = (reason: 'loggedOut' | 'expired') => {
 };
 
 /** In idle, a request without a usable token refreshes, unless a failed round is cooling down. */
-const refreshUnlessCooling = [{ guard: 'isCoolingDown', actions: reject('coolingDown') }, { target: 'refreshing', actions: 'enqueue' }] as const;
+const refreshUnlessCooling = [
+  { guard: 'isCoolingDown', actions: reject('coolingDown') },
+  { target: 'refreshing', actions: 'enqueue' },
+] as const;
 
 /** While a refresh runs every request waits for it, up to `maxQueue`. */
 const queueRequest = [{ guard: 'isQueueFull', actions: reject('queueFull') }, { actions: 'enqueue' }] as const;

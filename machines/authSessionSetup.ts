@@ -74,7 +74,8 @@ export const authSessionSetup = setup({
     // A RefreshCooldownError from the refresh actor means a coordinator (cross-tab) ran the whole
     // round for this session and it gave up: the round is over here too, whatever `attempt` says.
     canRetry: ({ context, event }) =>
-      context.attempt < context.config.retries && !((event as { error?: unknown }).error instanceof RefreshCooldownError),
+      context.attempt < context.config.retries &&
+      !((event as { error?: unknown }).error instanceof RefreshCooldownError),
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: ({ event }) => verdict(event),
@@ -113,15 +114,23 @@ export const authSessionSetup = setup({
     // A new array per enqueue: snapshots stay immutable, so the machine's pure transition function
     // (xstate/graph, users' model-based tests) can branch from any of them. The copies cost
     // O(N²) in the queue length: about 2 ms for the default maxQueue of 1 000, 160 ms for 10 000.
-    enqueue: assign(({ context, event }) => ({ waiters: [...context.waiters, { id: carried(event).id, since: carried(event).at }] })),
-    cancelWaiter: assign(({ context, event }) => ({ waiters: context.waiters.filter((waiter) => waiter.id !== carried(event).id) })),
+    enqueue: assign(({ context, event }) => ({
+      waiters: [...context.waiters, { id: carried(event).id, since: carried(event).at }],
+    })),
+    cancelWaiter: assign(({ context, event }) => ({
+      waiters: context.waiters.filter((waiter) => waiter.id !== carried(event).id),
+    })),
     rejectRequest: emit(({ context, event }, params: { reason: RejectReason }) => ({
       type: 'waiters.rejected' as const,
       ids: [carried(event).id],
       reason: params.reason,
       error: context.lastError,
     })),
-    answerNow: emit(({ context, event }) => ({ type: 'waiters.resolved' as const, ids: [carried(event).id], tokens: context.tokens! })),
+    answerNow: emit(({ context, event }) => ({
+      type: 'waiters.resolved' as const,
+      ids: [carried(event).id],
+      tokens: context.tokens!,
+    })),
     // Tokens dead on arrival are never handed out: `hasWaitersAndDeadToken` refreshes instead.
     releaseWaiters: enqueueActions(({ context, enqueue }) => {
       if (context.waiters.length === 0 || context.tokens === null || context.lifetime === 0) return;
@@ -130,7 +139,12 @@ export const authSessionSetup = setup({
     }),
     rejectWaiters: enqueueActions(({ context, enqueue }, params: { reason: RejectReason }) => {
       if (context.waiters.length === 0) return;
-      enqueue.emit({ type: 'waiters.rejected', ids: context.waiters.map((w) => w.id), reason: params.reason, error: context.lastError });
+      enqueue.emit({
+        type: 'waiters.rejected',
+        ids: context.waiters.map((w) => w.id),
+        reason: params.reason,
+        error: context.lastError,
+      });
       enqueue.assign({ waiters: [] });
     }),
     emitLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens! })),
@@ -143,8 +157,16 @@ export const authSessionSetup = setup({
     })),
     emitExpired: emit(({ context }) => ({ type: 'expired' as const, error: context.lastError })),
     emitLogout: emit({ type: 'logout' as const }),
-    emitSyncedLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens!, fromOtherTab: true as const })),
-    emitSyncedRefresh: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens!, fromOtherTab: true as const })),
+    emitSyncedLogin: emit(({ context }) => ({
+      type: 'login' as const,
+      tokens: context.tokens!,
+      fromOtherTab: true as const,
+    })),
+    emitSyncedRefresh: emit(({ context }) => ({
+      type: 'refreshed' as const,
+      tokens: context.tokens!,
+      fromOtherTab: true as const,
+    })),
     emitSyncedLogout: emit({ type: 'logout' as const, fromOtherTab: true as const }),
     recordSyncedExpiry: assign({ lastError: () => new SessionExpiredError('The session expired in another tab') }),
   },

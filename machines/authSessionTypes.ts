@@ -48,8 +48,7 @@ export interface AuthInput {
  * expired. Only a login carries tokens.
  */
 export type SyncEvent =
-  | { type: 'SYNC'; state: 'loggedIn'; received: ReceivedTokens }
-  | { type: 'SYNC'; state: 'loggedOut' | 'expired' };
+  { type: 'SYNC'; state: 'loggedIn'; received: ReceivedTokens } | { type: 'SYNC'; state: 'loggedOut' | 'expired' };
 
 /** What another session can be in, as far as this one cares. */
 export type SyncedState = SyncEvent['state'];

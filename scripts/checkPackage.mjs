@@ -12,7 +12,10 @@ for (const subpath of subpaths) {
   const esm = await import(subpath);
   const cjs = require(subpath);
   const esmNames = Object.keys(esm).sort().join(',');
-  const cjsNames = Object.keys(cjs).filter((name) => name !== 'default' && name !== '__esModule').sort().join(',');
+  const cjsNames = Object.keys(cjs)
+    .filter((name) => name !== 'default' && name !== '__esModule')
+    .sort()
+    .join(',');
   if (esmNames.length === 0 || esmNames !== cjsNames) {
     throw new Error(`${subpath}: ESM exports [${esmNames}] differ from CJS exports [${cjsNames}]`);
   }

@@ -23,7 +23,9 @@ try {
   await page.waitForSelector('#diagram g.node.active[data-path="refreshing"]');
   await page.waitForTimeout(300);
   await page.screenshot({ path: docs('demo-details.png') });
-  await page.waitForFunction(() => document.querySelector('#result')?.getAttribute('data-title') === '3 requests at once');
+  await page.waitForFunction(
+    () => document.querySelector('#result')?.getAttribute('data-title') === '3 requests at once',
+  );
   console.log(`wrote ${docs('demo.png')} and ${docs('demo-details.png')}`);
 } finally {
   await demo.close();

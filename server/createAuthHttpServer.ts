@@ -47,8 +47,7 @@ export interface AuthHttpServerOptions {
 
 /** A refusal from an extension names its own WWW-Authenticate challenge. */
 export type ExtensionAuthorizeResult =
-  | { ok: true; claims: { sub?: string; exp?: number } }
-  | { ok: false; reason: string; challenge: string };
+  { ok: true; claims: { sub?: string; exp?: number } } | { ok: false; reason: string; challenge: string };
 
 export interface AuthExtension {
   /** Judges a request whose token is the extension's kind; null passes it on to the backend. */
@@ -145,9 +144,14 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         if (!username) throw new HttpError(400, 'username is required');
         const tokens = await backend.login(username);
         if (body.mode === 'cookie') {
-          return sendJson(res, 200, { accessToken: tokens.csrfToken, expiresIn: tokens.expiresIn }, {
-            'Set-Cookie': tokenCookies(tokens),
-          });
+          return sendJson(
+            res,
+            200,
+            { accessToken: tokens.csrfToken, expiresIn: tokens.expiresIn },
+            {
+              'Set-Cookie': tokenCookies(tokens),
+            },
+          );
         }
         const { accessToken, refreshToken, expiresIn } = tokens;
         return sendJson(res, 200, { accessToken, refreshToken, expiresIn });
@@ -162,9 +166,14 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         if (!result.ok) return unauthorized(res, result.reason, cookieMode ? { 'Set-Cookie': clearCookies } : {});
         const { tokens } = result;
         if (cookieMode) {
-          return sendJson(res, 200, { accessToken: tokens.csrfToken, expiresIn: tokens.expiresIn }, {
-            'Set-Cookie': tokenCookies(tokens),
-          });
+          return sendJson(
+            res,
+            200,
+            { accessToken: tokens.csrfToken, expiresIn: tokens.expiresIn },
+            {
+              'Set-Cookie': tokenCookies(tokens),
+            },
+          );
         }
         return sendJson(res, 200, {
           accessToken: tokens.accessToken,
@@ -175,7 +184,9 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
       case 'POST /api/logout': {
         const body = await readJson(req);
         const presented =
-          typeof body.refreshToken === 'string' ? body.refreshToken : parseCookies(req.headers.cookie).get(REFRESH_COOKIE);
+          typeof body.refreshToken === 'string'
+            ? body.refreshToken
+            : parseCookies(req.headers.cookie).get(REFRESH_COOKIE);
         backend.logout(presented);
         return sendJson(res, 200, { ok: true }, { 'Set-Cookie': clearCookies });
       }
@@ -185,7 +196,11 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         const result = await authorize(req);
         if (!(await sleep(requestedDelay(url), closing.signal))) return;
         if (!result.ok) return refused(res, result);
-        return sendJson(res, 200, { secret: 'the cake is a lie', user: result.claims.sub, at: new Date(now()).toISOString() });
+        return sendJson(res, 200, {
+          secret: 'the cake is a lie',
+          user: result.claims.sub,
+          at: new Date(now()).toISOString(),
+        });
       }
       case 'GET /api/public':
         return sendJson(res, 200, { message: 'anyone may read this', at: new Date(now()).toISOString() });

@@ -108,7 +108,11 @@ export async function serveStatic(dir: string, pathname: string, res: ServerResp
   try {
     if (!(await stat(file)).isFile()) return false;
     const body = await readFile(file);
-    res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      'Content-Type': contentType(file),
+      'Content-Length': body.length,
+      'Cache-Control': 'no-cache',
+    });
     res.end(body);
     return true;
   } catch {

@@ -37,17 +37,18 @@ export function createRefreshFaults(now: () => number): RefreshFaults {
       refreshRequests += 1;
       if (!active()) return false;
       faulted += 1;
-      if (kind === 'fail') return sendJson(res, 503, { error: 'temporarily_unavailable' }), true;
-      if (kind === 'drop') return req.socket.destroy(), true;
+      if (kind === 'fail') return (sendJson(res, 503, { error: 'temporarily_unavailable' }), true);
+      if (kind === 'drop') return (req.socket.destroy(), true);
       if (kind === 'hang') {
         await sleep(until - now(), closing);
-        return req.socket.destroy(), true;
+        return (req.socket.destroy(), true);
       }
       // slow: answered as usual once the delay has passed.
       return !(await sleep(delay, closing));
     },
     set(body) {
-      if (typeof body.kind !== 'string' || !KINDS.has(body.kind)) throw new HttpError(400, 'kind must be none, fail, drop, hang or slow');
+      if (typeof body.kind !== 'string' || !KINDS.has(body.kind))
+        throw new HttpError(400, 'kind must be none, fail, drop, hang or slow');
       kind = body.kind as RefreshFaultKind;
       until = now() + bounded(body.ms, MAX_FAULT_MS);
       delay = bounded(body.delay, 0);

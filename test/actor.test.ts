@@ -11,12 +11,19 @@ afterEach(() => {
 describe('anything else', () => {
   it('session.actor is an ordinary XState actor: subscribe, waitFor, getSnapshot', async () => {
     const stub = refreshStub();
-    const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
+    const session = createAuthSession({
+      refresh: stub.refresh,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 },
+    });
     sessions.push(session);
     // --- snippet: xstate-actor ---
     const values: unknown[] = [];
     const subscription = session.actor.subscribe((snapshot) => values.push(snapshot.value));
-    const backToIdle = waitFor(session.actor, (snapshot) => snapshot.matches('idle') && snapshot.context.tokens?.accessToken === 'a1', { timeout: 10_000 });
+    const backToIdle = waitFor(
+      session.actor,
+      (snapshot) => snapshot.matches('idle') && snapshot.context.tokens?.accessToken === 'a1',
+      { timeout: 10_000 },
+    );
     // --- end of snippet ---
     const refreshed = session.refresh();
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });

@@ -39,7 +39,8 @@ describe("the README's HTTP clients section", () => {
           signal,
         });
         if (response.status === 401) throw new RefreshRejectedError();
-        if (!response.ok) throw Object.assign(new Error(`refresh failed: ${response.status}`), { status: response.status });
+        if (!response.ok)
+          throw Object.assign(new Error(`refresh failed: ${response.status}`), { status: response.status });
         return response.json();
       },
     });

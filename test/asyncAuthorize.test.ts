@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { IncomingResponse, TokenScheme } from '../src/adapters/scheme.js';
+import type { IncomingResponse, TokenScheme } from '../src/adapter-core/scheme.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 
 // A scheme whose authorize is async and signs the method and URL (as a DPoP proof does) works
@@ -35,7 +35,10 @@ function serveSigned(accepted: { token: string }) {
     const valid = request.headers.get('x-signature') === (await sign(request.method, new URL(request.url), token));
     arrivals.push({ method: request.method, valid });
     const ok = valid && token === accepted.token;
-    return HttpResponse.json(ok ? { ok: true, token } : { error: 'refused' }, { status: ok ? 200 : 401, headers: { 'X-Nonce': `n${arrivals.length}` } });
+    return HttpResponse.json(ok ? { ok: true, token } : { error: 'refused' }, {
+      status: ok ? 200 : 401,
+      headers: { 'X-Nonce': `n${arrivals.length}` },
+    });
   };
   api.server.use(http.get(`${API}/signed`, handler), http.post(`${API}/signed`, handler));
   return arrivals;
@@ -61,7 +64,10 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter with an asy
     const { scheme, observed } = signingScheme();
     const arrivals = serveSigned({ token: 'a1' });
     const client = createClient(adapter, session, { scheme });
-    expect(await client.request(`${API}/signed`, { method: 'POST', body: 'x' })).toMatchObject({ status: 200, body: { token: 'a1' } });
+    expect(await client.request(`${API}/signed`, { method: 'POST', body: 'x' })).toMatchObject({
+      status: 200,
+      body: { token: 'a1' },
+    });
     expect(refreshes).toBe(1);
     expect(arrivals).toEqual([
       { method: 'POST', valid: true },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/createAuthSession.js';
+import { createAuthSession } from '../src/session/createAuthSession.js';
 import { createAuthFetch } from '../src/fetch/createAuthFetch.js';
 
 const ORIGIN = 'http://127.0.0.1:9';
@@ -23,14 +23,23 @@ function setup() {
     },
   });
   const expireOnServer = () => (current = 'rotated-away');
-  return { seen, session, expireOnServer, authFetch: createAuthFetch(session, { fetch: fetchStub, origins: [ORIGIN] }) };
+  return {
+    seen,
+    session,
+    expireOnServer,
+    authFetch: createAuthFetch(session, { fetch: fetchStub, origins: [ORIGIN] }),
+  };
 }
 
 describe('createAuthFetch replays', () => {
   it('replays a URL request with its string body and the new token, keeping the caller headers', async () => {
     const { seen, session, authFetch, expireOnServer } = setup();
     expireOnServer();
-    const response = await authFetch(`${ORIGIN}/api/items`, { method: 'POST', body: 'payload', headers: { 'X-Trace': 't1' } });
+    const response = await authFetch(`${ORIGIN}/api/items`, {
+      method: 'POST',
+      body: 'payload',
+      headers: { 'X-Trace': 't1' },
+    });
     expect(response.status).toBe(200);
     expect(seen.map((s) => [s.authorization, s.body])).toEqual([
       ['Bearer old', 'payload'],

@@ -94,7 +94,12 @@ describe('createAuthHttpServer, bearer mode', () => {
     const after = await call('/api/refresh', { method: 'POST', json: { refreshToken: first.body.refreshToken } });
     expect(after).toMatchObject({ status: 401, body: { error: 'revoked' } });
     expect((await call('/api/secret', { headers: bearer(first.body.accessToken) })).status).toBe(401);
-    expect((await call('/api/stats')).body).toEqual({ refreshCalls: 3, refreshOk: 1, reuseDetected: 1, unauthorized: 1 });
+    expect((await call('/api/stats')).body).toEqual({
+      refreshCalls: 3,
+      refreshOk: 1,
+      reuseDetected: 1,
+      unauthorized: 1,
+    });
   });
 
   it('answers heartbeat 200 while valid and 401 after /api/debug/expire', async () => {
@@ -107,20 +112,33 @@ describe('createAuthHttpServer, bearer mode', () => {
   it('revokes refresh tokens on /api/debug/revoke and forgets everything on /api/debug/reset', async () => {
     const login = await loginBearer();
     await call('/api/debug/revoke', { method: 'POST' });
-    expect((await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } })).status).toBe(401);
+    expect((await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } })).status).toBe(
+      401,
+    );
     expect((await call('/api/secret', { headers: bearer(login.accessToken) })).status).toBe(200);
     await call('/api/debug/reset', { method: 'POST' });
-    expect((await call('/api/stats')).body).toEqual({ refreshCalls: 0, refreshOk: 0, reuseDetected: 0, unauthorized: 0 });
+    expect((await call('/api/stats')).body).toEqual({
+      refreshCalls: 0,
+      refreshOk: 0,
+      reuseDetected: 0,
+      unauthorized: 0,
+    });
     expect((await call('/api/secret', { headers: bearer(login.accessToken) })).status).toBe(401);
   });
 
   it('zeroes the counters on /api/debug/reset-stats and keeps every session', async () => {
     const login = await loginBearer();
     await call('/api/secret');
-    const refreshed = (await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } })).body as { accessToken: string };
+    const refreshed = (await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } }))
+      .body as { accessToken: string };
     expect((await call('/api/stats')).body).toMatchObject({ refreshCalls: 1, unauthorized: 1 });
     await call('/api/debug/reset-stats', { method: 'POST' });
-    expect((await call('/api/stats')).body).toEqual({ refreshCalls: 0, refreshOk: 0, reuseDetected: 0, unauthorized: 0 });
+    expect((await call('/api/stats')).body).toEqual({
+      refreshCalls: 0,
+      refreshOk: 0,
+      reuseDetected: 0,
+      unauthorized: 0,
+    });
     await call('/api/secret');
     expect((await call('/api/stats')).body).toMatchObject({ unauthorized: 1 });
     expect((await call('/api/secret', { headers: bearer(refreshed.accessToken) })).status).toBe(200);
@@ -153,13 +171,18 @@ describe('createAuthHttpServer, bearer mode', () => {
     server = await createAuthHttpServer({ refreshLatency: 200 });
     const login = await loginBearer();
     const started = Date.now();
-    expect((await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } })).status).toBe(200);
+    expect((await call('/api/refresh', { method: 'POST', json: { refreshToken: login.refreshToken } })).status).toBe(
+      200,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
   });
 
   it('validates bodies and routes', async () => {
     expect((await call('/api/login', { method: 'POST', json: {} })).status).toBe(400);
-    expect((await call('/api/login', { method: 'POST', body: '{not json', headers: { 'Content-Type': 'application/json' } })).status).toBe(400);
+    expect(
+      (await call('/api/login', { method: 'POST', body: '{not json', headers: { 'Content-Type': 'application/json' } }))
+        .status,
+    ).toBe(400);
     expect((await call('/api/nope')).status).toBe(404);
     expect((await call('/api/refresh', { method: 'POST', json: {} })).status).toBe(401);
   });
@@ -204,7 +227,9 @@ describe('createAuthHttpServer, cookie mode', () => {
     expect(rotated.accessToken).not.toBe(login.body.accessToken);
     const cookie = cookieHeader(first.headers.getSetCookie());
     expect((await call('/api/secret', { headers: { cookie, 'X-CSRF-Token': rotated.accessToken } })).status).toBe(200);
-    expect((await call('/api/secret', { headers: { cookie, 'X-CSRF-Token': String(login.body.accessToken) } })).status).toBe(401);
+    expect(
+      (await call('/api/secret', { headers: { cookie, 'X-CSRF-Token': String(login.body.accessToken) } })).status,
+    ).toBe(401);
 
     const reuse = await refresh(cookieHeader(login.setCookies));
     expect(reuse.status).toBe(401);
@@ -216,7 +241,9 @@ describe('createAuthHttpServer, cookie mode', () => {
     const { body, setCookies } = await loginCookie();
     const cookie = cookieHeader(setCookies);
     expect((await call('/api/logout', { method: 'POST', headers: { cookie } })).status).toBe(200);
-    expect((await call('/api/secret', { headers: { cookie, 'X-CSRF-Token': String(body.accessToken) } })).body).toEqual({ error: 'revoked' });
+    expect((await call('/api/secret', { headers: { cookie, 'X-CSRF-Token': String(body.accessToken) } })).body).toEqual(
+      { error: 'revoked' },
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/createAuthSession.js';
+import { createAuthSession } from '../src/session/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { AuthServerError, createAuthClient, createAuthServer } from '../src/testing/index.js';
 
@@ -24,7 +24,10 @@ describe('createAuthServer (msw)', () => {
     expect((await get('protected')).status).toBe(401);
     expect((await get('public')).status).toBe(200);
     expect((await get('heartbeat', tokens.accessToken)).status).toBe(200);
-    expect(auth.counters()).toMatchObject({ unauthorized: 1, requests: { login: 1, protected: 3, public: 1, heartbeat: 1 } });
+    expect(auth.counters()).toMatchObject({
+      unauthorized: 1,
+      requests: { login: 1, protected: 3, public: 1, heartbeat: 1 },
+    });
   });
 
   it('refuses a login without a username', async () => {
@@ -36,13 +39,13 @@ describe('createAuthServer (msw)', () => {
     const second = await client.refresh({ refreshToken: first.refreshToken ?? null, tokens: null, signal: never });
     expect(second.refreshToken).not.toBe(first.refreshToken);
 
-    await expect(client.refresh({ refreshToken: first.refreshToken ?? null, tokens: null, signal: never })).rejects.toBeInstanceOf(
-      RefreshRejectedError,
-    );
+    await expect(
+      client.refresh({ refreshToken: first.refreshToken ?? null, tokens: null, signal: never }),
+    ).rejects.toBeInstanceOf(RefreshRejectedError);
     // The family is revoked: the newest token dies too, and so does its access token.
-    await expect(client.refresh({ refreshToken: second.refreshToken ?? null, tokens: null, signal: never })).rejects.toBeInstanceOf(
-      RefreshRejectedError,
-    );
+    await expect(
+      client.refresh({ refreshToken: second.refreshToken ?? null, tokens: null, signal: never }),
+    ).rejects.toBeInstanceOf(RefreshRejectedError);
     expect((await get('protected', second.accessToken)).status).toBe(401);
     expect(auth.counters()).toMatchObject({ refreshCalls: 3, refreshOk: 1, reuseDetected: 1, refreshRejected: 2 });
   });
@@ -51,7 +54,10 @@ describe('createAuthServer (msw)', () => {
     const tokens = await client.login('ada');
     auth.expireAccessTokens();
     expect((await get('protected', tokens.accessToken)).status).toBe(401);
-    const session = { tokens: { accessToken: tokens.accessToken, refreshToken: null, expiresAt: null, tokenType: null, scope: null }, signal: never };
+    const session = {
+      tokens: { accessToken: tokens.accessToken, refreshToken: null, expiresAt: null, tokenType: null, scope: null },
+      signal: never,
+    };
     await expect(client.heartbeat(session)).resolves.toBe(false);
   });
 
@@ -110,10 +116,16 @@ describe('createAuthServer (msw)', () => {
 
   it('logout revokes the session family on the server', async () => {
     const tokens = await client.login('ada');
-    await client.logout({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? null, expiresAt: null, tokenType: null, scope: null });
-    await expect(client.refresh({ refreshToken: tokens.refreshToken ?? null, tokens: null, signal: never })).rejects.toBeInstanceOf(
-      RefreshRejectedError,
-    );
+    await client.logout({
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken ?? null,
+      expiresAt: null,
+      tokenType: null,
+      scope: null,
+    });
+    await expect(
+      client.refresh({ refreshToken: tokens.refreshToken ?? null, tokens: null, signal: never }),
+    ).rejects.toBeInstanceOf(RefreshRejectedError);
   });
 
   it('reset forgets users, counters and faults', async () => {

@@ -46,7 +46,9 @@ function settlements(emitted: AuthEmitted[]): Settled[] {
 }
 
 function requestId(event: ModelEvent): number | null {
-  return ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH'].includes(event.type) && 'id' in event ? (event.id as number) : null;
+  return ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH'].includes(event.type) && 'id' in event
+    ? (event.id as number)
+    : null;
 }
 
 /** The checks made after every step; `outstanding` are the request ids not yet settled. */
@@ -75,7 +77,10 @@ function checkStep(
   }
 
   // Waiters: the queue agrees with the model, and every request is either queued or settled once.
-  expect(real.context.waiters.map((w) => w.id), where).toEqual(model.context.waiters.map((w) => w.id));
+  expect(
+    real.context.waiters.map((w) => w.id),
+    where,
+  ).toEqual(model.context.waiters.map((w) => w.id));
   const newId = requestId(step.event);
   if (newId !== null) outstanding.add(newId);
   // A cancel comes from a caller that stopped waiting (its own timeout settled it).
@@ -92,9 +97,9 @@ function checkStep(
           ? id === newId && status === 'refreshing'
           : outcome === 'coolingDown'
             ? id === newId && status === 'idle' && real.context.coolingDown
-          : outcome === 'refreshFailed'
-            ? status === 'idle'
-            : outcome === status;
+            : outcome === 'refreshFailed'
+              ? status === 'idle'
+              : outcome === status;
     expect(allowed, `${where}: waiter ${id} ${outcome} while ${status}`).toBe(true);
   }
   for (const event of harness.emitted.slice(emittedFrom)) {
@@ -105,7 +110,10 @@ function checkStep(
     // A request answered at once gets a token that is usable when it asked.
     if (newId !== null && event.ids.includes(newId) && 'at' in step.event) {
       const { expiresAt } = event.tokens;
-      expect(expiresAt === null || expiresAt > (step.event.at as number), `${where}: answered with an expired token`).toBe(true);
+      expect(
+        expiresAt === null || expiresAt > (step.event.at as number),
+        `${where}: answered with an expired token`,
+      ).toBe(true);
     }
   }
   expect([...outstanding].sort(), `${where}: requests neither queued nor settled`).toEqual(
@@ -151,7 +159,11 @@ describe('model-based: every transition of authSessionMachine, replayed on the r
       harness.actor.start();
       for (let index = 0; index < walk.steps.length; index++) {
         const step = walk.steps[index]!;
-        const before = { snapshot: harness.actor.getSnapshot(), emitted: harness.emitted.length, refreshCalls: harness.refreshCalls.length };
+        const before = {
+          snapshot: harness.actor.getSnapshot(),
+          emitted: harness.emitted.length,
+          refreshCalls: harness.refreshCalls.length,
+        };
         if (step.event.type !== 'xstate.init') await harness.apply(step.event);
         checkStep(harness, walk, index, outstanding, before);
         stepCount++;
@@ -162,8 +174,14 @@ describe('model-based: every transition of authSessionMachine, replayed on the r
   });
 
   it('covers every state node and every transition in the machine definition', () => {
-    expect(requiredStates.filter((id) => !visitedStates.has(id)), 'state nodes never visited').toEqual([]);
-    expect(requiredTransitions.filter((key) => !takenTransitions.has(key)), 'transitions never taken').toEqual([]);
+    expect(
+      requiredStates.filter((id) => !visitedStates.has(id)),
+      'state nodes never visited',
+    ).toEqual([]);
+    expect(
+      requiredTransitions.filter((key) => !takenTransitions.has(key)),
+      'transitions never taken',
+    ).toEqual([]);
   });
 
   afterAll(() => {

@@ -13,7 +13,8 @@ import { createSessionWorld } from './property/sessionWorld.js';
  */
 
 const numRuns = Number(process.env.FC_RUNS ?? 1000);
-const seed = process.env.FC_SEED === undefined ? Date.now() ^ (Math.random() * 0x100000000) : Number(process.env.FC_SEED);
+const seed =
+  process.env.FC_SEED === undefined ? Date.now() ^ (Math.random() * 0x100000000) : Number(process.env.FC_SEED);
 const path = process.env.FC_PATH;
 let passedRuns = 0;
 let stepsRun = 0;

@@ -16,7 +16,9 @@ describe('attachAuth (axios)', () => {
       http.post(`${API}/refresh`, async ({ request }) => {
         refreshAuthorization = request.headers.get('authorization');
         const { refreshToken } = (await request.json()) as { refreshToken: string };
-        return refreshToken === 'r0' ? HttpResponse.json({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 }) : new HttpResponse(null, { status: 401 });
+        return refreshToken === 'r0'
+          ? HttpResponse.json({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 })
+          : new HttpResponse(null, { status: 401 });
       }),
     );
     const user = session(async ({ refreshToken, signal }) => {
@@ -33,7 +35,10 @@ describe('attachAuth (axios)', () => {
 
   it('resolves request URLs against baseURL and trusts the origin of an absolute baseURL by default', async () => {
     const instance = axios.create({ baseURL: `${API}/` });
-    attachAuth(session(async () => ({ accessToken: 'unused' })), instance);
+    attachAuth(
+      session(async () => ({ accessToken: 'unused' })),
+      instance,
+    );
     expect((await instance.get('echo')).data.authorization).toBe('Bearer a0');
     expect((await instance.get(`${ELSEWHERE}/echo`)).data.authorization).toBeNull();
   });
@@ -50,7 +55,10 @@ describe('attachAuth (axios)', () => {
 
   it('detaches: the instance goes back to plain axios', async () => {
     const instance = axios.create({ baseURL: API });
-    const detach = attachAuth(session(async () => ({ accessToken: 'unused' })), instance);
+    const detach = attachAuth(
+      session(async () => ({ accessToken: 'unused' })),
+      instance,
+    );
     expect((await instance.get('/echo')).data.authorization).toBe('Bearer a0');
     detach();
     expect((await instance.get('/echo')).data.authorization).toBeNull();

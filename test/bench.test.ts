@@ -24,10 +24,25 @@ describe('npm run bench -- --quick', () => {
   it('runs every scenario and prints the tables', async () => {
     const { code, stdout, stderr } = await runQuickBench();
     expect(code, stderr).toBe(0);
-    for (const heading of ['## Targets', '## Comparison', '### Burst', '### Stale 401', '### Happy path', '### Long session', '### Memory', '### Size']) {
+    for (const heading of [
+      '## Targets',
+      '## Comparison',
+      '### Burst',
+      '### Stale 401',
+      '### Happy path',
+      '### Long session',
+      '### Memory',
+      '### Size',
+    ]) {
       expect(stdout).toContain(heading);
     }
-    for (const contender of ['tokenflight', 'axios-auth-refresh', 'deduplicateRefresh: false', 'seed 000 question', 'seed 000 answer']) {
+    for (const contender of [
+      'tokenflight',
+      'axios-auth-refresh',
+      'deduplicateRefresh: false',
+      'seed 000 question',
+      'seed 000 answer',
+    ]) {
       expect(stdout).toContain(contender);
     }
     expect(stdout).toMatch(/Machine: .+Node v\d+/);

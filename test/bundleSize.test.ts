@@ -11,28 +11,44 @@ import { bundle, CORE_BEHAVIOURS, CORE_CONSUMER, consumer } from '../bench/scena
 describe('the core bundle (createAuthSession + createAuthFetch, xstate external)', () => {
   it('holds neither cross-tab, inspector redaction nor OAuth', async () => {
     const { code } = await bundle(CORE_CONSUMER, ['xstate']);
-    for (const forbidden of ['BroadcastChannel', '.locks', 'locks', '[redacted]', 'DPoP', 'oauth4webapi']) expect(code).not.toContain(forbidden);
+    for (const forbidden of ['BroadcastChannel', '.locks', 'locks', '[redacted]', 'DPoP', 'oauth4webapi'])
+      expect(code).not.toContain(forbidden);
   });
 
   it('gets them from the plugins it is given', async () => {
-    const { code } = await bundle(consumer(`import { crossTab } from './src/crossTab/index.ts'; import { inspect } from './src/inspect/index.ts';`, 'crossTab(), inspect(() => {})'), ['xstate']);
+    const { code } = await bundle(
+      consumer(
+        `import { crossTab } from './src/cross-tab/index.ts'; import { inspect } from './src/inspect/index.ts';`,
+        'crossTab(), inspect(() => {})',
+      ),
+      ['xstate'],
+    );
     for (const feature of ['BroadcastChannel', '.locks', '[redacted]']) expect(code).toContain(feature);
-    const withOAuth = await bundle(consumer(`import { oauth } from './src/oauth/index.ts';`, `oauth({ issuer: 'https://op.example', clientId: 'spa', dpop: true })`), ['xstate', 'oauth4webapi']);
+    const withOAuth = await bundle(
+      consumer(
+        `import { oauth } from './src/oauth/index.ts';`,
+        `oauth({ issuer: 'https://op.example', clientId: 'spa', dpop: true })`,
+      ),
+      ['xstate', 'oauth4webapi'],
+    );
     for (const feature of ['DPoP', 'oauth4webapi']) expect(withOAuth.code).toContain(feature);
   });
 
   /**
    * Issue 12's target: 6.0 kB, plus 0.5 kB for classifying 401s by their RFC 6750 challenge
-   * (src/adapters/challenges.ts). Not reached: the measured size below is guarded against growth
+   * (src/adapter-core/challenges.ts). Not reached: the measured size below is guarded against growth
    * (+2 %) until it is; bench/analysis.md says where the bytes are.
    */
   // The bench weighs each default behaviour by a stand-in for its module: one that no longer
   // matches the module's exports fails to build, one whose file moved would weigh nothing.
-  it.each(CORE_BEHAVIOURS)('weighs $subject with a stand-in that builds and replaces its module', async ({ without }) => {
-    const whole = await bundle(CORE_CONSUMER, ['xstate']);
-    const stubbed = await bundle(CORE_CONSUMER, ['xstate'], [without]);
-    expect(stubbed.gzipBytes).toBeLessThan(whole.gzipBytes);
-  });
+  it.each(CORE_BEHAVIOURS)(
+    'weighs $subject with a stand-in that builds and replaces its module',
+    async ({ without }) => {
+      const whole = await bundle(CORE_CONSUMER, ['xstate']);
+      const stubbed = await bundle(CORE_CONSUMER, ['xstate'], [without]);
+      expect(stubbed.gzipBytes).toBeLessThan(whole.gzipBytes);
+    },
+  );
 
   const TARGET = 6 * 1024 + 512;
   const MEASURED = 7568;
@@ -49,7 +65,10 @@ describe('the production bundle, for the unlisted-origin warning', () => {
   const stubbed: Plugin = {
     name: 'no-warning',
     setup(bundler) {
-      bundler.onLoad({ filter: /unlistedOrigin\.ts$/ }, () => ({ contents: 'export const warnUnlistedOrigin = () => {};', loader: 'ts' }));
+      bundler.onLoad({ filter: /unlistedOrigin\.ts$/ }, () => ({
+        contents: 'export const warnUnlistedOrigin = () => {};',
+        loader: 'ts',
+      }));
     },
   };
   const bundle = async (nodeEnv: string, plugins: Plugin[] = []) => {

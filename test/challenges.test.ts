@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { challengeErrors, classifyChallenge } from '../src/adapters/challenges.js';
-import { bearerScheme } from '../src/adapters/scheme.js';
+import { challengeErrors, classifyChallenge } from '../src/adapter-core/challenges.js';
+import { bearerScheme } from '../src/adapter-core/scheme.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 
@@ -50,7 +50,10 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
 
   it('sends a use_dpop_nonce 401 again once with the same token, without a refresh', async () => {
     const { session, refreshes } = countingSession();
-    const seen = serveGuarded([refused('DPoP algs="ES256", error="use_dpop_nonce", error_description="nonce required"'), accepted]);
+    const seen = serveGuarded([
+      refused('DPoP algs="ES256", error="use_dpop_nonce", error_description="nonce required"'),
+      accepted,
+    ]);
     const client = createClient(adapter, session, nonceAware);
     expect(await client.request(`${API}/guarded`)).toEqual({ status: 200, body: { authorization: 'Bearer a0' } });
     expect(refreshes).toEqual([]);
@@ -68,7 +71,11 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
 
   it('after a nonce retry, still refreshes once when the token itself is refused', async () => {
     const { session, refreshes } = countingSession();
-    const seen = serveGuarded([refused('DPoP error="use_dpop_nonce"'), refused('DPoP error="invalid_token"'), accepted]);
+    const seen = serveGuarded([
+      refused('DPoP error="use_dpop_nonce"'),
+      refused('DPoP error="invalid_token"'),
+      accepted,
+    ]);
     const client = createClient(adapter, session, nonceAware);
     expect(await client.request(`${API}/guarded`)).toEqual({ status: 200, body: { authorization: 'Bearer a1' } });
     expect(refreshes).toEqual(['a1']);
@@ -85,19 +92,28 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter)
   });
 });
 
-
 // Reading the challenges themselves.
-const refusal = (header: string | null) => ({ status: 401, url: new URL('https://api.test/x'), headers: new Headers(header === null ? {} : { 'WWW-Authenticate': header }) });
+const refusal = (header: string | null) => ({
+  status: 401,
+  url: new URL('https://api.test/x'),
+  headers: new Headers(header === null ? {} : { 'WWW-Authenticate': header }),
+});
 const read = (header: string | null) => challengeErrors(refusal(header));
 
 describe('challengeErrors (WWW-Authenticate, RFC 9110 §11.6.1)', () => {
   it('reads the error of one challenge among its auth-params, quoted or not, names lowercased', () => {
-    expect(read('Bearer realm="api", Error=invalid_token, error_description="The token expired"')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('Bearer realm="api", Error=invalid_token, error_description="The token expired"')).toEqual([
+      ['bearer', 'invalid_token'],
+    ]);
     expect(read('Bearer realm="api", error_description="expired"')).toEqual([]);
   });
 
   it('splits several challenges in one header; commas, escapes and error=… inside quoted strings stay in the value', () => {
-    expect(read('Basic realm="a, error=invalid_token", Bearer scope="read \\"all\\", error=x", error="insufficient_scope", DPoP algs="ES256 PS256" ,error = "use_dpop_nonce"')).toEqual([
+    expect(
+      read(
+        'Basic realm="a, error=invalid_token", Bearer scope="read \\"all\\", error=x", error="insufficient_scope", DPoP algs="ES256 PS256" ,error = "use_dpop_nonce"',
+      ),
+    ).toEqual([
       ['bearer', 'insufficient_scope'],
       ['dpop', 'use_dpop_nonce'],
     ]);
@@ -143,12 +159,16 @@ describe('challengeErrors (WWW-Authenticate, RFC 9110 §11.6.1)', () => {
 
   it('reads a token68 that ends the header, with or without trailing spaces, as no error', () => {
     expect(read('Basic YWxhZGRpbg==')).toEqual([]);
-    expect(read('Bearer error="invalid_token", Negotiate a87421000492aa874209af8bc028  ')).toEqual([['bearer', 'invalid_token']]);
+    expect(read('Bearer error="invalid_token", Negotiate a87421000492aa874209af8bc028  ')).toEqual([
+      ['bearer', 'invalid_token'],
+    ]);
   });
 
   it('keeps the first error of a challenge, whatever the case of the repeat', () => {
     expect(read('Bearer error="invalid_token", ERROR="insufficient_scope"')).toEqual([['bearer', 'invalid_token']]);
-    expect(read('Bearer error="insufficient_scope", error="invalid_token"')).toEqual([['bearer', 'insufficient_scope']]);
+    expect(read('Bearer error="insufficient_scope", error="invalid_token"')).toEqual([
+      ['bearer', 'insufficient_scope'],
+    ]);
   });
 });
 

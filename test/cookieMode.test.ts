@@ -44,7 +44,10 @@ function cookieJar() {
 }
 
 async function cookieSession(jar: ReturnType<typeof cookieJar>) {
-  const login = await jar.fetch(`${server.url}/api/login`, { method: 'POST', body: JSON.stringify({ username: 'ada', mode: 'cookie' }) });
+  const login = await jar.fetch(`${server.url}/api/login`, {
+    method: 'POST',
+    body: JSON.stringify({ username: 'ada', mode: 'cookie' }),
+  });
   const tokens = (await login.json()) as { accessToken: string; expiresIn: number };
   session = createAuthSession({
     tokens,
@@ -60,7 +63,11 @@ async function cookieSession(jar: ReturnType<typeof cookieJar>) {
 }
 
 /** GET /api/secret through each adapter, with the cookie jar as the browser. */
-function client(adapter: AdapterName, current: AuthSession, jar: ReturnType<typeof cookieJar>): () => Promise<{ status: number; user?: string }> {
+function client(
+  adapter: AdapterName,
+  current: AuthSession,
+  jar: ReturnType<typeof cookieJar>,
+): () => Promise<{ status: number; user?: string }> {
   // --- snippet: cookie-scheme ---
   const scheme = headerScheme('X-CSRF-Token');
   // --- end of snippet ---
@@ -73,7 +80,12 @@ function client(adapter: AdapterName, current: AuthSession, jar: ReturnType<type
     };
   }
   if (adapter === 'ky') {
-    const api = ky.create({ fetch: jar.fetch, retry: 0, throwHttpErrors: false, hooks: authHooks(current, { scheme, origins }) });
+    const api = ky.create({
+      fetch: jar.fetch,
+      retry: 0,
+      throwHttpErrors: false,
+      hooks: authHooks(current, { scheme, origins }),
+    });
     return async () => {
       const response = await api.get(`${server.url}/api/secret`);
       return { status: response.status, ...((await response.json()) as object) };
@@ -95,7 +107,8 @@ function client(adapter: AdapterName, current: AuthSession, jar: ReturnType<type
   };
 }
 
-const stats = async () => (await (await fetch(`${server.url}/api/stats`)).json()) as { refreshCalls: number; refreshOk: number };
+const stats = async () =>
+  (await (await fetch(`${server.url}/api/stats`)).json()) as { refreshCalls: number; refreshOk: number };
 
 describe.each<AdapterName>(['fetch', 'axios', 'ky'])('cookie + CSRF mode with %s', (adapter) => {
   it('sends the CSRF token as X-CSRF-Token, and after the cookie expires refreshes once and replays', async () => {
@@ -110,7 +123,6 @@ describe.each<AdapterName>(['fetch', 'axios', 'ky'])('cookie + CSRF mode with %s
     // A new CSRF token came with the new cookies.
     expect(current.tokens?.accessToken).not.toBe(before);
   });
-
 });
 
 describe('cookie mode, the control', () => {

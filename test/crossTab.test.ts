@@ -5,16 +5,21 @@
  * the same refresh token would show up as `reuseDetected`).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSession, type AuthSessionOptions, type RefreshContext } from '../src/createAuthSession.js';
-import { resetCrossTabWarning } from '../src/crossTab/createCrossTab.js';
-import type { ChannelLike, LockManagerLike } from '../src/crossTab/types.js';
+import {
+  createAuthSession,
+  type AuthSession,
+  type AuthSessionOptions,
+  type RefreshContext,
+} from '../src/session/createAuthSession.js';
+import { resetCrossTabWarning } from '../src/cross-tab/createCrossTab.js';
+import type { ChannelLike, LockManagerLike } from '../src/cross-tab/types.js';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { memoryStorage, webStorage } from '../src/storage.js';
-import { compareRecords, type SharedRecord, type SharedTokenStorage } from '../src/crossTab/sharedRecord.js';
-import { sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
-import { crossTab } from '../src/crossTab/index.js';
+import { memoryStorage, webStorage } from '../src/session/storage.js';
+import { compareRecords, type SharedRecord, type SharedTokenStorage } from '../src/cross-tab/sharedRecord.js';
+import { sharedWebStorage } from '../src/cross-tab/sharedWebStorage.js';
+import { crossTab } from '../src/cross-tab/index.js';
 import { inspect, type InspectOption } from '../src/inspect/index.js';
 import { createAuthBackend } from '../src/testing/authBackend.js';
 import type { TokenInput } from '../domain/tokens.js';
@@ -61,14 +66,27 @@ function world({ stealAfter = 5_000 } = {}) {
       refreshTimeout: 2_000,
       retry: { minDelay: 20, maxDelay: 50 },
       ...options,
-      plugins: [crossTab({ name, stealAfter, locks: tabLocks ?? locks.manager, channel }), ...(inspector ? [inspect(inspector)] : [])],
+      plugins: [
+        crossTab({ name, stealAfter, locks: tabLocks ?? locks.manager, channel }),
+        ...(inspector ? [inspect(inspector)] : []),
+      ],
     });
     open.push(session);
     return session;
   }
 
   const record = () => sharedWebStorage(local, name).readRecord();
-  return { name, lockName: `tokenflight:${name}:refresh`, backend, local, locks, refreshedBy, serverRefresh, tab, record };
+  return {
+    name,
+    lockName: `tokenflight:${name}:refresh`,
+    backend,
+    local,
+    locks,
+    refreshedBy,
+    serverRefresh,
+    tab,
+    record,
+  };
 }
 
 /** A channel that, like a frozen tab, hears nothing until it is resumed, then everything in order. */
@@ -76,7 +94,8 @@ function freezableChannel() {
   let frozen = false;
   const held: { data: unknown }[] = [];
   const listeners = new Set<(event: { data: unknown }) => void>();
-  const deliver = (event: { data: unknown }) => (frozen ? held.push(event) : listeners.forEach((listener) => listener(event)));
+  const deliver = (event: { data: unknown }) =>
+    frozen ? held.push(event) : listeners.forEach((listener) => listener(event));
   return {
     factory(name: string): ChannelLike {
       const real = new BroadcastChannel(name);
@@ -156,7 +175,7 @@ describe('crossTab', () => {
     expect(b.tokens).toEqual(a.tokens);
   });
 
-  it('requests arriving between a refresh\'s publish and the machine storing it do not republish the old tokens', async () => {
+  it("requests arriving between a refresh's publish and the machine storing it do not republish the old tokens", async () => {
     const { tab, backend, local, name, record } = world();
     const shared = sharedWebStorage(local, name);
     let duringPublish: (() => void) | null = null;
@@ -298,7 +317,11 @@ describe('crossTab', () => {
     // No jitter: both waiting tabs steal in the same timer turn, before any "holding" message.
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const { tab, backend, locks, lockName, refreshedBy, serverRefresh } = world({ stealAfter: 150 });
-    const frozen = tab('frozen', { refreshTimeout: 60_000, refresh: () => new Promise<never>(() => {}), locks: deafToSteals(locks.manager) });
+    const frozen = tab('frozen', {
+      refreshTimeout: 60_000,
+      refresh: () => new Promise<never>(() => {}),
+      locks: deafToSteals(locks.manager),
+    });
     // Refreshes slow enough that a robbed tab that went on would still be on the wire.
     const b = tab('b', { refresh: serverRefresh('b', 100) });
     const c = tab('c', { refresh: serverRefresh('c', 100) });
@@ -314,7 +337,7 @@ describe('crossTab', () => {
     expect(fromB).toEqual(fromC);
   });
 
-  it('a live holder that got the lock late is not robbed: each new holder restarts the others\' steal timers', async () => {
+  it("a live holder that got the lock late is not robbed: each new holder restarts the others' steal timers", async () => {
     const { tab, backend, locks, refreshedBy, serverRefresh } = world({ stealAfter: 400 });
     // a's refresh hangs until its 300 ms timeout; b then holds the lock for a slow 250 ms refresh.
     const a = tab('a', { refreshTimeout: 300, refresh: () => new Promise<never>(() => {}) });
@@ -393,7 +416,12 @@ describe('crossTab', () => {
 
     // Node has BroadcastChannel but no navigator.locks.
     const first = createAuthSession({ refresh, tokens, storage: webStorage(new MapStorage()), plugins: [crossTab()] });
-    const second = createAuthSession({ refresh, tokens, storage: webStorage(new MapStorage()), plugins: [crossTab({ name: 'other' })] });
+    const second = createAuthSession({
+      refresh,
+      tokens,
+      storage: webStorage(new MapStorage()),
+      plugins: [crossTab({ name: 'other' })],
+    });
     open.push(first, second);
 
     expect(warn).toHaveBeenCalledTimes(1);
@@ -403,7 +431,12 @@ describe('crossTab', () => {
     await expect(first.refresh()).resolves.toMatchObject({ accessToken: 'secret-new' });
 
     resetCrossTabWarning();
-    const third = createAuthSession({ refresh, tokens, storage: memoryStorage(), plugins: [crossTab({ locks: memoryLocks().manager })] });
+    const third = createAuthSession({
+      refresh,
+      tokens,
+      storage: memoryStorage(),
+      plugins: [crossTab({ locks: memoryLocks().manager })],
+    });
     open.push(third);
     expect(String(warn.mock.calls[1]?.[0])).toMatch(/not shared/);
   });

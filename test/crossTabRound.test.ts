@@ -3,9 +3,9 @@
  * real Node BroadcastChannels, as five tabs would, against a refresh endpoint that is down.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSession } from '../src/createAuthSession.js';
-import { crossTab } from '../src/crossTab/index.js';
-import { webStorage } from '../src/storage.js';
+import { createAuthSession, type AuthSession } from '../src/session/createAuthSession.js';
+import { crossTab } from '../src/cross-tab/index.js';
+import { webStorage } from '../src/session/storage.js';
 import { createAuthBackend } from '../src/testing/authBackend.js';
 import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
@@ -74,7 +74,10 @@ describe('one refresh round per origin', () => {
     });
     server.down = true;
 
-    const waiting = tabs.flatMap((session) => [session.unauthorized(issued.accessToken), session.unauthorized(issued.accessToken)]);
+    const waiting = tabs.flatMap((session) => [
+      session.unauthorized(issued.accessToken),
+      session.unauthorized(issued.accessToken),
+    ]);
     const ended = await outcomes(waiting);
 
     expect(server.attempts).toBe(3);

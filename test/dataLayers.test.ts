@@ -30,10 +30,15 @@ describe('Apollo Client 4: HttpLink on the session fetch', () => {
     // --- snippet: apollo ---
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
     // No error link with refresh code: the fetch refreshes once and replays.
-    const client = new ApolloClient({ link: new HttpLink({ uri: server.url, fetch: authFetch }), cache: new InMemoryCache() });
+    const client = new ApolloClient({
+      link: new HttpLink({ uri: server.url, fetch: authFetch }),
+      cache: new InMemoryCache(),
+    });
     // --- end of snippet ---
     await server.api.debug('expire');
-    const results = await Promise.all(ids.map((id) => client.query({ query: gql(ITEM), variables: { id }, fetchPolicy: 'network-only' })));
+    const results = await Promise.all(
+      ids.map((id) => client.query({ query: gql(ITEM), variables: { id }, fetchPolicy: 'network-only' })),
+    );
     expect(results.map((result) => result.data)).toEqual(ids.map((id) => ({ item: `item-${id}` })));
     expect(await server.api.refreshCalls()).toBe(1);
     expect(server.counts).toEqual({ unauthorized: 20, ok: 20 });
@@ -42,7 +47,10 @@ describe('Apollo Client 4: HttpLink on the session fetch', () => {
 
   it('when the session has expired, the query rejects with SessionExpiredError', async () => {
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
-    const client = new ApolloClient({ link: new HttpLink({ uri: server.url, fetch: authFetch }), cache: new InMemoryCache() });
+    const client = new ApolloClient({
+      link: new HttpLink({ uri: server.url, fetch: authFetch }),
+      cache: new InMemoryCache(),
+    });
     await server.api.debug('revoke');
     await server.api.debug('expire');
     await expect(client.query({ query: gql(ITEM), variables: { id: 1 } })).rejects.toBeInstanceOf(SessionExpiredError);
@@ -54,11 +62,18 @@ describe('urql: the fetch option', () => {
   it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
     // --- snippet: urql ---
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
-    const client = new Client({ url: server.url, exchanges: [fetchExchange], fetch: authFetch, requestPolicy: 'network-only' });
+    const client = new Client({
+      url: server.url,
+      exchanges: [fetchExchange],
+      fetch: authFetch,
+      requestPolicy: 'network-only',
+    });
     // --- end of snippet ---
     await server.api.debug('expire');
     const results = await Promise.all(ids.map((id) => client.query(ITEM, { id }).toPromise()));
-    expect(results.map((result) => [result.error, result.data])).toEqual(ids.map((id) => [undefined, { item: `item-${id}` }]));
+    expect(results.map((result) => [result.error, result.data])).toEqual(
+      ids.map((id) => [undefined, { item: `item-${id}` }]),
+    );
     expect(await server.api.refreshCalls()).toBe(1);
     expect(server.counts).toEqual({ unauthorized: 20, ok: 20 });
   });
@@ -71,7 +86,8 @@ function sessionQueryClient(session: AuthSession): { queryClient: QueryClient; u
     defaultOptions: {
       queries: {
         // Retrying cannot bring an ended session back: the user has to log in again.
-        retry: (failureCount, error) => !(error instanceof SessionExpiredError || error instanceof LoggedOutError) && failureCount < 3,
+        retry: (failureCount, error) =>
+          !(error instanceof SessionExpiredError || error instanceof LoggedOutError) && failureCount < 3,
         retryDelay: 10,
       },
     },
@@ -145,7 +161,10 @@ describe('TanStack Query (query-core): retry and session status', () => {
     expect(calls.count).toBe(1);
 
     const slow = queryClient.fetchQuery(itemQuery(authFetch, calls, 2, 2000));
-    const outcome = slow.then(() => 'resolved', (error: unknown) => error);
+    const outcome = slow.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     session.logout();
     expect(isCancelledError(await outcome)).toBe(true);

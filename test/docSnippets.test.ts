@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { codeBlocks, dedent, snippetsIn, testSources } from './support/snippets.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const pages = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`);
+const pages = readdirSync(join(root, 'docs'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => `docs/${name}`);
 const docs = ['README.md', 'CONTRIBUTING.md', ...pages];
 const CODE = new Set(['ts', 'tsx', 'js', 'jsx', 'typescript', 'javascript', 'vue', 'svelte']);
 
@@ -35,8 +37,12 @@ describe('documentation snippets', () => {
 describe('documentation links', () => {
   /** Relative link targets of a page: Markdown links and images, and HTML src/href, outside code blocks. */
   function relativeLinks(doc: string): string[] {
-    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '').replace(/`[^`\n]*`/g, '');
-    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g), ...text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    const text = readFileSync(join(root, doc), 'utf8')
+      .replace(/^(`{3,})[\s\S]*?^\1$/gm, '')
+      .replace(/`[^`\n]*`/g, '');
+    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g), ...text.matchAll(/(?:src|href)="([^"]+)"/g)].map(
+      (match) => match[1]!,
+    );
     return targets.filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith('#'));
   }
 

@@ -33,17 +33,36 @@ describe('errors', () => {
   });
 
   it('have stable names, messages and fields', () => {
-    expect(new errors.SessionExpiredError()).toMatchObject({ name: 'SessionExpiredError', message: 'The session has expired; log in again' });
+    expect(new errors.SessionExpiredError()).toMatchObject({
+      name: 'SessionExpiredError',
+      message: 'The session has expired; log in again',
+    });
     expect(new errors.LoggedOutError()).toMatchObject({ name: 'LoggedOutError', message: 'The session is logged out' });
-    expect(new errors.QueueFullError(3)).toMatchObject({ name: 'QueueFullError', maxQueue: 3, message: 'The token queue is full (maxQueue: 3)' });
+    expect(new errors.QueueFullError(3)).toMatchObject({
+      name: 'QueueFullError',
+      maxQueue: 3,
+      message: 'The token queue is full (maxQueue: 3)',
+    });
     expect(new errors.RefreshTimeoutError(50)).toMatchObject({
       name: 'RefreshTimeoutError',
       timeout: 50,
       message: 'The refresh took over 50 ms and was aborted',
     });
-    expect(new errors.WaitTimeoutError(70)).toMatchObject({ name: 'WaitTimeoutError', timeout: 70, message: 'Waited longer than 70 ms for a token' });
-    expect(new errors.RefreshRejectedError()).toMatchObject({ name: 'RefreshRejectedError', status: undefined, message: 'The refresh token was rejected' });
-    expect(new errors.RefreshRejectedError('no', { status: 401, cause: 'x' })).toMatchObject({ status: 401, cause: 'x', message: 'no' });
+    expect(new errors.WaitTimeoutError(70)).toMatchObject({
+      name: 'WaitTimeoutError',
+      timeout: 70,
+      message: 'Waited longer than 70 ms for a token',
+    });
+    expect(new errors.RefreshRejectedError()).toMatchObject({
+      name: 'RefreshRejectedError',
+      status: undefined,
+      message: 'The refresh token was rejected',
+    });
+    expect(new errors.RefreshRejectedError('no', { status: 401, cause: 'x' })).toMatchObject({
+      status: 401,
+      cause: 'x',
+      message: 'no',
+    });
     // InvalidTokenError is a TypeError.
     const invalid = new errors.InvalidTokenError();
     expect(invalid).toBeInstanceOf(TypeError);
@@ -55,7 +74,10 @@ describe('errors', () => {
   it('the OAuth errors have stable names and keep what the server said', async () => {
     const { TokenEndpointError, RevocationError, OAuthConfigurationError } = await import('../src/oauth/index.js');
     const invalid = new errors.InvalidTokenError('expires_in must be a non-negative number of seconds');
-    expect(new errors.InvalidRefreshAnswerError(invalid)).toMatchObject({ name: 'InvalidRefreshAnswerError', cause: invalid });
+    expect(new errors.InvalidRefreshAnswerError(invalid)).toMatchObject({
+      name: 'InvalidRefreshAnswerError',
+      cause: invalid,
+    });
     const refused = new Error('server said no');
     expect(new OAuthConfigurationError('unauthorized_client', { cause: refused })).toMatchObject({
       name: 'OAuthConfigurationError',
@@ -68,7 +90,11 @@ describe('errors', () => {
       error: 'invalid_grant',
       cause: refused,
     });
-    expect(new RevocationError('revocation failed', { status: 503 })).toMatchObject({ name: 'RevocationError', status: 503, message: 'revocation failed' });
+    expect(new RevocationError('revocation failed', { status: 503 })).toMatchObject({
+      name: 'RevocationError',
+      status: 503,
+      message: 'revocation failed',
+    });
   });
 
   it('isTerminalError: rejected refresh tokens end the session, everything else is transient', () => {
@@ -78,7 +104,15 @@ describe('errors', () => {
       expect(isTerminalError({ status })).toBe(true);
       expect(isTerminalError({ response: { status } })).toBe(true);
     }
-    for (const error of [new TypeError('fetch failed'), { status: 500 }, { response: { status: 503 } }, { status: '401' }, null, 'x', { response: null }]) {
+    for (const error of [
+      new TypeError('fetch failed'),
+      { status: 500 },
+      { response: { status: 503 } },
+      { status: '401' },
+      null,
+      'x',
+      { response: null },
+    ]) {
       expect(isTerminalError(error)).toBe(false);
     }
   });

@@ -18,13 +18,19 @@ describe('receiveTokens with the time the refresh was sent', () => {
   });
 
   it('calls an answer that arrives after its expiry dead on arrival (lifetime 0)', () => {
-    expect(receiveTokens({ access_token: 'a', expires_in: 3 }, { sentAt: T0, receivedAt: T0 + 3_500 }).lifetime).toBe(0);
+    expect(receiveTokens({ access_token: 'a', expires_in: 3 }, { sentAt: T0, receivedAt: T0 + 3_500 }).lifetime).toBe(
+      0,
+    );
   });
 
   it('bounds expires_in by a JWT access token’s exp − iat', () => {
     const accessToken = jwt({ iat: 1_000, exp: 1_300 });
-    expect(receiveTokens({ accessToken, expiresIn: 3_600 }, { sentAt: T0, receivedAt: T0 }).tokens.expiresAt).toBe(T0 + 300_000);
-    expect(receiveTokens({ accessToken, expiresIn: 60 }, { sentAt: T0, receivedAt: T0 }).tokens.expiresAt).toBe(T0 + 60_000);
+    expect(receiveTokens({ accessToken, expiresIn: 3_600 }, { sentAt: T0, receivedAt: T0 }).tokens.expiresAt).toBe(
+      T0 + 300_000,
+    );
+    expect(receiveTokens({ accessToken, expiresIn: 60 }, { sentAt: T0, receivedAt: T0 }).tokens.expiresAt).toBe(
+      T0 + 60_000,
+    );
   });
 
   it('keeps an explicit expiresAt (stored tokens) over the JWT’s lifetime', () => {
@@ -33,7 +39,9 @@ describe('receiveTokens with the time the refresh was sent', () => {
   });
 
   it('reads a JWT with exp and no iat as is: the one case that assumes the clocks agree', () => {
-    expect(receiveTokens({ accessToken: jwt({ exp: 2_000 }) }, { sentAt: T0, receivedAt: T0 }).tokens.expiresAt).toBe(2_000_000);
+    expect(receiveTokens({ accessToken: jwt({ exp: 2_000 }) }, { sentAt: T0, receivedAt: T0 }).tokens.expiresAt).toBe(
+      2_000_000,
+    );
   });
 });
 
@@ -51,7 +59,12 @@ function skewedSession(skew: number, transit: number, answer: (iat: number, exp:
     client += transit / 2;
     return input;
   };
-  const session = createAuthSession({ tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 }, refresh, now: () => client, tabLife: false });
+  const session = createAuthSession({
+    tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 },
+    refresh,
+    now: () => client,
+    tabLife: false,
+  });
   return { session, sentAt: T0 };
 }
 
@@ -61,7 +74,10 @@ describe.each([
   ['10 minutes slow', -10 * MINUTES],
 ])('a client clock %s', (_, skew) => {
   it('holds a refreshed JWT (exp, iat, no expires_in) for exp − iat from when the refresh was sent', async () => {
-    const { session, sentAt } = skewedSession(skew, 2_000, (iat, exp) => ({ access_token: jwt({ iat, exp }), token_type: 'Bearer' }));
+    const { session, sentAt } = skewedSession(skew, 2_000, (iat, exp) => ({
+      access_token: jwt({ iat, exp }),
+      token_type: 'Bearer',
+    }));
     const tokens = await session.refresh();
     expect(tokens.expiresAt).toBe(sentAt + 300_000);
     expect(session.status).toBe('idle');
@@ -69,7 +85,10 @@ describe.each([
   });
 
   it('takes the shorter of expires_in and exp − iat, from when the refresh was sent', async () => {
-    const { session, sentAt } = skewedSession(skew, 2_000, (iat, exp) => ({ access_token: jwt({ iat, exp }), expires_in: 3_600 }));
+    const { session, sentAt } = skewedSession(skew, 2_000, (iat, exp) => ({
+      access_token: jwt({ iat, exp }),
+      expires_in: 3_600,
+    }));
     expect((await session.refresh()).expiresAt).toBe(sentAt + 300_000);
     session.stop();
   });

@@ -2,7 +2,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { getEventListeners } from 'node:events';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bearerScheme } from '../src/adapters/scheme.js';
+import { bearerScheme } from '../src/adapter-core/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
 import {
@@ -61,10 +61,13 @@ const server = setupServer(
     if (url.pathname === '/always-401') return new HttpResponse(null, { status: 401 });
     return HttpResponse.json({ secret: 42 });
   }),
-  http.all(/^(https:\/\/evil\.example\.net|http:\/\/api\.example\.com|https:\/\/api\.example\.com:8443)\//, ({ request }) => {
-    api.authorizations.push({ url: request.url, authorization: request.headers.get('authorization') });
-    return HttpResponse.json({ other: true });
-  }),
+  http.all(
+    /^(https:\/\/evil\.example\.net|http:\/\/api\.example\.com|https:\/\/api\.example\.com:8443)\//,
+    ({ request }) => {
+      api.authorizations.push({ url: request.url, authorization: request.headers.get('authorization') });
+      return HttpResponse.json({ other: true });
+    },
+  ),
   http.post('https://auth.example.com/refresh', async ({ request }) => {
     api.refreshCalls++;
     const { refreshToken } = (await request.json()) as { refreshToken: string };
@@ -125,7 +128,9 @@ describe('createAuthFetch', () => {
     await authFetch(`${OTHER}/collect`);
     await authFetch('http://api.example.com/secret');
     await authFetch('https://api.example.com:8443/secret');
-    expect(api.authorizations.filter((entry) => entry.authorization !== null).map((entry) => entry.url)).toEqual([`${API}/secret`]);
+    expect(api.authorizations.filter((entry) => entry.authorization !== null).map((entry) => entry.url)).toEqual([
+      `${API}/secret`,
+    ]);
   });
 
   it('gives no token to anyone when no origin is allowed (Node has no page origin)', async () => {
@@ -262,26 +267,36 @@ describe('createAuthFetch', () => {
   describe('replays bodies intact', () => {
     const cases: Array<[string, () => RequestInit | Request]> = [
       ['a string', () => ({ method: 'POST', body: 'plain text' })],
-      ['JSON', () => ({ method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' } })],
+      [
+        'JSON',
+        () => ({ method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' } }),
+      ],
       ['URLSearchParams', () => ({ method: 'POST', body: new URLSearchParams({ q: 'x y' }) })],
-      ['FormData', () => {
-        const form = new FormData();
-        form.set('field', 'value');
-        return { method: 'POST', body: form };
-      }],
+      [
+        'FormData',
+        () => {
+          const form = new FormData();
+          form.set('field', 'value');
+          return { method: 'POST', body: form };
+        },
+      ],
       ['a Blob', () => ({ method: 'POST', body: new Blob(['blob bytes'], { type: 'text/plain' }) })],
       ['a Request object', () => new Request(`${API}/echo`, { method: 'PUT', body: 'from a Request' })],
-      ['a ReadableStream', () => ({
-        method: 'POST',
-        body: new ReadableStream({
-          start(controller) {
-            controller.enqueue(new TextEncoder().encode('streamed '));
-            controller.enqueue(new TextEncoder().encode('chunks'));
-            controller.close();
-          },
-        }),
-        duplex: 'half',
-      } as RequestInit)],
+      [
+        'a ReadableStream',
+        () =>
+          ({
+            method: 'POST',
+            body: new ReadableStream({
+              start(controller) {
+                controller.enqueue(new TextEncoder().encode('streamed '));
+                controller.enqueue(new TextEncoder().encode('chunks'));
+                controller.close();
+              },
+            }),
+            duplex: 'half',
+          }) as RequestInit,
+      ],
     ];
 
     for (const [name, make] of cases) {
@@ -292,7 +307,10 @@ describe('createAuthFetch', () => {
         const response = made instanceof Request ? await authFetch(made) : await authFetch(`${API}/echo`, made);
         expect(response.status).toBe(200);
         const { body } = (await response.json()) as { body: string };
-        const expected = await new Request(`${API}/echo`, make() instanceof Request ? (make() as Request) : (make() as RequestInit)).text();
+        const expected = await new Request(
+          `${API}/echo`,
+          make() instanceof Request ? (make() as Request) : (make() as RequestInit),
+        ).text();
         if (name === 'FormData') expect(body).toContain('name="field"');
         else expect(body).toBe(expected);
         expect(api.refreshCalls).toBe(1);
@@ -324,7 +342,11 @@ describe('createAuthFetch over a stand-in fetch', () => {
     const seen: { url: string; authorization: string | null; body: string | null }[] = [];
     const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init);
-      seen.push({ url: request.url, authorization: request.headers.get('Authorization'), body: request.body ? await request.text() : null });
+      seen.push({
+        url: request.url,
+        authorization: request.headers.get('Authorization'),
+        body: request.body ? await request.text() : null,
+      });
       return answer(request);
     });
     return { session, seen, fetch };
@@ -345,11 +367,20 @@ describe('createAuthFetch over a stand-in fetch', () => {
     const { session, fetch } = setup();
     session.login({ accessToken: 't1', expiresIn: 600 });
     const authFetch = createAuthFetch(session, { fetch, origins: [API] });
-    for (const headers of [{ authorization: 'Bearer mine', 'X-Trace': '1' }, [['AUTHORIZATION', 'Bearer mine'], ['X-Trace', '1']] as [string, string][], new Headers({ Authorization: 'Bearer mine', 'X-Trace': '1' })]) {
+    for (const headers of [
+      { authorization: 'Bearer mine', 'X-Trace': '1' },
+      [
+        ['AUTHORIZATION', 'Bearer mine'],
+        ['X-Trace', '1'],
+      ] as [string, string][],
+      new Headers({ Authorization: 'Bearer mine', 'X-Trace': '1' }),
+    ]) {
       await authFetch(`${API}/a`, { headers });
     }
     const sent = fetch.mock.calls.map(([input, init]) => new Request(input, init).headers);
-    expect(sent.map((headers) => [headers.get('authorization'), headers.get('x-trace')])).toEqual(Array(3).fill(['Bearer t1', '1']));
+    expect(sent.map((headers) => [headers.get('authorization'), headers.get('x-trace')])).toEqual(
+      Array(3).fill(['Bearer t1', '1']),
+    );
   });
 
   it('sends without a token while logged out or expired', async () => {
@@ -361,14 +392,20 @@ describe('createAuthFetch over a stand-in fetch', () => {
   it('shouldAuthorize narrows who gets a token', async () => {
     const { session, seen, fetch } = setup();
     session.login({ accessToken: 't1', expiresIn: 600 });
-    const authFetch = createAuthFetch(session, { fetch, origins: [API], shouldAuthorize: (request) => !request.url.endsWith('/public') });
+    const authFetch = createAuthFetch(session, {
+      fetch,
+      origins: [API],
+      shouldAuthorize: (request) => !request.url.endsWith('/public'),
+    });
     await authFetch(`${API}/public`);
     await authFetch(`${API}/private`);
     expect(seen.map((s) => s.authorization)).toEqual([null, 'Bearer t1']);
   });
 
   it('replays a 401 once with the refreshed token, body intact, and returns a second 401 as is', async () => {
-    const { session, seen, fetch } = setup((request) => new Response(null, { status: request.headers.get('Authorization') === 'Bearer t1' ? 401 : 200 }));
+    const { session, seen, fetch } = setup(
+      (request) => new Response(null, { status: request.headers.get('Authorization') === 'Bearer t1' ? 401 : 200 }),
+    );
     session.login({ accessToken: 't1', expiresIn: 600 });
     const authFetch = createAuthFetch(session, { fetch, origins: [API] });
     const response = await authFetch(`${API}/a`, { method: 'POST', body: 'payload' });
@@ -386,7 +423,9 @@ describe('createAuthFetch over a stand-in fetch', () => {
   });
 
   it('uses a custom isUnauthorized and scheme', async () => {
-    const { session, seen, fetch } = setup((request) => new Response(null, { status: request.headers.get('X-Token') === 't1' ? 419 : 200 }));
+    const { session, seen, fetch } = setup(
+      (request) => new Response(null, { status: request.headers.get('X-Token') === 't1' ? 419 : 200 }),
+    );
     session.login({ accessToken: 't1', expiresIn: 600 });
     const authFetch = createAuthFetch(session, {
       fetch,
@@ -427,14 +466,21 @@ describe('createAuthFetch over a stand-in fetch', () => {
 
   it('bearerScheme sets the Authorization header', () => {
     const headers = new Headers();
-    void bearerScheme.authorize({ method: 'GET', url: new URL(API), headers }, { accessToken: 'x', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
+    void bearerScheme.authorize(
+      { method: 'GET', url: new URL(API), headers },
+      { accessToken: 'x', refreshToken: null, expiresAt: null, tokenType: null, scope: null },
+    );
     expect(headers.get('Authorization')).toBe('Bearer x');
   });
 
   it('gives a Request input the token only for allowed origins and only where shouldAuthorize agrees', async () => {
     const { session, seen, fetch } = setup();
     session.login({ accessToken: 't1', expiresIn: 600 });
-    const authFetch = createAuthFetch(session, { fetch, origins: [API], shouldAuthorize: (request) => !request.url.endsWith('/public') });
+    const authFetch = createAuthFetch(session, {
+      fetch,
+      origins: [API],
+      shouldAuthorize: (request) => !request.url.endsWith('/public'),
+    });
     await authFetch(new Request('https://other.example.test/a'));
     await authFetch(new Request(`${API}/public`));
     await authFetch(new Request(`${API}/private`));
@@ -463,7 +509,11 @@ describe('createAuthFetch over a stand-in fetch', () => {
     session.login({ accessToken: 't1', expiresIn: 600 });
     const answers = [deferred<Response>(), deferred<Response>()];
     let arrived = 0;
-    const authFetch = createAuthFetch(session, { fetch: () => answers[arrived++]!.promise, origins: [API], maxConcurrentReplays: 1 });
+    const authFetch = createAuthFetch(session, {
+      fetch: () => answers[arrived++]!.promise,
+      origins: [API],
+      maxConcurrentReplays: 1,
+    });
     const responses = [authFetch(`${API}/a`), authFetch(`${API}/b`)];
     await flush(20);
     expect(arrived).toBe(2);
@@ -535,11 +585,14 @@ describe('createAuthFetch over a stand-in fetch', () => {
     const session = createAuthSession({ refresh: async () => Promise.reject(new RefreshRejectedError()) });
     session.login({ accessToken: 't1', refreshToken: 'r1', expiresIn: 600 });
     await expect(session.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
-    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) =>
-      new Response(null, { status: new Request(input, init).headers.has('Authorization') ? 200 : 401 }));
-    const response = await createAuthFetch(session, { fetch: fetch as typeof globalThis.fetch, origins: ['https://api.example.test'] })(
-      'https://api.example.test/a',
+    const fetch = vi.fn(
+      async (input: RequestInfo | URL, init?: RequestInit) =>
+        new Response(null, { status: new Request(input, init).headers.has('Authorization') ? 200 : 401 }),
     );
+    const response = await createAuthFetch(session, {
+      fetch: fetch as typeof globalThis.fetch,
+      origins: ['https://api.example.test'],
+    })('https://api.example.test/a');
     expect(response.status).toBe(401);
     expect(fetch).toHaveBeenCalledTimes(1);
   });
@@ -560,16 +613,19 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
     return session;
   }
 
-  it.each(['delete', 'get', 'head', 'options', 'post', 'put'])('hands the scheme the method %s uppercased, as fetch sends it', async (method) => {
-    const methods: string[] = [];
-    const authFetch = createAuthFetch(loggedIn(), {
-      origins: [API],
-      fetch: async () => new Response(null),
-      scheme: { authorize: (request) => void methods.push(request.method) },
-    });
-    await authFetch(`${API}/a`, { method });
-    expect(methods).toEqual([method.toUpperCase()]);
-  });
+  it.each(['delete', 'get', 'head', 'options', 'post', 'put'])(
+    'hands the scheme the method %s uppercased, as fetch sends it',
+    async (method) => {
+      const methods: string[] = [];
+      const authFetch = createAuthFetch(loggedIn(), {
+        origins: [API],
+        fetch: async () => new Response(null),
+        scheme: { authorize: (request) => void methods.push(request.method) },
+      });
+      await authFetch(`${API}/a`, { method });
+      expect(methods).toEqual([method.toUpperCase()]);
+    },
+  );
 
   it('hands the scheme other methods as given (fetch does not uppercase PATCH), and GET when none is given', async () => {
     const methods: string[] = [];
@@ -587,7 +643,9 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
   it('rejects a scheme without an authorize function with a clear TypeError when the adapter is made', () => {
     const session = loggedIn();
     for (const scheme of [{}, { authorize: 'Bearer' }, 'bearer']) {
-      expect(() => createAuthFetch(session, { scheme: scheme as never })).toThrow(new TypeError('tokenflight: a scheme needs an authorize function'));
+      expect(() => createAuthFetch(session, { scheme: scheme as never })).toThrow(
+        new TypeError('tokenflight: a scheme needs an authorize function'),
+      );
     }
   });
 
@@ -598,13 +656,17 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
       fetch,
       scheme: { ...bearerScheme, classify: () => 'later' as never },
     });
-    await expect(authFetch(`${API}/a`)).rejects.toThrow(new TypeError('tokenflight: classify answered later, not refresh, retry or pass'));
+    await expect(authFetch(`${API}/a`)).rejects.toThrow(
+      new TypeError('tokenflight: classify answered later, not refresh, retry or pass'),
+    );
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
   it('hands headers given as a plain record to fetch as a record, the token set once whatever the case of the caller’s key', async () => {
     const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null));
-    await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { headers: { authorization: 'Bearer mine', 'X-Trace': '1' } });
+    await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, {
+      headers: { authorization: 'Bearer mine', 'X-Trace': '1' },
+    });
     expect(fetch.mock.calls[0]?.[1]?.headers).toStrictEqual({ 'X-Trace': '1', Authorization: 'Bearer t1' });
   });
 
@@ -616,7 +678,9 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
       }
     }
     const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null));
-    await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { headers: new PolyfillHeaders() as unknown as HeadersInit });
+    await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, {
+      headers: new PolyfillHeaders() as unknown as HeadersInit,
+    });
     const sent = new Request(`${API}/a`, fetch.mock.calls[0]?.[1]).headers;
     expect([sent.get('x-trace'), sent.get('authorization')]).toEqual(['1', 'Bearer t1']);
   });
@@ -626,7 +690,10 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
     const authFetch = createAuthFetch(loggedIn(), {
       origins: [API],
       fetch: async () => new Response(null, { headers: { 'DPoP-Nonce': 'n1' } }),
-      scheme: { ...bearerScheme, observe: (response) => void seen.push([response.status, response.url.href, response.headers.get('DPoP-Nonce')]) },
+      scheme: {
+        ...bearerScheme,
+        observe: (response) => void seen.push([response.status, response.url.href, response.headers.get('DPoP-Nonce')]),
+      },
     });
     expect((await authFetch(`${API}/a`)).status).toBe(200);
     expect(seen).toEqual([[200, `${API}/a`, 'n1']]);
@@ -636,7 +703,9 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
     const fetch = vi.fn(async () => new Response(null));
     const already = new AbortController();
     already.abort(new Error('gone'));
-    await expect(createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { signal: already.signal })).rejects.toThrow('gone');
+    await expect(
+      createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, { signal: already.signal }),
+    ).rejects.toThrow('gone');
     expect(fetch).not.toHaveBeenCalled();
   });
 
@@ -665,7 +734,11 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
       return answers[seen.length - 1]!();
     };
     // Refusals read as the DPoP scheme reads them: a nonce request is a retry.
-    const authFetch = createAuthFetch(loggedIn(), { origins: [API], fetch, scheme: { ...bearerScheme, classify: classifyDpopChallenge } });
+    const authFetch = createAuthFetch(loggedIn(), {
+      origins: [API],
+      fetch,
+      scheme: { ...bearerScheme, classify: classifyDpopChallenge },
+    });
     const response = await authFetch(new Request(`${API}/a`, { method: 'POST', body: 'payload' }));
     expect(response.status).toBe(200);
     expect(seen).toEqual([

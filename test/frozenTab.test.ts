@@ -8,10 +8,10 @@
  * the synchronous advanceTimersByTime runs the overdue timer before the answer's callbacks.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { crossTab } from '../src/crossTab/index.js';
-import { patientTimeout } from '../src/patientTimer.js';
-import { webStorage } from '../src/storage.js';
-import type { AuthSessionOptions } from '../src/createAuthSession.js';
+import { crossTab } from '../src/cross-tab/index.js';
+import { patientTimeout } from '../src/session/patientTimer.js';
+import { webStorage } from '../src/session/storage.js';
+import type { AuthSessionOptions } from '../src/session/createAuthSession.js';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';
 import { flush, refreshStub } from './support/refreshStub.js';
@@ -40,7 +40,13 @@ describe('a refresh answered while the tab stood still', () => {
   const name = `frozen-${process.pid}`;
   it.each([
     ['one tab', () => ({})],
-    ['cross-tab', () => ({ storage: webStorage(new MapStorage(), name), plugins: [crossTab({ name, locks: memoryLocks().manager })] })],
+    [
+      'cross-tab',
+      () => ({
+        storage: webStorage(new MapStorage(), name),
+        plugins: [crossTab({ name, locks: memoryLocks().manager })],
+      }),
+    ],
   ] as const)('is taken, not timed out and retried with the rotated refresh token (%s)', async (_, options) => {
     const { stub, user, freezeWhileAnswered } = frozenTab(options());
     const refreshed = user.refresh();

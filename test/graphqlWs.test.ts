@@ -22,7 +22,16 @@ afterEach(async () => {
 
 function connect(auth: GraphqlWsAuthOptions = { origins: [gql.url] }, options: Partial<ClientOptions> = {}) {
   const client = createClient(
-    withSessionAuth(session, { url: gql.url, webSocketImpl: WebSocket, retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)), ...options }, auth),
+    withSessionAuth(
+      session,
+      {
+        url: gql.url,
+        webSocketImpl: WebSocket,
+        retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)),
+        ...options,
+      },
+      auth,
+    ),
   );
   clients.push(client);
   const received: number[] = [];

@@ -1,13 +1,18 @@
 import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import { createAuthSession, type AuthSession, type AuthSessionOptions, type RefreshContext } from '../src/createAuthSession.js';
+import {
+  createAuthSession,
+  type AuthSession,
+  type AuthSessionOptions,
+  type RefreshContext,
+} from '../src/session/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
 import { REDACTED, redactInspectionEvent, redactTokens } from '../src/inspect/redact.js';
 import type { CamelTokenInput as TokenInput } from '../domain/tokens.js';
 import { inspect } from '../src/inspect/index.js';
-import { memoryStorage } from '../src/storage.js';
+import { memoryStorage } from '../src/session/storage.js';
 import { refreshingSession, startSession, tokenInput } from './support/session.js';
 
 /**
@@ -99,7 +104,9 @@ describe('inspect()', () => {
     expect(inspect(() => {}).name).toBe('inspect');
     expect(inspect({ next: () => {} }).name).toBe('inspect');
     for (const bad of [null, undefined, 42, 'console']) {
-      expect(() => inspect(bad as never)).toThrow(new TypeError('tokenflight: inspect() needs an inspector function or observer'));
+      expect(() => inspect(bad as never)).toThrow(
+        new TypeError('tokenflight: inspect() needs an inspector function or observer'),
+      );
     }
   });
 });
@@ -129,12 +136,14 @@ describe('inspection redaction', () => {
       refreshTimeout: 1_000,
       retry: { retries: 1, minDelay: 100, maxDelay: 100 },
       random: () => 0.5,
-      plugins: [inspect({
-        next(event) {
-          plainEvents.push(event);
-          stately.inspect.next?.(event);
-        },
-      })],
+      plugins: [
+        inspect({
+          next(event) {
+            plainEvents.push(event);
+            stately.inspect.next?.(event);
+          },
+        }),
+      ],
     });
     const statuses = new Set<string>();
     session.subscribe(({ status }) => statuses.add(status));
@@ -148,7 +157,10 @@ describe('inspection redaction', () => {
     await vi.advanceTimersByTimeAsync(10_000);
 
     // Two concurrent 401s: one refresh, and the refresh token rotates.
-    const [a, b] = await Promise.all([session.unauthorized(first.accessToken), session.unauthorized(first.accessToken)]);
+    const [a, b] = await Promise.all([
+      session.unauthorized(first.accessToken),
+      session.unauthorized(first.accessToken),
+    ]);
     expect(a.accessToken).toBe(b.accessToken);
     expect(endpoint.calls).toBe(1);
 
@@ -172,7 +184,9 @@ describe('inspection redaction', () => {
 
     // A refresh that hangs: timed out, aborted, retried. While it hangs, the refresh actor's
     // input holds the refresh token (the walker must see it there, or it proves nothing).
-    endpoint.next.push(({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    endpoint.next.push(
+      ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    );
     const timedOut = session.refresh();
     await vi.advanceTimersByTimeAsync(10);
     expect(leaks(session.actor, [endpoint.current()!])).toEqual([endpoint.current()]);
@@ -202,7 +216,13 @@ describe('inspection redaction', () => {
     expect([...statuses].sort()).toEqual(['expired', 'idle', 'loggedOut', 'refreshing']);
     expect(endpoint.issued.length).toBeGreaterThanOrEqual(14);
     const types = new Set(plainEvents.map((event) => event.type));
-    expect([...types].sort()).toEqual(['@xstate.action', '@xstate.actor', '@xstate.event', '@xstate.microstep', '@xstate.snapshot']);
+    expect([...types].sort()).toEqual([
+      '@xstate.action',
+      '@xstate.actor',
+      '@xstate.event',
+      '@xstate.microstep',
+      '@xstate.snapshot',
+    ]);
     const childActors = statelyEvents.filter((event) => event.type === '@xstate.actor' && event.parentId !== undefined);
     expect(childActors.length).toBeGreaterThanOrEqual(8); // every refresh and heartbeat actor
 
@@ -220,13 +240,22 @@ describe('inspection redaction', () => {
   it('a snapshot seen through the redaction still answers matches() and hasTag(), and serializes without them', () => {
     const endpoint = createRefreshEndpoint();
     const seen: InspectionEvent[] = [];
-    const session = createAuthSession({ refresh: (context) => endpoint.refresh(context), plugins: [inspect((event) => seen.push(event))] });
+    const session = createAuthSession({
+      refresh: (context) => endpoint.refresh(context),
+      plugins: [inspect((event) => seen.push(event))],
+    });
     const tokens = endpoint.login();
     session.login(tokens);
     const last = seen.filter((event) => event.type === '@xstate.snapshot').at(-1)!;
     const snapshot = last.actorRef.getSnapshot() as { matches(value: string): boolean; context: { tokens: unknown } };
     expect(snapshot.matches('idle')).toBe(true);
-    expect(snapshot.context.tokens).toEqual({ accessToken: REDACTED, refreshToken: REDACTED, expiresAt: tokens.expiresIn! * 1000 + Date.now(), tokenType: null, scope: null });
+    expect(snapshot.context.tokens).toEqual({
+      accessToken: REDACTED,
+      refreshToken: REDACTED,
+      expiresAt: tokens.expiresIn! * 1000 + Date.now(),
+      tokenType: null,
+      scope: null,
+    });
     expect(JSON.stringify(snapshot)).not.toContain('matches');
     expect(() => last.actorRef.send({ type: 'LOGOUT' })).toThrow(/read-only/);
     session.stop();
@@ -243,8 +272,15 @@ describe('inspection redaction', () => {
     expect(JSON.stringify(redactTokens(deep, secrets))).not.toContain('tok-123');
     const error = Object.assign(new Error('tok-123 was revoked'), { response: { body: 'tok-123' } });
     expect(redactTokens(error, secrets)).toEqual({ name: 'Error', message: `${REDACTED} was revoked` });
-    const future = { type: '@xstate.future', rootId: 'x', actorRef: { sessionId: 'x', send() {}, getSnapshot: () => ({}) }, payload: { accessToken: 'tok-123' } };
-    expect(JSON.stringify(redactInspectionEvent(future as unknown as InspectionEvent, secrets))).not.toContain('tok-123');
+    const future = {
+      type: '@xstate.future',
+      rootId: 'x',
+      actorRef: { sessionId: 'x', send() {}, getSnapshot: () => ({}) },
+      payload: { accessToken: 'tok-123' },
+    };
+    expect(JSON.stringify(redactInspectionEvent(future as unknown as InspectionEvent, secrets))).not.toContain(
+      'tok-123',
+    );
   });
 
   it('the leak detector finds a token in a live actor, so a clean result means something', () => {
@@ -252,7 +288,10 @@ describe('inspection redaction', () => {
     const session = createAuthSession({ refresh: (context) => endpoint.refresh(context) });
     const tokens = endpoint.login();
     session.login(tokens);
-    expect(leaks(session.actor, [tokens.accessToken, tokens.refreshToken!])).toEqual([tokens.accessToken, tokens.refreshToken]);
+    expect(leaks(session.actor, [tokens.accessToken, tokens.refreshToken!])).toEqual([
+      tokens.accessToken,
+      tokens.refreshToken,
+    ]);
     session.stop();
   });
 });
@@ -263,7 +302,12 @@ describe('redactTokens', () => {
   it('replaces known secrets and values under token-named keys, anywhere', () => {
     expect(
       redactTokens(
-        { a: 's3cret', b: 'fine', list: ['s3cret', 1], nested: { accessToken: 'x', refreshToken: 'y', usedAccessToken: 'z', token: 't', other: 'o' } },
+        {
+          a: 's3cret',
+          b: 'fine',
+          list: ['s3cret', 1],
+          nested: { accessToken: 'x', refreshToken: 'y', usedAccessToken: 'z', token: 't', other: 'o' },
+        },
         secrets,
       ),
     ).toEqual({
@@ -276,7 +320,10 @@ describe('redactTokens', () => {
   });
 
   it('keeps null token fields and primitives', () => {
-    expect(redactTokens({ refreshToken: null, accessToken: undefined }, secrets)).toEqual({ refreshToken: null, accessToken: undefined });
+    expect(redactTokens({ refreshToken: null, accessToken: undefined }, secrets)).toEqual({
+      refreshToken: null,
+      accessToken: undefined,
+    });
     expect(redactTokens(5, secrets)).toBe(5);
     expect(redactTokens(null, secrets)).toBeNull();
   });
@@ -321,7 +368,13 @@ describe('redactInspectionEvent', () => {
       actorRef,
       rootId: 'root',
       event: { type: 'LOGIN', received: { tokens: { accessToken: 'x' } } },
-      snapshot: { status: 'active', context: { tokens: { accessToken: 'x' } }, output: 's3cret', error: 's3cret', input: 's3cret' },
+      snapshot: {
+        status: 'active',
+        context: { tokens: { accessToken: 'x' } },
+        output: 's3cret',
+        error: 's3cret',
+        input: 's3cret',
+      },
     } as unknown as InspectionEvent;
     const out = redactInspectionEvent(event, secrets) as unknown as Record<string, Record<string, unknown>>;
     // A stand-in with the actor's id, never the live actor (its getSnapshot() would show tokens).
@@ -329,10 +382,23 @@ describe('redactInspectionEvent', () => {
     expect(out.actorRef).toMatchObject({ id: 'actor' });
     expect(out.rootId).toBe('root');
     expect(out.event).toEqual({ type: 'LOGIN', received: { tokens: { accessToken: REDACTED } } });
-    expect(out.snapshot).toMatchObject({ status: 'active', context: { tokens: { accessToken: REDACTED } }, output: REDACTED, error: REDACTED, input: REDACTED });
+    expect(out.snapshot).toMatchObject({
+      status: 'active',
+      context: { tokens: { accessToken: REDACTED } },
+      output: REDACTED,
+      error: REDACTED,
+      input: REDACTED,
+    });
 
-    const action = { type: '@xstate.action', actorRef, action: { type: 'emit', params: { token: 'x', id: 1 } } } as unknown as InspectionEvent;
-    expect((redactInspectionEvent(action, secrets) as unknown as { action: unknown }).action).toEqual({ type: 'emit', params: { token: REDACTED, id: 1 } });
+    const action = {
+      type: '@xstate.action',
+      actorRef,
+      action: { type: 'emit', params: { token: 'x', id: 1 } },
+    } as unknown as InspectionEvent;
+    expect((redactInspectionEvent(action, secrets) as unknown as { action: unknown }).action).toEqual({
+      type: 'emit',
+      params: { token: REDACTED, id: 1 },
+    });
 
     const plain = { type: '@xstate.actor', actorRef } as unknown as InspectionEvent;
     expect(redactInspectionEvent(plain, secrets)).toMatchObject({ type: '@xstate.actor', actorRef: { id: 'actor' } });
@@ -380,7 +446,11 @@ describe('a session with an inspector', () => {
   it('logs out cleanly: storage is cleared and subscribers see loggedOut', () => {
     const inspector = recordingInspector();
     const storage = memoryStorage();
-    const user = session({ plugins: [inspect(inspector.inspect)], storage, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    const user = session({
+      plugins: [inspect(inspector.inspect)],
+      storage,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+    });
     const statuses: string[] = [];
     user.subscribe((snapshot) => statuses.push(snapshot.status));
     expect(storage.load()).toMatchObject({ accessToken: 'a0' });
@@ -391,7 +461,10 @@ describe('a session with an inspector', () => {
 
   it('hands out a usable token without sending the machine any event', async () => {
     const inspector = recordingInspector();
-    const user = session({ plugins: [inspect(inspector.inspect)], tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    const user = session({
+      plugins: [inspect(inspector.inspect)],
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+    });
     const before = inspector.seen.length;
     await expect(user.getToken()).resolves.toMatchObject({ accessToken: 'a0' });
     expect(inspector.seen.slice(before)).toEqual([]);
@@ -399,10 +472,18 @@ describe('a session with an inspector', () => {
 
   it('shows an inspector (function or observer) every token redacted', () => {
     const seen: unknown[] = [];
-    refreshingSession({ plugins: [inspect((event) => seen.push(event))], tokens: tokenInput('visible-token') }).session.login(tokenInput('second-token'));
+    refreshingSession({
+      plugins: [inspect((event) => seen.push(event))],
+      tokens: tokenInput('visible-token'),
+    }).session.login(tokenInput('second-token'));
     const observed: unknown[] = [];
-    refreshingSession({ plugins: [inspect({ next: (event) => observed.push(event) })], tokens: tokenInput('other-token') });
-    const text = JSON.stringify([seen, observed], (_, value: unknown) => (typeof value === 'object' && value && 'send' in value ? '[actor]' : value));
+    refreshingSession({
+      plugins: [inspect({ next: (event) => observed.push(event) })],
+      tokens: tokenInput('other-token'),
+    });
+    const text = JSON.stringify([seen, observed], (_, value: unknown) =>
+      typeof value === 'object' && value && 'send' in value ? '[actor]' : value,
+    );
     expect(seen.length).toBeGreaterThan(0);
     expect(observed.length).toBeGreaterThan(0);
     expect(text).not.toMatch(/visible-token|second-token|other-token|r-visible/);
@@ -416,7 +497,15 @@ describe('a session with an inspector', () => {
       refresh: async ({ refreshToken }) => Promise.reject(new Error(String(refreshToken))),
       retry: { retries: 0 },
       tokens: tokenInput('initial-access'),
-      plugins: [inspect((event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))))],
+      plugins: [
+        inspect((event) =>
+          seen.push(
+            JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) =>
+              typeof v === 'object' && v && 'send' in v ? 0 : v,
+            ),
+          ),
+        ),
+      ],
     });
     await expect(user.refresh()).rejects.toThrow('r-initial-access');
     user.login(tokenInput('second-access'));
@@ -432,9 +521,18 @@ describe('a session with an inspector', () => {
     const seen: string[] = [];
     let round = 0;
     const user = startSession({
-      refresh: async ({ refreshToken }) => (++round === 1 ? tokenInput('fresh-access', 600) : Promise.reject(new Error(String(refreshToken)))),
+      refresh: async ({ refreshToken }) =>
+        ++round === 1 ? tokenInput('fresh-access', 600) : Promise.reject(new Error(String(refreshToken))),
       retry: { retries: 0 },
-      plugins: [inspect((event) => seen.push(JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) => (typeof v === 'object' && v && 'send' in v ? 0 : v))))],
+      plugins: [
+        inspect((event) =>
+          seen.push(
+            JSON.stringify('snapshot' in event ? event.snapshot : null, (_, v: unknown) =>
+              typeof v === 'object' && v && 'send' in v ? 0 : v,
+            ),
+          ),
+        ),
+      ],
     });
     user.login(tokenInput('a1', 600));
     await user.refresh();
@@ -444,6 +542,10 @@ describe('a session with an inspector', () => {
   });
 
   it('takes an inspector observer without next', () => {
-    expect(() => startSession({ refresh: async () => tokenInput('a2'), plugins: [inspect({ complete: () => {} })] }).login(tokenInput('a1'))).not.toThrow();
+    expect(() =>
+      startSession({ refresh: async () => tokenInput('a2'), plugins: [inspect({ complete: () => {} })] }).login(
+        tokenInput('a1'),
+      ),
+    ).not.toThrow();
   });
 });

@@ -26,13 +26,20 @@ async function stats(): Promise<Stats> {
 const adapters = {
   axios(session: () => AuthSession) {
     const api = axios.create({ baseURL: server.url });
-    const refresh = async ({ refreshToken, signal }: { refreshToken: string | null; signal: AbortSignal }): Promise<TokenInput> =>
+    const refresh = async ({
+      refreshToken,
+      signal,
+    }: {
+      refreshToken: string | null;
+      signal: AbortSignal;
+    }): Promise<TokenInput> =>
       (await api.post('/api/refresh', { refreshToken }, { signal, tokenflight: { skip: true } })).data;
     return {
       refresh,
       attach: () => attachAuth(session(), api, { maxConcurrentReplays: 5 }),
       status: async (path: string) => (await api.get(path)).status,
-      post: async <T>(path: string, body?: unknown) => (await api.post<T>(path, body, { tokenflight: { skip: true } })).data,
+      post: async <T>(path: string, body?: unknown) =>
+        (await api.post<T>(path, body, { tokenflight: { skip: true } })).data,
     };
   },
   ky(session: () => AuthSession) {

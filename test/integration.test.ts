@@ -27,7 +27,13 @@ async function stats() {
   };
 }
 
-async function refreshOverHttp({ refreshToken, signal }: { refreshToken: string | null; signal: AbortSignal }): Promise<TokenInput> {
+async function refreshOverHttp({
+  refreshToken,
+  signal,
+}: {
+  refreshToken: string | null;
+  signal: AbortSignal;
+}): Promise<TokenInput> {
   const response = await fetch(`${server.url}/api/refresh`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -35,7 +41,8 @@ async function refreshOverHttp({ refreshToken, signal }: { refreshToken: string 
     signal,
   });
   if (response.status === 401) throw new RefreshRejectedError('refresh token rejected', { status: 401 });
-  if (!response.ok) throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
+  if (!response.ok)
+    throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
   return (await response.json()) as TokenInput;
 }
 
@@ -93,7 +100,9 @@ describe('against a real server that rotates refresh tokens (127.0.0.1)', () => 
     await post('/api/debug/expire');
     await post('/api/debug/revoke');
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => authFetch(`${server.url}/api/secret`)));
-    expect(results.every((result) => result.status === 'rejected' && result.reason instanceof SessionExpiredError)).toBe(true);
+    expect(
+      results.every((result) => result.status === 'rejected' && result.reason instanceof SessionExpiredError),
+    ).toBe(true);
     expect(session.status).toBe('expired');
     expect((await stats()).refreshCalls).toBe(1);
     // A guest request still works after expiry.

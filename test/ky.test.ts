@@ -18,7 +18,9 @@ describe('authHooks (ky)', () => {
       }),
     );
     let client = ky.create({ prefixUrl: API, retry: 0 });
-    const user = session(({ signal }) => client.post('refresh', { signal, context: { tokenflight: { skip: true } } }).json());
+    const user = session(({ signal }) =>
+      client.post('refresh', { signal, context: { tokenflight: { skip: true } } }).json(),
+    );
     client = client.extend({ hooks: authHooks(user, { origins: [API] }) });
     api.acceptOnly('a1');
     expect(await client.get('secret').json()).toMatchObject({ ok: true, token: 'a1' });

@@ -9,12 +9,12 @@ describe('modules load', () => {
   it.each([
     ['../machines/authSession.js', 'authSessionMachine'],
     ['../machines/delays.js', 'createDelays'],
-    ['../src/createAuthSession.js', 'createAuthSession'],
+    ['../src/session/createAuthSession.js', 'createAuthSession'],
     ['../src/fetch/createAuthFetch.js', 'createAuthFetch'],
     ['../domain/tokens.js', 'receiveTokens'],
-    ['../src/storage.js', 'webStorage'],
+    ['../src/session/storage.js', 'webStorage'],
     ['../src/inspect/redact.js', 'redactTokens'],
-    ['../src/origins.js', 'createOriginAllowList'],
+    ['../src/adapter-core/origins.js', 'createOriginAllowList'],
     ['../domain/isTerminalError.js', 'isTerminalError'],
   ])('%s', async (path, name) => {
     const module = (await import(/* @vite-ignore */ path)) as Record<string, unknown>;

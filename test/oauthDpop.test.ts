@@ -40,19 +40,33 @@ describe('DPoP-bound tokens from a real provider', () => {
     expect([as.counters.codeGrants, as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 1, 0]);
   });
 
-  it.each(['DPoP', 'dpop', null])('the scheme signs a proof with htm, htu (no query) and ath for a token of type %s', async (tokenType) => {
-    const { op, keyStore, login, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
-    const scheme = op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now }).scheme!;
-    const tokens: TokenSet = { accessToken: login.access_token, refreshToken: null, expiresAt: null, tokenType, scope: null };
-    const headers = new Headers();
+  it.each(['DPoP', 'dpop', null])(
+    'the scheme signs a proof with htm, htu (no query) and ath for a token of type %s',
+    async (tokenType) => {
+      const { op, keyStore, login, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
+      const scheme = op.setup({
+        storage: undefined,
+        refreshTimeout: 10_000,
+        isTerminal: () => false,
+        now: Date.now,
+      }).scheme!;
+      const tokens: TokenSet = {
+        accessToken: login.access_token,
+        refreshToken: null,
+        expiresAt: null,
+        tokenType,
+        scope: null,
+      };
+      const headers = new Headers();
 
-    await scheme.authorize({ method: 'POST', url: new URL(`${api}?q=1`), headers }, tokens);
-    const proof = headers.get('DPoP')!;
+      await scheme.authorize({ method: 'POST', url: new URL(`${api}?q=1`), headers }, tokens);
+      const proof = headers.get('DPoP')!;
 
-    expect(headers.get('Authorization')).toBe(`DPoP ${login.access_token}`);
-    expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: api, ath: expect.any(String) });
-    expect(await calculateJwkThumbprint(decodeProtectedHeader(proof).jwk as JWK)).toBe(await thumbprintOf(keyStore));
-  });
+      expect(headers.get('Authorization')).toBe(`DPoP ${login.access_token}`);
+      expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: api, ath: expect.any(String) });
+      expect(await calculateJwkThumbprint(decodeProtectedHeader(proof).jwk as JWK)).toBe(await thumbprintOf(keyStore));
+    },
+  );
 });
 
 describe('DPoP through a session with plugins: [op]', () => {
@@ -77,7 +91,10 @@ describe('DPoP through a session with plugins: [op]', () => {
   });
 
   it('a new session over the same storage and key store (a reload) keeps refreshing with the same key', async () => {
-    const { as, rs, session, storage, keyStore, login, authFetch, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
+    const { as, rs, session, storage, keyStore, login, authFetch, api } = await start({
+      scheme: 'DPoP',
+      accessTokenTtl: 30,
+    });
     expect((await authFetch(api)).status).toBe(200);
     session.stop();
 
@@ -92,7 +109,10 @@ describe('DPoP through a session with plugins: [op]', () => {
   });
 
   it('logout forgets the key and the nonces: the next login is bound to a new key', async () => {
-    const { as, rs, op, session, keyStore, login, authFetch, api } = await start({ scheme: 'DPoP', accessTokenTtl: 30 });
+    const { as, rs, op, session, keyStore, login, authFetch, api } = await start({
+      scheme: 'DPoP',
+      accessTokenTtl: 30,
+    });
     expect((await authFetch(api)).status).toBe(200);
 
     session.logout();

@@ -6,10 +6,22 @@ describe('oauth() options', () => {
   it.each<[string, unknown, RegExp]>([
     ['no clientId', { issuer: 'https://op.example' }, /clientId must be a non-empty string/],
     ['neither issuer nor endpoints', { clientId: 'spa' }, /either issuer \(discovery\) or endpoints/],
-    ['both issuer and endpoints', { clientId: 'spa', issuer: 'https://op.example', endpoints: { token: 'https://op.example/token' } }, /either issuer/],
+    [
+      'both issuer and endpoints',
+      { clientId: 'spa', issuer: 'https://op.example', endpoints: { token: 'https://op.example/token' } },
+      /either issuer/,
+    ],
     ['a relative issuer', { clientId: 'spa', issuer: '/op' }, /issuer must be an absolute URL/],
-    ['a bad token endpoint', { clientId: 'spa', endpoints: { token: 'nope' } }, /endpoints.token must be an absolute URL/],
-    ['dpop of the wrong type', { clientId: 'spa', issuer: 'https://op.example', dpop: 'yes' }, /dpop must be true, false or/],
+    [
+      'a bad token endpoint',
+      { clientId: 'spa', endpoints: { token: 'nope' } },
+      /endpoints.token must be an absolute URL/,
+    ],
+    [
+      'dpop of the wrong type',
+      { clientId: 'spa', issuer: 'https://op.example', dpop: 'yes' },
+      /dpop must be true, false or/,
+    ],
   ])('%s is a TypeError', (_, options, message) => {
     expect(() => oauth(options as OAuthOptions)).toThrow(TypeError);
     expect(() => oauth(options as OAuthOptions)).toThrow(message);
@@ -21,7 +33,11 @@ describe('oauth() options', () => {
 
   it('a refresh without a refresh token is refused at once, terminally, without a request', async () => {
     let requests = 0;
-    const op = oauth({ clientId: 'spa', endpoints: { token: 'https://op.example/token' }, fetch: async () => (requests++, new Response()) });
+    const op = oauth({
+      clientId: 'spa',
+      endpoints: { token: 'https://op.example/token' },
+      fetch: async () => (requests++, new Response()),
+    });
 
     const refusal = op.refresh({ refreshToken: null, tokens: null, signal: new AbortController().signal });
 

@@ -43,7 +43,12 @@ async function dpopHandle(as: AuthorizationServer) {
 }
 
 /** protectedResourceRequest with one retry on `use_dpop_nonce`, as RFC 9449 §9 intends. */
-async function dpopGet(rs: ResourceServer, path: string, accessToken: string, dpop: oauth.DPoPHandle): Promise<Response> {
+async function dpopGet(
+  rs: ResourceServer,
+  path: string,
+  accessToken: string,
+  dpop: oauth.DPoPHandle,
+): Promise<Response> {
   const send = () =>
     oauth.protectedResourceRequest(accessToken, 'GET', new URL(`${rs.url}${path}`), undefined, undefined, {
       DPoP: dpop,
@@ -71,7 +76,12 @@ describe('authorization code flow with PKCE', () => {
     const tokens = await loginWithCodeFlow(as, { login: 'bob' });
 
     expect(tokens.access_token.split('.')).toHaveLength(3);
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ iss: as.issuer, aud: API_RESOURCE, sub: 'bob', client_id: 'spa' });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      iss: as.issuer,
+      aud: API_RESOURCE,
+      sub: 'bob',
+      client_id: 'spa',
+    });
     expect(tokens.refresh_token).toEqual(expect.any(String));
     expect(tokens.token_type).toBe('Bearer');
     expect(tokens.expires_in).toBe(3);
@@ -93,7 +103,9 @@ describe('resource server (Bearer)', () => {
     await sleepUntilExpired(access_token);
     const expired = await get(rs, '/api/data', `Bearer ${access_token}`);
     expect(expired.status).toBe(401);
-    expect(expired.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]*exp/);
+    expect(expired.headers.get('www-authenticate')).toMatch(
+      /^Bearer error="invalid_token", error_description="[^"]*exp/,
+    );
     expect(rs.counters).toMatchObject({ requests: 2, ok: 1, unauthorized: { invalid_token: 1 } });
   });
 
@@ -254,7 +266,9 @@ describe('resource server DPoP proof checks (hand-made proofs)', () => {
     expect(await challengeOf(await proof({ htm: 'POST' }))).toMatch(/htm mismatch/);
     expect(await challengeOf(await proof({ ath: 'x'.repeat(43) }))).toMatch(/ath mismatch/);
     expect(await challengeOf(await proof({ iat: Math.floor(Date.now() / 1000) - 300 }))).toMatch(/iat is not recent/);
-    expect(await challengeOf(await proof({}, await generateKeyPair('ES256')))).toMatch(/does not match the token cnf\.jkt/);
+    expect(await challengeOf(await proof({}, await generateKeyPair('ES256')))).toMatch(
+      /does not match the token cnf\.jkt/,
+    );
     expect(await challengeOf(await proof({}, keys, 'JWT'))).toMatch(/invalid_dpop_proof/);
     expect(await challengeOf(await proof({ nonce: undefined }))).toMatch(/^DPoP error="use_dpop_nonce"/);
 
@@ -287,7 +301,11 @@ describe('CORS for a browser page on another loopback port', () => {
     const preflight = (url: string) =>
       fetch(url, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'dpop, content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'dpop, content-type',
+        },
       });
 
     const token = await preflight(metadata.token_endpoint!);

@@ -89,6 +89,11 @@ describe("the README's OAuth provider path", () => {
     expect(session.status).toBe('loggedOut');
     expect(rs.counters.seenJkts.size).toBe(1);
     expect(after).not.toBe(before);
-    expect([as.counters.codeGrants, as.counters.refreshGrants, as.counters.revocations, as.counters.reuseDetected]).toEqual([1, 1, 1, 0]);
+    expect([
+      as.counters.codeGrants,
+      as.counters.refreshGrants,
+      as.counters.revocations,
+      as.counters.reuseDetected,
+    ]).toEqual([1, 1, 1, 0]);
   });
 });

@@ -39,16 +39,23 @@ async function sessionThrough(fetch: typeof globalThis.fetch, extra: Partial<OAu
     ...extra,
   } as OAuthOptions);
   world.session.stop();
-  const { session, events } = sessionOf(op, world.storage, { retry: { retries: 2, minDelay: 10, maxDelay: 20 } }, world.login as TokenInput);
+  const { session, events } = sessionOf(
+    op,
+    world.storage,
+    { retry: { retries: 2, minDelay: 10, maxDelay: 20 } },
+    world.login as TokenInput,
+  );
   return { ...world, session, events };
 }
 
-const expiredWith = (session: AuthSession) => new Promise<unknown>((resolve) => session.on('expired', ({ error }) => resolve(error)));
+const expiredWith = (session: AuthSession) =>
+  new Promise<unknown>((resolve) => session.on('expired', ({ error }) => resolve(error)));
 
 describe('op.refresh failures in a session', () => {
   it('a 5xx at the token endpoint is transient: retried with the same refresh token, which the server then accepts', async () => {
     const { seen, fetch } = proxy(async (forward, call) => {
-      if (call === 1) return new Response('<html>bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } });
+      if (call === 1)
+        return new Response('<html>bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } });
       if (call === 2) return Response.json({ error: 'server_error' }, { status: 503 });
       return forward();
     });
@@ -66,27 +73,31 @@ describe('op.refresh failures in a session', () => {
     ['no access_token', ({ access_token: _, ...rest }) => JSON.stringify(rest)],
     ['an unknown token_type', (body) => JSON.stringify({ ...body, token_type: 'mac' })],
     ['a body that is not JSON', (body) => `tokens: ${String(body.access_token)}`],
-  ])('a 200 with %s ends the session at once: InvalidRefreshAnswerError, the rotated refresh token never presented again', async (_, rewrite) => {
-    let sent: Record<string, unknown> = {};
-    const { seen, fetch } = proxy(async (forward) => {
-      // The server did rotate the refresh token; its answer is damaged on the way.
-      sent = (await (await forward()).json()) as Record<string, unknown>;
-      return new Response(rewrite(sent), { status: 200, headers: { 'content-type': 'application/json' } });
-    });
-    const { as, session, events } = await sessionThrough(fetch);
-    const expired = expiredWith(session);
+  ])(
+    'a 200 with %s ends the session at once: InvalidRefreshAnswerError, the rotated refresh token never presented again',
+    async (_, rewrite) => {
+      let sent: Record<string, unknown> = {};
+      const { seen, fetch } = proxy(async (forward) => {
+        // The server did rotate the refresh token; its answer is damaged on the way.
+        sent = (await (await forward()).json()) as Record<string, unknown>;
+        return new Response(rewrite(sent), { status: 200, headers: { 'content-type': 'application/json' } });
+      });
+      const { as, session, events } = await sessionThrough(fetch);
+      const expired = expiredWith(session);
 
-    await expect(session.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
-    const error = await expired;
+      await expect(session.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
+      const error = await expired;
 
-    expect(error).toBeInstanceOf(InvalidRefreshAnswerError);
-    expect((error as Error).message).toMatch(/token endpoint's answer is unusable: .*\(HTTP 200\)/);
-    const told = `${String(error)} ${String((error as Error).cause)} ${JSON.stringify(error)}`;
-    for (const token of [sent.access_token, sent.refresh_token, sent.id_token]) expect(told).not.toContain(String(token));
-    expect(seen.presented).toHaveLength(1);
-    expect(events).toEqual(['refreshFailed']);
-    expect([as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 0]);
-  });
+      expect(error).toBeInstanceOf(InvalidRefreshAnswerError);
+      expect((error as Error).message).toMatch(/token endpoint's answer is unusable: .*\(HTTP 200\)/);
+      const told = `${String(error)} ${String((error as Error).cause)} ${JSON.stringify(error)}`;
+      for (const token of [sent.access_token, sent.refresh_token, sent.id_token])
+        expect(told).not.toContain(String(token));
+      expect(seen.presented).toHaveLength(1);
+      expect(events).toEqual(['refreshFailed']);
+      expect([as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 0]);
+    },
+  );
 
   it('a client the provider does not know: expired with an OAuthConfigurationError caused by the TokenEndpointError', async () => {
     const { seen, fetch } = proxy((forward) => forward());

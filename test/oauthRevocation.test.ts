@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { oauth, RevocationError, type OAuthClient } from '../src/oauth/index.js';
 import type { TokenSet } from '../src/index.js';
-import type { PluginParts } from '../src/plugin.js';
+import type { PluginParts } from '../src/session/plugin.js';
 import { startAuthorizationServer, type AuthorizationServer } from './oauth/authorizationServer.js';
 import { eventually, logIn } from './support/oauthLogin.js';
 
@@ -16,13 +16,26 @@ afterEach(async () => {
 async function loggedIn(onError?: (error: unknown) => void) {
   const as = await startAuthorizationServer();
   closers.push(as.close);
-  const op = oauth({ issuer: as.issuer, clientId: 'spa', clientMetadata: { id_token_signed_response_alg: 'ES256' }, allowInsecureRequests: true, onError });
+  const op = oauth({
+    issuer: as.issuer,
+    clientId: 'spa',
+    clientMetadata: { id_token_signed_response_alg: 'ES256' },
+    allowInsecureRequests: true,
+    onError,
+  });
   const login = await logIn(op);
-  const tokens: TokenSet = { accessToken: login.access_token, refreshToken: login.refresh_token ?? null, expiresAt: null, tokenType: login.token_type ?? null, scope: null };
+  const tokens: TokenSet = {
+    accessToken: login.access_token,
+    refreshToken: login.refresh_token ?? null,
+    expiresAt: null,
+    tokenType: login.token_type ?? null,
+    scope: null,
+  };
   return { as, op, tokens };
 }
 
-const partsOf = (op: OAuthClient): PluginParts => op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now });
+const partsOf = (op: OAuthClient): PluginParts =>
+  op.setup({ storage: undefined, refreshTimeout: 10_000, isTerminal: () => false, now: Date.now });
 
 describe('revocation on logout', () => {
   it('a failed revocation is only reported, as a RevocationError with its cause', async () => {
@@ -45,7 +58,11 @@ describe('revocation on logout', () => {
     // oidc-provider cannot revoke its JWT access tokens (they are not stored): a real refusal.
     const refusal = await op.revoke({ ...tokens, refreshToken: null }).catch((error: unknown) => error);
 
-    expect(refusal).toMatchObject({ name: 'RevocationError', status: 400, message: 'Revoking the access token failed' });
+    expect(refusal).toMatchObject({
+      name: 'RevocationError',
+      status: 400,
+      message: 'Revoking the access token failed',
+    });
     expect((refusal as Error).cause).toMatchObject({ name: 'ResponseBodyError', error: 'unsupported_token_type' });
     expect([as.counters.revocations, as.counters.grantsRevoked]).toEqual([0, 0]);
   });

@@ -33,7 +33,10 @@ describe.each<SchemeName>(['Bearer', 'DPoP'])('a session with plugins: [op] (%s)
     expect([as.counters.refreshGrants, as.counters.reuseDetected]).toEqual([1, 0]);
     expect(world.events).toEqual(['refreshed']);
     // The RFC 6749 answer as op.refresh handed it over (oauth4webapi lowercases token_type).
-    expect(world.session.tokens).toMatchObject({ tokenType: scheme.toLowerCase(), scope: expect.stringContaining('api:read') });
+    expect(world.session.tokens).toMatchObject({
+      tokenType: scheme.toLowerCase(),
+      scope: expect.stringContaining('api:read'),
+    });
     if (scheme === 'DPoP') expect(as.counters.tokenErrors).toEqual(['use_dpop_nonce', 'use_dpop_nonce']);
   });
 
@@ -43,7 +46,10 @@ describe.each<SchemeName>(['Bearer', 'DPoP'])('a session with plugins: [op] (%s)
     await warmUp(world);
     const refreshed = new Promise<void>((resolve) => session.on('refreshed', () => resolve()));
     // This fetch holds its request (token and proof already on it) until the refresh is done.
-    const heldUntilRefreshed = createAuthFetch(session, { origins: [rs.url], fetch: async (input, init) => (await refreshed, fetch(input, init)) });
+    const heldUntilRefreshed = createAuthFetch(session, {
+      origins: [rs.url],
+      fetch: async (input, init) => (await refreshed, fetch(input, init)),
+    });
     await pastServerExpiry();
 
     const stale = heldUntilRefreshed(api);
@@ -84,7 +90,9 @@ describe.each<SchemeName>(['Bearer', 'DPoP'])('a session with plugins: [op] (%s)
     const error = await expired;
 
     expect(session.status).toBe('expired');
-    expect(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as Error).name)).toEqual(Array(10).fill('SessionExpiredError'));
+    expect(outcomes.map((outcome) => outcome.status === 'rejected' && (outcome.reason as Error).name)).toEqual(
+      Array(10).fill('SessionExpiredError'),
+    );
     expect(error).toBeInstanceOf(TokenEndpointError);
     expect(error).toMatchObject({ status: 400, error: 'invalid_grant' });
     expect((error as Error).cause).toMatchObject({ name: 'ResponseBodyError', error: 'invalid_grant' });

@@ -73,7 +73,9 @@ describe('lifecycle events', () => {
     off();
     s.login(tokenInput('a3'));
     expect(logins).toHaveBeenCalledTimes(1);
-    expect(logins).toHaveBeenCalledWith(expect.objectContaining({ type: 'login', tokens: expect.objectContaining({ accessToken: 'a1' }) }));
+    expect(logins).toHaveBeenCalledWith(
+      expect.objectContaining({ type: 'login', tokens: expect.objectContaining({ accessToken: 'a1' }) }),
+    );
   });
 
   it('emits refreshed with the new tokens, expired with the error, and logout', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSessionOptions } from '../src/createAuthSession.js';
+import { createAuthSession, type AuthSessionOptions } from '../src/session/createAuthSession.js';
 import { refreshingSession } from './support/session.js';
 
 describe('createAuthSession options', () => {
@@ -11,24 +11,38 @@ describe('createAuthSession options', () => {
   });
 
   it('needs a refresh function', () => {
-    expect(() => createAuthSession({} as AuthSessionOptions)).toThrow(new TypeError('tokenflight: refresh must be a function'));
+    expect(() => createAuthSession({} as AuthSessionOptions)).toThrow(
+      new TypeError('tokenflight: refresh must be a function'),
+    );
     expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow(TypeError);
     // createAuthSession() without options says what it needs.
-    expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow('tokenflight: refresh must be a function');
+    expect(() => createAuthSession(undefined as unknown as AuthSessionOptions)).toThrow(
+      'tokenflight: refresh must be a function',
+    );
   });
 
   it.each([
     ['refreshMargin', { refreshMargin: -1 }, 'refreshMargin must be a number >= 0, got -1'],
     ['refreshTimeout', { refreshTimeout: 0 }, 'refreshTimeout must be a number >= 1, got 0'],
-    ['heartbeatInterval', { heartbeat: async () => true, heartbeatInterval: 0 }, 'heartbeatInterval must be a number >= 1, got 0'],
+    [
+      'heartbeatInterval',
+      { heartbeat: async () => true, heartbeatInterval: 0 },
+      'heartbeatInterval must be a number >= 1, got 0',
+    ],
     ['retry.retries', { retry: { retries: NaN } }, 'retry.retries must be a number >= 0, got NaN'],
     ['retry.minDelay', { retry: { minDelay: -1 } }, 'retry.minDelay must be a number >= 0, got -1'],
-    ['retry.maxDelay', { retry: { maxDelay: '5' as unknown as number } }, 'retry.maxDelay must be a number >= 0, got 5'],
+    [
+      'retry.maxDelay',
+      { retry: { maxDelay: '5' as unknown as number } },
+      'retry.maxDelay must be a number >= 0, got 5',
+    ],
     ['maxQueue', { maxQueue: 0 }, 'maxQueue must be a number >= 1, got 0'],
     ['failureCooldown', { failureCooldown: -1 }, 'failureCooldown must be a number >= 0, got -1'],
     ['waitTimeout', { waitTimeout: 0 }, 'waitTimeout must be a number >= 1, got 0'],
   ])('refuses a bad %s', (_, options, message) => {
-    expect(() => refreshingSession(options as Partial<AuthSessionOptions>)).toThrow(new RangeError(`tokenflight: ${message}`));
+    expect(() => refreshingSession(options as Partial<AuthSessionOptions>)).toThrow(
+      new RangeError(`tokenflight: ${message}`),
+    );
   });
 
   it('fills in defaults and floors counts', () => {

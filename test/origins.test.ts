@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createOriginAllowList, pageBase } from '../src/origins.js';
+import { createOriginAllowList, pageBase } from '../src/adapter-core/origins.js';
 
 // Which origins a token may be sent to, and the page's own origin and base URL.
 afterEach(() => vi.unstubAllGlobals());

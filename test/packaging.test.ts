@@ -27,7 +27,8 @@ const subpaths = Object.keys(pkg.exports)
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    if (entry.isFile() && entry.name.endsWith('.ts'))
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -35,7 +36,11 @@ function newestSource(dir: string): number {
 function distIsFresh(): boolean {
   try {
     const built = statSync(join(root, 'dist/index.js')).mtimeMs;
-    const sources = Math.max(...['src', 'domain', 'machines'].map(newestSource), statSync(join(root, 'tsup.config.ts')).mtimeMs, statSync(join(root, 'entryPoints.ts')).mtimeMs);
+    const sources = Math.max(
+      ...['src', 'domain', 'machines'].map(newestSource),
+      statSync(join(root, 'tsup.config.ts')).mtimeMs,
+      statSync(join(root, 'entryPoints.ts')).mtimeMs,
+    );
     return built > sources;
   } catch {
     return false;
@@ -49,9 +54,9 @@ beforeAll(() => {
 describe('the published package', () => {
   it('ships only dist, README, LICENSE and package.json', () => {
     expect(pkg.files).toEqual(['dist']);
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' })) as [
-      { files: { path: string }[] },
-    ];
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' }),
+    ) as [{ files: { path: string }[] }];
     const outside = packed[0].files.map((file) => file.path).filter((path) => !path.startsWith('dist/'));
     expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
   });
@@ -65,7 +70,10 @@ describe('the published package', () => {
   it('resolves with types under node10, node16 (CJS and ESM) and bundler: attw --pack', () => {
     let output: string;
     try {
-      output = execFileSync(join(root, 'node_modules/.bin/attw'), ['--pack', '.', '--format', 'json'], { cwd: root, encoding: 'utf8' });
+      output = execFileSync(join(root, 'node_modules/.bin/attw'), ['--pack', '.', '--format', 'json'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
     } catch (error) {
       output = String((error as { stdout?: unknown }).stdout);
     }
@@ -76,7 +84,11 @@ describe('the published package', () => {
 
   it('exports every entry point tsup builds, and nothing else', () => {
     const built = Object.keys(entryPoints).map((name) => (name === 'index' ? '.' : `./${name}`));
-    expect(Object.keys(pkg.exports).filter((key) => key !== './package.json').sort()).toEqual(built.sort());
+    expect(
+      Object.keys(pkg.exports)
+        .filter((key) => key !== './package.json')
+        .sort(),
+    ).toEqual(built.sort());
   });
 
   it('lists every subpath for node10 type resolution (typesVersions)', () => {
@@ -88,27 +100,35 @@ describe('the published package', () => {
 describe('the types, as a strict consumer compiles them', () => {
   // Inside the package folder, so `tokenflight` resolves to this package through its own exports.
   const dir = join(root, 'node_modules/.cache/tokenflight-consumer');
-  const consumer = subpaths.map((path, index) => `import * as entry${index} from '${path}';\nvoid entry${index};`).join('\n');
+  const consumer = subpaths
+    .map((path, index) => `import * as entry${index} from '${path}';\nvoid entry${index};`)
+    .join('\n');
 
-  it.each(['ES2020', 'ES2022'])('compile with skipLibCheck false on lib %s + DOM, under Bundler and Node16', (lib) => {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'consumer.mts'), `${consumer}\nexport {};\n`);
-    for (const moduleResolution of [ts.ModuleResolutionKind.Bundler, ts.ModuleResolutionKind.Node16]) {
-      const program = ts.createProgram([join(dir, 'consumer.mts')], {
-        target: ts.ScriptTarget.ES2020,
-        module: moduleResolution === ts.ModuleResolutionKind.Bundler ? ts.ModuleKind.ESNext : ts.ModuleKind.Node16,
-        moduleResolution,
-        lib: [`lib.${lib.toLowerCase()}.d.ts`, 'lib.dom.d.ts'],
-        strict: true,
-        skipLibCheck: false,
-        noEmit: true,
-        types: [],
-      });
-      const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      expect(diagnostics, `${lib} / ${ts.ModuleResolutionKind[moduleResolution]}`).toEqual([]);
-    }
-  }, 120_000);
+  it.each(['ES2020', 'ES2022'])(
+    'compile with skipLibCheck false on lib %s + DOM, under Bundler and Node16',
+    (lib) => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'consumer.mts'), `${consumer}\nexport {};\n`);
+      for (const moduleResolution of [ts.ModuleResolutionKind.Bundler, ts.ModuleResolutionKind.Node16]) {
+        const program = ts.createProgram([join(dir, 'consumer.mts')], {
+          target: ts.ScriptTarget.ES2020,
+          module: moduleResolution === ts.ModuleResolutionKind.Bundler ? ts.ModuleKind.ESNext : ts.ModuleKind.Node16,
+          moduleResolution,
+          lib: [`lib.${lib.toLowerCase()}.d.ts`, 'lib.dom.d.ts'],
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: [],
+        });
+        const diagnostics = ts
+          .getPreEmitDiagnostics(program)
+          .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        expect(diagnostics, `${lib} / ${ts.ModuleResolutionKind[moduleResolution]}`).toEqual([]);
+      }
+    },
+    120_000,
+  );
 });
 
 describe('one copy of each error class', () => {
@@ -118,7 +138,9 @@ describe('one copy of each error class', () => {
     const { createAuthClient } = (await load(`${pkg.name}/testing`)) as typeof import('../src/testing/index.js');
     const refusing = async () => new Response('{}', { status: 401 });
     const client = createAuthClient({ url: () => 'http://127.0.0.1:9/refresh' }, refusing);
-    return client.refresh({ refreshToken: 'r', tokens: null, signal: new AbortController().signal }).catch((error: unknown) => error);
+    return client
+      .refresh({ refreshToken: 'r', tokens: null, signal: new AbortController().signal })
+      .catch((error: unknown) => error);
   }
 
   it.each([

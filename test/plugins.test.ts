@@ -3,9 +3,17 @@
  * wrappers, attempt allowances, storage, scheme, connections, inspectors, loggedOut).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, memoryStorage, webStorage, type AuthSession, type AuthSessionOptions, type PluginParts, type SessionPlugin } from '../src/index.js';
-import { bearerScheme, type TokenScheme } from '../src/adapters/scheme.js';
-import { crossTab } from '../src/crossTab/index.js';
+import {
+  createAuthSession,
+  memoryStorage,
+  webStorage,
+  type AuthSession,
+  type AuthSessionOptions,
+  type PluginParts,
+  type SessionPlugin,
+} from '../src/index.js';
+import { bearerScheme, type TokenScheme } from '../src/adapter-core/scheme.js';
+import { crossTab } from '../src/cross-tab/index.js';
 import type { TokenSet } from '../domain/tokens.js';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';
@@ -13,7 +21,10 @@ import { refreshStub } from './support/refreshStub.js';
 
 const sessions: AuthSession[] = [];
 function session(options: Partial<AuthSessionOptions> = {}): AuthSession {
-  const created = createAuthSession({ refresh: async () => ({ accessToken: 'fresh', refreshToken: 'r-fresh' }), ...options });
+  const created = createAuthSession({
+    refresh: async () => ({ accessToken: 'fresh', refreshToken: 'r-fresh' }),
+    ...options,
+  });
   sessions.push(created);
   return created;
 }
@@ -67,8 +78,20 @@ describe('plugin composition', () => {
 
   it('loads from and saves to the storage a plugin gives, not the storage option', async () => {
     const expiresAt = Date.now() + 600_000;
-    const given = memoryStorage({ accessToken: 'from-plugin', refreshToken: null, expiresAt, tokenType: null, scope: null });
-    const option = memoryStorage({ accessToken: 'from-option', refreshToken: null, expiresAt, tokenType: null, scope: null });
+    const given = memoryStorage({
+      accessToken: 'from-plugin',
+      refreshToken: null,
+      expiresAt,
+      tokenType: null,
+      scope: null,
+    });
+    const option = memoryStorage({
+      accessToken: 'from-option',
+      refreshToken: null,
+      expiresAt,
+      tokenType: null,
+      scope: null,
+    });
     const user = session({ storage: option, plugins: [plugin('store', { storage: given })] });
     expect(user.tokens?.accessToken).toBe('from-plugin');
     user.login({ accessToken: 'next' });
@@ -84,21 +107,27 @@ describe('plugin composition', () => {
 
   it.each(['storage', 'scheme'] as const)('two plugins giving a %s are a TypeError at creation naming both', (part) => {
     const value = part === 'storage' ? memoryStorage() : scheme();
-    const create = () => session({ plugins: [plugin('first', { [part]: value }), plugin('other', {}), plugin('second', { [part]: value })] });
+    const create = () =>
+      session({
+        plugins: [plugin('first', { [part]: value }), plugin('other', {}), plugin('second', { [part]: value })],
+      });
     expect(create).toThrow(TypeError);
     expect(create).toThrow(`plugins "first" and "second" both give a ${part}`);
   });
 
   it('refuses an entry that is not a plugin, saying what it takes', () => {
     for (const entry of [{}, null, undefined, { setup: 'x' }]) {
-      expect(() => session({ plugins: [entry as unknown as SessionPlugin] })).toThrow(new TypeError('tokenflight: plugins takes plugins such as crossTab()'));
+      expect(() => session({ plugins: [entry as unknown as SessionPlugin] })).toThrow(
+        new TypeError('tokenflight: plugins takes plugins such as crossTab()'),
+      );
     }
   });
 
   it('connects every plugin to the actor once it exists, and disconnects them all on stop', () => {
     const connected: unknown[] = [];
     const disconnected: string[] = [];
-    const connecting = (name: string) => plugin(name, { connect: (actor) => (connected.push(actor), () => disconnected.push(name)) });
+    const connecting = (name: string) =>
+      plugin(name, { connect: (actor) => (connected.push(actor), () => disconnected.push(name)) });
     const user = session({ plugins: [connecting('a'), plugin('none', {}), connecting('b')] });
     expect(connected).toEqual([user.actor, user.actor]);
     expect(disconnected).toEqual([]);
@@ -110,7 +139,9 @@ describe('plugin composition', () => {
   it('tells every inspecting plugin each token the session holds and every inspection event', async () => {
     const remembered: string[] = [];
     let events = 0;
-    const inspecting = plugin('spy', { inspect: { remember: (tokens) => remembered.push(tokens.accessToken), observe: () => void events++ } });
+    const inspecting = plugin('spy', {
+      inspect: { remember: (tokens) => remembered.push(tokens.accessToken), observe: () => void events++ },
+    });
     const user = session({ tokens: held, plugins: [inspecting] });
     user.login({ accessToken: 'a1' });
     await user.refresh();
@@ -123,7 +154,9 @@ describe('loggedOut', () => {
   it("is called once on the app's logout, with the tokens held, before the session drops them", () => {
     const calls: { tokens: TokenSet; statusThen: string; tokensThen: TokenSet | null }[] = [];
     let user: AuthSession | undefined;
-    const revoking = plugin('revoke', { loggedOut: (tokens) => calls.push({ tokens, statusThen: user!.status, tokensThen: user!.tokens }) });
+    const revoking = plugin('revoke', {
+      loggedOut: (tokens) => calls.push({ tokens, statusThen: user!.status, tokensThen: user!.tokens }),
+    });
     user = session({ tokens: held, plugins: [revoking] });
     const tokens = user.tokens;
     user.logout();
@@ -157,7 +190,10 @@ describe('loggedOut', () => {
   it('skips, without a warning, the plugins that have no loggedOut', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const told: string[] = [];
-    const user = session({ tokens: held, plugins: [plugin('quiet', {}), plugin('told', { loggedOut: (tokens) => void told.push(tokens.accessToken) })] });
+    const user = session({
+      tokens: held,
+      plugins: [plugin('quiet', {}), plugin('told', { loggedOut: (tokens) => void told.push(tokens.accessToken) })],
+    });
     user.logout();
     expect(told).toEqual(['a0']);
     expect(warn).not.toHaveBeenCalled();

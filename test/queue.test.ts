@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthSession } from '../src/createAuthSession.js';
+import { createAuthSession } from '../src/session/createAuthSession.js';
 import { QueueFullError, WaitTimeoutError } from '../src/index.js';
 import type { TokenInput } from '../domain/tokens.js';
 import { settledState } from './support/deferred.js';
@@ -64,7 +64,10 @@ describe('the waiter queue', () => {
     const second = user.refresh();
     const alongside = user.getToken();
     answer(tokenInput('a3'));
-    await expect(Promise.all([second, alongside])).resolves.toMatchObject([{ accessToken: 'a3' }, { accessToken: 'a3' }]);
+    await expect(Promise.all([second, alongside])).resolves.toMatchObject([
+      { accessToken: 'a3' },
+      { accessToken: 'a3' },
+    ]);
   });
 });
 
@@ -82,7 +85,10 @@ describe('maxQueue', () => {
 
   it('turns away a refresh() beyond maxQueue with QueueFullError', async () => {
     let answer: (tokens: TokenInput) => void = () => {};
-    const { session: s } = refreshingSession({ maxQueue: 1, refresh: () => new Promise((resolve) => (answer = resolve)) });
+    const { session: s } = refreshingSession({
+      maxQueue: 1,
+      refresh: () => new Promise((resolve) => (answer = resolve)),
+    });
     s.login(tokenInput());
     const first = s.refresh();
     await expect(s.refresh()).rejects.toMatchObject({ name: 'QueueFullError', maxQueue: 1 });
@@ -107,7 +113,11 @@ describe('waitTimeout', () => {
   });
 
   it('gives up on a waiter after waitTimeout and takes it out of the queue', async () => {
-    const { session: s } = refreshingSession({ waitTimeout: 100, refresh: () => new Promise(() => {}), refreshTimeout: 10_000 });
+    const { session: s } = refreshingSession({
+      waitTimeout: 100,
+      refresh: () => new Promise(() => {}),
+      refreshTimeout: 10_000,
+    });
     s.login(tokenInput());
     const waiting = s.refresh();
     const outcome = expect(waiting).rejects.toMatchObject({ name: 'WaitTimeoutError', timeout: 100 });

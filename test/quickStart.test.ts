@@ -85,7 +85,9 @@ describe("the README's ten-minute path", () => {
     expect(await loadSecret()).toBeNull(); // a guest: the 401 comes back as it is
     await logIn('ada', 'secret');
     expect(session.status).toBe('idle');
-    expect(JSON.parse(localStorage.getItem('tokenflight')!)).toMatchObject({ accessToken: session.tokens!.accessToken });
+    expect(JSON.parse(localStorage.getItem('tokenflight')!)).toMatchObject({
+      accessToken: session.tokens!.accessToken,
+    });
 
     auth.expireAccessTokens();
     const answers = await Promise.all([loadSecret(), loadSecret(), loadSecret()]);
@@ -99,7 +101,11 @@ describe("the README's ten-minute path", () => {
     expect(auth.counters().requests.logout).toBe(1);
     // The refresh token no longer works at the server either.
     await expect(session.refresh()).rejects.toBeInstanceOf(LoggedOutError);
-    const reused = await fetch(`${API}/api/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+    const reused = await fetch(`${API}/api/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
     expect(reused.status).toBe(401);
   });
 

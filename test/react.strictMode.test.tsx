@@ -3,7 +3,13 @@
 import { act, StrictMode, useEffect, useState, useSyncExternalStore } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type SessionSnapshot } from 'tokenflight';
+import {
+  createAuthSession,
+  RefreshRejectedError,
+  webStorage,
+  type AuthSession,
+  type SessionSnapshot,
+} from 'tokenflight';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
@@ -63,7 +69,9 @@ describe('React under StrictMode', () => {
     session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
     await vi.waitFor(() => expect(root.textContent).toBe('Welcome back'), { timeout: 5_000 });
     await expect(session.refresh()).rejects.toThrow();
-    await vi.waitFor(() => expect(root.textContent).toBe('Your session expired. Please log in again.'), { timeout: 5_000 });
+    await vi.waitFor(() => expect(root.textContent).toBe('Your session expired. Please log in again.'), {
+      timeout: 5_000,
+    });
     expect(refreshes).toBe(1);
     expect(session.status).toBe('expired');
     session.on = original;
@@ -82,7 +90,13 @@ describe('React under StrictMode', () => {
     }
     const container = document.createElement('div');
     const reactRoot = createRoot(container);
-    act(() => reactRoot.render(<StrictMode><Wrong /></StrictMode>));
+    act(() =>
+      reactRoot.render(
+        <StrictMode>
+          <Wrong />
+        </StrictMode>,
+      ),
+    );
     expect(created).toHaveLength(2); // the first one was stopped at once: its listeners and waiters are gone
     act(() => reactRoot.unmount());
   });

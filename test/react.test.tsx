@@ -78,7 +78,9 @@ describe('React 19', () => {
 
   it('does not re-render for the machine’s inner steps (a heartbeat check)', async () => {
     let answerHeartbeat!: (valid: boolean) => void;
-    const { session } = guestSession({ heartbeat: () => new Promise<boolean>((resolve) => (answerHeartbeat = resolve)) });
+    const { session } = guestSession({
+      heartbeat: () => new Promise<boolean>((resolve) => (answerHeartbeat = resolve)),
+    });
     session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
     let renders = 0;
     function Probe() {
@@ -119,7 +121,12 @@ describe('React 19', () => {
 
 describe('concurrent rendering', () => {
   /** A slow subtree React yields inside of; each item shows the status it read. */
-  function renderSlowList(useStatus: () => AuthStatus, onCommit: (statuses: string[]) => void, rendered: string[], midway: () => void) {
+  function renderSlowList(
+    useStatus: () => AuthStatus,
+    onCommit: (statuses: string[]) => void,
+    rendered: string[],
+    midway: () => void,
+  ) {
     function Item() {
       const status = useStatus();
       rendered.push(status);
@@ -153,7 +160,12 @@ describe('concurrent rendering', () => {
     const commits: string[][] = [];
     const rendered: string[] = [];
     // The status changes while React is halfway through the transition render.
-    renderSlowList(() => useStatus(session), (statuses) => commits.push(statuses), rendered, () => session.logout());
+    renderSlowList(
+      () => useStatus(session),
+      (statuses) => commits.push(statuses),
+      rendered,
+      () => session.logout(),
+    );
     for (let i = 0; i < 100 && commits.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { commits, rendered };

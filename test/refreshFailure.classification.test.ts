@@ -10,7 +10,12 @@ import {
   type AuthSessionOptions,
   type SessionPlugin,
 } from '../src/index.js';
-import { classifyRefreshError, isOAuthTerminalError, OAuthConfigurationError, oauthErrors } from '../src/oauth/index.js';
+import {
+  classifyRefreshError,
+  isOAuthTerminalError,
+  OAuthConfigurationError,
+  oauthErrors,
+} from '../src/oauth/index.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
 /**
@@ -41,8 +46,12 @@ describe('classifyRefreshError', () => {
   it('finds the code on a plain body, on error.body, on a cause, and in a WWW-Authenticate challenge', () => {
     expect(classifyRefreshError({ error: 'invalid_grant' })).toBe('terminal');
     expect(classifyRefreshError({ status: 400, body: { error: 'use_dpop_nonce' } })).toBe('transient');
-    expect(classifyRefreshError(new Error('refresh failed', { cause: { error: 'invalid_client' } }))).toBe('configuration');
-    expect(classifyRefreshError(new Error('wrapped', { cause: oauthError('temporarily_unavailable', 400) }))).toBe('transient');
+    expect(classifyRefreshError(new Error('refresh failed', { cause: { error: 'invalid_client' } }))).toBe(
+      'configuration',
+    );
+    expect(classifyRefreshError(new Error('wrapped', { cause: oauthError('temporarily_unavailable', 400) }))).toBe(
+      'transient',
+    );
     const challenge = new WWWAuthenticateChallengeError('challenge', {
       cause: [{ scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } }],
       response: new Response(null, { status: 401 }),
@@ -52,14 +61,20 @@ describe('classifyRefreshError', () => {
 
   it('takes the first challenge that names an error, whatever comes before it', () => {
     const challenge = new WWWAuthenticateChallengeError('challenge', {
-      cause: [{ scheme: 'bearer', parameters: { realm: 'api' } }, 'junk' as never, { scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } }],
+      cause: [
+        { scheme: 'bearer', parameters: { realm: 'api' } },
+        'junk' as never,
+        { scheme: 'dpop', parameters: { error: 'use_dpop_nonce' } },
+      ],
       response: new Response(null, { status: 401 }),
     });
     expect(classifyRefreshError(challenge)).toBe('transient');
   });
 
   it('does not let an error field that is no code hide the code in the body', () => {
-    expect(classifyRefreshError({ status: 503, error: new Error('HTTP 503'), body: { error: 'invalid_grant' } })).toBe('terminal');
+    expect(classifyRefreshError({ status: 503, error: new Error('HTTP 503'), body: { error: 'invalid_grant' } })).toBe(
+      'terminal',
+    );
   });
 
   it('searches the cause chain five causes deep, and stops on a chain that loops', () => {
@@ -86,7 +101,11 @@ describe('classifyRefreshError', () => {
     expect(classifyRefreshError(oauthError('server_error', 500))).toBe('transient');
     expect(classifyRefreshError(new TypeError('fetch failed'))).toBe('transient');
     expect(classifyRefreshError(new RefreshRejectedError())).toBe('terminal');
-    expect(classifyRefreshError(new InvalidRefreshAnswerError(new InvalidTokenError('expires_in must be a non-negative number of seconds')))).toBe('terminal');
+    expect(
+      classifyRefreshError(
+        new InvalidRefreshAnswerError(new InvalidTokenError('expires_in must be a non-negative number of seconds')),
+      ),
+    ).toBe('terminal');
   });
 });
 
@@ -128,7 +147,9 @@ describe('who decides: the app, then the first plugin with an opinion, then the 
   it("asks plugins in order until one answers, and the app's isTerminal overrides them all", async () => {
     const seen: string[] = [];
     const stub = refreshStub();
-    const user = session(stub.refresh, { plugins: [opinion('silent', undefined, seen), opinion('ends', true, seen), opinion('never asked', false, seen)] });
+    const user = session(stub.refresh, {
+      plugins: [opinion('silent', undefined, seen), opinion('ends', true, seen), opinion('never asked', false, seen)],
+    });
     const waiter = user.refresh().catch((error: unknown) => error);
     stub.last().answer.reject(new Error('HTTP 503'));
     await waiter;

@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidRefreshAnswerError, InvalidTokenError, RefreshCooldownError, RefreshRejectedError, RefreshTimeoutError, SessionExpiredError, memoryStorage } from '../src/index.js';
+import {
+  InvalidRefreshAnswerError,
+  InvalidTokenError,
+  RefreshCooldownError,
+  RefreshRejectedError,
+  RefreshTimeoutError,
+  SessionExpiredError,
+  memoryStorage,
+} from '../src/index.js';
 import type { TokenInput } from '../domain/tokens.js';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';
@@ -16,9 +24,15 @@ describe('a refresh that succeeds', () => {
   it('never presents a refresh token twice across rotations, and keeps the old one when none comes back', async () => {
     const stub = refreshStub();
     const user = session({ refresh: stub.refresh, tokens: A0 });
-    for (const [index, next] of [['a1', 'r1'], ['a2', undefined], ['a3', 'r3']].entries()) {
+    for (const [index, next] of [
+      ['a1', 'r1'],
+      ['a2', undefined],
+      ['a3', 'r3'],
+    ].entries()) {
       const pending = user.unauthorized(user.tokens!.accessToken);
-      stub.last().answer.resolve({ accessToken: next[0]!, ...(next[1] ? { refreshToken: next[1] } : {}), expiresIn: 3600 });
+      stub
+        .last()
+        .answer.resolve({ accessToken: next[0]!, ...(next[1] ? { refreshToken: next[1] } : {}), expiresIn: 3600 });
       await pending;
       expect(stub.calls).toHaveLength(index + 1);
     }
@@ -67,7 +81,11 @@ describe('a refresh that ends the session', () => {
 
   it('uses a custom isTerminal to decide what ends the session', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, isTerminal: (error) => error instanceof SyntaxError, tokens: { accessToken: 'a0' } });
+    const user = session({
+      refresh: stub.refresh,
+      isTerminal: (error) => error instanceof SyntaxError,
+      tokens: { accessToken: 'a0' },
+    });
     const waiter = user.refresh();
     stub.last().answer.reject(new SyntaxError('bad json'));
     await expect(waiter).rejects.toMatchObject({ name: 'SessionExpiredError' });
@@ -75,7 +93,10 @@ describe('a refresh that ends the session', () => {
   });
 
   it('a custom isTerminal decides which errors end the session, with no retry', async () => {
-    const user = startSession({ refresh: async () => Promise.reject(new Error('custom')), isTerminal: (error) => (error as Error).message === 'custom' });
+    const user = startSession({
+      refresh: async () => Promise.reject(new Error('custom')),
+      isTerminal: (error) => (error as Error).message === 'custom',
+    });
     user.login(tokenInput('a1'));
     const failures: unknown[] = [];
     user.on('refreshFailed', ({ willRetry, attempt }) => failures.push({ willRetry, attempt }));
@@ -113,7 +134,9 @@ describe('retries and backoff', () => {
     const refresh = vi.fn(async (): Promise<TokenInput> => Promise.reject(transient()));
     const user = startSession({ refresh, retry: { retries: 1, minDelay: 10, maxDelay: 10 } });
     const failures: unknown[] = [];
-    user.on('refreshFailed', ({ attempt, willRetry, error }) => failures.push({ attempt, willRetry, status: (error as { status: number }).status }));
+    user.on('refreshFailed', ({ attempt, willRetry, error }) =>
+      failures.push({ attempt, willRetry, status: (error as { status: number }).status }),
+    );
     user.login(tokenInput('a1'));
     const outcome = expect(user.refresh()).rejects.toMatchObject({ status: 503 });
     await vi.advanceTimersByTimeAsync(100);
@@ -135,7 +158,12 @@ describe('retries and backoff', () => {
 describe('refreshTimeout', () => {
   it('aborts a hung refresh after refreshTimeout and fails with RefreshTimeoutError when out of retries', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, refreshTimeout: 2_000, retry: { retries: 1, minDelay: 10, maxDelay: 10 }, tokens: { accessToken: 'a0', refreshToken: 'r0' } });
+    const user = session({
+      refresh: stub.refresh,
+      refreshTimeout: 2_000,
+      retry: { retries: 1, minDelay: 10, maxDelay: 10 },
+      tokens: { accessToken: 'a0', refreshToken: 'r0' },
+    });
     const waiter = user.unauthorized('a0');
     waiter.catch(() => undefined);
     await vi.advanceTimersByTimeAsync(1_999);
@@ -179,9 +207,16 @@ describe('refreshTimeout', () => {
 
   it('timeouts report whether they retry, and a round lost to timeouts cools down', async () => {
     const refresh = vi.fn(() => new Promise<TokenInput>(() => {}));
-    const user = startSession({ refresh, refreshTimeout: 100, retry: { retries: 1, minDelay: 10, maxDelay: 10 }, failureCooldown: 30_000 });
+    const user = startSession({
+      refresh,
+      refreshTimeout: 100,
+      retry: { retries: 1, minDelay: 10, maxDelay: 10 },
+      failureCooldown: 30_000,
+    });
     const failures: unknown[] = [];
-    user.on('refreshFailed', ({ willRetry, attempt, error }) => failures.push({ willRetry, attempt, name: (error as Error).name }));
+    user.on('refreshFailed', ({ willRetry, attempt, error }) =>
+      failures.push({ willRetry, attempt, name: (error as Error).name }),
+    );
     user.login(tokenInput('a1', 10));
     await vi.advanceTimersByTimeAsync(5_000 + 100 + 10 + 100);
     expect(failures).toEqual([
@@ -246,7 +281,12 @@ describe('the failure cooldown', () => {
 
   it('tries again on the next need after the cooldown even without a known expiry', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, retry: { retries: 0 }, failureCooldown: 5_000, tokens: { accessToken: 'a0', refreshToken: 'r0' } });
+    const user = session({
+      refresh: stub.refresh,
+      retry: { retries: 0 },
+      failureCooldown: 5_000,
+      tokens: { accessToken: 'a0', refreshToken: 'r0' },
+    });
     const first = user.unauthorized('a0');
     stub.last().answer.reject(new TypeError('fetch failed'));
     await expect(first).rejects.toBeInstanceOf(TypeError);

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { REFUSAL_HOLD_COUNT, REFUSAL_HOLD_MS } from '../src/adapters/refusalGuard.js';
+import { REFUSAL_HOLD_COUNT, REFUSAL_HOLD_MS } from '../src/adapter-core/refusalGuard.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 import { deferred } from './support/deferred.js';
 

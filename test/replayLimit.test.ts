@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReplayLimit } from '../src/adapters/replayLimit.js';
-import { bearerScheme } from '../src/adapters/scheme.js';
+import { createReplayLimit } from '../src/adapter-core/replayLimit.js';
+import { bearerScheme } from '../src/adapter-core/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, type AuthSession } from '../src/index.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
@@ -49,7 +49,11 @@ describe('createReplayLimit', () => {
     first.resolve('first');
     await expect(running).resolves.toBe('first');
     await expect(after).resolves.toBe('after');
-    await expect(limit(() => { throw new Error('sync'); })).rejects.toThrow('sync');
+    await expect(
+      limit(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
     await expect(limit(async () => 'still free')).resolves.toBe('still free');
   });
 
@@ -134,7 +138,11 @@ describe('createReplayLimit', () => {
 describe('maxConcurrentReplays at scale', () => {
   it('releases two thousand queued requests eight at a time, in queue order', async () => {
     const stub = refreshStub();
-    const session = createAuthSession({ refresh: stub.refresh, maxQueue: 5_000, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
+    const session = createAuthSession({
+      refresh: stub.refresh,
+      maxQueue: 5_000,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 },
+    });
     sessions.push(session);
     let inFlight = 0;
     let maxInFlight = 0;
@@ -166,7 +174,10 @@ describe('maxConcurrentReplays at scale', () => {
 
   it('sends everything at once without a limit (the default)', async () => {
     const stub = refreshStub();
-    const session = createAuthSession({ refresh: stub.refresh, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 } });
+    const session = createAuthSession({
+      refresh: stub.refresh,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 },
+    });
     sessions.push(session);
     let inFlight = 0;
     let maxInFlight = 0;
@@ -189,7 +200,10 @@ describe('maxConcurrentReplays at scale', () => {
   });
 
   it('counts a nonce retry (same token, sent again) as a replay: it waits for a slot too', async () => {
-    const session = createAuthSession({ refresh: async () => ({ accessToken: 'unused' }), tokens: { accessToken: 'a0', expiresIn: 3600 } });
+    const session = createAuthSession({
+      refresh: async () => ({ accessToken: 'unused' }),
+      tokens: { accessToken: 'a0', expiresIn: 3600 },
+    });
     sessions.push(session);
     const retries: Array<ReturnType<typeof deferred<Response>>> = [];
     let sends = 0;
@@ -200,7 +214,8 @@ describe('maxConcurrentReplays at scale', () => {
       scheme: { ...bearerScheme, classify: classifyDpopChallenge },
       fetch: async () => {
         // The first two sends leave from the hot path and are asked for a DPoP nonce; the retries wait here.
-        if (++sends <= 2) return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' } });
+        if (++sends <= 2)
+          return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"' } });
         const retry = deferred<Response>();
         retries.push(retry);
         return retry.promise;

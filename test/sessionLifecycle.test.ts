@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthSession, InvalidTokenError, LoggedOutError, memoryStorage, RefreshRejectedError } from '../src/index.js';
+import {
+  createAuthSession,
+  InvalidTokenError,
+  LoggedOutError,
+  memoryStorage,
+  RefreshRejectedError,
+} from '../src/index.js';
 import type { TokenInput } from '../domain/tokens.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 import { A0, NOW, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
@@ -25,7 +31,13 @@ describe('starting a session', () => {
     const fromStorage = refreshingSession({ storage: memoryStorage(stored) }).session;
     expect(fromStorage.status).toBe('idle');
     expect(fromStorage.tokens).toEqual(stored);
-    const corrupt = memoryStorage({ accessToken: '', refreshToken: null, expiresAt: null, tokenType: null, scope: null });
+    const corrupt = memoryStorage({
+      accessToken: '',
+      refreshToken: null,
+      expiresAt: null,
+      tokenType: null,
+      scope: null,
+    });
     expect(refreshingSession({ storage: corrupt }).session.status).toBe('loggedOut');
     expect(refreshingSession().session.status).toBe('loggedOut');
   });
@@ -40,7 +52,9 @@ describe('login and logout', () => {
       expect(() => user.login(input as never)).toThrow(TypeError);
     }
     expect(user.tokens?.accessToken).toBe('a0');
-    expect(() => createAuthSession({ refresh: vi.fn(), tokens: { accessToken: 1 } as never })).toThrow(InvalidTokenError);
+    expect(() => createAuthSession({ refresh: vi.fn(), tokens: { accessToken: 1 } as never })).toThrow(
+      InvalidTokenError,
+    );
   });
 
   it('emits login and logout wherever they happen, and logout always ends in loggedOut', async () => {

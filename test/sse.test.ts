@@ -56,9 +56,12 @@ describe('AuthEventSource keeps a stream authorized', () => {
     // Each round: the reconnect with the expired token (401), then its replay with the new one.
     const reconnects = sse.connects.slice(1);
     expect(reconnects.map((connect) => [connect.status, connect.lastEventId])).toEqual([
-      [401, '4'], [200, '4'],
-      [401, '10'], [200, '10'],
-      [401, '16'], [200, '16'],
+      [401, '4'],
+      [200, '4'],
+      [401, '10'],
+      [200, '10'],
+      [401, '16'],
+      [200, '16'],
     ]);
     expect(new Set(sse.connects.filter((c) => c.status === 200).map((c) => c.token)).size).toBe(4);
     expect(ended).toEqual([]);

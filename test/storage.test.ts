@@ -1,8 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryStorage, tokenSetOf, webStorage, type TokenStorage } from '../src/storage.js';
-import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord } from '../src/crossTab/sharedRecord.js';
-import { sharedFormOf, sharedWebStorage } from '../src/crossTab/sharedWebStorage.js';
-import type { SharedRound } from '../src/crossTab/sharedRound.js';
+import { memoryStorage, tokenSetOf, webStorage, type TokenStorage } from '../src/session/storage.js';
+import {
+  compareRecords,
+  isSharedTokenStorage,
+  parseSharedRecord,
+  type SharedRecord,
+} from '../src/cross-tab/sharedRecord.js';
+import { sharedFormOf, sharedWebStorage } from '../src/cross-tab/sharedWebStorage.js';
+import type { SharedRound } from '../src/cross-tab/sharedRound.js';
 import { MapStorage } from './support/mapStorage.js';
 import { refreshStub } from './support/refreshStub.js';
 import { refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
@@ -84,7 +89,11 @@ describe('webStorage', () => {
   it('accepts null refresh token and expiry', () => {
     const stored = { accessToken: 'a', refreshToken: null, expiresAt: null };
     // Written before tokenType and scope existed: both load as null.
-    expect(webStorage(new MapStorage({ tokenflight: JSON.stringify(stored) })).load()).toEqual({ ...stored, tokenType: null, scope: null });
+    expect(webStorage(new MapStorage({ tokenflight: JSON.stringify(stored) })).load()).toEqual({
+      ...stored,
+      tokenType: null,
+      scope: null,
+    });
   });
 
   it('loads nothing from a stored value that is no token set: an expiry that is no number, a record of a session that is not logged in', () => {
@@ -112,7 +121,13 @@ describe('a session writes through to its storage', () => {
   const session = useSessions();
 
   it('restores tokens from storage and writes every change back', async () => {
-    const storage = memoryStorage({ accessToken: 'stored', refreshToken: 'rs', expiresAt: Date.now() + 600_000, tokenType: null, scope: null });
+    const storage = memoryStorage({
+      accessToken: 'stored',
+      refreshToken: 'rs',
+      expiresAt: Date.now() + 600_000,
+      tokenType: null,
+      scope: null,
+    });
     const stub = refreshStub();
     const restored = session({ refresh: stub.refresh, storage });
     expect(restored.tokens?.accessToken).toBe('stored');
@@ -146,7 +161,12 @@ describe('a session writes through to its storage', () => {
   it('saves only when the tokens change, not on heartbeats', () => {
     const storage = memoryStorage();
     const save = vi.spyOn(storage, 'save');
-    const user = startSession({ refresh: async () => tokenInput('a2'), storage, heartbeat: async () => true, heartbeatInterval: 10 });
+    const user = startSession({
+      refresh: async () => tokenInput('a2'),
+      storage,
+      heartbeat: async () => true,
+      heartbeatInterval: 10,
+    });
     user.login(tokenInput('a1'));
     user.logout();
     expect(save.mock.calls.map(([t]) => t?.accessToken ?? null)).toEqual(['a1', null]);
@@ -169,7 +189,13 @@ const round: SharedRound = {
 describe('parseSharedRecord (records from storage and from other tabs)', () => {
   it('loads records written before tokenType and scope existed, with both null', () => {
     const old = { ...loggedIn, tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: 5 } };
-    expect(parseSharedRecord(old)?.tokens).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 5, tokenType: null, scope: null });
+    expect(parseSharedRecord(old)?.tokens).toEqual({
+      accessToken: 'a',
+      refreshToken: 'r',
+      expiresAt: 5,
+      tokenType: null,
+      scope: null,
+    });
     expect(parseSharedRecord({ ...loggedIn, tokens: { ...tokens, tokenType: 1 } })).toBeNull();
     expect(parseSharedRecord({ ...loggedIn, tokens: { ...tokens, scope: ['read'] } })).toBeNull();
   });
@@ -177,7 +203,11 @@ describe('parseSharedRecord (records from storage and from other tabs)', () => {
   it('accepts well-formed records, version 0 and a null refresh token or expiry included', () => {
     expect(parseSharedRecord(loggedIn)).toEqual(loggedIn);
     expect(parseSharedRecord(loggedOut)).toEqual(loggedOut);
-    const first = { ...loggedIn, version: 0, tokens: { accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: 'DPoP', scope: 'read' } };
+    const first = {
+      ...loggedIn,
+      version: 0,
+      tokens: { accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: 'DPoP', scope: 'read' },
+    };
     expect(parseSharedRecord(first)).toEqual(first);
     expect(parseSharedRecord({ ...loggedOut, state: 'expired' })).toEqual({ ...loggedOut, state: 'expired' });
   });

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { endedSessionError, isSessionEnd, watchSessionEnd } from '../src/streams/sessionEnd.js';
+import { endedSessionError, isSessionEnd, watchSessionEnd } from '../src/adapter-core/sessionEnd.js';
 import { A0, useSessions } from './support/session.js';
 
 const session = useSessions({ random: () => 0.5 });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RefreshCooldownError } from '../src/index.js';
 import type { WakeReason } from '../machines/authSessionTypes.js';
-import { watchTabLife } from '../src/tabLife.js';
+import { watchTabLife } from '../src/session/tabLife.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 import { useSessions } from './support/session.js';
 
@@ -77,7 +77,11 @@ describe('a tab coming back to life', () => {
 
   it('does not mistake ticks that are merely a little late for a wake', async () => {
     const stub = refreshStub();
-    session({ refresh: stub.refresh, tokens: shortTokens, tabLife: { wakeCheckInterval: 10_000, wakeLateBy: 120_000 } });
+    session({
+      refresh: stub.refresh,
+      tokens: shortTokens,
+      tabLife: { wakeCheckInterval: 10_000, wakeLateBy: 120_000 },
+    });
     sleepFor(55_000);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(stub.calls).toHaveLength(0);
@@ -85,7 +89,11 @@ describe('a tab coming back to life', () => {
 
   it('cuts a backoff short: the waiting requests get the retry at once', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, tokens: shortTokens, retry: { retries: 2, minDelay: 20_000, maxDelay: 20_000 } });
+    const user = session({
+      refresh: stub.refresh,
+      tokens: shortTokens,
+      retry: { retries: 2, minDelay: 20_000, maxDelay: 20_000 },
+    });
     const request = user.refresh();
     stub.last().answer.reject(new TypeError('fetch failed'));
     await flush();
@@ -98,7 +106,12 @@ describe('a tab coming back to life', () => {
 
   it('respects the failure cooldown when the tab becomes visible, but not when the network comes back', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, tokens: shortTokens, retry: { retries: 0 }, failureCooldown: 30_000 });
+    const user = session({
+      refresh: stub.refresh,
+      tokens: shortTokens,
+      retry: { retries: 0 },
+      failureCooldown: 30_000,
+    });
     const failed = user.refresh();
     stub.last().answer.reject(new TypeError('fetch failed'));
     await expect(failed).rejects.toBeInstanceOf(TypeError);
@@ -130,7 +143,10 @@ describe('stop and dispose', () => {
     const add = vi.spyOn(target, 'addEventListener').mockImplementation(function (this: EventTarget, type: string) {
       live.set(type, (live.get(type) ?? 0) + 1);
     });
-    const remove = vi.spyOn(target, 'removeEventListener').mockImplementation(function (this: EventTarget, type: string) {
+    const remove = vi.spyOn(target, 'removeEventListener').mockImplementation(function (
+      this: EventTarget,
+      type: string,
+    ) {
       live.set(type, (live.get(type) ?? 0) - 1);
     });
     return {

@@ -17,7 +17,8 @@ afterAll(() => mswServer.close());
 function createApp(session: AuthSession) {
   let screen = 'login';
   const unsubscribe = session.subscribe(({ status }) => {
-    screen = status === 'idle' || status === 'refreshing' ? 'dashboard' : status === 'expired' ? 'session-expired' : 'login';
+    screen =
+      status === 'idle' || status === 'refreshing' ? 'dashboard' : status === 'expired' ? 'session-expired' : 'login';
   });
   return { screen: () => screen, unmount: unsubscribe };
 }
@@ -59,7 +60,9 @@ describe('my app across every auth transition', () => {
 
   afterAll(() => {
     const { states, transitions } = flow.coverage();
-    console.log(`[flow model] ${states[0]}/${states[1]} states, ${transitions[0]}/${transitions[1]} transitions covered`);
+    console.log(
+      `[flow model] ${states[0]}/${states[1]} states, ${transitions[0]}/${transitions[1]} transitions covered`,
+    );
     expect(transitions[0]).toBe(transitions[1]);
   });
 });
@@ -72,7 +75,9 @@ describe('my app under server trouble', () => {
     session.login(await client.login('ada'));
     auth.expireAccessTokens();
 
-    const results = await Promise.all(Array.from({ length: 5 }, () => session.unauthorized(session.tokens!.accessToken)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => session.unauthorized(session.tokens!.accessToken)),
+    );
 
     expect(new Set(results.map((tokens) => tokens.accessToken)).size).toBe(1);
     expect(auth.counters()).toMatchObject({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0 });

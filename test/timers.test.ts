@@ -20,7 +20,11 @@ const session = useSessions({ random: () => 0.5 });
 describe('proactive refresh', () => {
   it('refreshes refreshMargin before expiry, not earlier', async () => {
     const stub = refreshStub();
-    session({ refresh: stub.refresh, refreshMargin: 60_000, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+    session({
+      refresh: stub.refresh,
+      refreshMargin: 60_000,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+    });
     await vi.advanceTimersByTimeAsync(539_999);
     expect(stub.calls).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
@@ -38,7 +42,11 @@ describe('proactive refresh', () => {
 
   it('reschedules from each new token', async () => {
     const stub = refreshStub();
-    const user = session({ refresh: stub.refresh, refreshMargin: 10_000, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 100 } });
+    const user = session({
+      refresh: stub.refresh,
+      refreshMargin: 10_000,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 100 },
+    });
     await vi.advanceTimersByTimeAsync(90_000);
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 100 });
     await vi.advanceTimersByTimeAsync(0);
@@ -62,7 +70,11 @@ describe('proactive refresh', () => {
     const stub = refreshStub();
     // The server clock is a day ahead of ours: only the lifetime counts.
     const serverNow = Math.floor(Date.now() / 1000) + 86_400;
-    session({ refresh: stub.refresh, refreshMargin: 30_000, tokens: { accessToken: jwt({ iat: serverNow, exp: serverNow + 300 }) } });
+    session({
+      refresh: stub.refresh,
+      refreshMargin: 30_000,
+      tokens: { accessToken: jwt({ iat: serverNow, exp: serverNow + 300 }) },
+    });
     await vi.advanceTimersByTimeAsync(269_999);
     expect(stub.calls).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
@@ -124,7 +136,13 @@ describe('heartbeat', () => {
       signals.push(signal);
       return mode === 'fail' ? Promise.reject(new TypeError('fetch failed')) : new Promise<boolean>(() => {});
     });
-    const user = session({ refresh: stub.refresh, heartbeat, heartbeatInterval: 1_000, refreshTimeout: 3_000, tokens: { accessToken: 'a0' } });
+    const user = session({
+      refresh: stub.refresh,
+      heartbeat,
+      heartbeatInterval: 1_000,
+      refreshTimeout: 3_000,
+      tokens: { accessToken: 'a0' },
+    });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(user.status).toBe('idle');
     mode = 'hang';
@@ -142,7 +160,9 @@ describe('heartbeat', () => {
     const { session: s, refresh } = refreshingSession({ heartbeat, heartbeatInterval: 1_000 });
     s.login(tokenInput());
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(heartbeat).toHaveBeenCalledWith(expect.objectContaining({ tokens: expect.objectContaining({ accessToken: 'a1' }) }));
+    expect(heartbeat).toHaveBeenCalledWith(
+      expect.objectContaining({ tokens: expect.objectContaining({ accessToken: 'a1' }) }),
+    );
     expect(refresh).toHaveBeenCalledTimes(1);
     heartbeat.mockImplementation(async () => undefined as unknown as boolean);
     await vi.advanceTimersByTimeAsync(1_000);
@@ -211,18 +231,28 @@ describe('delays', () => {
   });
 
   it('schedules the proactive refresh a margin before expiry, later while cooling down', () => {
-    const delays = createDelays(() => 1_000, () => 0.5);
+    const delays = createDelays(
+      () => 1_000,
+      () => 0.5,
+    );
     const tokens = { accessToken: 'a', refreshToken: null, expiresAt: 601_000, tokenType: null, scope: null };
     expect(delays.refreshDue({ context: context() })).toBe(MAX_DELAY);
     expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: null } }) })).toBe(MAX_DELAY);
     expect(delays.refreshDue({ context: context({ tokens, lifetime: 600_000 }) })).toBe(540_000);
-    expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: 2_000 }, lifetime: 600_000 }) })).toBe(0);
-    expect(delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: 2_000 }, coolingDown: true }) })).toBe(30_000);
+    expect(
+      delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: 2_000 }, lifetime: 600_000 }) }),
+    ).toBe(0);
+    expect(
+      delays.refreshDue({ context: context({ tokens: { ...tokens, expiresAt: 2_000 }, coolingDown: true }) }),
+    ).toBe(30_000);
     expect(delays.refreshDue({ context: context({ tokens, lifetime: 600_000, coolingDown: true }) })).toBe(540_000);
   });
 
   it('reads the other delays from the config', () => {
-    const delays = createDelays(() => 0, () => 0);
+    const delays = createDelays(
+      () => 0,
+      () => 0,
+    );
     expect(delays.heartbeatInterval({ context: context() })).toBe(5_000);
     const noHeartbeat = context();
     noHeartbeat.config.heartbeatInterval = null;

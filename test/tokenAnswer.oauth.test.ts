@@ -9,20 +9,43 @@ const NOW = 1_700_000_000_000;
 
 describe('a token endpoint answer in RFC 6749 snake_case', () => {
   it('is taken as is: access and refresh token, expires_in, token_type and scope', () => {
-    const answer = { access_token: 'at', refresh_token: 'rt', expires_in: 300, token_type: 'DPoP', scope: 'read write' };
+    const answer = {
+      access_token: 'at',
+      refresh_token: 'rt',
+      expires_in: 300,
+      token_type: 'DPoP',
+      scope: 'read write',
+    };
     expect(receiveTokens(answer, NOW)).toEqual({
-      tokens: { accessToken: 'at', refreshToken: 'rt', expiresAt: NOW + 300_000, tokenType: 'DPoP', scope: 'read write' },
+      tokens: {
+        accessToken: 'at',
+        refreshToken: 'rt',
+        expiresAt: NOW + 300_000,
+        tokenType: 'DPoP',
+        scope: 'read write',
+      },
       lifetime: 300_000,
     });
   });
 
   it('takes tokenType and scope in camelCase too, and leaves them null when the answer has none', () => {
-    expect(receiveTokens({ accessToken: 'a', tokenType: 'Bearer', scope: 'read' }, NOW).tokens).toMatchObject({ tokenType: 'Bearer', scope: 'read' });
-    expect(receiveTokens({ access_token: 'a' }, NOW).tokens).toMatchObject({ tokenType: null, scope: null, refreshToken: null, expiresAt: null });
+    expect(receiveTokens({ accessToken: 'a', tokenType: 'Bearer', scope: 'read' }, NOW).tokens).toMatchObject({
+      tokenType: 'Bearer',
+      scope: 'read',
+    });
+    expect(receiveTokens({ access_token: 'a' }, NOW).tokens).toMatchObject({
+      tokenType: null,
+      scope: null,
+      refreshToken: null,
+      expiresAt: null,
+    });
   });
 
   it('keeps the refresh token, token type and scope a refresh answer leaves out (unchanged, RFC 6749 §5.1)', () => {
-    const previous = receiveTokens({ access_token: 'a', refresh_token: 'r', token_type: 'DPoP', scope: 'read' }, NOW).tokens;
+    const previous = receiveTokens(
+      { access_token: 'a', refresh_token: 'r', token_type: 'DPoP', scope: 'read' },
+      NOW,
+    ).tokens;
     expect(receiveTokens({ access_token: 'b', expires_in: 60 }, NOW, previous).tokens).toEqual({
       accessToken: 'b',
       refreshToken: 'r',
@@ -30,7 +53,9 @@ describe('a token endpoint answer in RFC 6749 snake_case', () => {
       tokenType: 'DPoP',
       scope: 'read',
     });
-    expect(receiveTokens({ access_token: 'b', token_type: 'Bearer', scope: 'openid' }, NOW, previous).tokens).toMatchObject({ tokenType: 'Bearer', scope: 'openid' });
+    expect(
+      receiveTokens({ access_token: 'b', token_type: 'Bearer', scope: 'openid' }, NOW, previous).tokens,
+    ).toMatchObject({ tokenType: 'Bearer', scope: 'openid' });
   });
 
   it.each([
@@ -61,11 +86,22 @@ describe('a token endpoint answer in RFC 6749 snake_case', () => {
 
   it('is what a session refreshes to when `refresh` returns the endpoint JSON as is', async () => {
     const stub = refreshStub();
-    const session = createAuthSession({ tokens: { access_token: 'a0', refresh_token: 'r0', expires_in: 600 }, refresh: stub.refresh, tabLife: false });
+    const session = createAuthSession({
+      tokens: { access_token: 'a0', refresh_token: 'r0', expires_in: 600 },
+      refresh: stub.refresh,
+      tabLife: false,
+    });
     const waiter = session.refresh();
     expect(stub.last().context.refreshToken).toBe('r0');
-    stub.last().answer.resolve({ access_token: 'a1', refresh_token: 'r1', expires_in: 600, token_type: 'Bearer', scope: 'api' });
-    await expect(waiter).resolves.toMatchObject({ accessToken: 'a1', refreshToken: 'r1', tokenType: 'Bearer', scope: 'api' });
+    stub
+      .last()
+      .answer.resolve({ access_token: 'a1', refresh_token: 'r1', expires_in: 600, token_type: 'Bearer', scope: 'api' });
+    await expect(waiter).resolves.toMatchObject({
+      accessToken: 'a1',
+      refreshToken: 'r1',
+      tokenType: 'Bearer',
+      scope: 'api',
+    });
     session.stop();
   });
 });

@@ -24,13 +24,19 @@ describe('getToken', () => {
     expect(refresh).not.toHaveBeenCalled();
     vi.setSystemTime(NOW + 5_000);
     await expect(s.getToken()).resolves.toMatchObject({ accessToken: 'a2' });
-    expect(refresh).toHaveBeenCalledWith(expect.objectContaining({ refreshToken: 'r-a1', tokens: expect.objectContaining({ accessToken: 'a1' }) }));
+    expect(refresh).toHaveBeenCalledWith(
+      expect.objectContaining({ refreshToken: 'r-a1', tokens: expect.objectContaining({ accessToken: 'a1' }) }),
+    );
   });
 
   it('refreshes first when the token is already past its expiry (a tab that slept)', async () => {
     const stub = refreshStub();
     let clock = 1_000_000;
-    const user = session({ refresh: stub.refresh, now: () => clock, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 } });
+    const user = session({
+      refresh: stub.refresh,
+      now: () => clock,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 },
+    });
     clock += 61_000;
     const token = user.getToken();
     expect(user.status).toBe('refreshing');
@@ -80,7 +86,10 @@ describe('requests that cannot be answered', () => {
     const rejecting = refreshingSession({ refresh: async () => Promise.reject(new RefreshRejectedError()) }).session;
     rejecting.login(tokenInput());
     await expect(rejecting.refresh()).rejects.toBeInstanceOf(SessionExpiredError);
-    const failing = refreshingSession({ refresh: async () => Promise.reject(new Error('down')), retry: { retries: 0 } }).session;
+    const failing = refreshingSession({
+      refresh: async () => Promise.reject(new Error('down')),
+      retry: { retries: 0 },
+    }).session;
     failing.login(tokenInput());
     await expect(failing.refresh()).rejects.toThrow('down');
   });
@@ -153,7 +162,11 @@ describe('unauthorized (a 401)', () => {
   it('refreshes for a stale 401 instead of handing out the current token when that has expired too', async () => {
     const stub = refreshStub();
     let clock = 1_000_000;
-    const user = session({ refresh: stub.refresh, now: () => clock, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 } });
+    const user = session({
+      refresh: stub.refresh,
+      now: () => clock,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 60 },
+    });
     const first = user.unauthorized('a0');
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 60 });
     await first;
@@ -167,7 +180,9 @@ describe('unauthorized (a 401)', () => {
 
   it('answers stale 401s with the current token only while it is usable; an expired one is refreshed, or refused during a cooldown', async () => {
     let fail = true;
-    const refresh = vi.fn(async () => (fail ? Promise.reject(Object.assign(new Error('503'), { status: 503 })) : tokenInput('a2')));
+    const refresh = vi.fn(async () =>
+      fail ? Promise.reject(Object.assign(new Error('503'), { status: 503 })) : tokenInput('a2'),
+    );
     const user = startSession({ refresh, retry: { retries: 0 }, failureCooldown: 30_000 });
     user.login(tokenInput('a1', 10));
     await vi.advanceTimersByTimeAsync(5_000); // the proactive refresh fails: idle, cooling down

@@ -62,13 +62,21 @@ describe('receiveTokens', () => {
     expect(() => receiveTokens(null, NOW)).toThrow('accessToken must be a non-empty string');
     expect(() => receiveTokens('token', 0)).toThrow('accessToken must be a non-empty string');
     expect(() => receiveTokens({ accessToken: '' }, NOW)).toThrow('accessToken must be a non-empty string');
-    expect(() => receiveTokens({ accessToken: 'a', refreshToken: 1 }, NOW)).toThrow('refreshToken must be a string or null');
-    expect(() => receiveTokens({ accessToken: 'a', expiresIn: -1 }, NOW)).toThrow('expiresIn must be a non-negative number of seconds');
-    expect(() => receiveTokens({ accessToken: 'a', expiresAt: NaN }, NOW)).toThrow('expiresAt must be epoch milliseconds');
+    expect(() => receiveTokens({ accessToken: 'a', refreshToken: 1 }, NOW)).toThrow(
+      'refreshToken must be a string or null',
+    );
+    expect(() => receiveTokens({ accessToken: 'a', expiresIn: -1 }, NOW)).toThrow(
+      'expiresIn must be a non-negative number of seconds',
+    );
+    expect(() => receiveTokens({ accessToken: 'a', expiresAt: NaN }, NOW)).toThrow(
+      'expiresAt must be epoch milliseconds',
+    );
   });
 
   it('reads camelCase when an answer has both spellings, and names camelCase fields when it has neither', () => {
-    expect(receiveTokens({ accessToken: 'camel', access_token: 'snake', refresh_token: 'r-snake' }, NOW).tokens).toMatchObject({ accessToken: 'camel', refreshToken: null });
+    expect(
+      receiveTokens({ accessToken: 'camel', access_token: 'snake', refresh_token: 'r-snake' }, NOW).tokens,
+    ).toMatchObject({ accessToken: 'camel', refreshToken: null });
     expect(() => receiveTokens({}, NOW)).toThrow('accessToken must be a non-empty string');
     expect(() => receiveTokens({ refresh_token: 'r' }, NOW)).toThrow(/accessToken/);
   });
@@ -126,12 +134,18 @@ describe('receiveTokens', () => {
       tokens: { expiresAt: NOW + 60_000 },
       lifetime: 60_000,
     });
-    expect(receiveTokens({ accessToken: jwt({ iat: 1060, exp: 1000 }) }, NOW)).toMatchObject({ lifetime: 0, tokens: { expiresAt: NOW } });
+    expect(receiveTokens({ accessToken: jwt({ iat: 1060, exp: 1000 }) }, NOW)).toMatchObject({
+      lifetime: 0,
+      tokens: { expiresAt: NOW },
+    });
   });
 
   it('reads a JWT with exp only as an absolute expiry', () => {
     const exp = NOW / 1000 + 30;
-    expect(receiveTokens({ accessToken: jwt({ exp }) }, NOW)).toMatchObject({ tokens: { expiresAt: exp * 1000 }, lifetime: 30_000 });
+    expect(receiveTokens({ accessToken: jwt({ exp }) }, NOW)).toMatchObject({
+      tokens: { expiresAt: exp * 1000 },
+      lifetime: 30_000,
+    });
     expect(receiveTokens({ accessToken: jwt({ exp: NOW / 1000 - 30 }) }, NOW).lifetime).toBe(0);
   });
 
@@ -147,8 +161,14 @@ describe('receiveTokens', () => {
 describe('isUsable', () => {
   it('needs tokens that have not expired yet', () => {
     expect(isUsable(null, NOW)).toBe(false);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: null, scope: null }, NOW)).toBe(true);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW + 1, tokenType: null, scope: null }, NOW)).toBe(true);
-    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW, tokenType: null, scope: null }, NOW)).toBe(false);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: null, tokenType: null, scope: null }, NOW)).toBe(
+      true,
+    );
+    expect(
+      isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW + 1, tokenType: null, scope: null }, NOW),
+    ).toBe(true);
+    expect(isUsable({ accessToken: 'a', refreshToken: null, expiresAt: NOW, tokenType: null, scope: null }, NOW)).toBe(
+      false,
+    );
   });
 });

@@ -25,7 +25,8 @@ describe('a request to an origin outside origins, in development', () => {
     const held = session({ refresh });
     const authFetch = createAuthFetch(held, { origins: [API] });
 
-    for (let i = 0; i < 3; i++) expect((await (await authFetch(`${ELSEWHERE}/echo?seq=${i}`)).json()).authorization).toBeNull();
+    for (let i = 0; i < 3; i++)
+      expect((await (await authFetch(`${ELSEWHERE}/echo?seq=${i}`)).json()).authorization).toBeNull();
     await authFetch(`${API}/secret`);
     expect(warn.mock.calls).toEqual([[MESSAGE]]);
     expect(JSON.stringify(warn.mock.calls)).not.toMatch(/a0|r0/);
@@ -59,7 +60,9 @@ describe('a request to an origin outside origins, in development', () => {
     await expect(expired.refresh()).rejects.toMatchObject({ name: 'SessionExpiredError' });
     expect(expired.status).toBe('expired');
     await createAuthFetch(expired, { origins: [API], fetch })(`${ELSEWHERE}/echo`);
-    expect(await (await createAuthFetch(session({ refresh }), { origins: [API], fetch })('data:text/plain,hello')).text()).toBe('plain');
+    expect(
+      await (await createAuthFetch(session({ refresh }), { origins: [API], fetch })('data:text/plain,hello')).text(),
+    ).toBe('plain');
     expect(warn).not.toHaveBeenCalled();
   });
 });

@@ -9,10 +9,19 @@ import { expectedFiles, markdownEmbeds, VISUALIZATIONS_DIR } from '../scripts/vi
 describe('visualizations/', () => {
   it('holds exactly what `npm run visualize` writes (run it after changing the machine)', async () => {
     const files = await expectedFiles();
-    expect(Object.keys(files).sort()).toEqual(['authSession.config.json', 'authSession.json', 'authSession.mmd', 'authSession.overview.svg', 'authSession.svg']);
+    expect(Object.keys(files).sort()).toEqual([
+      'authSession.config.json',
+      'authSession.json',
+      'authSession.mmd',
+      'authSession.overview.svg',
+      'authSession.svg',
+    ]);
     for (const [name, expected] of Object.entries(files)) {
       // A checkout with autocrlf must not count as stale.
-      const actual = (await readFile(join(VISUALIZATIONS_DIR, name), 'utf8').catch(() => '(missing)')).replace(/\r\n/g, '\n');
+      const actual = (await readFile(join(VISUALIZATIONS_DIR, name), 'utf8').catch(() => '(missing)')).replace(
+        /\r\n/g,
+        '\n',
+      );
       expect(actual, `visualizations/${name} is stale: run \`npm run visualize\``).toBe(expected);
     }
   });
@@ -20,7 +29,9 @@ describe('visualizations/', () => {
   it('matches the Mermaid block of every markdown file that embeds it (README.md)', async () => {
     const files = await expectedFiles();
     for (const [path, current, expected] of await markdownEmbeds(files['authSession.mmd']!)) {
-      expect(current.replace(/\r\n/g, '\n'), `the Mermaid block in ${path} is stale: run \`npm run visualize\``).toBe(expected);
+      expect(current.replace(/\r\n/g, '\n'), `the Mermaid block in ${path} is stale: run \`npm run visualize\``).toBe(
+        expected,
+      );
     }
   });
 

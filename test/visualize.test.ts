@@ -2,7 +2,13 @@ import { instance } from '@viz-js/viz';
 import { describe, expect, it } from 'vitest';
 import { fromPromise, setup, type AnyStateNode } from 'xstate';
 import { authSessionMachine } from '../machines/authSession.js';
-import { describeMachine, overviewGraph, transitionLabel, triggerLabel, type TransitionInfo } from '../scripts/visualize/machineGraph.js';
+import {
+  describeMachine,
+  overviewGraph,
+  transitionLabel,
+  triggerLabel,
+  type TransitionInfo,
+} from '../scripts/visualize/machineGraph.js';
 import { toDot } from '../scripts/visualize/toDot.js';
 import { mermaidId, toMermaid } from '../scripts/visualize/toMermaid.js';
 import { embedMermaid, MERMAID_END, MERMAID_START } from '../scripts/visualize/embed.js';
@@ -64,7 +70,12 @@ describe('describeMachine', () => {
 
   it('names every kind of trigger: event, after (named and in ms), onDone, onError, always', () => {
     const t = graph.transitions;
-    expect(find(t, 'sample.off', 'GO')).toMatchObject({ kind: 'event', target: 'sample.on', guard: 'isReady', actions: ['log', 'note'] });
+    expect(find(t, 'sample.off', 'GO')).toMatchObject({
+      kind: 'event',
+      target: 'sample.on',
+      guard: 'isReady',
+      actions: ['log', 'note'],
+    });
     expect(find(t, 'sample.on', 'soon')).toMatchObject({ kind: 'after', target: 'sample.off', guard: 'canRetry' });
     expect(find(t, 'sample.on.loading', '500ms')).toMatchObject({ kind: 'after', target: 'sample.on.ready' });
     expect(t.filter((x) => x.trigger === 'load').map((x) => [x.kind, x.target])).toEqual([
@@ -170,8 +181,12 @@ describe('toDot', () => {
   });
 
   it('attaches edges to and from a composite state at its border, through a label node that stays outside the cluster', () => {
-    expect(dot).toMatch(/"sample\.off" -> "label#\d+" \[arrowhead=none\];\n\s*"label#\d+" -> "sample\.on#initial" \[lhead="cluster_sample\.on"\]/);
-    expect(dot).toMatch(/"sample\.on#initial" -> "label#\d+" \[arrowhead=none, ltail="cluster_sample\.on"\];\n\s*"label#\d+" -> "sample\.off";/);
+    expect(dot).toMatch(
+      /"sample\.off" -> "label#\d+" \[arrowhead=none\];\n\s*"label#\d+" -> "sample\.on#initial" \[lhead="cluster_sample\.on"\]/,
+    );
+    expect(dot).toMatch(
+      /"sample\.on#initial" -> "label#\d+" \[arrowhead=none, ltail="cluster_sample\.on"\];\n\s*"label#\d+" -> "sample\.off";/,
+    );
   });
 
   it('draws one edge per pair of states, one line per transition, guards below their trigger', () => {
@@ -215,7 +230,16 @@ describe('the auth session machine, drawn', () => {
   const mermaid = toMermaid(graph);
 
   it('has every state, nested ones too', () => {
-    for (const id of ['loggedOut', 'idle', 'idle_waiting', 'idle_checking', 'refreshing', 'refreshing_requesting', 'refreshing_backingOff', 'expired']) {
+    for (const id of [
+      'loggedOut',
+      'idle',
+      'idle_waiting',
+      'idle_checking',
+      'refreshing',
+      'refreshing_requesting',
+      'refreshing_backingOff',
+      'expired',
+    ]) {
       expect(mermaid).toMatch(new RegExp(`^\\s*state ("\\w+" as )?${id}\\b`, 'm'));
     }
   });
@@ -238,7 +262,9 @@ describe('embedMermaid', () => {
   it('replaces what is between the markers, and only that', () => {
     const markdown = `# Title\n\n${MERMAID_START}\nold stuff\n${MERMAID_END}\n\nafter\n`;
     const embedded = embedMermaid(markdown, 'stateDiagram-v2\n  a --> b\n');
-    expect(embedded).toBe(`# Title\n\n${MERMAID_START}\n\n\`\`\`mermaid\nstateDiagram-v2\n  a --> b\n\`\`\`\n\n${MERMAID_END}\n\nafter\n`);
+    expect(embedded).toBe(
+      `# Title\n\n${MERMAID_START}\n\n\`\`\`mermaid\nstateDiagram-v2\n  a --> b\n\`\`\`\n\n${MERMAID_END}\n\nafter\n`,
+    );
     expect(embedMermaid(embedded!, 'stateDiagram-v2\n  a --> b\n')).toBe(embedded);
   });
 

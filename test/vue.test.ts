@@ -1,5 +1,15 @@
 // @vitest-environment jsdom
-import { createApp, defineComponent, effectScope, h, nextTick, onScopeDispose, onUpdated, shallowRef, type ShallowRef } from 'vue';
+import {
+  createApp,
+  defineComponent,
+  effectScope,
+  h,
+  nextTick,
+  onScopeDispose,
+  onUpdated,
+  shallowRef,
+  type ShallowRef,
+} from 'vue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession, type SessionSnapshot } from '../src/index.js';
 import { refreshStub } from './support/refreshStub.js';

@@ -5,7 +5,15 @@
  * round of successful requests, sent by the plain client of the same transport in the same run.
  */
 import axios from 'axios';
-import { contenders, plainFor, tokenflight, type Contender, type IssuedTokens, type Transport, type TransportKind } from '../clients.js';
+import {
+  contenders,
+  plainFor,
+  tokenflight,
+  type Contender,
+  type IssuedTokens,
+  type Transport,
+  type TransportKind,
+} from '../clients.js';
 import type { BenchServer, ServerStats } from '../benchServer.js';
 import type { BenchConfig } from '../config.js';
 import { count, HUNG, median, settleWithin, sleep } from '../settle.js';
@@ -32,7 +40,12 @@ interface Run {
 
 const EXPIRY_KNOWN: Contender = { ...tokenflight, name: 'tokenflight, expiry known to the client' };
 
-async function plainRefresh(kind: TransportKind, transport: Transport, origin: string, refreshToken: string): Promise<IssuedTokens> {
+async function plainRefresh(
+  kind: TransportKind,
+  transport: Transport,
+  origin: string,
+  refreshToken: string,
+): Promise<IssuedTokens> {
   if (kind === 'fetch') {
     const response = await transport.fetch(`${origin}/api/refresh`, {
       method: 'POST',
@@ -54,7 +67,13 @@ async function fanOut(client: { get(path: string): Promise<number> }, n: number,
   return { statuses, ms: lastAt - started };
 }
 
-async function floorRun(server: BenchServer, transport: Transport, kind: TransportKind, n: number, config: BenchConfig): Promise<number> {
+async function floorRun(
+  server: BenchServer,
+  transport: Transport,
+  kind: TransportKind,
+  n: number,
+  config: BenchConfig,
+): Promise<number> {
   const tokens = await server.freshLogin();
   await server.expireAccessTokens();
   const plain = plainFor[kind];
@@ -67,11 +86,18 @@ async function floorRun(server: BenchServer, transport: Transport, kind: Transpo
   const ms = performance.now() - started;
   stale.dispose();
   renewed.dispose();
-  if (count(statuses, 200) !== n) throw new Error(`bench: the ${kind} floor run failed (${count(statuses, 200)}/${n} ok)`);
+  if (count(statuses, 200) !== n)
+    throw new Error(`bench: the ${kind} floor run failed (${count(statuses, 200)}/${n} ok)`);
   return ms;
 }
 
-async function contenderRun(server: BenchServer, transport: Transport, contender: Contender, n: number, config: BenchConfig): Promise<Run> {
+async function contenderRun(
+  server: BenchServer,
+  transport: Transport,
+  contender: Contender,
+  n: number,
+  config: BenchConfig,
+): Promise<Run> {
   const tokens = await server.freshLogin();
   const client = contender.create({
     origin: server.url,
@@ -88,7 +114,12 @@ async function contenderRun(server: BenchServer, transport: Transport, contender
   return { ok: count(statuses, 200), hung: count(statuses, HUNG), stats: await server.stats(), ms };
 }
 
-export async function runBurst(server: BenchServer, transport: Transport, config: BenchConfig, log: (line: string) => void): Promise<BurstRow[]> {
+export async function runBurst(
+  server: BenchServer,
+  transport: Transport,
+  config: BenchConfig,
+  log: (line: string) => void,
+): Promise<BurstRow[]> {
   const rows: BurstRow[] = [];
   const field = [contenders[0]!, EXPIRY_KNOWN, ...contenders.slice(1)];
   // One untimed round first: the first runs of each code path are JIT warm-up, not the library.
@@ -97,13 +128,16 @@ export async function runBurst(server: BenchServer, transport: Transport, config
   for (const contender of field) await contenderRun(server, transport, contender, warmup, config);
 
   for (const n of config.burstSizes) {
-    const repeats = n <= 100 ? config.burstRepeatsUpTo100 : n > 1_000 ? config.burstRepeatsAbove1000 : config.burstRepeats;
+    const repeats =
+      n <= 100 ? config.burstRepeatsUpTo100 : n > 1_000 ? config.burstRepeatsAbove1000 : config.burstRepeats;
     const floors: Record<TransportKind, number[]> = { fetch: [], axios: [] };
     const runs = new Map<Contender, Run[]>(field.map((contender) => [contender, []]));
     // Interleaved repeats: a slow moment on the shared machine hits every contender alike.
     for (let repeat = 0; repeat < repeats; repeat++) {
-      for (const kind of ['fetch', 'axios'] as const) floors[kind].push(await floorRun(server, transport, kind, n, config));
-      for (const contender of field) runs.get(contender)!.push(await contenderRun(server, transport, contender, n, config));
+      for (const kind of ['fetch', 'axios'] as const)
+        floors[kind].push(await floorRun(server, transport, kind, n, config));
+      for (const contender of field)
+        runs.get(contender)!.push(await contenderRun(server, transport, contender, n, config));
     }
     for (const contender of field) {
       const all = runs.get(contender)!;
@@ -121,7 +155,9 @@ export async function runBurst(server: BenchServer, transport: Transport, config
         floorMs: median(floors[contender.kind]),
       };
       rows.push(row);
-      log(`burst N=${n} ${row.contender}: ${row.ok}/${n} ok, ${row.refreshCalls} refresh, ${(row.ms / row.floorMs).toFixed(2)}x floor`);
+      log(
+        `burst N=${n} ${row.contender}: ${row.ok}/${n} ok, ${row.refreshCalls} refresh, ${(row.ms / row.floorMs).toFixed(2)}x floor`,
+      );
     }
   }
   return rows;

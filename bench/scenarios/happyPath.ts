@@ -25,7 +25,11 @@ async function timed(get: () => Promise<number>): Promise<number> {
   return ms;
 }
 
-export async function runHappyPath(server: BenchServer, transport: Transport, config: BenchConfig): Promise<HappyRow[]> {
+export async function runHappyPath(
+  server: BenchServer,
+  transport: Transport,
+  config: BenchConfig,
+): Promise<HappyRow[]> {
   const rows: HappyRow[] = [];
   for (const contender of contenders) {
     const tokens = await server.freshLogin();

@@ -8,7 +8,7 @@ import { contenders, seedQuestion, type Contender, type IssuedTokens } from '../
 import type { BenchConfig } from '../config.js';
 import { createInProcessServer } from '../inProcessServer.js';
 import { settleWithin } from '../settle.js';
-import { createAuthSession } from '../../src/createAuthSession.js';
+import { createAuthSession } from '../../src/session/createAuthSession.js';
 import { createAuthBackend } from '../../src/testing/authBackend.js';
 
 export interface MemoryRow {
@@ -48,7 +48,12 @@ async function sessionWaiters(count: number, deadlineMs: number): Promise<Memory
   const first = session.refresh();
   const before = heapNow();
   const queueStart = performance.now();
-  const waits = Array.from({ length: count }, () => session.getToken().then(() => 200, () => 0));
+  const waits = Array.from({ length: count }, () =>
+    session.getToken().then(
+      () => 200,
+      () => 0,
+    ),
+  );
   const queueMs = performance.now() - queueStart;
   const after = heapNow();
   const answeredAt = performance.now();

@@ -42,25 +42,53 @@ const stubbed = (file: RegExp, contents: string): Plugin => ({
  * module stubbed out: what taking it out of the default bundle would save.
  */
 export const CORE_BEHAVIOURS: ReadonlyArray<{ subject: string; without: Plugin }> = [
-  { subject: 'tab life (visibility, online, wake-from-sleep)', without: stubbed(/src[\\/]tabLife\.ts$/, 'export const watchTabLife = () => () => {};') },
+  {
+    subject: 'tab life (visibility, online, wake-from-sleep)',
+    without: stubbed(/session[\\/]tabLife\.ts$/, 'export const watchTabLife = () => () => {};'),
+  },
   {
     subject: 'challenge classification (RFC 6750)',
-    without: stubbed(/adapters[\\/]challenges\.ts$/, "export const classifyChallenge = () => 'refresh'; export const challengeErrors = () => [];"),
+    without: stubbed(
+      /adapter-core[\\/]challenges\.ts$/,
+      "export const classifyChallenge = () => 'refresh'; export const challengeErrors = () => [];",
+    ),
   },
-  { subject: 'replay limit (maxConcurrentReplays)', without: stubbed(/replayLimit\.ts$/, 'export const NO_LIMIT = (task) => task(); export const createReplayLimit = () => NO_LIMIT;') },
+  {
+    subject: 'replay limit (maxConcurrentReplays)',
+    without: stubbed(
+      /replayLimit\.ts$/,
+      'export const NO_LIMIT = (task) => task(); export const createReplayLimit = () => NO_LIMIT;',
+    ),
+  },
   {
     subject: 'origins allow-list',
-    without: stubbed(/src[\\/]origins\.ts$/, 'export const createOriginAllowList = () => () => true; export const defaultOrigins = () => []; export const pageBase = () => undefined;'),
+    without: stubbed(
+      /adapter-core[\\/]origins\.ts$/,
+      'export const createOriginAllowList = () => () => true; export const defaultOrigins = () => []; export const pageBase = () => undefined;',
+    ),
   },
-  { subject: 'refusal storm guard', without: stubbed(/refusalGuard\.ts$/, 'export const refusalGuardFor = () => () => false;') },
-  { subject: 'header record (the hot path’s header copy)', without: stubbed(/headerRecord\.ts$/, 'export const copyHeaders = (init) => new Headers(init);') },
+  {
+    subject: 'refusal storm guard',
+    without: stubbed(/refusalGuard\.ts$/, 'export const refusalGuardFor = () => () => false;'),
+  },
+  {
+    subject: 'header record (the hot path’s header copy)',
+    without: stubbed(/headerRecord\.ts$/, 'export const copyHeaders = (init) => new Headers(init);'),
+  },
   {
     subject: 'patient deadline timers',
-    without: stubbed(/patientTimer\.ts$/, 'export const patientClock = () => undefined; export const patientTimeout = (fire, ms) => ({ id: setTimeout(fire, ms) });'),
+    without: stubbed(
+      /patientTimer\.ts$/,
+      'export const patientClock = () => undefined; export const patientTimeout = (fire, ms) => ({ id: setTimeout(fire, ms) });',
+    ),
   },
 ];
 
-export async function bundle(contents: string, external: string[], plugins: Plugin[] = []): Promise<{ code: string; minBytes: number; gzipBytes: number }> {
+export async function bundle(
+  contents: string,
+  external: string[],
+  plugins: Plugin[] = [],
+): Promise<{ code: string; minBytes: number; gzipBytes: number }> {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'ts' },
     bundle: true,
@@ -74,10 +102,19 @@ export async function bundle(contents: string, external: string[], plugins: Plug
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.contents;
-  return { code: new TextDecoder().decode(code), minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength };
+  return {
+    code: new TextDecoder().decode(code),
+    minBytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+  };
 }
 
-async function measure(subject: string, contents: string, external: string[], plugins: Plugin[] = []): Promise<SizeRow> {
+async function measure(
+  subject: string,
+  contents: string,
+  external: string[],
+  plugins: Plugin[] = [],
+): Promise<SizeRow> {
   const { minBytes, gzipBytes } = await bundle(contents, external, plugins);
   return { subject, minBytes, gzipBytes };
 }
@@ -89,10 +126,20 @@ const difference = (subject: string, whole: SizeRow, part: SizeRow): SizeRow => 
 });
 
 export async function runSize(): Promise<SizeRow[]> {
-  const ours = await measure('tokenflight (createAuthSession + createAuthFetch), xstate external', CORE_CONSUMER, ['xstate']);
-  const crossTab = await measure('', consumer(`import { crossTab } from './src/crossTab/index.ts';`, 'crossTab()'), ['xstate']);
-  const inspect = await measure('', consumer(`import { inspect } from './src/inspect/index.ts';`, 'inspect(console.log)'), ['xstate']);
-  const withoutEach = await Promise.all(CORE_BEHAVIOURS.map(({ without }) => measure('', CORE_CONSUMER, ['xstate'], [without])));
+  const ours = await measure('tokenflight (createAuthSession + createAuthFetch), xstate external', CORE_CONSUMER, [
+    'xstate',
+  ]);
+  const crossTab = await measure('', consumer(`import { crossTab } from './src/cross-tab/index.ts';`, 'crossTab()'), [
+    'xstate',
+  ]);
+  const inspect = await measure(
+    '',
+    consumer(`import { inspect } from './src/inspect/index.ts';`, 'inspect(console.log)'),
+    ['xstate'],
+  );
+  const withoutEach = await Promise.all(
+    CORE_BEHAVIOURS.map(({ without }) => measure('', CORE_CONSUMER, ['xstate'], [without])),
+  );
   const oauthImport = `import { oauth } from './src/oauth/index.ts';`;
   const oauthPlugin = `oauth({ issuer: 'https://op.example', clientId: 'spa', dpop: true })`;
   const withOAuth = await measure('', consumer(oauthImport, oauthPlugin), ['xstate', 'oauth4webapi']);

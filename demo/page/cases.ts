@@ -104,7 +104,10 @@ export async function runCase(name: CaseName, client: DemoClient, log: DemoLog):
   }
   const result = await measured(CASES[name].title, client, () => fireAll(client, PAGE_LOAD));
   const expected = CASES[name].expectedFailures ?? [];
-  return { ...result, outcomes: result.outcomes.map((outcome) => ({ ...outcome, expected: expected.includes(outcome.result) })) };
+  return {
+    ...result,
+    outcomes: result.outcomes.map((outcome) => ({ ...outcome, expected: expected.includes(outcome.result) })),
+  };
 }
 
 /** N requests at once with a token the server just expired: one refresh serves them all. */

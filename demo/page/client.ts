@@ -4,9 +4,22 @@
  * the storage key and the token scheme; the adapter itself stays the same.
  * OAuth 2.0 + DPoP mode is in oauthClient.ts.
  */
-import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession, type AuthSessionOptions, type TokenInput } from '../../src/index.js';
-import { crossTab } from '../../src/crossTab/index.js';
-import { bearerScheme, createAuthFetch, headerScheme, type AuthFetch, type TokenScheme } from '../../src/fetch/index.js';
+import {
+  createAuthSession,
+  RefreshRejectedError,
+  webStorage,
+  type AuthSession,
+  type AuthSessionOptions,
+  type TokenInput,
+} from '../../src/index.js';
+import { crossTab } from '../../src/cross-tab/index.js';
+import {
+  bearerScheme,
+  createAuthFetch,
+  headerScheme,
+  type AuthFetch,
+  type TokenScheme,
+} from '../../src/fetch/index.js';
 import type { DemoLog, LogLine } from './log.js';
 
 export type DemoMode = 'bearer' | 'cookie' | 'oauth';
@@ -54,7 +67,10 @@ export function loggingFetch(log: DemoLog, settings: { slowRefresh: boolean }): 
     if (id !== null) seen.add(id);
     const first401 = id === null ? undefined : unauthorized.get(id);
     if (replay && first401) first401.line.update('replayed', `${first401.text} → replayed`);
-    log.add(replay ? 'replay' : 'request', `${replay ? '↻ replay' : '→'} ${request.method} ${path}${id ? ` #${id}` : ''}`);
+    log.add(
+      replay ? 'replay' : 'request',
+      `${replay ? '↻ replay' : '→'} ${request.method} ${path}${id ? ` #${id}` : ''}`,
+    );
     const response = await fetch(request);
     const text = `← ${response.status} ${path}${id ? ` #${id}` : ''}`;
     const line = log.add(response.status === 401 ? 'unauthorized' : response.ok ? 'ok' : 'error', text);
@@ -73,7 +89,9 @@ async function readTokens(response: Response): Promise<TokenInput> {
 }
 
 /** The retry settings a page address asks for; the library's defaults otherwise. */
-function retrySettingsFrom(query: URLSearchParams): Pick<AuthSessionOptions, 'retry' | 'failureCooldown' | 'refreshTimeout'> {
+function retrySettingsFrom(
+  query: URLSearchParams,
+): Pick<AuthSessionOptions, 'retry' | 'failureCooldown' | 'refreshTimeout'> {
   const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
   return {
     retry: { retries: number('retries'), minDelay: number('minDelay'), maxDelay: number('maxDelay') },
@@ -137,7 +155,11 @@ export function createDemoClient(mode: 'bearer' | 'cookie', log: DemoLog): DemoC
     async logout() {
       const refreshToken = session.tokens?.refreshToken ?? null;
       session.logout();
-      await send('/api/logout', { method: 'POST', headers: json, body: JSON.stringify(refreshToken ? { refreshToken } : {}) });
+      await send('/api/logout', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(refreshToken ? { refreshToken } : {}),
+      });
     },
     setSlowRefresh(on) {
       settings.slowRefresh = on;

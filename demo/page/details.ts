@@ -3,7 +3,12 @@
  * running machine with the same description `npm run visualize` draws (scripts/visualize).
  */
 import type { AnyStateMachine } from 'xstate';
-import { allStates, describeMachine, transitionLabel, type MachineGraph } from '../../scripts/visualize/machineGraph.js';
+import {
+  allStates,
+  describeMachine,
+  transitionLabel,
+  type MachineGraph,
+} from '../../scripts/visualize/machineGraph.js';
 
 const graphs = new WeakMap<AnyStateMachine, MachineGraph>();
 
@@ -20,7 +25,8 @@ const element = <K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 export function showDetails(container: HTMLElement, machine: AnyStateMachine, path: string): void {
   const graph = graphOf(machine);
   const id = `${graph.root.id}.${path}`;
-  const name = (stateId: string) => (stateId === graph.root.id ? graph.root.key : stateId.slice(graph.root.id.length + 1));
+  const name = (stateId: string) =>
+    stateId === graph.root.id ? graph.root.key : stateId.slice(graph.root.id.length + 1);
   const state = allStates(graph.root).find((candidate) => candidate.id === id);
   if (!state) return;
   const inside = new Set(allStates(state).map((candidate) => candidate.id));
@@ -28,7 +34,11 @@ export function showDetails(container: HTMLElement, machine: AnyStateMachine, pa
   for (const transition of graph.transitions.filter((t) => inside.has(t.source))) {
     const item = element('li', transition.target === null ? 'stays' : '');
     const to = transition.target === null ? '(stays)' : `→ ${name(transition.target)}`;
-    item.append(element('code', 'from', name(transition.source)), ` ${transitionLabel(transition)} `, element('code', 'to', to));
+    item.append(
+      element('code', 'from', name(transition.source)),
+      ` ${transitionLabel(transition)} `,
+      element('code', 'to', to),
+    );
     list.append(item);
   }
   const children = state.children.map((child) => child.key).join(', ');

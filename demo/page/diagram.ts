@@ -52,7 +52,11 @@ async function loadOverview(): Promise<Element | null> {
 }
 
 /** Shows the overview in `container` and the clicked state's details in `details`. */
-export async function showDiagram(container: HTMLElement, details: HTMLElement, actor: AuthSessionActor): Promise<void> {
+export async function showDiagram(
+  container: HTMLElement,
+  details: HTMLElement,
+  actor: AuthSessionActor,
+): Promise<void> {
   const root = actor.logic.root;
   const svg = await loadOverview();
   if (!svg) {
@@ -67,7 +71,8 @@ export async function showDiagram(container: HTMLElement, details: HTMLElement, 
   const lit = litElements(svg, root);
 
   const select = (path: string) => {
-    for (const group of svg.querySelectorAll('g.node')) group.classList.toggle('selected', group.getAttribute('data-path') === path);
+    for (const group of svg.querySelectorAll('g.node'))
+      group.classList.toggle('selected', group.getAttribute('data-path') === path);
     showDetails(details, actor.logic, path);
   };
   svg.addEventListener('click', (event) => {
@@ -77,7 +82,8 @@ export async function showDiagram(container: HTMLElement, details: HTMLElement, 
 
   const show = (value: StateValue) => {
     const active = new Set(activePaths(value));
-    for (const [path, elements] of lit) for (const element of elements) element.classList.toggle('active', active.has(path));
+    for (const [path, elements] of lit)
+      for (const element of elements) element.classList.toggle('active', active.has(path));
     // For scripts and tests: which states the diagram shows as active.
     container.dataset.active = [...active].join(' ');
   };

@@ -3,7 +3,8 @@
  * state lines are also pinned above it, so a burst of requests cannot push them out of sight.
  */
 
-export type LogKind = 'request' | 'ok' | 'unauthorized' | 'replayed' | 'error' | 'refresh' | 'refreshed' | 'replay' | 'state' | 'note';
+export type LogKind =
+  'request' | 'ok' | 'unauthorized' | 'replayed' | 'error' | 'refresh' | 'refreshed' | 'replay' | 'state' | 'note';
 
 /** A line already written; a later event can rewrite it (a 401 that turned out to be replayed). */
 export interface LogLine {

@@ -34,7 +34,8 @@ const { session, authFetch } = client;
 
 const MODE_NOTES: Record<DemoMode, string> = {
   bearer: 'Bearer mode: access and refresh token live in localStorage; requests carry Authorization: Bearer.',
-  cookie: 'Cookie mode: the JWT and refresh token are HttpOnly cookies. The page only holds a CSRF token, sent as X-CSRF-Token.',
+  cookie:
+    'Cookie mode: the JWT and refresh token are HttpOnly cookies. The page only holds a CSRF token, sent as X-CSRF-Token.',
   oauth:
     'OAuth 2.0 + DPoP: oidc-provider issues the tokens (code flow with PKCE); each request carries Authorization: DPoP and a proof signed by a non-extractable key kept in IndexedDB.',
 };
@@ -116,8 +117,14 @@ async function busy(action: () => Promise<unknown>): Promise<void> {
 const caseButtons = byId('case-buttons');
 for (const [name, { title, explain }] of Object.entries(CASES) as [CaseName, (typeof CASES)[CaseName]][]) {
   const button = Object.assign(document.createElement('button'), { id: `case-${name}`, title: explain });
-  button.append(Object.assign(document.createElement('strong'), { textContent: title }), Object.assign(document.createElement('span'), { textContent: explain }));
-  button.addEventListener('click', () => void busy(async () => renderResult(byId('result'), await runCase(name, client, log), explain)));
+  button.append(
+    Object.assign(document.createElement('strong'), { textContent: title }),
+    Object.assign(document.createElement('span'), { textContent: explain }),
+  );
+  button.addEventListener(
+    'click',
+    () => void busy(async () => renderResult(byId('result'), await runCase(name, client, log), explain)),
+  );
   caseButtons.append(button);
 }
 
@@ -125,10 +132,19 @@ const on = (id: string, action: () => Promise<unknown>) => byId(id).addEventList
 const show = (result: ScenarioResult, explain: string) => renderResult(byId('result'), result, explain);
 on('fire-3', async () => show(await fireConcurrent(3, client, log), 'Three 401s, one refresh, three replays.'));
 on('fire-50', async () => show(await fireConcurrent(50, client, log), 'Fifty 401s, still one refresh.'));
-on('stale', async () => show(await staleUnauthorized(client, log), 'The slow request’s 401 arrives after the refresh: it is replayed with the new token, no second refresh.'));
+on('stale', async () =>
+  show(
+    await staleUnauthorized(client, log),
+    'The slow request’s 401 arrives after the refresh: it is replayed with the new token, no second refresh.',
+  ),
+);
 if (oauthClient) {
   // The demo's own login form is a link to the provider's login page.
-  const link = Object.assign(document.createElement('a'), { id: 'login', className: 'button', textContent: 'Log in with the provider' });
+  const link = Object.assign(document.createElement('a'), {
+    id: 'login',
+    className: 'button',
+    textContent: 'Log in with the provider',
+  });
   byId('login').replaceWith(link);
 } else {
   on('login', () => client.login('ada'));
@@ -158,7 +174,11 @@ declare global {
 
 /** OAuth mode: finishes a login coming back from the provider, then points the login link at a new one. */
 async function prepareProviderLogin(oauth: OAuthDemoClient): Promise<void> {
-  await oauth.completeLogin().catch((error: unknown) => log.add('error', `login failed: ${error instanceof Error ? error.message : String(error)}`));
+  await oauth
+    .completeLogin()
+    .catch((error: unknown) =>
+      log.add('error', `login failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   byId<HTMLAnchorElement>('login').href = (await oauth.loginUrl()).href;
 }
 

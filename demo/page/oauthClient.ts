@@ -5,7 +5,7 @@
  * IndexedDB, and a logout revokes the grant at the provider.
  */
 import { createAuthSession, webStorage } from '../../src/index.js';
-import { crossTab } from '../../src/crossTab/index.js';
+import { crossTab } from '../../src/cross-tab/index.js';
 import { createAuthFetch } from '../../src/fetch/index.js';
 import { oauth } from '../../src/oauth/index.js';
 import { heartbeatThrough, loggingFetch, SLOW_REFRESH_MS, type DemoClient } from './client.js';

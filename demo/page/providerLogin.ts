@@ -50,7 +50,11 @@ export async function authorizationUrl(op: OAuthClient, request: AuthorizationRe
  * When this page load is the provider's redirect back: exchanges the code and logs `session`
  * in, and takes the callback parameters out of the address bar. Resolves false on any other load.
  */
-export async function completeProviderLogin(op: OAuthClient, session: AuthSession, redirectUri: string): Promise<boolean> {
+export async function completeProviderLogin(
+  op: OAuthClient,
+  session: AuthSession,
+  redirectUri: string,
+): Promise<boolean> {
   const callbackUrl = new URL(location.href);
   if (!callbackUrl.searchParams.has('code') && !callbackUrl.searchParams.has('error')) return false;
   const pending = readPending();
@@ -59,7 +63,12 @@ export async function completeProviderLogin(op: OAuthClient, session: AuthSessio
   history.replaceState(null, '', clean);
   if (!pending) throw new Error('the provider sent this tab back, but no login was started here');
   // A provider's error answer (access_denied...) throws here, as a typed oauth4webapi error.
-  const tokens = await op.exchangeCode({ callbackUrl, expectedState: pending.state, codeVerifier: pending.codeVerifier, redirectUri });
+  const tokens = await op.exchangeCode({
+    callbackUrl,
+    expectedState: pending.state,
+    codeVerifier: pending.codeVerifier,
+    redirectUri,
+  });
   session.login(tokens);
   return true;
 }

@@ -9,14 +9,18 @@ function verdict(outcome: Outcome): 'ok' | 'expected' | 'failed' {
   return outcome.expected ? 'expected' : 'failed';
 }
 
-const paragraph = (className: string, text: string) => Object.assign(document.createElement('p'), { className, textContent: text });
+const paragraph = (className: string, text: string) =>
+  Object.assign(document.createElement('p'), { className, textContent: text });
 
 export function renderResult(box: HTMLElement, result: ScenarioResult, explain = ''): void {
   const counts = new Map<string, number>();
   for (const { result: value } of result.outcomes) counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
   const heading = Object.assign(document.createElement('h3'), { textContent: result.title });
   const plural = result.outcomes.length === 1 ? '' : 's';
-  const summary = paragraph('summary', `${result.outcomes.length} request${plural}: ${[...counts].map(([value, count]) => `${count} × ${value}`).join(', ')}`);
+  const summary = paragraph(
+    'summary',
+    `${result.outcomes.length} request${plural}: ${[...counts].map(([value, count]) => `${count} × ${value}`).join(', ')}`,
+  );
   const refreshes = paragraph('refreshes', `refreshes at the server: ${result.refreshes} · session: ${result.status}`);
   refreshes.dataset.refreshes = String(result.refreshes);
   const list = document.createElement('ul');

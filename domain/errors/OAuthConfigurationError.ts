@@ -10,7 +10,10 @@ export class OAuthConfigurationError extends Error {
   readonly error: string;
 
   constructor(error: string, options?: CauseOptions) {
-    super(`The authorization server refused this client (${error}): check its client id, credentials and grant types`, options);
+    super(
+      `The authorization server refused this client (${error}): check its client id, credentials and grant types`,
+      options,
+    );
     this.error = error;
   }
 }

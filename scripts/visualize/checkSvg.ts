@@ -54,7 +54,9 @@ async function check(browser: Browser, file: string): Promise<boolean> {
   const page = await browser.newPage({ viewport: { width: README_WIDTH, height: 600 } });
   // As on GitHub: an <img> no wider than the column.
   const dataUrl = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
-  await page.setContent(`<body style="margin:0"><img id="svg" src="${dataUrl}" style="max-width:100%;display:block"></body>`);
+  await page.setContent(
+    `<body style="margin:0"><img id="svg" src="${dataUrl}" style="max-width:100%;display:block"></body>`,
+  );
   await page.waitForFunction(() => (document.getElementById('svg') as HTMLImageElement).complete);
   const png = join('reports', `${basename(file, '.svg')}.png`);
   await mkdir(join(ROOT, 'reports'), { recursive: true });
@@ -66,7 +68,9 @@ async function check(browser: Browser, file: string): Promise<boolean> {
   const findings = (await page.evaluate(MEASURE)) as Findings;
   await page.close();
   const scale = Math.min(1, README_WIDTH / findings.natural.width);
-  console.log(`${basename(file)}: ${findings.natural.width.toFixed(0)}×${findings.natural.height.toFixed(0)} px, shown at ${(scale * 100).toFixed(0)}% in an ${README_WIDTH} px column; ${findings.texts} labels; wrote ${png}`);
+  console.log(
+    `${basename(file)}: ${findings.natural.width.toFixed(0)}×${findings.natural.height.toFixed(0)} px, shown at ${(scale * 100).toFixed(0)}% in an ${README_WIDTH} px column; ${findings.texts} labels; wrote ${png}`,
+  );
   for (const [a, b] of findings.overlaps) console.log(`  overlap: "${a}" / "${b}"`);
   for (const [text, shape] of findings.crossings) console.log(`  crosses ${shape}: "${text}"`);
   return findings.overlaps.length + findings.crossings.length === 0;
@@ -74,10 +78,20 @@ async function check(browser: Browser, file: string): Promise<boolean> {
 
 async function main() {
   // Other SVGs can be checked by passing their paths.
-  const files = process.argv.length > 2 ? process.argv.slice(2) : ['authSession.svg', 'authSession.overview.svg'].map((name) => join(ROOT, 'visualizations', name));
+  const files =
+    process.argv.length > 2
+      ? process.argv.slice(2)
+      : ['authSession.svg', 'authSession.overview.svg'].map((name) => join(ROOT, 'visualizations', name));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
     for (const file of files) if (!(await check(browser, file))) process.exitCode = 1;

@@ -35,6 +35,9 @@ export async function generateVisualizations(machine: AnyStateMachine, source: s
     mmd: toMermaid(graph, header),
     dot,
     svg: viz.renderString(dot, { format: 'svg', engine: 'dot' }),
-    overviewSvg: viz.renderString(toDot(overviewGraph(graph), header, OVERVIEW_THEME), { format: 'svg', engine: 'dot' }),
+    overviewSvg: viz.renderString(toDot(overviewGraph(graph), header, OVERVIEW_THEME), {
+      format: 'svg',
+      engine: 'dot',
+    }),
   };
 }

@@ -45,7 +45,8 @@ function nameOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return `${value}ms`;
   if (typeof value === 'function') return value.name || 'inline';
-  if (typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string') return value.type;
+  if (typeof value === 'object' && value !== null && 'type' in value && typeof value.type === 'string')
+    return value.type;
   return 'inline';
 }
 
@@ -55,7 +56,11 @@ function invokedSrc(stateNode: AnyStateNode, invokeId: string): string {
   return definition ? nameOf(definition.src) : invokeId;
 }
 
-function describeTransition(stateNode: AnyStateNode, transition: AnyTransitionDefinition, target: AnyStateNode | null): TransitionInfo {
+function describeTransition(
+  stateNode: AnyStateNode,
+  transition: AnyTransitionDefinition,
+  target: AnyStateNode | null,
+): TransitionInfo {
   const eventType = transition.eventType;
   const base = {
     source: stateNode.id,
@@ -72,7 +77,8 @@ function describeTransition(stateNode: AnyStateNode, transition: AnyTransitionDe
     ['xstate.done.actor.', 'done'],
     ['xstate.error.actor.', 'error'],
   ] as const) {
-    if (eventType.startsWith(prefix)) return { ...base, kind, trigger: invokedSrc(stateNode, eventType.slice(prefix.length)) };
+    if (eventType.startsWith(prefix))
+      return { ...base, kind, trigger: invokedSrc(stateNode, eventType.slice(prefix.length)) };
   }
   return { ...base, kind: 'event', trigger: eventType };
 }
@@ -86,7 +92,8 @@ function describeState(node: DirectedGraphNode, transitions: TransitionInfo[]): 
   }
   // toDirectedGraph leaves out eventless (`always`) transitions.
   for (const transition of stateNode.always ?? []) {
-    for (const target of transition.target ?? [null]) transitions.push(describeTransition(stateNode, transition, target));
+    for (const target of transition.target ?? [null])
+      transitions.push(describeTransition(stateNode, transition, target));
   }
   const initial = stateNode.type === 'compound' ? (stateNode.initial.target[0]?.id ?? null) : null;
   return {
@@ -149,7 +156,16 @@ function topLevelId(graph: MachineGraph, id: string): string {
  */
 export function overviewGraph(graph: MachineGraph): MachineGraph {
   const strip = (state: StateInfo): StateInfo =>
-    state.children.length === 0 ? { ...state, invokes: [] } : { ...state, type: 'atomic', initial: null, invokes: [], children: [], substates: state.children.map((child) => child.key) };
+    state.children.length === 0
+      ? { ...state, invokes: [] }
+      : {
+          ...state,
+          type: 'atomic',
+          initial: null,
+          invokes: [],
+          children: [],
+          substates: state.children.map((child) => child.key),
+        };
   const seen = new Set<string>();
   const transitions: TransitionInfo[] = [];
   for (const transition of graph.transitions) {

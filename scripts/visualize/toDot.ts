@@ -1,4 +1,10 @@
-import { transitionLabel, triggerLabel, type MachineGraph, type StateInfo, type TransitionInfo } from './machineGraph.js';
+import {
+  transitionLabel,
+  triggerLabel,
+  type MachineGraph,
+  type StateInfo,
+  type TransitionInfo,
+} from './machineGraph.js';
 
 /** Colours and fonts: one place, so the picture can be tuned without touching the structure. */
 export const THEME = {
@@ -47,18 +53,26 @@ function edgeLabel(transitions: TransitionInfo[]): string {
 function stateLabel(state: StateInfo, internal: TransitionInfo[], theme: Theme): string {
   const rows = [`<tr><td><b>${escapeHtml(state.key)}</b></td></tr>`];
   for (const src of state.invokes) {
-    rows.push(`<tr><td><font point-size="${theme.smallSize}" color="${THEME.muted}"><i>invoke ${escapeHtml(src)}</i></font></td></tr>`);
+    rows.push(
+      `<tr><td><font point-size="${theme.smallSize}" color="${THEME.muted}"><i>invoke ${escapeHtml(src)}</i></font></td></tr>`,
+    );
   }
   if (state.substates !== undefined && state.substates.length > 0) {
     // One cell per child, so a page can find and light each name.
-    const cells = state.substates.map((name) => `<td><font point-size="${theme.smallSize}" color="${THEME.muted}">${escapeHtml(name)}</font></td>`);
-    rows.push(`<tr><td><table border="0" cellborder="1" cellspacing="4" cellpadding="3" color="${THEME.line}" style="rounded"><tr>${cells.join('')}</tr></table></td></tr>`);
+    const cells = state.substates.map(
+      (name) => `<td><font point-size="${theme.smallSize}" color="${THEME.muted}">${escapeHtml(name)}</font></td>`,
+    );
+    rows.push(
+      `<tr><td><table border="0" cellborder="1" cellspacing="4" cellpadding="3" color="${THEME.line}" style="rounded"><tr>${cells.join('')}</tr></table></td></tr>`,
+    );
   }
   if (internal.length > 0) {
     rows.push('<hr/>');
     for (const transition of internal) {
       const text = transitionLabel(transition) + (transition.target === null ? '' : ' (re-enter)');
-      rows.push(`<tr><td align="left"><font point-size="${theme.smallSize}" color="${THEME.muted}">${escapeHtml(text)}</font></td></tr>`);
+      rows.push(
+        `<tr><td align="left"><font point-size="${theme.smallSize}" color="${THEME.muted}">${escapeHtml(text)}</font></td></tr>`,
+      );
     }
   }
   return `<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">${rows.join('')}</table>>`;
@@ -91,7 +105,11 @@ function endpoint(states: Map<string, StateInfo>, id: string): Endpoint {
  * state is split at a label node: Graphviz keeps nodes outside clusters they do not belong to,
  * while an edge label placed near a clipped (`lhead`/`ltail`) end can land on the cluster border.
  */
-function edgeLines({ from, to, transitions }: { from: Endpoint; to: Endpoint; transitions: TransitionInfo[] }, index: number, theme: Theme): string[] {
+function edgeLines(
+  { from, to, transitions }: { from: Endpoint; to: Endpoint; transitions: TransitionInfo[] },
+  index: number,
+  theme: Theme,
+): string[] {
   if (!from.cluster && !to.cluster) return [`  ${from.node} -> ${to.node} [label=${edgeLabel(transitions)}];`];
   const labelNode = quote(`label#${index}`);
   return [
@@ -132,7 +150,9 @@ export function toDot(graph: MachineGraph, header: string[] = [], theme: Theme =
   const everywhere = internalTransitions(graph, root);
   const title = [`<b>${escapeHtml(root.key)}</b>`];
   if (everywhere.length > 0) {
-    title.push(`<font point-size="${theme.smallSize}" color="${THEME.muted}">in every state: ${escapeHtml(everywhere.map(transitionLabel).join('; '))}</font>`);
+    title.push(
+      `<font point-size="${theme.smallSize}" color="${THEME.muted}">in every state: ${escapeHtml(everywhere.map(transitionLabel).join('; '))}</font>`,
+    );
   }
 
   const lines = [

@@ -11,7 +11,10 @@ export function mermaidId(graph: MachineGraph, stateId: string): string {
  * renderer takes `<` `>` for HTML (entity codes would need the `;`): keep labels clear of them.
  */
 function safeLabel(text: string): string {
-  return text.replace(/[\r\n:;#]/g, ' ').replace(/</g, '‹').replace(/>/g, '›');
+  return text
+    .replace(/[\r\n:;#]/g, ' ')
+    .replace(/</g, '‹')
+    .replace(/>/g, '›');
 }
 
 function edgeLine(graph: MachineGraph, transition: TransitionInfo): string {

@@ -73,36 +73,49 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const signingKey = await signingJwk();
-  const provider = withoutDevOnlyWarnings(() => new Provider(url, {
-    clients: options.clients ?? [spaClient(options.redirectUris ?? [SPA_REDIRECT_URI])],
-    clientDefaults: { id_token_signed_response_alg: 'ES256' },
-    jwks: { keys: [signingKey] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: ['openid', 'offline_access', API_SCOPE],
-    findAccount: anyAccount,
-    // Public clients get refresh tokens whether or not offline_access survived consent.
-    issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
-      client.grantTypeAllowed('refresh_token'),
-    // Every refresh rotates; presenting a rotated token again revokes the whole grant.
-    rotateRefreshToken: true,
-    // A browser test serves its page from another loopback port.
-    clientBasedCORS: (_ctx: unknown, origin: string) => isLoopbackOrigin(origin),
-    // Explicit lifetimes (seconds) also keep oidc-provider from nagging about defaults.
-    ttl: { AccessToken: accessTokenTtl, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600, IdToken: 3600 },
-    features: {
-      devInteractions: { enabled: true },
-      // A client may revoke only its own tokens (the default, made explicit to skip its notice).
-      revocation: { enabled: true, allowedPolicy: (_ctx: unknown, client: ClientRef, token: ClientRef) => token.clientId === client.clientId },
-      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => dpopRequireNonce },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => API_RESOURCE,
-        // Refresh grants without `resource` still get a JWT for the API.
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, indicator: string) => apiResourceServer(indicator, accessTokenTtl),
-      },
-    },
-  }));
+  const provider = withoutDevOnlyWarnings(
+    () =>
+      new Provider(url, {
+        clients: options.clients ?? [spaClient(options.redirectUris ?? [SPA_REDIRECT_URI])],
+        clientDefaults: { id_token_signed_response_alg: 'ES256' },
+        jwks: { keys: [signingKey] },
+        cookies: { keys: [randomBytes(32).toString('base64url')] },
+        scopes: ['openid', 'offline_access', API_SCOPE],
+        findAccount: anyAccount,
+        // Public clients get refresh tokens whether or not offline_access survived consent.
+        issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+          client.grantTypeAllowed('refresh_token'),
+        // Every refresh rotates; presenting a rotated token again revokes the whole grant.
+        rotateRefreshToken: true,
+        // A browser test serves its page from another loopback port.
+        clientBasedCORS: (_ctx: unknown, origin: string) => isLoopbackOrigin(origin),
+        // Explicit lifetimes (seconds) also keep oidc-provider from nagging about defaults.
+        ttl: {
+          AccessToken: accessTokenTtl,
+          RefreshToken: 3600,
+          Grant: 3600,
+          Session: 3600,
+          Interaction: 600,
+          IdToken: 3600,
+        },
+        features: {
+          devInteractions: { enabled: true },
+          // A client may revoke only its own tokens (the default, made explicit to skip its notice).
+          revocation: {
+            enabled: true,
+            allowedPolicy: (_ctx: unknown, client: ClientRef, token: ClientRef) => token.clientId === client.clientId,
+          },
+          dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => dpopRequireNonce },
+          resourceIndicators: {
+            enabled: true,
+            defaultResource: () => API_RESOURCE,
+            // Refresh grants without `resource` still get a JWT for the API.
+            useGrantedResource: () => true,
+            getResourceServerInfo: (_ctx: unknown, indicator: string) => apiResourceServer(indicator, accessTokenTtl),
+          },
+        },
+      }),
+  );
 
   const nonces = installRotatingDpopNonces(provider);
   const counters = countEvents(provider);

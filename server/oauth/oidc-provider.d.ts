@@ -35,7 +35,10 @@ declare module 'oidc-provider' {
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(middleware: (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>): this;
     on(event: 'grant.success', listener: (ctx: ProviderContext) => void): this;
-    on(event: 'grant.error' | 'revocation.error' | 'server_error', listener: (ctx: ProviderContext, err: OidcError) => void): this;
+    on(
+      event: 'grant.error' | 'revocation.error' | 'server_error',
+      listener: (ctx: ProviderContext, err: OidcError) => void,
+    ): this;
     on(event: 'grant.revoked', listener: (ctx: ProviderContext, grantId: string) => void): this;
     on(event: string, listener: (...args: unknown[]) => void): this;
     readonly AccessToken: GrantIdModel;

@@ -4,7 +4,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer, isLoopbackOrigin, listenOnLoopback } from './authorizationServer.js';
-import { Challenge, challengeHeader, createTokenGuard, messageOf, type TokenGuardOptions, type UnauthorizedReason } from './tokenGuard.js';
+import {
+  Challenge,
+  challengeHeader,
+  createTokenGuard,
+  messageOf,
+  type TokenGuardOptions,
+  type UnauthorizedReason,
+} from './tokenGuard.js';
 
 export type { UnauthorizedReason } from './tokenGuard.js';
 export type ResourceServerOptions = TokenGuardOptions;

@@ -79,7 +79,8 @@ export function createTokenGuard(options: TokenGuardOptions): TokenGuard {
   async function authenticate(req: IncomingMessage): Promise<Caller> {
     const [scheme, token, ...rest] = (req.headers.authorization ?? '').split(' ');
     if (!scheme) throw new Challenge('missing', 'Bearer');
-    const normalized = scheme.toLowerCase() === 'dpop' ? 'DPoP' : scheme.toLowerCase() === 'bearer' ? 'Bearer' : undefined;
+    const normalized =
+      scheme.toLowerCase() === 'dpop' ? 'DPoP' : scheme.toLowerCase() === 'bearer' ? 'Bearer' : undefined;
     if (!normalized || !token || rest.length) {
       throw new Challenge('invalid_token', 'Bearer', 'invalid_token', 'malformed Authorization header');
     }
@@ -89,7 +90,12 @@ export function createTokenGuard(options: TokenGuardOptions): TokenGuard {
     if (typeof jkt === 'string') {
       // RFC 9449 §7.2: a DPoP-bound token is only usable with the DPoP scheme.
       if (normalized !== 'DPoP') {
-        throw new Challenge('dpop_bound_as_bearer', 'DPoP', 'invalid_token', 'DPoP-bound access token presented as Bearer');
+        throw new Challenge(
+          'dpop_bound_as_bearer',
+          'DPoP',
+          'invalid_token',
+          'DPoP-bound access token presented as Bearer',
+        );
       }
       await verifyDpopProof(req, token, jkt);
     } else if (normalized === 'DPoP') {
@@ -105,7 +111,8 @@ export function createTokenGuard(options: TokenGuardOptions): TokenGuard {
     } catch (err) {
       throw new Challenge('invalid_token', scheme, 'invalid_token', messageOf(err));
     }
-    if ((payload.iat ?? 0) < issuedAfter) throw new Challenge('invalid_token', scheme, 'invalid_token', 'access token expired');
+    if ((payload.iat ?? 0) < issuedAfter)
+      throw new Challenge('invalid_token', scheme, 'invalid_token', 'access token expired');
     return payload;
   }
 
@@ -131,9 +138,15 @@ export function createTokenGuard(options: TokenGuardOptions): TokenGuard {
     }
     if (payload.ath !== sha256(accessToken)) throw proofError('DPoP proof ath mismatch');
     if (jkt !== expectedJkt) throw proofError('DPoP proof key does not match the token cnf.jkt');
-    if (typeof payload.jti !== 'string' || seenJtis.has(payload.jti)) throw proofError('DPoP proof jti missing or replayed');
+    if (typeof payload.jti !== 'string' || seenJtis.has(payload.jti))
+      throw proofError('DPoP proof jti missing or replayed');
     if (requireNonce && payload.nonce !== nonce) {
-      throw new Challenge('use_dpop_nonce', 'DPoP', 'use_dpop_nonce', 'Resource server requires the current DPoP nonce');
+      throw new Challenge(
+        'use_dpop_nonce',
+        'DPoP',
+        'use_dpop_nonce',
+        'Resource server requires the current DPoP nonce',
+      );
     }
     seenJtis.add(payload.jti);
   }

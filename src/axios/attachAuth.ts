@@ -6,11 +6,18 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { isStatus401, settle, type Exchange } from '../adapters/answer.js';
-import { createAuthGate, grantFrom, holdsBack, targetUrl, type AdapterOptions, type Grant } from '../adapters/authGate.js';
-import { authorizeThen, type OutgoingRequest } from '../adapters/scheme.js';
-import type { AuthSession } from '../createAuthSession.js';
-import { defaultOrigins, pageBase } from '../origins.js';
+import { isStatus401, settle, type Exchange } from '../adapter-core/answer.js';
+import {
+  createAuthGate,
+  grantFrom,
+  holdsBack,
+  targetUrl,
+  type AdapterOptions,
+  type Grant,
+} from '../adapter-core/authGate.js';
+import { authorizeThen, type OutgoingRequest } from '../adapter-core/scheme.js';
+import type { AuthSession } from '../session/createAuthSession.js';
+import { defaultOrigins, pageBase } from '../adapter-core/origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
 /** What tokenflight reads from (and writes to) an axios request config. */
@@ -45,8 +52,13 @@ type AdapterConfig = AxiosRequestConfig['adapter'];
 /** An axios answer: a response, or the error axios rejected with (a 401 arrives as one). */
 type Outcome = { response: AxiosResponse; error?: undefined } | { error: unknown };
 
-const responseOf = (outcome: Outcome) => ('response' in outcome ? outcome.response : axios.isAxiosError(outcome.error) ? outcome.error.response : undefined);
-const outcomeOf = (request: Promise<AxiosResponse>): Promise<Outcome> => request.then((response) => ({ response }), (error: unknown) => ({ error }));
+const responseOf = (outcome: Outcome) =>
+  'response' in outcome ? outcome.response : axios.isAxiosError(outcome.error) ? outcome.error.response : undefined;
+const outcomeOf = (request: Promise<AxiosResponse>): Promise<Outcome> =>
+  request.then(
+    (response) => ({ response }),
+    (error: unknown) => ({ error }),
+  );
 const deliver = (outcome: Outcome) => ('response' in outcome ? outcome.response : Promise.reject(outcome.error));
 
 function headerReader(response: AxiosResponse) {
@@ -140,14 +152,22 @@ export function attachAuth(session: AuthSession, instance: AxiosInstance, option
       async resend(tokens) {
         const headers = AxiosHeaders.from(config.headers);
         await authorizeThen(gate.scheme, outgoing(config, url, headers), tokens, () => undefined);
-        const again = { ...config, adapter: originalAdapter(config), headers, tokenflight: { ...config.tokenflight, replay: true } };
+        const again = {
+          ...config,
+          adapter: originalAdapter(config),
+          headers,
+          tokenflight: { ...config.tokenflight, replay: true },
+        };
         return outcomeOf(instance.request(again));
       },
     };
   }
 
   /** Settles the answer to a config tokenflight authorized; any other answer passes as it is. */
-  function answered(config: InternalAxiosRequestConfig | undefined, outcome: Outcome): AxiosResponse | Promise<AxiosResponse> {
+  function answered(
+    config: InternalAxiosRequestConfig | undefined,
+    outcome: Outcome,
+  ): AxiosResponse | Promise<AxiosResponse> {
     const first = config && !config.tokenflight?.replay ? sent.get(config) : undefined;
     if (!config || !first) return deliver(outcome);
     const settled = settle(exchangeFor(config, first.url), outcome, first.tokens);

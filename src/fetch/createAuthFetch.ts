@@ -1,8 +1,8 @@
-import { isStatus401, settle } from '../adapters/answer.js';
-import { createAuthGate, type AdapterOptions } from '../adapters/authGate.js';
-import { FetchRequest, type FetchAdapter } from '../adapters/fetchExchange.js';
-import type { AuthSession } from '../createAuthSession.js';
-import { pageBase } from '../origins.js';
+import { isStatus401, settle } from '../adapter-core/answer.js';
+import { createAuthGate, type AdapterOptions } from '../adapter-core/authGate.js';
+import { FetchRequest, type FetchAdapter } from '../adapter-core/fetchExchange.js';
+import type { AuthSession } from '../session/createAuthSession.js';
+import { pageBase } from '../adapter-core/origins.js';
 
 export interface AuthFetchOptions extends AdapterOptions {
   /** The fetch to wrap. Default: the global fetch at call time (so test mocks apply). */
@@ -35,7 +35,8 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     }
     const url = new URL(request?.url ?? (input as string | URL), pageBase());
     // A guest, or a session that ended: public routes keep working, protected ones answer 401 as is.
-    if (!gate.covers(url) || (shouldAuthorize && !shouldAuthorize(request ?? new Request(url, init)))) return rawFetch(input, init);
+    if (!gate.covers(url) || (shouldAuthorize && !shouldAuthorize(request ?? new Request(url, init))))
+      return rawFetch(input, init);
     const source = request ?? init;
     const signal = source?.signal ?? undefined;
     const waiting = gate.wait(signal);

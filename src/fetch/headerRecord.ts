@@ -1,4 +1,4 @@
-import type { HeaderSetter } from '../adapters/scheme.js';
+import type { HeaderSetter } from '../adapter-core/scheme.js';
 
 /**
  * A request's headers as a plain record, which fetch reads faster than a `Headers` it has to copy,
@@ -26,4 +26,6 @@ class HeaderRecord implements HeaderSetter {
  * `Headers` (a Headers, an array of pairs, a polyfill: anything not made by `{…}`).
  */
 export const copyHeaders = (init: HeadersInit | undefined): HeaderRecord | Headers =>
-  init === undefined || Object.getPrototypeOf(init) === Object.prototype ? new HeaderRecord(init as Record<string, string>) : new Headers(init);
+  init === undefined || Object.getPrototypeOf(init) === Object.prototype
+    ? new HeaderRecord(init as Record<string, string>)
+    : new Headers(init);

@@ -1,3 +1,3 @@
 export { createAuthFetch, type AuthFetch, type AuthFetchOptions } from './createAuthFetch.js';
-export type { AdapterOptions } from '../adapters/authGate.js';
-export { bearerScheme, headerScheme, type Authorize, type TokenScheme } from '../adapters/scheme.js';
+export type { AdapterOptions } from '../adapter-core/authGate.js';
+export { bearerScheme, headerScheme, type Authorize, type TokenScheme } from '../adapter-core/scheme.js';

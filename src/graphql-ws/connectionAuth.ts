@@ -1,6 +1,6 @@
-import type { AuthSession } from '../createAuthSession.js';
-import { createOriginAllowList } from '../origins.js';
-import { isSessionEnd, watchSessionEnd } from '../streams/sessionEnd.js';
+import type { AuthSession } from '../session/createAuthSession.js';
+import { createOriginAllowList } from '../adapter-core/origins.js';
+import { isSessionEnd, watchSessionEnd } from '../adapter-core/sessionEnd.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
 /** graphql-ws's close codes this module acts on. */
@@ -44,7 +44,8 @@ function socketOrigins(url: string): URL[] {
 /** The state one graphql-ws client needs: which token its socket used, and what to do on a close. */
 export function createConnectionAuth(session: AuthSession, options: GraphqlWsAuthOptions) {
   const allowed = createOriginAllowList(options.origins);
-  const toParams = options.connectionParams ?? ((tokens: TokenSet) => ({ Authorization: `Bearer ${tokens.accessToken}` }));
+  const toParams =
+    options.connectionParams ?? ((tokens: TokenSet) => ({ Authorization: `Bearer ${tokens.accessToken}` }));
   let socket: SocketLike | null = null;
   let usedToken: string | null = null;
   let refusedToken: string | null = null;
@@ -70,7 +71,9 @@ export function createConnectionAuth(session: AuthSession, options: GraphqlWsAut
   return {
     async params(): Promise<ConnectionParams> {
       if (socket && !socketOrigins(socket.url).some(allowed)) {
-        throw new TypeError(`tokenflight: ${new URL(socket.url).origin} is not an allowed origin; list it in \`origins\``);
+        throw new TypeError(
+          `tokenflight: ${new URL(socket.url).origin} is not an allowed origin; list it in \`origins\``,
+        );
       }
       const refused = refusedToken;
       refusedToken = null;

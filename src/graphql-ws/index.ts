@@ -1,2 +1,2 @@
 export { withSessionAuth, type ConnectionParams, type GraphqlWsAuthOptions } from './withSessionAuth.js';
-export type { SessionEndError } from '../streams/sessionEnd.js';
+export type { SessionEndError } from '../adapter-core/sessionEnd.js';

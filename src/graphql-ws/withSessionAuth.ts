@@ -1,5 +1,5 @@
 import type { ClientOptions } from 'graphql-ws';
-import type { AuthSession } from '../createAuthSession.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 import { createConnectionAuth, FORBIDDEN, isCloseEvent, type GraphqlWsAuthOptions } from './connectionAuth.js';
 
 export type { ConnectionParams, GraphqlWsAuthOptions } from './connectionAuth.js';

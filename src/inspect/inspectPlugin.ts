@@ -1,5 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import type { SessionPlugin } from '../plugin.js';
+import type { SessionPlugin } from '../session/plugin.js';
 import { redactInspectionEvent } from './redact.js';
 
 export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);

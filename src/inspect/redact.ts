@@ -63,7 +63,10 @@ function redactSnapshot(snapshot: unknown, secrets: ReadonlySet<string>): AnyRec
   if (source.tags instanceof Set) copy.tags = [...source.tags].filter((tag) => typeof tag === 'string');
   if (typeof source.children === 'object' && source.children !== null) {
     copy.children = Object.fromEntries(
-      Object.entries(source.children as Record<string, ActorRefLike>).map(([id, child]) => [id, redactActorRef(child, secrets)]),
+      Object.entries(source.children as Record<string, ActorRefLike>).map(([id, child]) => [
+        id,
+        redactActorRef(child, secrets),
+      ]),
     );
   }
   // Questions about the state answer with booleans, never with its data; not enumerable, so
@@ -71,7 +74,10 @@ function redactSnapshot(snapshot: unknown, secrets: ReadonlySet<string>): AnyRec
   for (const method of ['matches', 'hasTag'] as const) {
     const fn = source[method];
     if (typeof fn !== 'function') continue;
-    Object.defineProperty(copy, method, { value: (...args: unknown[]) => Boolean(fn.apply(snapshot, args)), enumerable: false });
+    Object.defineProperty(copy, method, {
+      value: (...args: unknown[]) => Boolean(fn.apply(snapshot, args)),
+      enumerable: false,
+    });
   }
   return copy;
 }
@@ -134,7 +140,12 @@ export function redactInspectionEvent(event: InspectionEvent, secrets: ReadonlyS
       };
     case '@xstate.snapshot':
     case '@xstate.transition':
-      return { ...base, type: event.type, event: redactEvent(event.event), snapshot: redactSnapshot(event.snapshot, secrets) as never };
+      return {
+        ...base,
+        type: event.type,
+        event: redactEvent(event.event),
+        snapshot: redactSnapshot(event.snapshot, secrets) as never,
+      };
     case '@xstate.microstep':
       return {
         ...base,
@@ -144,11 +155,17 @@ export function redactInspectionEvent(event: InspectionEvent, secrets: ReadonlyS
         _transitions: event._transitions,
       };
     case '@xstate.action':
-      return { ...base, type: event.type, action: { type: event.action.type, params: redactTokens(event.action.params, secrets) } };
+      return {
+        ...base,
+        type: event.type,
+        action: { type: event.action.type, params: redactTokens(event.action.params, secrets) },
+      };
     default: {
       // An event type newer than this file: keep only what redacts cleanly.
       const unknownEvent = event as AnyRecord & InspectionEvent;
-      const rest = Object.fromEntries(Object.entries(unknownEvent).filter(([key]) => key !== 'actorRef' && key !== 'rootId'));
+      const rest = Object.fromEntries(
+        Object.entries(unknownEvent).filter(([key]) => key !== 'actorRef' && key !== 'rootId'),
+      );
       return { ...base, ...(redactTokens(rest, secrets) as AnyRecord) } as unknown as InspectionEvent;
     }
   }

@@ -1,9 +1,9 @@
 import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky';
-import { isStatus401, settle } from '../adapters/answer.js';
-import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../adapters/authGate.js';
-import { requestOf, type FetchAdapter } from '../adapters/fetchExchange.js';
-import { authorizeThen } from '../adapters/scheme.js';
-import type { AuthSession } from '../createAuthSession.js';
+import { isStatus401, settle } from '../adapter-core/answer.js';
+import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../adapter-core/authGate.js';
+import { requestOf, type FetchAdapter } from '../adapter-core/fetchExchange.js';
+import { authorizeThen } from '../adapter-core/scheme.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
 export interface KyAuthOptions extends AdapterOptions {
@@ -61,7 +61,12 @@ export function authHooks(session: AuthSession, options: KyAuthOptions = {}): Ky
       return settle(sent, await sent.resend(grant.tokens), grant.tokens);
     }
     // In place, so your later hooks and ky's own retry logic keep working.
-    await authorizeThen(gate.scheme, { method: request.method, url, headers: request.headers }, grant.tokens, () => undefined);
+    await authorizeThen(
+      gate.scheme,
+      { method: request.method, url, headers: request.headers },
+      grant.tokens,
+      () => undefined,
+    );
     usedTokens.set(kyOptions, grant.tokens);
   };
 

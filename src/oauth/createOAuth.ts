@@ -1,8 +1,8 @@
 import * as o4w from 'oauth4webapi';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import type { OAuthTokenResponse, TokenSet } from '../../domain/tokens.js';
-import type { PluginParts, SessionPlugin } from '../plugin.js';
-import type { RefreshContext } from '../sessionOptions.js';
+import type { PluginParts, SessionPlugin } from '../session/plugin.js';
+import type { RefreshContext } from '../session/sessionOptions.js';
 import { createDPoP, type DPoPOptions, type DPoPState } from './dpop.js';
 import { dpopScheme } from './dpopScheme.js';
 import { oauthErrorParts } from './refreshErrors.js';
@@ -97,12 +97,19 @@ export function oauth(options: OAuthOptions): OAuthClient {
   const revoke = (tokens: TokenSet) => revokeTokens({ metadata, client, clientAuth, transport }, tokens);
 
   async function refresh({ refreshToken, signal }: RefreshContext): Promise<OAuthTokenResponse> {
-    if (!refreshToken) throw new RefreshRejectedError('tokenflight/oauth: the session holds no refresh token to present');
+    if (!refreshToken)
+      throw new RefreshRejectedError('tokenflight/oauth: the session holds no refresh token to present');
     const server = await metadata(signal);
     const handle = await dpop?.handle();
     const additionalParameters = options.resource ? { resource: options.resource } : undefined;
     return requestTokens(
-      () => o4w.refreshTokenGrantRequest(server, client, clientAuth, refreshToken, { ...transport.options, DPoP: handle, signal, additionalParameters }),
+      () =>
+        o4w.refreshTokenGrantRequest(server, client, clientAuth, refreshToken, {
+          ...transport.options,
+          DPoP: handle,
+          signal,
+          additionalParameters,
+        }),
       (response) => o4w.processRefreshTokenResponse(server, client, response),
     ).catch((error: unknown) => {
       throw asRefreshFailure(error);
@@ -114,12 +121,22 @@ export function oauth(options: OAuthOptions): OAuthClient {
     const parameters = o4w.validateAuthResponse(server, client, callback.callbackUrl, callback.expectedState);
     const handle = await dpop?.handle();
     return requestTokens(
-      () => o4w.authorizationCodeGrantRequest(server, client, clientAuth, parameters, callback.redirectUri, callback.codeVerifier, {
-        ...transport.options,
-        DPoP: handle,
-        signal: AbortSignal.timeout(settings.timeout),
-      }),
-      (response) => o4w.processAuthorizationCodeResponse(server, client, response, { expectedNonce: callback.expectedNonce }),
+      () =>
+        o4w.authorizationCodeGrantRequest(
+          server,
+          client,
+          clientAuth,
+          parameters,
+          callback.redirectUri,
+          callback.codeVerifier,
+          {
+            ...transport.options,
+            DPoP: handle,
+            signal: AbortSignal.timeout(settings.timeout),
+          },
+        ),
+      (response) =>
+        o4w.processAuthorizationCodeResponse(server, client, response, { expectedNonce: callback.expectedNonce }),
     );
   }
 

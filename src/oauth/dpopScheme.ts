@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import { challengeErrors, classifyChallenge } from '../adapters/challenges.js';
-import { bearerScheme, type IncomingResponse, type Refusal, type TokenScheme } from '../adapters/scheme.js';
+import { challengeErrors, classifyChallenge } from '../adapter-core/challenges.js';
+import { bearerScheme, type IncomingResponse, type Refusal, type TokenScheme } from '../adapter-core/scheme.js';
 import type { DPoPState } from './dpop.js';
 
 /**
@@ -8,7 +8,9 @@ import type { DPoPState } from './dpop.js';
  * with the nonce just observed, never a refresh; anything else is read as the core reads it (RFC 6750 §3).
  */
 export function classifyDpopChallenge(response: IncomingResponse): Refusal {
-  return challengeErrors(response).some(([scheme, error]) => scheme === 'dpop' && error === 'use_dpop_nonce') ? 'retry' : classifyChallenge(response);
+  return challengeErrors(response).some(([scheme, error]) => scheme === 'dpop' && error === 'use_dpop_nonce')
+    ? 'retry'
+    : classifyChallenge(response);
 }
 
 /**

@@ -83,7 +83,8 @@ function run<T>(
     });
     transaction.oncomplete = () => resolve(request ? (request.result as T) : (value as T));
     transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error ?? new Error('tokenflight/oauth: IndexedDB transaction aborted'));
+    transaction.onabort = () =>
+      reject(transaction.error ?? new Error('tokenflight/oauth: IndexedDB transaction aborted'));
   });
 }
 

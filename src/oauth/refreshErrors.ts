@@ -1,6 +1,6 @@
 import { OAuthConfigurationError } from '../../domain/errors/OAuthConfigurationError.js';
 import { isTerminalError } from '../../domain/isTerminalError.js';
-import type { PluginParts, SessionPlugin } from '../plugin.js';
+import type { PluginParts, SessionPlugin } from '../session/plugin.js';
 
 /** What a failed refresh means for the session. */
 export type RefreshFailureKind =
@@ -49,7 +49,9 @@ export function oauthErrorCode(error: unknown, depth = 0): string | undefined {
     codeOfBody(error) ??
     codeOfBody(error.body) ??
     (Array.isArray(cause)
-      ? cause.map((challenge) => (isObject(challenge) ? codeOfBody(challenge.parameters) : undefined)).find((code) => code !== undefined)
+      ? cause
+          .map((challenge) => (isObject(challenge) ? codeOfBody(challenge.parameters) : undefined))
+          .find((code) => code !== undefined)
       : oauthErrorCode(cause, depth + 1))
   );
 }

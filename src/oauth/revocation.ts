@@ -16,7 +16,9 @@ export interface RevocationContext {
  * @throws RevocationError
  */
 export async function revokeTokens(context: RevocationContext, tokens: TokenSet): Promise<void> {
-  const [token, hint] = tokens.refreshToken ? [tokens.refreshToken, 'refresh_token'] : [tokens.accessToken, 'access_token'];
+  const [token, hint] = tokens.refreshToken
+    ? [tokens.refreshToken, 'refresh_token']
+    : [tokens.accessToken, 'access_token'];
   try {
     const metadata = await context.metadata();
     if (!metadata.revocation_endpoint) return;
@@ -27,7 +29,10 @@ export async function revokeTokens(context: RevocationContext, tokens: TokenSet)
     });
     await oauth.processRevocationResponse(response);
   } catch (error) {
-    throw new RevocationError(`Revoking the ${hint.replace('_', ' ')} failed`, { status: statusOf(error), cause: error });
+    throw new RevocationError(`Revoking the ${hint.replace('_', ' ')} failed`, {
+      status: statusOf(error),
+      cause: error,
+    });
   }
 }
 

@@ -10,7 +10,10 @@ export type ServerLocation =
  * The server's metadata, fetched once (RFC 8414 / OpenID discovery) and shared by every caller.
  * A failed discovery is forgotten, so the next refresh tries again.
  */
-export function serverMetadata(location: ServerLocation, transport: Transport): (signal?: AbortSignal) => Promise<oauth.AuthorizationServer> {
+export function serverMetadata(
+  location: ServerLocation,
+  transport: Transport,
+): (signal?: AbortSignal) => Promise<oauth.AuthorizationServer> {
   if (location.endpoints) {
     const metadata = metadataFromEndpoints(location.endpoints);
     return () => Promise.resolve(metadata);
@@ -27,11 +30,17 @@ export function serverMetadata(location: ServerLocation, transport: Transport): 
 }
 
 async function discover(issuer: URL, transport: Transport): Promise<oauth.AuthorizationServer> {
-  const response = await oauth.discoveryRequest(issuer, { ...transport.options, signal: AbortSignal.timeout(transport.timeout) });
+  const response = await oauth.discoveryRequest(issuer, {
+    ...transport.options,
+    signal: AbortSignal.timeout(transport.timeout),
+  });
   return oauth.processDiscoveryResponse(issuer, response);
 }
 
-function metadataFromEndpoints(endpoints: { token: string | URL; revocation?: string | URL }): oauth.AuthorizationServer {
+function metadataFromEndpoints(endpoints: {
+  token: string | URL;
+  revocation?: string | URL;
+}): oauth.AuthorizationServer {
   const token = new URL(endpoints.token);
   return {
     // Not discovered: no issuer to check; ID tokens are then the app's to validate.

@@ -31,11 +31,17 @@ export async function requestTokens(
 function toTokenEndpointError(error: unknown, status: number): unknown {
   if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError) {
     const code = oauthErrorCode(error);
-    return new TokenEndpointError(`The token endpoint refused the request: ${code ?? 'no error code'} (HTTP ${status})`, { status, error: code, cause: error });
+    return new TokenEndpointError(
+      `The token endpoint refused the request: ${code ?? 'no error code'} (HTTP ${status})`,
+      { status, error: code, cause: error },
+    );
   }
   if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
     const cause = Object.assign(new Error(error.message), { name: error.name, code: error.code });
-    return new TokenEndpointError(`The token endpoint's answer is unusable: ${error.message} (HTTP ${status})`, { status, cause });
+    return new TokenEndpointError(`The token endpoint's answer is unusable: ${error.message} (HTTP ${status})`, {
+      status,
+      cause,
+    });
   }
   return error;
 }

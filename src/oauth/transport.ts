@@ -2,7 +2,10 @@ import * as oauth from 'oauth4webapi';
 
 /** How oauth4webapi's requests go out: the app's fetch, every answer shown to `observe` (DPoP nonces). */
 export interface Transport {
-  options: { [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => Promise<Response>; [oauth.allowInsecureRequests]: boolean };
+  options: {
+    [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => Promise<Response>;
+    [oauth.allowInsecureRequests]: boolean;
+  };
   /** Longest wait for discovery and revocation (ms); a refresh is bounded by the session's own timeout. */
   timeout: number;
 }

@@ -8,7 +8,8 @@ export interface Settings {
 
 /** Bad options are a TypeError (or RangeError) at creation, never a failed refresh later. */
 export function validateOptions(options: OAuthOptions): Settings {
-  if (typeof options !== 'object' || options === null) throw new TypeError('tokenflight/oauth: oauth() needs an options object');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('tokenflight/oauth: oauth() needs an options object');
   if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
     throw new TypeError('tokenflight/oauth: clientId must be a non-empty string');
   }

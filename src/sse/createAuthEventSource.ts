@@ -1,9 +1,9 @@
 import { EventSource, type FetchLike } from 'eventsource';
-import type { AdapterOptions } from '../adapters/authGate.js';
-import type { AuthSession } from '../createAuthSession.js';
+import type { AdapterOptions } from '../adapter-core/authGate.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 import { createAuthFetch } from '../fetch/createAuthFetch.js';
-import { createOriginAllowList, pageBase } from '../origins.js';
-import { endedSessionError, isSessionEnd, watchSessionEnd, type SessionEndError } from '../streams/sessionEnd.js';
+import { createOriginAllowList, pageBase } from '../adapter-core/origins.js';
+import { endedSessionError, isSessionEnd, watchSessionEnd, type SessionEndError } from '../adapter-core/sessionEnd.js';
 
 export interface AuthEventSourceOptions extends AdapterOptions {
   /** The fetch the stream's requests go through. Default: the global fetch at call time. */
@@ -86,7 +86,9 @@ export class AuthEventSource extends EventSource {
   constructor(session: AuthSession, url: string | URL, options: AuthEventSourceOptions = {}) {
     const target = new URL(url, pageBase());
     if (!createOriginAllowList(options.origins)(target)) {
-      throw new TypeError(`tokenflight: ${target.origin} is not an allowed origin; list it in \`origins\` to stream from it`);
+      throw new TypeError(
+        `tokenflight: ${target.origin} is not an allowed origin; list it in \`origins\` to stream from it`,
+      );
     }
     const link = createStreamLink(session, options);
     super(target, { fetch: link.fetch, withCredentials: options.withCredentials });
@@ -101,6 +103,10 @@ export class AuthEventSource extends EventSource {
 }
 
 /** `new AuthEventSource(session, url, options)`, for those who prefer a function. */
-export function createAuthEventSource(session: AuthSession, url: string | URL, options?: AuthEventSourceOptions): AuthEventSource {
+export function createAuthEventSource(
+  session: AuthSession,
+  url: string | URL,
+  options?: AuthEventSourceOptions,
+): AuthEventSource {
   return new AuthEventSource(session, url, options);
 }

@@ -1,2 +1,2 @@
 export { AuthEventSource, createAuthEventSource, type AuthEventSourceOptions } from './createAuthEventSource.js';
-export type { SessionEndError } from '../streams/sessionEnd.js';
+export type { SessionEndError } from '../adapter-core/sessionEnd.js';

@@ -4,12 +4,7 @@
  * debug switches. Pure logic with no Node imports: the demo's HTTP server,
  * msw handlers in the browser and `tokenflight/testing` all wrap this one.
  */
-import {
-  issueUnsignedToken,
-  randomId,
-  verifyUnsignedToken,
-  type AccessClaims,
-} from './tokenFormat.js';
+import { issueUnsignedToken, randomId, verifyUnsignedToken, type AccessClaims } from './tokenFormat.js';
 
 export type { AccessClaims } from './tokenFormat.js';
 
@@ -43,9 +38,7 @@ export type RefreshFailure = 'unknown' | 'expired' | 'revoked' | 'reused';
 export type RefreshResult = { ok: true; tokens: IssuedTokens } | { ok: false; reason: RefreshFailure };
 
 export type AuthorizeFailure = 'missing' | 'invalid' | 'expired' | 'revoked' | 'csrf';
-export type AuthorizeResult =
-  | { ok: true; claims: AccessClaims }
-  | { ok: false; reason: AuthorizeFailure };
+export type AuthorizeResult = { ok: true; claims: AccessClaims } | { ok: false; reason: AuthorizeFailure };
 
 export interface AuthorizeOptions {
   /** When given, the request must carry the CSRF token bound to the access token. */

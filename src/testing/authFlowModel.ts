@@ -1,7 +1,7 @@
 import { createMachine } from 'xstate';
 import { getShortestPaths, type StatePath } from 'xstate/graph';
 import type { AuthStatus } from '../../machines/authSessionTypes.js';
-import type { AuthSession } from '../createAuthSession.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 import { createAuthFetch } from '../fetch/createAuthFetch.js';
 import { createAuthClient } from './createAuthClient.js';
 import type { AuthServer, Gate } from './createAuthServer.js';
@@ -15,7 +15,8 @@ import { edgeCoveringPaths } from './edgePaths.js';
  */
 
 export type FlowState = AuthStatus;
-export type FlowEvent = 'LOGIN' | 'REQUEST' | 'ACCESS_TOKEN_EXPIRES' | 'REFRESH_SUCCEEDS' | 'REFRESH_REJECTED' | 'LOGOUT';
+export type FlowEvent =
+  'LOGIN' | 'REQUEST' | 'ACCESS_TOKEN_EXPIRES' | 'REFRESH_SUCCEEDS' | 'REFRESH_REJECTED' | 'LOGOUT';
 
 export const authFlowMachine = createMachine({
   id: 'authFlow',
@@ -29,7 +30,14 @@ export const authFlowMachine = createMachine({
   },
 });
 
-const flowEvents: FlowEvent[] = ['LOGIN', 'REQUEST', 'ACCESS_TOKEN_EXPIRES', 'REFRESH_SUCCEEDS', 'REFRESH_REJECTED', 'LOGOUT'];
+const flowEvents: FlowEvent[] = [
+  'LOGIN',
+  'REQUEST',
+  'ACCESS_TOKEN_EXPIRES',
+  'REFRESH_SUCCEEDS',
+  'REFRESH_REJECTED',
+  'LOGOUT',
+];
 
 export interface FlowSetup<TApp> {
   /** A fresh session for this path, wired to the auth server (see `createAuthClient`). */
@@ -82,7 +90,11 @@ function waitForStatus(session: AuthSession, status: FlowState, timeout: number)
     let unsubscribe = () => {};
     const timer = setTimeout(() => {
       unsubscribe();
-      reject(new Error(`tokenflight/testing: the session did not reach "${status}" within ${timeout} ms (it is "${session.status}")`));
+      reject(
+        new Error(
+          `tokenflight/testing: the session did not reach "${status}" within ${timeout} ms (it is "${session.status}")`,
+        ),
+      );
     }, timeout);
     unsubscribe = session.subscribe((snapshot) => {
       if (snapshot.status !== status) return;
@@ -110,7 +122,9 @@ export function createAuthFlowModel<TApp>(options: AuthFlowOptions<TApp>): AuthF
     const request =
       setup.request ??
       (async () => {
-        const response = await createAuthFetch(setup.session, { origins: [new URL(server.url('protected')).origin] })(server.url('protected'));
+        const response = await createAuthFetch(setup.session, { origins: [new URL(server.url('protected')).origin] })(
+          server.url('protected'),
+        );
         if (!response.ok) throw new Error(`the protected route answered ${response.status}`);
         return response;
       });
@@ -181,7 +195,9 @@ export function createAuthFlowModel<TApp>(options: AuthFlowOptions<TApp>): AuthF
     const steps = path.steps.filter((step) => (step.event.type as string) !== 'xstate.init');
     const states: FlowState[] = ['loggedOut', ...steps.map((step) => step.state.value as FlowState)];
     const events = steps.map((step) => step.event.type);
-    const description = states.map((state, index) => (index === 0 ? state : `${events[index - 1]} → ${state}`)).join(' → ');
+    const description = states
+      .map((state, index) => (index === 0 ? state : `${events[index - 1]} → ${state}`))
+      .join(' → ');
     return { description, states, events, run: () => run(path) };
   }
 
@@ -189,10 +205,14 @@ export function createAuthFlowModel<TApp>(options: AuthFlowOptions<TApp>): AuthF
     paths(coverage = 'transitions') {
       const traversal = {
         events: flowEvents.map((type) => ({ type })),
-        filterEvents: (snapshot: { can(event: { type: FlowEvent }): boolean }, event: { type: FlowEvent }) => snapshot.can(event),
+        filterEvents: (snapshot: { can(event: { type: FlowEvent }): boolean }, event: { type: FlowEvent }) =>
+          snapshot.can(event),
         serializeState: (snapshot: { value: unknown }) => JSON.stringify(snapshot.value),
       };
-      const found = coverage === 'states' ? getShortestPaths(authFlowMachine, traversal) : edgeCoveringPaths(authFlowMachine, traversal).paths;
+      const found =
+        coverage === 'states'
+          ? getShortestPaths(authFlowMachine, traversal)
+          : edgeCoveringPaths(authFlowMachine, traversal).paths;
       return found.map(describe);
     },
     coverage: () => ({

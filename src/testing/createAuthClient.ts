@@ -1,4 +1,4 @@
-import type { HeartbeatContext, RefreshContext } from '../createAuthSession.js';
+import type { HeartbeatContext, RefreshContext } from '../session/createAuthSession.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import type { CamelTokenInput, TokenSet } from '../../domain/tokens.js';
 import type { AuthRoute } from './createAuthServer.js';
@@ -34,17 +34,29 @@ function tokenInput(body: unknown): CamelTokenInput {
  * `refresh`/`heartbeat` functions look like against it. `fetch` defaults to the global one at
  * call time, so msw intercepts it.
  */
-export function createAuthClient(server: { url(route: AuthRoute): string }, fetch?: typeof globalThis.fetch): AuthClient {
+export function createAuthClient(
+  server: { url(route: AuthRoute): string },
+  fetch?: typeof globalThis.fetch,
+): AuthClient {
   const send = (input: string, init: RequestInit) => (fetch ?? globalThis.fetch)(input, init);
   const json = { 'Content-Type': 'application/json' };
   return {
     async login(username) {
-      const response = await send(server.url('login'), { method: 'POST', headers: json, body: JSON.stringify({ username }) });
+      const response = await send(server.url('login'), {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ username }),
+      });
       if (!response.ok) throw new AuthServerError('login', response.status);
       return tokenInput(await response.json());
     },
     async refresh({ refreshToken, signal }) {
-      const response = await send(server.url('refresh'), { method: 'POST', headers: json, body: JSON.stringify({ refreshToken }), signal });
+      const response = await send(server.url('refresh'), {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ refreshToken }),
+        signal,
+      });
       if ([400, 401, 403].includes(response.status)) {
         throw new RefreshRejectedError('The auth server refused the refresh token', { status: response.status });
       }
@@ -52,13 +64,20 @@ export function createAuthClient(server: { url(route: AuthRoute): string }, fetc
       return tokenInput(await response.json());
     },
     async heartbeat({ tokens, signal }) {
-      const response = await send(server.url('heartbeat'), { headers: { Authorization: `Bearer ${tokens.accessToken}` }, signal });
+      const response = await send(server.url('heartbeat'), {
+        headers: { Authorization: `Bearer ${tokens.accessToken}` },
+        signal,
+      });
       if (response.status === 401) return false;
       if (!response.ok) throw new AuthServerError('heartbeat', response.status);
       return true;
     },
     async logout(tokens) {
-      await send(server.url('logout'), { method: 'POST', headers: json, body: JSON.stringify({ refreshToken: tokens?.refreshToken ?? null }) });
+      await send(server.url('logout'), {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ refreshToken: tokens?.refreshToken ?? null }),
+      });
     },
   };
 }

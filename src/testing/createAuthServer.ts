@@ -10,12 +10,7 @@ import { createAuthBackend, type AuthBackend, type AuthBackendStats } from './au
 export type AuthRoute = 'login' | 'refresh' | 'logout' | 'protected' | 'public' | 'heartbeat';
 
 /** What a route does instead of its normal answer. */
-export type Fault =
-  | 'serverError'
-  | 'hang'
-  | 'malformed'
-  | 'networkError'
-  | { status: number; body?: unknown };
+export type Fault = 'serverError' | 'hang' | 'malformed' | 'networkError' | { status: number; body?: unknown };
 
 export interface FaultOptions {
   /** How many requests get the fault (default 1; `Infinity` until `clearFaults`). */
@@ -106,7 +101,10 @@ async function readBody(request: Request): Promise<Record<string, unknown>> {
 }
 
 function unauthorized(reason: string): Response {
-  return HttpResponse.json({ error: reason }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
+  return HttpResponse.json(
+    { error: reason },
+    { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } },
+  );
 }
 
 function faultResponse(fault: Fault): Promise<Response> | Response {
@@ -124,7 +122,11 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   const basePath = options.basePath ?? '/api';
   const backend =
     options.backend ??
-    createAuthBackend({ accessTtl: options.accessTtl, refreshTtl: options.refreshTtl, now: options.now ?? (() => Date.now()) });
+    createAuthBackend({
+      accessTtl: options.accessTtl,
+      refreshTtl: options.refreshTtl,
+      now: options.now ?? (() => Date.now()),
+    });
   let latency = options.latency ?? 0;
   let faults = new Map<AuthRoute, ArmedFault[]>();
   let gates = new Map<AuthRoute, { waiting: number; opened: Promise<void>; open: () => void }>();
@@ -144,7 +146,11 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     return armed.fault;
   }
 
-  async function answer(route: AuthRoute, request: Request, handle: (request: Request, body: Record<string, unknown>) => Promise<Response>): Promise<Response> {
+  async function answer(
+    route: AuthRoute,
+    request: Request,
+    handle: (request: Request, body: Record<string, unknown>) => Promise<Response>,
+  ): Promise<Response> {
     const startedIn = era;
     requests[route] += 1;
     const gate = gates.get(route);
@@ -188,7 +194,11 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
         return unauthorized(result.reason);
       }
       const { tokens } = result;
-      return HttpResponse.json({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn });
+      return HttpResponse.json({
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresIn: tokens.expiresIn,
+      });
     },
     async logout(_, body) {
       const { refreshToken } = body;

@@ -1,5 +1,12 @@
 import type { ActorLogic, EventObject, Snapshot } from 'xstate';
-import { getAdjacencyMap, getShortestPaths, type AdjacencyMap, type AdjacencyValue, type StatePath, type TraversalOptions } from 'xstate/graph';
+import {
+  getAdjacencyMap,
+  getShortestPaths,
+  type AdjacencyMap,
+  type AdjacencyValue,
+  type StatePath,
+  type TraversalOptions,
+} from 'xstate/graph';
 
 /**
  * One path per edge of a model: the shortest path to the edge's source state, then the edge.

@@ -13,7 +13,11 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     await clickAndWait(page, '#case-guest');
     const shown = await shownResult(page);
     expect(shown.title).toBe('1 · Guest');
-    expect(shown.outcomes).toEqual(['/api/secret?item=user → 401', '/api/secret?item=widget → 401', '/api/public?item=list → 200']);
+    expect(shown.outcomes).toEqual([
+      '/api/secret?item=user → 401',
+      '/api/secret?item=widget → 401',
+      '/api/public?item=list → 200',
+    ]);
     expect(shown.refreshes).toBe(0);
     expect(await sessionStatus(page)).toBe('loggedOut');
     expect(await diagramState(page)).toEqual({ active: 'loggedOut', highlighted: 1 });
@@ -39,7 +43,11 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     const page = await demo.open(mode);
     await clickAndWait(page, '#case-refreshable');
     const shown = await shownResult(page);
-    expect(shown.outcomes).toEqual(['/api/secret?item=user → 200', '/api/secret?item=widget → 200', '/api/public?item=list → 200']);
+    expect(shown.outcomes).toEqual([
+      '/api/secret?item=user → 200',
+      '/api/secret?item=widget → 200',
+      '/api/public?item=list → 200',
+    ]);
     expect(shown.refreshes).toBe(1);
     expect(await sessionStatus(page)).toBe('idle');
     // Two protected requests were refused once each; the public one needs no token.
@@ -77,7 +85,9 @@ describe('cookie mode keeps the JWT away from the page', () => {
       cookie: document.cookie,
       token: window.tokenflightDemo.session.tokens?.accessToken ?? '',
       refreshToken: window.tokenflightDemo.session.tokens?.refreshToken ?? null,
-      stored: Object.keys(localStorage).map((key) => localStorage.getItem(key) ?? '').join('\n'),
+      stored: Object.keys(localStorage)
+        .map((key) => localStorage.getItem(key) ?? '')
+        .join('\n'),
     }));
     expect(seen.cookie).toBe('');
     expect(seen.token).toMatch(/^[\w-]{20,}$/);

@@ -50,7 +50,9 @@ describe.each(MODES)('%s mode: concurrent 401s', (mode) => {
     await clickAndWait(page, '#login');
     await demo.debug('revoke');
     await demo.debug('expire');
-    const status = await page.evaluate(async () => (await window.tokenflightDemo.authFetch('/api/secret').catch((error: Error) => error.name)));
+    const status = await page.evaluate(
+      async () => await window.tokenflightDemo.authFetch('/api/secret').catch((error: Error) => error.name),
+    );
     expect(status).toBe('SessionExpiredError');
     expect(await sessionStatus(page)).toBe('expired');
     expect(await page.textContent('#status')).toBe('expired');

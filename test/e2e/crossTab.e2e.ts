@@ -45,7 +45,9 @@ describe('five tabs, one session', () => {
         page.evaluate(
           async ({ startAt, tab }) => {
             await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
-            const requests = Array.from({ length: 10 }, (_, i) => window.tokenflightDemo.authFetch(`/api/secret?tab=${tab}&n=${i}`));
+            const requests = Array.from({ length: 10 }, (_, i) =>
+              window.tokenflightDemo.authFetch(`/api/secret?tab=${tab}&n=${i}`),
+            );
             return (await Promise.all(requests)).map((response) => response.status);
           },
           { startAt, tab },
@@ -81,7 +83,9 @@ describe('five tabs, one session', () => {
     });
 
     await expect.poll(() => Promise.all(pages.map(status))).toEqual(pages.map(() => 'loggedOut'));
-    const seenAt = await Promise.all(pages.map((page) => page.evaluate(() => Number(document.body.dataset.loggedOutAt))));
+    const seenAt = await Promise.all(
+      pages.map((page) => page.evaluate(() => Number(document.body.dataset.loggedOutAt))),
+    );
     const slowest = Math.max(...seenAt) - loggedOutAt;
     expect(slowest).toBeLessThan(100);
     // The shared storage keeps a tombstone, no token.
@@ -101,7 +105,12 @@ describe('five tabs, one session', () => {
     });
     void secretStatus(holder!).catch(() => undefined);
     await expect
-      .poll(() => others[0]!.evaluate(async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name), lockName('bearer')))
+      .poll(() =>
+        others[0]!.evaluate(
+          async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name),
+          lockName('bearer'),
+        ),
+      )
       .toBe(true);
 
     const waiting = Promise.all(others.map((page) => secretStatus(page)));
@@ -136,7 +145,12 @@ describe('a tab frozen while it holds the refresh lock', () => {
     });
     void secretStatus(frozen!).catch(() => undefined);
     await expect
-      .poll(() => others[0]!.evaluate(async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name), lockName('bearer')))
+      .poll(() =>
+        others[0]!.evaluate(
+          async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name),
+          lockName('bearer'),
+        ),
+      )
       .toBe(true);
     // Frozen (paused in the debugger): no timer, no message, no abort runs in it; its lock stays held.
     const cdp = await frozen!.context().newCDPSession(frozen!);
@@ -163,7 +177,9 @@ describe('a tab frozen while it holds the refresh lock', () => {
     await expect.poll(() => accessToken(frozen!)).toBe(fresh);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await Promise.all([frozen!, ...others].map(accessToken))).toEqual([frozen!, ...others].map(() => fresh));
-    expect(await frozen!.evaluate(() => localStorage.getItem('tokenflight-demo-bearer'))).not.toContain('late-from-frozen-tab');
+    expect(await frozen!.evaluate(() => localStorage.getItem('tokenflight-demo-bearer'))).not.toContain(
+      'late-from-frozen-tab',
+    );
   }, 60_000);
 });
 
@@ -175,7 +191,12 @@ describe('a tab closed after its refresh reached the server', () => {
     await demo.debug('expire');
     void secretStatus(holder!).catch(() => undefined);
     await expect
-      .poll(() => others[0]!.evaluate(async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name), lockName('bearer')))
+      .poll(() =>
+        others[0]!.evaluate(
+          async (name) => (await navigator.locks.query()).held?.some((lock) => lock.name === name),
+          lockName('bearer'),
+        ),
+      )
       .toBe(true);
     const waiting = Promise.all(others.map((page) => secretStatus(page)));
     await expect.poll(() => Promise.all(others.map(status))).toEqual(others.map(() => 'refreshing'));

@@ -22,7 +22,9 @@ const textSizes = (page: Page) =>
       px: Number(text.getAttribute('font-size')) * scale,
       computed: parseFloat(getComputedStyle(text).fontSize) * scale,
     }));
-    const details = [...document.querySelectorAll('#diagram-details li, #diagram-details code')].map((item) => parseFloat(getComputedStyle(item).fontSize));
+    const details = [...document.querySelectorAll('#diagram-details li, #diagram-details code')].map((item) =>
+      parseFloat(getComputedStyle(item).fontSize),
+    );
     return { diagram, details };
   });
 
@@ -50,7 +52,9 @@ describe.each([
     }
     expect(details.length).toBeGreaterThan(0);
     expect(Math.min(...details)).toBeGreaterThanOrEqual(MIN_TEXT_PX);
-    console.log(`${width}×${height}: smallest diagram text ${Math.min(...diagram.map((d) => d.px)).toFixed(1)} px, details ${Math.min(...details)} px`);
+    console.log(
+      `${width}×${height}: smallest diagram text ${Math.min(...diagram.map((d) => d.px)).toFixed(1)} px, details ${Math.min(...details)} px`,
+    );
   });
 
   it('the result panel and the log are in view without scrolling, after a burst too', async () => {
@@ -77,7 +81,8 @@ describe('the machine, in the page', () => {
     const expected = graph.transitions.filter((t) => inside.has(t.source));
     const shown = await page.locator('#diagram-details li').allTextContents();
     expect(shown).toHaveLength(expected.length);
-    for (const transition of expected) expect(shown.some((line) => line.includes(transitionLabel(transition)))).toBe(true);
+    for (const transition of expected)
+      expect(shown.some((line) => line.includes(transitionLabel(transition)))).toBe(true);
   });
 
   it('with slow refresh on, `refreshing` stays lit for more than a second', async () => {
@@ -88,7 +93,9 @@ describe('the machine, in the page', () => {
       const node = document.querySelector('#diagram g.node[data-path="refreshing"]')!;
       const seen: Array<[boolean, number]> = [];
       (window as unknown as { lit: typeof seen }).lit = seen;
-      new MutationObserver(() => seen.push([node.classList.contains('active'), performance.now()])).observe(node, { attributeFilter: ['class'] });
+      new MutationObserver(() => seen.push([node.classList.contains('active'), performance.now()])).observe(node, {
+        attributeFilter: ['class'],
+      });
     });
     await clickAndWait(page, '#case-refreshable');
     const lit = await page.evaluate(() => (window as unknown as { lit: Array<[boolean, number]> }).lit);
@@ -105,7 +112,13 @@ describe('expected 401s', () => {
   it('a 401 that tokenflight replays is logged as "401 → replayed", not as a failure', async () => {
     const page = await demo.open('bearer');
     await clickAndWait(page, '#case-refreshable');
-    const lines = await page.$$eval('#log li', (items) => items.map((item) => ({ kind: item.getAttribute('data-kind'), text: item.textContent ?? '', color: getComputedStyle(item).color })));
+    const lines = await page.$$eval('#log li', (items) =>
+      items.map((item) => ({
+        kind: item.getAttribute('data-kind'),
+        text: item.textContent ?? '',
+        color: getComputedStyle(item).color,
+      })),
+    );
     const with401 = lines.filter((line) => line.text.includes('← 401'));
     expect(with401).toHaveLength(2);
     for (const line of with401) {
@@ -121,7 +134,10 @@ describe('expected 401s', () => {
     const page = await demo.open('bearer');
     await clickAndWait(page, '#case-guest');
     const marks = await page.$$eval('#result .outcomes li', (items) =>
-      items.map((item) => ({ verdict: item.getAttribute('data-verdict'), mark: getComputedStyle(item, '::before').content })),
+      items.map((item) => ({
+        verdict: item.getAttribute('data-verdict'),
+        mark: getComputedStyle(item, '::before').content,
+      })),
     );
     expect(marks.map((item) => item.verdict)).toEqual(['expected', 'expected', 'ok']);
     expect(marks.map((item) => item.mark).join('')).not.toContain('✗');
@@ -144,14 +160,18 @@ describe.each(MODES)('%s mode: server counters and logout', (mode) => {
     const page = await demo.open(mode);
     await clickAndWait(page, '#login');
     // The refresh token as the page holds it (bearer) or as the browser sends it (cookie).
-    const refreshToken = mode === 'bearer'
-      ? await page.evaluate(() => window.tokenflightDemo.session.tokens?.refreshToken ?? null)
-      : ((await page.context().cookies()).find((cookie) => cookie.name === 'tf_refresh')?.value ?? null);
+    const refreshToken =
+      mode === 'bearer'
+        ? await page.evaluate(() => window.tokenflightDemo.session.tokens?.refreshToken ?? null)
+        : ((await page.context().cookies()).find((cookie) => cookie.name === 'tf_refresh')?.value ?? null);
     expect(refreshToken).toBeTruthy();
     await clickAndWait(page, '#logout');
     const refused = await fetch(`${demo.server.url}/api/refresh`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(mode === 'cookie' ? { Cookie: `tf_refresh=${encodeURIComponent(refreshToken!)}` } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(mode === 'cookie' ? { Cookie: `tf_refresh=${encodeURIComponent(refreshToken!)}` } : {}),
+      },
       body: JSON.stringify(mode === 'bearer' ? { refreshToken } : {}),
     });
     expect(refused.status).toBe(401);

@@ -22,7 +22,10 @@ beforeAll(async () => {
   gql = await startGraphqlWsServer({
     handler(req, res) {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-      if (path === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>streams</title><script type="module" src="/main.js"></script>');
+      if (path === '/')
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><title>streams</title><script type="module" src="/main.js"></script>');
       else if (path === '/main.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       else return false;
       return true;
@@ -67,7 +70,10 @@ describe('graphql-ws with withSessionAuth in Chromium', () => {
 
   it('logout closes the socket and the subscription errors with LoggedOutError', async () => {
     await page.evaluate(() => window.streamPage.logout());
-    await vi.waitFor(async () => expect(await page.evaluate(() => window.streamPage.outcome.error)).toBe('LoggedOutError'), { timeout: 5000 });
+    await vi.waitFor(
+      async () => expect(await page.evaluate(() => window.streamPage.outcome.error)).toBe('LoggedOutError'),
+      { timeout: 5000 },
+    );
     await vi.waitFor(() => expect(gql.subscribers()).toBe(0), { timeout: 5000 });
     expect(pageErrors).toEqual([]);
   });

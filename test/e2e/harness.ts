@@ -54,7 +54,14 @@ export interface Demo {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -98,7 +105,11 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     },
     async refreshFault(kind, ms, delay) {
       const body = JSON.stringify({ kind, ms, delay });
-      const response = await fetch(`${server.url}/api/debug/refresh-fault`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+      const response = await fetch(`${server.url}/api/debug/refresh-fault`, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
       if (!response.ok) throw new Error(`refresh-fault ${kind} failed: ${response.status}`);
       return (await response.json()) as RefreshFaultReport;
     },

@@ -25,9 +25,15 @@ let apiRequestsPastTheWorker = 0;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const [script, workerScript] = await Promise.all([bundlePage(entry), readFile(require.resolve('msw/mockServiceWorker.js'), 'utf8')]);
+  const [script, workerScript] = await Promise.all([
+    bundlePage(entry),
+    readFile(require.resolve('msw/mockServiceWorker.js'), 'utf8'),
+  ]);
   const files: Record<string, [type: string, body: string]> = {
-    '/': ['text/html', '<!doctype html><title>tokenflight/testing in a worker</title><script type="module" src="/main.js"></script>'],
+    '/': [
+      'text/html',
+      '<!doctype html><title>tokenflight/testing in a worker</title><script type="module" src="/main.js"></script>',
+    ],
     '/main.js': ['text/javascript', script],
     '/mockServiceWorker.js': ['text/javascript', workerScript],
   };
@@ -54,13 +60,21 @@ afterAll(async () => {
 
 describe('createAuthServer with setupWorker in Chromium', () => {
   it('the worker controls the page', async () => {
-    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${origin}/mockServiceWorker.js`);
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
+      `${origin}/mockServiceWorker.js`,
+    );
   });
 
   it('20 concurrent 401s make one refresh with rotation and no reuse, and every request is replayed with 200', async () => {
     const result = await page.evaluate(() => window.kitPage.burst(20, null));
     expect(result.statuses).toEqual(Array.from({ length: 20 }, () => 200));
-    expect(result.counters).toMatchObject({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0, refreshRejected: 0, faults: 0 });
+    expect(result.counters).toMatchObject({
+      refreshCalls: 1,
+      refreshOk: 1,
+      reuseDetected: 0,
+      refreshRejected: 0,
+      faults: 0,
+    });
     // 20 first tries answered 401, then 20 replays.
     expect(result.counters.requests.protected).toBe(40);
   });
@@ -74,7 +88,11 @@ describe('createAuthServer with setupWorker in Chromium', () => {
 
   it('revoked refresh tokens: every waiting request fails with SessionExpiredError and the session holds nothing', async () => {
     const result = await page.evaluate(() => window.kitPage.revoked());
-    expect(result).toEqual({ errors: ['SessionExpiredError', 'SessionExpiredError', 'SessionExpiredError'], status: 'expired', tokens: null });
+    expect(result).toEqual({
+      errors: ['SessionExpiredError', 'SessionExpiredError', 'SessionExpiredError'],
+      status: 'expired',
+      tokens: null,
+    });
   });
 
   it('the flow model walks every transition in the page, against the worker', async () => {

@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
-import { API_RESOURCE, API_SCOPE, startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
+import {
+  API_RESOURCE,
+  API_SCOPE,
+  startAuthorizationServer,
+  type AuthorizationServer,
+} from '../oauth/authorizationServer.js';
 import { startResourceServer, type ResourceServer } from '../oauth/resourceServer.js';
 import { launchChromium } from './harness.js';
 import { logInAtProvider } from './providerPages.js';
@@ -33,12 +38,19 @@ beforeAll(async () => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/main.js') return void res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
     if (path === '/config.json') {
-      const config = { issuer: as.issuer, api: rs.url, resource: API_RESOURCE, scope: `openid offline_access ${API_SCOPE}` };
+      const config = {
+        issuer: as.issuer,
+        api: rs.url,
+        resource: API_RESOURCE,
+        scope: `openid offline_access ${API_SCOPE}`,
+      };
       return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(config));
     }
     if (path !== '/') return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': 'text/html' });
-    res.end('<!doctype html><title>oauth + dpop</title><a id="login">Log in with the provider</a><script type="module" src="/main.js"></script>');
+    res.end(
+      '<!doctype html><title>oauth + dpop</title><a id="login">Log in with the provider</a><script type="module" src="/main.js"></script>',
+    );
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
@@ -91,7 +103,9 @@ async function burstAtExpiry(tabs: Page[]): Promise<{ statuses: number[]; refres
     expiresAt = await tabs[0]!.evaluate(() => window.oauthPage.session.tokens!.expiresAt!);
   }
   const before = as.counters.refreshGrants;
-  const statuses = await Promise.all(tabs.map((tab) => tab.evaluate((at) => window.oauthPage.burst(10, at), expiresAt)));
+  const statuses = await Promise.all(
+    tabs.map((tab) => tab.evaluate((at) => window.oauthPage.burst(10, at), expiresAt)),
+  );
   return { statuses: statuses.flat(), refreshGrants: as.counters.refreshGrants - before };
 }
 
@@ -132,7 +146,12 @@ describe('OAuth 2.0 + DPoP in two tabs of Chromium', () => {
 
   it('the key in IndexedDB is a CryptoKey that cannot leave WebCrypto', async () => {
     const key = await tabs[0]!.evaluate(() => window.oauthPage.storedKey());
-    expect(key).toMatchObject({ privateType: 'private', privateExtractable: false, privateExport: 'InvalidAccessError', algorithm: 'ECDSA P-256' });
+    expect(key).toMatchObject({
+      privateType: 'private',
+      privateExtractable: false,
+      privateExport: 'InvalidAccessError',
+      algorithm: 'ECDSA P-256',
+    });
   });
 
   it('a reloaded tab keeps the key and the session, and keeps refreshing with the other tab', async () => {

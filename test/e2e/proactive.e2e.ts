@@ -17,10 +17,14 @@ describe.each(MODES)('%s mode: proactive refresh', (mode) => {
     await clickAndWait(page, '#login');
     const firstToken = await page.evaluate(() => window.tokenflightDemo.session.tokens?.accessToken);
     // Margin: half of the 4 s lifetime, so the refresh is due after about 2 s.
-    await page.waitForFunction((token) => {
-      const { session } = window.tokenflightDemo;
-      return session.status === 'idle' && session.tokens !== null && session.tokens.accessToken !== token;
-    }, firstToken, { timeout: 10_000 });
+    await page.waitForFunction(
+      (token) => {
+        const { session } = window.tokenflightDemo;
+        return session.status === 'idle' && session.tokens !== null && session.tokens.accessToken !== token;
+      },
+      firstToken,
+      { timeout: 10_000 },
+    );
     expect(await demo.stats()).toMatchObject({ refreshOk: 1, reuseDetected: 0, unauthorized: 0 });
     const status = await page.evaluate(async () => (await window.tokenflightDemo.authFetch('/api/secret')).status);
     expect(status).toBe(200);

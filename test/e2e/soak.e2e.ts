@@ -54,7 +54,17 @@ declare global {
 /** Starts the page's own request loop: one request every `every` ms, each outcome counted. */
 const startLoad = (page: Page, every: number) =>
   page.evaluate((every) => {
-    const soak = { requests: 0, ok: 0, statuses: {}, rejections: {}, pending: 0, slowestMs: 0, ends: {}, refreshCalls: 0, open: new Map<number, number>() } as NonNullable<Window['soak']>;
+    const soak = {
+      requests: 0,
+      ok: 0,
+      statuses: {},
+      rejections: {},
+      pending: 0,
+      slowestMs: 0,
+      ends: {},
+      refreshCalls: 0,
+      open: new Map<number, number>(),
+    } as NonNullable<Window['soak']>;
     window.soak = soak;
     const send = window.fetch;
     window.fetch = (input, init) => {
@@ -119,9 +129,19 @@ function add(total: Figures, part: Figures): void {
 function createRun(demo: Demo, context: BrowserContext, random: () => number) {
   const tabs: Page[] = [];
   const paused = new Set<Page>();
-  const closed: Figures = { requests: 0, ok: 0, statuses: {}, rejections: {}, pending: 0, slowestMs: 0, ends: {}, refreshCalls: 0 };
+  const closed: Figures = {
+    requests: 0,
+    ok: 0,
+    statuses: {},
+    rejections: {},
+    pending: 0,
+    slowestMs: 0,
+    ends: {},
+    refreshCalls: 0,
+  };
   const outages: { kind: RefreshFaultKind; ms: number; attempts: number; serverRequests: number }[] = [];
-  const refreshCalls = async () => (await Promise.all(live().map(figuresOf))).reduce((sum, figures) => sum + figures.refreshCalls, 0);
+  const refreshCalls = async () =>
+    (await Promise.all(live().map(figuresOf))).reduce((sum, figures) => sum + figures.refreshCalls, 0);
   const between = (low: number, high: number) => Math.round(low + random() * (high - low));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const live = () => tabs.filter((page) => !paused.has(page));
@@ -148,7 +168,7 @@ function createRun(demo: Demo, context: BrowserContext, random: () => number) {
 
   /**
    * Paused at any moment, mid-refresh too: a tab frozen while its refresh is answered must take
-   * that answer when it wakes (src/patientTimer.ts). Shorter than stealAfter (refreshTimeout +
+   * that answer when it wakes (src/session/patientTimer.ts). Shorter than stealAfter (refreshTimeout +
    * 2 s), past which the other tabs take the holder for hung and refresh without it.
    */
   async function pause(): Promise<void> {
@@ -209,57 +229,77 @@ function createRun(demo: Demo, context: BrowserContext, random: () => number) {
 describe('soak', () => {
   const demo = useDemo({ accessTtl: 3_600 });
 
-  it(`${SECONDS} s of outages, paused, offline and closed tabs (seed ${SEED}): nothing hangs, nothing is reused, nobody is logged out`, async () => {
-    const first = (await demo.openTabs('bearer', 1, QUERY))[0]!;
-    await clickAndWait(first, '#login');
-    await first.close();
-    // Every page load zeroes the server's counters; a reopened tab must not hide a reuse seen before it.
-    await first.context().route('**/api/debug/reset-stats', (route) => route.fulfill({ json: { ok: true } }));
-    const run = createRun(demo, first.context(), prng(SEED));
-    for (let i = 0; i < TABS; i++) await run.openTab();
+  it(
+    `${SECONDS} s of outages, paused, offline and closed tabs (seed ${SEED}): nothing hangs, nothing is reused, nobody is logged out`,
+    async () => {
+      const first = (await demo.openTabs('bearer', 1, QUERY))[0]!;
+      await clickAndWait(first, '#login');
+      await first.close();
+      // Every page load zeroes the server's counters; a reopened tab must not hide a reuse seen before it.
+      await first.context().route('**/api/debug/reset-stats', (route) => route.fulfill({ json: { ok: true } }));
+      const run = createRun(demo, first.context(), prng(SEED));
+      for (let i = 0; i < TABS; i++) await run.openTab();
 
-    const deadline = Date.now() + SECONDS * 1_000;
-    let steps = 0;
-    while (Date.now() < deadline) {
-      await run.step();
-      steps++;
-    }
+      const deadline = Date.now() + SECONDS * 1_000;
+      let steps = 0;
+      while (Date.now() < deadline) {
+        await run.step();
+        steps++;
+      }
 
-    // Everything heals: no fault, every tab resumed and online. After the cooldown every tab
-    // must get through again on one shared token, and whatever was still open must settle.
-    await demo.refreshFault('none');
-    await sleep(COOLDOWN + 500);
-    await demo.debug('expire');
-    await expect.poll(async () => new Set(await Promise.all(run.tabs.map(accessToken))).size, { timeout: 10_000 }).toBe(1);
-    const settledBy = Date.now() + SETTLE_BOUND_MS;
-    let open = Infinity;
-    while (open > 0 && Date.now() < settledBy) {
-      await sleep(250);
-      // Requests keep starting; "open" counts those older than the bound.
-      open = (await Promise.all(run.tabs.map((page) => page.evaluate((bound) => [...window.soak!.open.values()].filter((at) => performance.now() - at > bound).length, 5_000)))).reduce((a, b) => a + b, 0);
-    }
-    const totals: Figures = { ...run.closed, statuses: { ...run.closed.statuses }, rejections: { ...run.closed.rejections }, ends: { ...run.closed.ends } };
-    for (const page of run.tabs) add(totals, await figuresOf(page));
-    const stats = await demo.stats();
+      // Everything heals: no fault, every tab resumed and online. After the cooldown every tab
+      // must get through again on one shared token, and whatever was still open must settle.
+      await demo.refreshFault('none');
+      await sleep(COOLDOWN + 500);
+      await demo.debug('expire');
+      await expect
+        .poll(async () => new Set(await Promise.all(run.tabs.map(accessToken))).size, { timeout: 10_000 })
+        .toBe(1);
+      const settledBy = Date.now() + SETTLE_BOUND_MS;
+      let open = Infinity;
+      while (open > 0 && Date.now() < settledBy) {
+        await sleep(250);
+        // Requests keep starting; "open" counts those older than the bound.
+        open = (
+          await Promise.all(
+            run.tabs.map((page) =>
+              page.evaluate(
+                (bound) => [...window.soak!.open.values()].filter((at) => performance.now() - at > bound).length,
+                5_000,
+              ),
+            ),
+          )
+        ).reduce((a, b) => a + b, 0);
+      }
+      const totals: Figures = {
+        ...run.closed,
+        statuses: { ...run.closed.statuses },
+        rejections: { ...run.closed.rejections },
+        ends: { ...run.closed.ends },
+      };
+      for (const page of run.tabs) add(totals, await figuresOf(page));
+      const stats = await demo.stats();
 
-    console.log(
-      [
-        `soak: seed ${SEED}, ${SECONDS} s, ${steps} steps, ${run.tabs.length} tabs open at the end`,
-        `requests ${totals.requests}, ok ${totals.ok}, statuses ${JSON.stringify(totals.statuses)}, typed rejections ${JSON.stringify(totals.rejections)}`,
-        `hung (open > 5 s after healing) ${open}, slowest ${Math.round(totals.slowestMs)} ms, session ends ${JSON.stringify(totals.ends)}`,
-        `server: refreshCalls ${stats.refreshCalls}, refreshOk ${stats.refreshOk}, reuseDetected ${stats.reuseDetected}`,
-        `page refresh attempts ${totals.refreshCalls}`,
-        `outages (kind ms → refresh attempts sent by the tabs / requests the server saw): ${run.outages.map((o) => `${o.kind} ${o.ms} → ${o.attempts}/${o.serverRequests}`).join(', ')}`,
-      ].join('\n'),
-    );
+      console.log(
+        [
+          `soak: seed ${SEED}, ${SECONDS} s, ${steps} steps, ${run.tabs.length} tabs open at the end`,
+          `requests ${totals.requests}, ok ${totals.ok}, statuses ${JSON.stringify(totals.statuses)}, typed rejections ${JSON.stringify(totals.rejections)}`,
+          `hung (open > 5 s after healing) ${open}, slowest ${Math.round(totals.slowestMs)} ms, session ends ${JSON.stringify(totals.ends)}`,
+          `server: refreshCalls ${stats.refreshCalls}, refreshOk ${stats.refreshOk}, reuseDetected ${stats.reuseDetected}`,
+          `page refresh attempts ${totals.refreshCalls}`,
+          `outages (kind ms → refresh attempts sent by the tabs / requests the server saw): ${run.outages.map((o) => `${o.kind} ${o.ms} → ${o.attempts}/${o.serverRequests}`).join(', ')}`,
+        ].join('\n'),
+      );
 
-    expect(open).toBe(0);
-    expect(stats.reuseDetected).toBe(0);
-    expect(totals.ends).toEqual({});
-    expect(totals.requests).toBeGreaterThan(0);
-    // A failing outage costs at most retries + 1 attempts per round, and a round lasts at least the cooldown.
-    for (const { kind, ms, attempts } of run.outages.filter((o) => o.kind === 'fail' || o.kind === 'drop')) {
-      expect(attempts, `${kind} for ${ms} ms`).toBeLessThanOrEqual((RETRIES + 1) * (2 + Math.floor(ms / COOLDOWN)));
-    }
-  }, (SECONDS + 90) * 1_000);
+      expect(open).toBe(0);
+      expect(stats.reuseDetected).toBe(0);
+      expect(totals.ends).toEqual({});
+      expect(totals.requests).toBeGreaterThan(0);
+      // A failing outage costs at most retries + 1 attempts per round, and a round lasts at least the cooldown.
+      for (const { kind, ms, attempts } of run.outages.filter((o) => o.kind === 'fail' || o.kind === 'drop')) {
+        expect(attempts, `${kind} for ${ms} ms`).toBeLessThanOrEqual((RETRIES + 1) * (2 + Math.floor(ms / COOLDOWN)));
+      }
+    },
+    (SECONDS + 90) * 1_000,
+  );
 });

@@ -1,6 +1,11 @@
 import { createActor, fromPromise, type InspectionEvent } from 'xstate';
 import { authSessionMachine } from '../../machines/authSession.js';
-import type { AuthEmitted, HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../../machines/authSessionTypes.js';
+import type {
+  AuthEmitted,
+  HeartbeatActorInput,
+  RefreshActorInput,
+  SessionConfig,
+} from '../../machines/authSessionTypes.js';
 import { createDelays } from '../../machines/delays.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { ManualClock } from './manualClock.js';
@@ -29,7 +34,10 @@ export function createMachineHarness(config: SessionConfig, start: number) {
   const emitted: AuthEmitted[] = [];
   const machine = authSessionMachine.provide({
     actors: { refresh: held(refreshCalls), heartbeat: held(heartbeatCalls) },
-    delays: createDelays(() => clock.now, () => 0.5),
+    delays: createDelays(
+      () => clock.now,
+      () => 0.5,
+    ),
   });
   const actor = createActor(machine, {
     input: { config },

@@ -49,7 +49,11 @@ export const syncedTokens = received('access-synced', T0 + hour);
  * refresh margin of the hour-long tokens (due, still usable), and after every token's expiry. So
  * `isRefreshDue` goes both ways for each token, and the margin counts.
  */
-export const wakeTimes = { early: T0, withinMargin: T0 + hour - modelConfig.refreshMargin / 2, late: T0 + 3 * hour } as const;
+export const wakeTimes = {
+  early: T0,
+  withinMargin: T0 + hour - modelConfig.refreshMargin / 2,
+  late: T0 + 3 * hour,
+} as const;
 const wakeReasons: WakeReason[] = ['visible', 'online', 'resume'];
 export const terminalError = new RefreshRejectedError('refresh token refused', { status: 401 });
 export const transientError = Object.assign(new Error('network down'), { name: 'TransientError' });
@@ -98,11 +102,13 @@ const sources = invokeSources();
 function internalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[] {
   // Only a timer that does something: whether a timer is still pending is not in the snapshot (the
   // failureCooldown timer fires once per stay in idle; after that the real actor has none to fire).
-  if (eventType.startsWith('xstate.after.')) return snapshot.can({ type: eventType } as AuthEvent) ? [{ type: eventType }] : [];
+  if (eventType.startsWith('xstate.after.'))
+    return snapshot.can({ type: eventType } as AuthEvent) ? [{ type: eventType }] : [];
   const done = eventType.match(/^xstate\.done\.actor\.(.+)$/);
   const error = eventType.match(/^xstate\.error\.actor\.(.+)$/);
   const src = sources.get((done ?? error)?.[1] ?? '');
-  if (done && src === 'refresh') return [refreshOutput, deadRefreshOutput].map((output) => ({ type: eventType, output }));
+  if (done && src === 'refresh')
+    return [refreshOutput, deadRefreshOutput].map((output) => ({ type: eventType, output }));
   if (done && src === 'heartbeat') return [true, false].map((output) => ({ type: eventType, output }));
   if (error && src === 'refresh') return [terminalError, transientError].map((e) => ({ type: eventType, error: e }));
   if (error && src === 'heartbeat') return [{ type: eventType, error: transientError }];
@@ -152,7 +158,9 @@ function externalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[
 }
 
 /** Every event type some state node listens to. */
-const allEventTypes = [authSessionMachine.root, ...getStateNodes(authSessionMachine.root)].flatMap((node) => [...node.transitions.keys()]);
+const allEventTypes = [authSessionMachine.root, ...getStateNodes(authSessionMachine.root)].flatMap((node) => [
+  ...node.transitions.keys(),
+]);
 const outsideEventTypes = [...new Set(allEventTypes.filter((type) => !type.startsWith('xstate.')))];
 
 /**
@@ -162,7 +170,9 @@ const outsideEventTypes = [...new Set(allEventTypes.filter((type) => !type.start
  */
 export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
   const nodes = ['authSession', ...activeIds(snapshot.value)].map((id) => authSessionMachine.getStateNodeById(id));
-  const internalTypes = new Set(nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => type.startsWith('xstate.'))));
+  const internalTypes = new Set(
+    nodes.flatMap((node) => [...node.transitions.keys()].filter((type) => type.startsWith('xstate.'))),
+  );
   return [
     ...outsideEventTypes.flatMap((type) => externalEvents(type, snapshot)),
     ...[...internalTypes].flatMap((type) => internalEvents(type, snapshot)),
@@ -198,10 +208,19 @@ function edgeShape({ source, event, state }: Edge): string {
  * one edge per edge shape (same states, same event variant): still every transition, for a
  * fraction of the time. Stryker uses it; `npm test` takes every edge.
  */
-export function modelWalks(mode = process.env.MODEL_PATHS): { walks: ModelPath[]; edgeCount: number; stateCount: number } {
+export function modelWalks(mode = process.env.MODEL_PATHS): {
+  walks: ModelPath[];
+  edgeCount: number;
+  stateCount: number;
+} {
   // The model sends events the machine's type does not list (timer and actor events), hence the cast.
   const logic = authSessionMachine as unknown as ActorLogic<ModelSnapshot, ModelEvent, { config: SessionConfig }>;
-  const adjacency = getAdjacencyMap(logic, { input: { config: modelConfig }, events: eventsFor, serializeState, limit: 20_000 });
+  const adjacency = getAdjacencyMap(logic, {
+    input: { config: modelConfig },
+    events: eventsFor,
+    serializeState,
+    limit: 20_000,
+  });
   const seen = new Set<string>();
   const mustTake = (edge: Edge) => {
     if (mode !== 'distinct') return true;

@@ -74,7 +74,10 @@ export function edgeCoveringWalks<TSnapshot extends Snapshot<unknown>, TEvent ex
       const here = untaken.get(current);
       if (here) {
         // Rather an edge into a state with more to take: fewer detours.
-        const index = Math.max(0, here.findIndex((edge) => edge.targetKey !== current && untaken.has(edge.targetKey)));
+        const index = Math.max(
+          0,
+          here.findIndex((edge) => edge.targetKey !== current && untaken.has(edge.targetKey)),
+        );
         const [next] = here.splice(index, 1) as [ModelEdge<TSnapshot, TEvent>];
         if (here.length === 0) untaken.delete(current);
         remaining--;

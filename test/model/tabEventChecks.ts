@@ -52,17 +52,23 @@ export function checkSync(event: SyncEvent, outcome: StepOutcome): void {
     expect(after.value, where).toEqual({ idle: 'waiting' });
     expect(after.context.tokens, where).toEqual(event.received.tokens);
     expect(after.context.coolingDown, where).toBe(false);
-    for (const released of settledWaiters(outcome, 'waiters.resolved')) expect(released.tokens, where).toEqual(event.received.tokens);
+    for (const released of settledWaiters(outcome, 'waiters.resolved'))
+      expect(released.tokens, where).toEqual(event.received.tokens);
     const lifecycle = was === 'loggedOut' || was === 'expired' ? 'login' : 'refreshed';
-    expect(emitted.filter((e) => !e.type.startsWith('waiters.')), where).toEqual([
-      { type: lifecycle, tokens: event.received.tokens, fromOtherTab: true },
-    ]);
+    expect(
+      emitted.filter((e) => !e.type.startsWith('waiters.')),
+      where,
+    ).toEqual([{ type: lifecycle, tokens: event.received.tokens, fromOtherTab: true }]);
   } else if (event.state === 'loggedOut' && was !== 'loggedOut') {
     // Waiters fail with LoggedOutError (the session maps reason 'loggedOut' to it).
     expect(after.value, where).toBe('loggedOut');
     expect(after.context.tokens, where).toBeNull();
-    for (const rejected of settledWaiters(outcome, 'waiters.rejected')) expect(rejected.reason, where).toBe('loggedOut');
-    expect(emitted.filter((e) => !e.type.startsWith('waiters.')), where).toEqual([{ type: 'logout', fromOtherTab: true }]);
+    for (const rejected of settledWaiters(outcome, 'waiters.rejected'))
+      expect(rejected.reason, where).toBe('loggedOut');
+    expect(
+      emitted.filter((e) => !e.type.startsWith('waiters.')),
+      where,
+    ).toEqual([{ type: 'logout', fromOtherTab: true }]);
   } else if (event.state === 'expired' && (was === 'idle' || was === 'refreshing')) {
     // Waiters fail with SessionExpiredError, and the expired event says it happened elsewhere.
     expect(after.value, where).toBe('expired');
@@ -87,7 +93,8 @@ export function checkWake(event: WakeEvent, outcome: StepOutcome): void {
   const { context } = before;
   const due = context.tokens?.expiresAt != null && event.at >= context.tokens.expiresAt - effectiveMargin(context);
   const held = context.coolingDown && event.reason !== 'online';
-  const startsRefresh = ids.includes('authSession.refreshing.backingOff') || (ids.includes('authSession.idle') && due && !held);
+  const startsRefresh =
+    ids.includes('authSession.refreshing.backingOff') || (ids.includes('authSession.idle') && due && !held);
   if (!startsRefresh) return expectUnchanged(outcome);
   expect(after.value, where).toEqual({ refreshing: 'requesting' });
   expect(refreshesStarted, where).toBe(1);
@@ -105,6 +112,9 @@ export function checkLogout(outcome: StepOutcome): void {
   expect(after.context.waiters, where).toEqual([]);
   for (const rejected of settledWaiters(outcome, 'waiters.rejected')) expect(rejected.reason, where).toBe('loggedOut');
   // One lifecycle event, and not marked as coming from another tab.
-  expect(emitted.filter((e) => !e.type.startsWith('waiters.')), where).toEqual([{ type: 'logout' }]);
+  expect(
+    emitted.filter((e) => !e.type.startsWith('waiters.')),
+    where,
+  ).toEqual([{ type: 'logout' }]);
   expect(refreshesStarted, where).toBe(0);
 }

@@ -62,7 +62,13 @@ export async function loginWithCodeFlow(as: IssuerRef, options: LoginOptions = {
   const dpop = options.dpop ?? (options.dpopKeyPair ? oauth.DPoP(client, options.dpopKeyPair) : undefined);
   return withDpopNonceRetry(async () => {
     const response = await oauth.authorizationCodeGrantRequest(
-      metadata, client, publicClient, callbackParameters, SPA_REDIRECT_URI, codeVerifier, { ...insecure, DPoP: dpop },
+      metadata,
+      client,
+      publicClient,
+      callbackParameters,
+      SPA_REDIRECT_URI,
+      codeVerifier,
+      { ...insecure, DPoP: dpop },
     );
     return readValidatedTokens(response, (r) => oauth.processAuthorizationCodeResponse(metadata, client, r));
   });
@@ -77,9 +83,10 @@ export async function rawRefresh(
   const { metadata, client } = await discover(as);
   try {
     const tokens = await withDpopNonceRetry(async () => {
-      const response = await oauth.refreshTokenGrantRequest(
-        metadata, client, publicClient, refreshToken, { ...insecure, DPoP: options.dpop },
-      );
+      const response = await oauth.refreshTokenGrantRequest(metadata, client, publicClient, refreshToken, {
+        ...insecure,
+        DPoP: options.dpop,
+      });
       return readValidatedTokens(response, (r) => oauth.processRefreshTokenResponse(metadata, client, r));
     });
     return { ok: true, status: 200, tokens };
@@ -92,7 +99,11 @@ export async function rawRefresh(
 }
 
 /** RFC 7009 revocation through oauth4webapi; resolves once the server answered 200. */
-export async function revokeToken(as: IssuerRef, token: string, hint: 'refresh_token' | 'access_token' = 'refresh_token'): Promise<void> {
+export async function revokeToken(
+  as: IssuerRef,
+  token: string,
+  hint: 'refresh_token' | 'access_token' = 'refresh_token',
+): Promise<void> {
   const { metadata, client } = await discover(as);
   const response = await oauth.revocationRequest(metadata, client, publicClient, token, {
     ...insecure,
@@ -143,7 +154,9 @@ export async function walkInteractions(authorizationUrl: URL, login: string): Pr
     const page = await response.text();
     const prompt = /name="prompt" value="(\w+)"/.exec(page)?.[1];
     if (response.status !== 200 || !prompt) {
-      throw new Error(`unexpected interaction answer ${response.status} at ${next.url.pathname}: ${page.slice(0, 300)}`);
+      throw new Error(
+        `unexpected interaction answer ${response.status} at ${next.url.pathname}: ${page.slice(0, 300)}`,
+      );
     }
     next = { url: next.url, form: interactionForm(prompt, login) };
   }
@@ -152,9 +165,7 @@ export async function walkInteractions(authorizationUrl: URL, login: string): Pr
 
 function interactionForm(prompt: string, login: string): URLSearchParams {
   // The dev login form takes any login/password pair; consent takes just the prompt.
-  return prompt === 'login'
-    ? new URLSearchParams({ prompt, login, password: 'any' })
-    : new URLSearchParams({ prompt });
+  return prompt === 'login' ? new URLSearchParams({ prompt, login, password: 'any' }) : new URLSearchParams({ prompt });
 }
 
 /** Just enough of a cookie jar for one host: keeps name=value, drops expired ones, ignores paths. */

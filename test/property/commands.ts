@@ -80,7 +80,11 @@ class Fetch extends Step {
     super();
   }
   act(world: SessionWorld) {
-    world.track(`fetch ${this.origin}${this.path}`, world.authFetch(`${this.origin}${this.path}`), 2 * settings.waitTimeout);
+    world.track(
+      `fetch ${this.origin}${this.path}`,
+      world.authFetch(`${this.origin}${this.path}`),
+      2 * settings.waitTimeout,
+    );
   }
   toString = () => `fetch(${this.origin}${this.path})`;
 }
@@ -172,7 +176,9 @@ export const stepArbitraries = [
     .tuple(fc.constantFrom(API, ELSEWHERE), fc.constantFrom('/secret', '/public'))
     .map(([origin, path]) => new Fetch(origin, path)),
   fc.constant(new ExpireAccessTokens()),
-  fc.constantFrom<RefreshOutcome>('ok', 'ok', 'rejected', 'transient', 'hang').map((outcome) => new AnswerRefresh(outcome)),
+  fc
+    .constantFrom<RefreshOutcome>('ok', 'ok', 'rejected', 'transient', 'hang')
+    .map((outcome) => new AnswerRefresh(outcome)),
   fc.constant(new LateRefreshAnswer()),
   fc.constantFrom<HeartbeatOutcome>('valid', 'invalid', 'error').map((outcome) => new AnswerHeartbeat(outcome)),
   fc.constantFrom(1, 200, 1_000, 5_000, 20_000, 45_000).map((ms) => new PassTime(ms)),

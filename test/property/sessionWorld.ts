@@ -1,7 +1,7 @@
-import { createAuthSession, type AuthSession } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession } from '../../src/session/createAuthSession.js';
 import { createAuthFetch, type AuthFetch } from '../../src/fetch/createAuthFetch.js';
 import * as errors from '../../domain/errors/index.js';
-import { memoryStorage, type TokenStorage } from '../../src/storage.js';
+import { memoryStorage, type TokenStorage } from '../../src/session/storage.js';
 import type { TokenInput, TokenSet } from '../../domain/tokens.js';
 import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
 import { createAuthBackend, type AuthBackend } from '../../src/testing/authBackend.js';
@@ -145,7 +145,9 @@ export function createSessionWorld(): SessionWorld {
       }
       for (const waiter of waiters) {
         if (!waiter.settled && Date.now() - waiter.since >= waiter.bound) {
-          violations.push(`${waiter.label} still waits after ${Date.now() - waiter.since} ms (bound ${waiter.bound} ms)`);
+          violations.push(
+            `${waiter.label} still waits after ${Date.now() - waiter.since} ms (bound ${waiter.bound} ms)`,
+          );
         }
       }
     },

@@ -4,7 +4,7 @@ import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { attachAuth, type AxiosAuthOptions } from '../../src/axios/index.js';
-import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/session/createAuthSession.js';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/fetch/index.js';
 import { authHooks, type KyAuthOptions } from '../../src/ky/index.js';
 import { deferred, type Deferred } from './deferred.js';
@@ -56,7 +56,8 @@ export function createApi() {
       }
       if (load.latency > 0) await delay(load.latency);
       const token = /^Bearer (.+)$/.exec(arrival.authorization ?? '')?.[1];
-      if (token === undefined || !accepted.has(token)) return HttpResponse.json({ error: 'unauthorized' }, { status: 401 });
+      if (token === undefined || !accepted.has(token))
+        return HttpResponse.json({ error: 'unauthorized' }, { status: 401 });
       return HttpResponse.json({ ok: true, token, body: arrival.body });
     } finally {
       load.inFlight -= 1;
@@ -116,7 +117,11 @@ export function useApi() {
     api.reset();
   });
   function session(options: Partial<AuthSessionOptions> & Pick<AuthSessionOptions, 'refresh'>): AuthSession {
-    const created = createAuthSession({ retry: { retries: 0 }, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 }, ...options });
+    const created = createAuthSession({
+      retry: { retries: 0 },
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 },
+      ...options,
+    });
     sessions.push(created);
     return created;
   }
@@ -151,7 +156,10 @@ export interface Client {
 }
 
 export type AdapterName = 'fetch' | 'axios' | 'ky';
-export type SharedOptions = Pick<AuthFetchOptions & AxiosAuthOptions & KyAuthOptions, 'origins' | 'maxConcurrentReplays' | 'scheme'>;
+export type SharedOptions = Pick<
+  AuthFetchOptions & AxiosAuthOptions & KyAuthOptions,
+  'origins' | 'maxConcurrentReplays' | 'scheme'
+>;
 
 export function createClient(name: AdapterName, session: AuthSession, options: SharedOptions = {}): Client {
   const origins = options.origins ?? [API];
@@ -170,10 +178,16 @@ export function createClient(name: AdapterName, session: AuthSession, options: S
     return {
       async request(url, init = {}) {
         try {
-          const response = await instance.request({ url, method: init.method ?? 'GET', data: init.body, signal: init.signal });
+          const response = await instance.request({
+            url,
+            method: init.method ?? 'GET',
+            data: init.body,
+            signal: init.signal,
+          });
           return { status: response.status, body: response.data };
         } catch (error) {
-          if (axios.isAxiosError(error) && error.response) return { status: error.response.status, body: error.response.data };
+          if (axios.isAxiosError(error) && error.response)
+            return { status: error.response.status, body: error.response.data };
           throw error;
         }
       },

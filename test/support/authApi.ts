@@ -24,7 +24,12 @@ export async function startAuthApi(options: { handler?: Handler; accessTtl?: num
   // Long-lived tokens: a proactive refresh in the middle of a test would blur the counts.
   const server = await createAuthHttpServer({ accessTtl: options.accessTtl ?? 3600, handler: options.handler });
   const post = (path: string, body: unknown = {}, signal?: AbortSignal) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
   return {
     server,
     url: server.url,
@@ -34,7 +39,8 @@ export async function startAuthApi(options: { handler?: Handler; accessTtl?: num
     async refresh({ refreshToken, signal }) {
       const response = await post('/api/refresh', { refreshToken }, signal);
       if (response.status === 401) throw new RefreshRejectedError('refresh token rejected', { status: 401 });
-      if (!response.ok) throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
+      if (!response.ok)
+        throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
       return (await response.json()) as TokenInput;
     },
     async refreshCalls() {

@@ -3,7 +3,13 @@ import type { authSessionMachine } from '../../machines/authSession.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
 /** A token set `accessToken` with refresh token `<accessToken>-r`, no expiry, type or scope. */
-export const tokenSet = (accessToken: string): TokenSet => ({ accessToken, refreshToken: `${accessToken}-r`, expiresAt: null, tokenType: null, scope: null });
+export const tokenSet = (accessToken: string): TokenSet => ({
+  accessToken,
+  refreshToken: `${accessToken}-r`,
+  expiresAt: null,
+  tokenType: null,
+  scope: null,
+});
 
 /** What the stand-in machine holds: its tokens, whether it is expired, whether it cools down. */
 export interface StandInState {

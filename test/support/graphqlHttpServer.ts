@@ -6,15 +6,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { startAuthApi, type AuthApi } from './authApi.js';
 
-const { graphql, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)(
-  'graphql',
-) as typeof import('graphql');
+const { graphql, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(
+  import.meta.url,
+)('graphql') as typeof import('graphql');
 
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
     name: 'Query',
     fields: {
-      item: { type: GraphQLString, args: { id: { type: new GraphQLNonNull(GraphQLInt) } }, resolve: (_, args: { id: number }) => `item-${args.id}` },
+      item: {
+        type: GraphQLString,
+        args: { id: { type: new GraphQLNonNull(GraphQLInt) } },
+        resolve: (_, args: { id: number }) => `item-${args.id}`,
+      },
     },
   }),
 });
@@ -49,7 +53,9 @@ export async function startGraphqlHttpServer(): Promise<GraphqlHttpServer> {
     counts.ok += 1;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const { query, variables } = (
-      req.method === 'GET' ? { query: url.searchParams.get('query'), variables: JSON.parse(url.searchParams.get('variables') ?? '{}') } : JSON.parse(body)
+      req.method === 'GET'
+        ? { query: url.searchParams.get('query'), variables: JSON.parse(url.searchParams.get('variables') ?? '{}') }
+        : JSON.parse(body)
     ) as { query: string; variables?: Record<string, unknown> };
     const result = await graphql({ schema, source: query, variableValues: variables });
     res.writeHead(200, { 'content-type': 'application/graphql-response+json' }).end(JSON.stringify(result));

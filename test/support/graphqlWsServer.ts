@@ -13,7 +13,9 @@ import { startAuthApi, type AuthApi } from './authApi.js';
 
 // graphql-ws loads graphql through Node (its CommonJS build); the schema must come from that same
 // copy, not from the ES build vitest would hand an `import` ("from another module or realm").
-const { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+const { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)(
+  'graphql',
+) as typeof import('graphql');
 
 export interface WsConnect {
   token: string | null;
@@ -73,7 +75,11 @@ function createTicks() {
       },
     };
   }
-  return { iterate, count: () => queues.size, publish: (value: number) => queues.forEach((queue) => queue.push(value)) };
+  return {
+    iterate,
+    count: () => queues.size,
+    publish: (value: number) => queues.forEach((queue) => queue.push(value)),
+  };
 }
 
 export async function startGraphqlWsServer(options: Parameters<typeof startAuthApi>[0] = {}): Promise<GraphqlWsServer> {

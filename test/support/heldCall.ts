@@ -10,7 +10,11 @@ export interface HeldCall<TInput, TOutput> {
 }
 
 /** Records a new held call in `calls` and returns the promise the caller awaits. */
-export function holdCall<TInput, TOutput>(calls: HeldCall<TInput, TOutput>[], input: TInput, signal: AbortSignal): Promise<TOutput> {
+export function holdCall<TInput, TOutput>(
+  calls: HeldCall<TInput, TOutput>[],
+  input: TInput,
+  signal: AbortSignal,
+): Promise<TOutput> {
   return new Promise<TOutput>((resolve, reject) => {
     const call: HeldCall<TInput, TOutput> = {
       input,

@@ -1,4 +1,4 @@
-import type { LockManagerLike, LockRequestOptionsLike } from '../../src/crossTab/types.js';
+import type { LockManagerLike, LockRequestOptionsLike } from '../../src/cross-tab/types.js';
 
 interface Request {
   callback: (lock: unknown) => unknown;

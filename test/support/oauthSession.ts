@@ -1,9 +1,22 @@
 // A real provider (test/oauth) and a tokenflight session wired the way an app wires it:
 // `createAuthSession({ refresh: op.refresh, plugins: [op] })`, requests through the adapters.
 import { afterEach } from 'vitest';
-import { createAuthSession, memoryStorage, type AuthSession, type AuthSessionOptions, type TokenStorage } from '../../src/index.js';
+import {
+  createAuthSession,
+  memoryStorage,
+  type AuthSession,
+  type AuthSessionOptions,
+  type TokenStorage,
+} from '../../src/index.js';
 import { createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
-import { memoryKeyStore, oauth, type CodeExchangeAnswer, type DPoPKeyStore, type OAuthClient, type OAuthOptions } from '../../src/oauth/index.js';
+import {
+  memoryKeyStore,
+  oauth,
+  type CodeExchangeAnswer,
+  type DPoPKeyStore,
+  type OAuthClient,
+  type OAuthOptions,
+} from '../../src/oauth/index.js';
 import { startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
 import { startResourceServer, type ResourceServer } from '../oauth/resourceServer.js';
 import { logIn } from './oauthLogin.js';
@@ -42,10 +55,20 @@ export const pastServerExpiry = () => sleep(3_100);
 export function useOAuthWorlds() {
   const closers: Array<() => unknown> = [];
   afterEach(async () => {
-    await Promise.allSettled(closers.splice(0).reverse().map((close) => close()));
+    await Promise.allSettled(
+      closers
+        .splice(0)
+        .reverse()
+        .map((close) => close()),
+    );
   });
 
-  function client(as: AuthorizationServer, scheme: SchemeName, keyStore: DPoPKeyStore, extra: Partial<OAuthOptions> = {}): OAuthClient {
+  function client(
+    as: AuthorizationServer,
+    scheme: SchemeName,
+    keyStore: DPoPKeyStore,
+    extra: Partial<OAuthOptions> = {},
+  ): OAuthClient {
     return oauth({
       issuer: as.issuer,
       clientId: 'spa',
@@ -57,7 +80,12 @@ export function useOAuthWorlds() {
   }
 
   /** A session over `storage` (a reload: a new session object, the same storage and key store). */
-  function sessionOf(op: OAuthClient, storage: TokenStorage, options: WorldOptions['session'] = {}, tokens?: AuthSessionOptions['tokens']) {
+  function sessionOf(
+    op: OAuthClient,
+    storage: TokenStorage,
+    options: WorldOptions['session'] = {},
+    tokens?: AuthSessionOptions['tokens'],
+  ) {
     const session = createAuthSession({ ...options, refresh: op.refresh, plugins: [op], storage, tokens });
     closers.push(() => session.stop());
     const events: string[] = [];
@@ -75,7 +103,12 @@ export function useOAuthWorlds() {
     const op = client(as, options.scheme, keyStore, options.oauth);
     const login = await logIn(op);
     const tokens = options.expiryUnknownToSession
-      ? { accessToken: login.access_token, refreshToken: login.refresh_token, tokenType: login.token_type, expiresAt: Date.now() + 3_600_000 }
+      ? {
+          accessToken: login.access_token,
+          refreshToken: login.refresh_token,
+          tokenType: login.token_type,
+          expiresAt: Date.now() + 3_600_000,
+        }
       : login;
     const storage = memoryStorage();
     const { session, events } = sessionOf(op, storage, options.session, tokens);

@@ -1,4 +1,4 @@
-import type { RefreshContext } from '../../src/createAuthSession.js';
+import type { RefreshContext } from '../../src/session/createAuthSession.js';
 import type { TokenInput } from '../../domain/tokens.js';
 import { deferred, type Deferred } from './deferred.js';
 

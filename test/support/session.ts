@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, vi } from 'vitest';
-import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/session/createAuthSession.js';
 import type { TokenInput } from '../../domain/tokens.js';
 
 /** What a test gives a session: a refresh function at least. */
@@ -21,10 +21,15 @@ export function useFakeClock(): void {
 export const A0 = { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 };
 
 /** A token set `name`, with refresh token `r-<name>`, good for `expiresIn` seconds. */
-export const tokenInput = (name = 'a1', expiresIn = 600): TokenInput => ({ accessToken: name, refreshToken: `r-${name}`, expiresIn });
+export const tokenInput = (name = 'a1', expiresIn = 600): TokenInput => ({
+  accessToken: name,
+  refreshToken: `r-${name}`,
+  expiresIn,
+});
 
 /** A session whose backoff jitter is fixed (random() = 0.5), so retry delays are exact. */
-export const startSession = (options: SessionOptions): AuthSession => createAuthSession({ random: () => 0.5, ...options });
+export const startSession = (options: SessionOptions): AuthSession =>
+  createAuthSession({ random: () => 0.5, ...options });
 
 /** A session whose refresh (a mock the test can inspect) answers a2 at once, unless `options.refresh` says otherwise. */
 export function refreshingSession(options: Partial<AuthSessionOptions> = {}) {

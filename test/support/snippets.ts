@@ -16,7 +16,10 @@ const END = /^\s*\/\/ --- end of snippet ---\s*$/;
 export function dedent(lines: string[]): string {
   const indents = lines.filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)![0].length);
   const cut = indents.length === 0 ? 0 : Math.min(...indents);
-  return lines.map((line) => line.slice(cut)).join('\n').trimEnd();
+  return lines
+    .map((line) => line.slice(cut))
+    .join('\n')
+    .trimEnd();
 }
 
 export interface Snippet {
@@ -74,7 +77,10 @@ export function codeBlocks(root: string, doc: string): DocBlock[] {
       doc,
       line: index + 1,
       lang: fence[2] ?? '',
-      code: lines.slice(index + 1, end).join('\n').trimEnd(),
+      code: lines
+        .slice(index + 1, end)
+        .join('\n')
+        .trimEnd(),
       source: mark ? { kind: mark[1] === 'snippet' ? 'snippet' : 'file', name: mark[2]! } : null,
     });
     index = end;

@@ -45,7 +45,9 @@ export async function startSseServer(): Promise<SseServer> {
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     connects.push({ status: verdict.ok ? 200 : 401, lastEventId, token });
     if (!verdict.ok) {
-      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' }).end('{"error":"unauthorized"}');
+      res
+        .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' })
+        .end('{"error":"unauthorized"}');
       return;
     }
     // `retry: 20`: reconnect 20 ms after the stream ends (the default is 3 s).

@@ -1,7 +1,13 @@
-import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import axios, {
+  AxiosError,
+  AxiosHeaders,
+  type AxiosAdapter,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attachAuth } from '../../src/axios/index.js';
-import { createAuthSession, type AuthSession } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession } from '../../src/session/createAuthSession.js';
 import { flush, refreshStub } from '../support/refreshStub.js';
 
 const API = 'https://api.example.test';
@@ -12,8 +18,14 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function loggedIn(refresh: Parameters<typeof createAuthSession>[0]['refresh'] = async () => ({ accessToken: 'unused' })) {
-  const session = createAuthSession({ refresh, retry: { retries: 0 }, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+function loggedIn(
+  refresh: Parameters<typeof createAuthSession>[0]['refresh'] = async () => ({ accessToken: 'unused' }),
+) {
+  const session = createAuthSession({
+    refresh,
+    retry: { retries: 0 },
+    tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+  });
   sessions.push(session);
   return session;
 }
@@ -30,7 +42,8 @@ function fakeServer(refused: (token: string | undefined) => boolean = () => fals
     const value = typeof authorization === 'string' ? authorization : null;
     seen.push(value);
     const response = answer(config, 200, { authorization: value });
-    if (refused(value?.replace(/^Bearer /, ''))) throw new AxiosError('refused', AxiosError.ERR_BAD_REQUEST, config, {}, answer(config, 401));
+    if (refused(value?.replace(/^Bearer /, '')))
+      throw new AxiosError('refused', AxiosError.ERR_BAD_REQUEST, config, {}, answer(config, 401));
     return response;
   };
   return { adapter, seen };
@@ -82,7 +95,11 @@ describe('attachAuth (axios) without a network', () => {
       },
     });
     attachAuth(loggedIn(refresh), instance, { origins: [API] });
-    await expect(instance.get(`${API}/a`)).rejects.toMatchObject({ name: 'AxiosError', code: 'ERR_NETWORK', message: 'Network Error' });
+    await expect(instance.get(`${API}/a`)).rejects.toMatchObject({
+      name: 'AxiosError',
+      code: 'ERR_NETWORK',
+      message: 'Network Error',
+    });
     expect(refresh).not.toHaveBeenCalled();
   });
 
@@ -107,7 +124,11 @@ describe('attachAuth (axios) without a network', () => {
     });
     attachAuth(loggedIn(), instance, {
       origins: [API],
-      scheme: { authorize: () => undefined, observe: (response) => void seen.push([response.headers.get('dpop-nonce'), response.headers.get('WWW-Authenticate')]) },
+      scheme: {
+        authorize: () => undefined,
+        observe: (response) =>
+          void seen.push([response.headers.get('dpop-nonce'), response.headers.get('WWW-Authenticate')]),
+      },
     });
     await instance.get(`${API}/a`);
     expect(seen).toEqual([['n1', null]]);
@@ -117,7 +138,10 @@ describe('attachAuth (axios) without a network', () => {
     const refresh = vi.fn(async () => ({ accessToken: 'a1' }));
     const instance = axios.create({
       adapter: async (config) => {
-        const refused = { ...answer(config, 401), headers: new AxiosHeaders({ 'WWW-Authenticate': ['Basic realm="api"', 'Bearer error="insufficient_scope"'] }) };
+        const refused = {
+          ...answer(config, 401),
+          headers: new AxiosHeaders({ 'WWW-Authenticate': ['Basic realm="api"', 'Bearer error="insufficient_scope"'] }),
+        };
         throw new AxiosError('refused', AxiosError.ERR_BAD_REQUEST, config, {}, refused);
       },
     });

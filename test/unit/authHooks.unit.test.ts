@@ -1,6 +1,6 @@
 import ky from 'ky';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession } from '../../src/session/createAuthSession.js';
 import { authHooks, type KyAuthOptions } from '../../src/ky/index.js';
 import { flush, refreshStub } from '../support/refreshStub.js';
 
@@ -14,7 +14,11 @@ afterEach(() => {
 
 function loggedIn() {
   const stub = refreshStub();
-  const session = createAuthSession({ refresh: stub.refresh, retry: { retries: 0 }, tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 } });
+  const session = createAuthSession({
+    refresh: stub.refresh,
+    retry: { retries: 0 },
+    tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+  });
   sessions.push(session);
   return { session, stub };
 }
@@ -40,7 +44,10 @@ function client(session: AuthSession, fetch: typeof globalThis.fetch, options: K
     throwHttpErrors: false,
     fetch,
     // A hook of the caller's after tokenflight's.
-    hooks: { beforeRequest: [...hooks.beforeRequest, (request) => request.headers.set('x-mine', '1')], afterResponse: hooks.afterResponse },
+    hooks: {
+      beforeRequest: [...hooks.beforeRequest, (request) => request.headers.set('x-mine', '1')],
+      afterResponse: hooks.afterResponse,
+    },
   });
 }
 
@@ -60,7 +67,10 @@ describe('authHooks (ky) without a network', () => {
     const { session, stub } = loggedIn();
     const server = fakeFetch();
     const http = client(session, server.fetch);
-    const response = await http.get('a', { headers: { Authorization: 'Bearer its-own' }, context: { tokenflight: { skip: true } } });
+    const response = await http.get('a', {
+      headers: { Authorization: 'Bearer its-own' },
+      context: { tokenflight: { skip: true } },
+    });
     expect(response.status).toBe(401);
     expect(server.seen.map((s) => s.authorization)).toEqual(['Bearer its-own']);
     expect(stub.calls).toHaveLength(0);

@@ -4,10 +4,10 @@
  * The machine is a stand-in whose snapshots the test sets, so every SYNC it is sent is visible.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCrossTab } from '../../src/crossTab/createCrossTab.js';
-import type { ChannelLike } from '../../src/crossTab/types.js';
-import { type SharedRecord, type SharedTokenStorage } from '../../src/crossTab/sharedRecord.js';
-import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
+import { createCrossTab } from '../../src/cross-tab/createCrossTab.js';
+import type { ChannelLike } from '../../src/cross-tab/types.js';
+import { type SharedRecord, type SharedTokenStorage } from '../../src/cross-tab/sharedRecord.js';
+import { sharedWebStorage } from '../../src/cross-tab/sharedWebStorage.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
@@ -22,7 +22,13 @@ const loggedIn = (version: number, accessToken: string): SharedRecord => ({
   tokens: tokenSet(accessToken),
   lifetime: null,
 });
-const signedOff = (version: number, state: 'loggedOut' | 'expired'): SharedRecord => ({ version, writer: 'other-tab', state, tokens: null, lifetime: null });
+const signedOff = (version: number, state: 'loggedOut' | 'expired'): SharedRecord => ({
+  version,
+  writer: 'other-tab',
+  state,
+  tokens: null,
+  lifetime: null,
+});
 
 /** One tab's channel: what it posts, and `deliver` for a message from another tab. */
 function recordingChannel() {
@@ -36,7 +42,13 @@ function recordingChannel() {
     removeEventListener: (type, listener) => type === 'message' && listeners.delete(listener),
     close: () => (closed = true),
   };
-  return { channel, posted, listeners, deliver: (data: unknown) => listeners.forEach((listener) => listener({ data })), isClosed: () => closed };
+  return {
+    channel,
+    posted,
+    listeners,
+    deliver: (data: unknown) => listeners.forEach((listener) => listener({ data })),
+    isClosed: () => closed,
+  };
 }
 
 let tabs = 0;
@@ -64,7 +76,14 @@ afterEach(() => vi.useRealTimers());
 describe('crossTab connect', () => {
   it('ignores messages that are not records, and records older than what it has', () => {
     const { channel, machine } = connectedTab(loggedIn(5, 'current'), { tokens: tokenSet('current') });
-    for (const junk of ['hello', null, 42, { version: 'six' }, { ...loggedIn(6, 'x'), state: 'loggedIn', tokens: null }]) channel.deliver(junk);
+    for (const junk of [
+      'hello',
+      null,
+      42,
+      { version: 'six' },
+      { ...loggedIn(6, 'x'), state: 'loggedIn', tokens: null },
+    ])
+      channel.deliver(junk);
     channel.deliver(loggedIn(4, 'older'));
     channel.deliver(signedOff(3, 'loggedOut'));
     expect(machine.sent).toEqual([]);
@@ -76,7 +95,9 @@ describe('crossTab connect', () => {
     expect(machine.sent).toEqual([]);
 
     channel.deliver(loggedIn(7, 'newer'));
-    expect(machine.sent).toEqual([{ type: 'SYNC', state: 'loggedIn', received: { tokens: tokenSet('newer'), lifetime: null } }]);
+    expect(machine.sent).toEqual([
+      { type: 'SYNC', state: 'loggedIn', received: { tokens: tokenSet('newer'), lifetime: null } },
+    ]);
     // The same message twice (or late) changes nothing more.
     channel.deliver(loggedIn(7, 'newer'));
     expect(machine.sent).toHaveLength(1);
@@ -89,7 +110,11 @@ describe('crossTab connect', () => {
     expect(machine.sent).toEqual([]);
 
     // A logout in an expired tab: the shared record already says signed off, so it is not rewritten.
-    const { channel: quiet, machine: expiredHere, store } = connectedTab(signedOff(5, 'expired'), { expired: true, tokens: null });
+    const {
+      channel: quiet,
+      machine: expiredHere,
+      store,
+    } = connectedTab(signedOff(5, 'expired'), { expired: true, tokens: null });
     expiredHere.become({ tokens: null });
     expect(quiet.posted).toEqual([]);
     expect(store.readRecord()).toMatchObject({ version: 5, state: 'expired' });
@@ -98,13 +123,17 @@ describe('crossTab connect', () => {
   it('a login over an existing session is published to the other tabs', () => {
     const { channel, machine, store } = connectedTab(loggedIn(5, 'first-user'), { tokens: tokenSet('first-user') });
     machine.become({ tokens: tokenSet('second-user') });
-    expect(channel.posted).toEqual([expect.objectContaining({ version: 6, state: 'loggedIn', tokens: tokenSet('second-user') })]);
+    expect(channel.posted).toEqual([
+      expect.objectContaining({ version: 6, state: 'loggedIn', tokens: tokenSet('second-user') }),
+    ]);
     expect(store.readRecord()).toMatchObject({ version: 6, tokens: tokenSet('second-user') });
   });
 
   it('after its wait ends, another tab\'s "holding" message starts no new steal timer', async () => {
     vi.useFakeTimers();
-    const { crossTab, channel, locks, lockName } = connectedTab(loggedIn(5, 'current'), { tokens: tokenSet('current') });
+    const { crossTab, channel, locks, lockName } = connectedTab(loggedIn(5, 'current'), {
+      tokens: tokenSet('current'),
+    });
     const held = deferred<void>();
     void locks.manager.request(lockName, {}, () => held.promise);
     const refreshing = crossTab.refresh({ tokens: tokenSet('current') }, new AbortController().signal, async () => ({

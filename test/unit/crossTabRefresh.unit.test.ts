@@ -5,10 +5,10 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCrossTab, type RefreshHere } from '../../src/crossTab/createCrossTab.js';
-import type { ChannelLike } from '../../src/crossTab/types.js';
-import { type SharedRecord } from '../../src/crossTab/sharedRecord.js';
-import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
+import { createCrossTab, type RefreshHere } from '../../src/cross-tab/createCrossTab.js';
+import type { ChannelLike } from '../../src/cross-tab/types.js';
+import { type SharedRecord } from '../../src/cross-tab/sharedRecord.js';
+import { sharedWebStorage } from '../../src/cross-tab/sharedWebStorage.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
 import { MapStorage } from '../support/mapStorage.js';
@@ -38,7 +38,12 @@ function oneTab({ isTerminal = (_error: unknown): boolean => false } = {}) {
   const store = sharedWebStorage(local, name);
   store.writeRecord(loggedIn(1, 'start'));
   const posted: unknown[] = [];
-  const channel: ChannelLike = { postMessage: (message) => posted.push(message), addEventListener() {}, removeEventListener() {}, close() {} };
+  const channel: ChannelLike = {
+    postMessage: (message) => posted.push(message),
+    addEventListener() {},
+    removeEventListener() {},
+    close() {},
+  };
   const crossTab = createCrossTab({
     options: { name, locks: locks.manager, channel: () => channel, stealAfter: 1_000 },
     storage: store,
@@ -47,7 +52,8 @@ function oneTab({ isTerminal = (_error: unknown): boolean => false } = {}) {
   })!;
   crossTab.storage.load();
   const input = { tokens: received('start').tokens };
-  const refresh = (refreshHere: RefreshHere, signal = new AbortController().signal) => crossTab.refresh(input, signal, refreshHere);
+  const refresh = (refreshHere: RefreshHere, signal = new AbortController().signal) =>
+    crossTab.refresh(input, signal, refreshHere);
   /** Holds the refresh lock as another tab would, until `release()`. */
   function holdLock() {
     const held = deferred<void>();
@@ -196,7 +202,9 @@ describe('crossTab refresh', () => {
     await refresh(async () => received('first'));
     await refresh(async () => received('second'));
     // Other tabs drop a version they already have: the second must not repeat the first's.
-    const versions = posted.filter((message) => message !== HOLDING).map((message) => (message as SharedRecord).version);
+    const versions = posted
+      .filter((message) => message !== HOLDING)
+      .map((message) => (message as SharedRecord).version);
     expect(versions).toEqual([2, 3]);
   });
 });

@@ -6,12 +6,12 @@
  * (new tokens, the round's end) reaches a tab that waits out the backoff.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCrossTab, type RefreshHere } from '../../src/crossTab/createCrossTab.js';
-import type { RoundSettings } from '../../src/crossTab/originRound.js';
-import type { ChannelLike } from '../../src/crossTab/types.js';
-import type { SharedRecord } from '../../src/crossTab/sharedRecord.js';
-import { ROUND, type SharedRound } from '../../src/crossTab/sharedRound.js';
-import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
+import { createCrossTab, type RefreshHere } from '../../src/cross-tab/createCrossTab.js';
+import type { RoundSettings } from '../../src/cross-tab/originRound.js';
+import type { ChannelLike } from '../../src/cross-tab/types.js';
+import type { SharedRecord } from '../../src/cross-tab/sharedRecord.js';
+import { ROUND, type SharedRound } from '../../src/cross-tab/sharedRound.js';
+import { sharedWebStorage } from '../../src/cross-tab/sharedWebStorage.js';
 import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { deferred } from '../support/deferred.js';
@@ -46,7 +46,9 @@ function origin({ retries = 2, now }: { retries?: number; now?: () => number } =
   /** Posts from outside any tab (a test playing another tab), delivered like a BroadcastChannel's: later, to everyone. */
   const broadcast = (data: unknown, except?: Set<(event: { data: unknown }) => void>) => {
     const copy = structuredClone(data);
-    queueMicrotask(() => bus.forEach((listeners) => listeners !== except && listeners.forEach((listener) => listener({ data: copy }))));
+    queueMicrotask(() =>
+      bus.forEach((listeners) => listeners !== except && listeners.forEach((listener) => listener({ data: copy }))),
+    );
   };
   const round: RoundSettings = { retries, minDelay: DELAY, maxDelay: DELAY, failureCooldown: 60_000, random: () => 1 };
 
@@ -71,7 +73,8 @@ function origin({ retries = 2, now }: { retries?: number; now?: () => number } =
     crossTab.storage.load();
     const machine = standInMachine({ tokens: START.tokens, coolingDown });
     crossTab.connect(machine.actor);
-    const refresh = (refreshHere: RefreshHere, signal = new AbortController().signal) => crossTab.refresh({ tokens: START.tokens! }, signal, refreshHere);
+    const refresh = (refreshHere: RefreshHere, signal = new AbortController().signal) =>
+      crossTab.refresh({ tokens: START.tokens! }, signal, refreshHere);
     const holdings = () => posted.filter((message) => message === HOLDING).length;
     return { crossTab, machine, posted, refresh, holdings };
   }
@@ -101,7 +104,8 @@ function flakyServer(failures: number) {
   return { refreshHere, errors };
 }
 
-const roundsIn = (posted: unknown[]) => posted.filter((message): message is SharedRound => (message as SharedRound | null)?.kind === ROUND);
+const roundsIn = (posted: unknown[]) =>
+  posted.filter((message): message is SharedRound => (message as SharedRound | null)?.kind === ROUND);
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -117,7 +121,10 @@ describe('one refresh round per origin, as one tab runs it', () => {
     await flush(20);
     expect(server.refreshHere).toHaveBeenCalledTimes(1);
     // The other tabs hear of the failure, and the lock is free while this tab backs off.
-    expect(a.posted).toEqual([HOLDING, expect.objectContaining({ kind: ROUND, failures: 1, retryAt: failedAt + DELAY, cooldownUntil: null })]);
+    expect(a.posted).toEqual([
+      HOLDING,
+      expect.objectContaining({ kind: ROUND, failures: 1, retryAt: failedAt + DELAY, cooldownUntil: null }),
+    ]);
     expect(locks.isHeld(lockName)).toBe(false);
 
     await vi.advanceTimersByTimeAsync(DELAY - 1);
@@ -125,7 +132,10 @@ describe('one refresh round per origin, as one tab runs it', () => {
     await vi.advanceTimersByTimeAsync(1);
     await expect(result).resolves.toEqual(received('fresh'));
     expect(server.refreshHere).toHaveBeenCalledTimes(2);
-    expect(a.posted.slice(2)).toEqual([HOLDING, expect.objectContaining({ version: 2, state: 'loggedIn', tokens: tokenSet('fresh') })]);
+    expect(a.posted.slice(2)).toEqual([
+      HOLDING,
+      expect.objectContaining({ version: 2, state: 'loggedIn', tokens: tokenSet('fresh') }),
+    ]);
   });
 
   it('the round times are on the session clock (`now`), which other tabs share', async () => {
@@ -156,7 +166,11 @@ describe('one refresh round per origin, as one tab runs it', () => {
     ))!;
     expect(error.cause).toBe(server.errors[1]);
     expect(server.refreshHere).toHaveBeenCalledTimes(2);
-    expect(roundsIn(a.posted).at(-1)).toMatchObject({ failures: 2, cooldownUntil: expect.any(Number), cause: { name: 'ServiceUnavailableError' } });
+    expect(roundsIn(a.posted).at(-1)).toMatchObject({
+      failures: 2,
+      cooldownUntil: expect.any(Number),
+      cause: { name: 'ServiceUnavailableError' },
+    });
     expect(a.holdings()).toBe(2);
   });
 
@@ -219,7 +233,15 @@ describe('one refresh round per origin, as one tab runs it', () => {
 
     // Another tab, under the lock, made the round's last attempt: it writes and announces the end.
     const holder = holdLock();
-    const over: SharedRound = { ...ours!, seq: ours!.seq + 1, writer: 'other-tab', failures: 3, retryAt: Date.now(), cooldownUntil: Date.now() + 60_000, cause: { name: 'ServiceUnavailableError', message: 'refresh failed (503)' } };
+    const over: SharedRound = {
+      ...ours!,
+      seq: ours!.seq + 1,
+      writer: 'other-tab',
+      failures: 3,
+      retryAt: Date.now(),
+      cooldownUntil: Date.now() + 60_000,
+      cause: { name: 'ServiceUnavailableError', message: 'refresh failed (503)' },
+    };
     store.writeRound!(over);
     broadcast(over);
     await flush(20);
@@ -242,7 +264,16 @@ describe('one refresh round per origin, as one tab runs it', () => {
 
     /** A round that used up its retries, last written at its retry time by a tab since closed. */
     function leftBehind(store: ReturnType<typeof origin>['store'], retryAt: number) {
-      store.writeRound!({ kind: ROUND, base: { version: 1, writer: 'other-tab' }, seq: 3, writer: 'closed-tab', failures: 2, retryAt, cooldownUntil: null, cause: { name: 'Error', message: 'down' } });
+      store.writeRound!({
+        kind: ROUND,
+        base: { version: 1, writer: 'other-tab' },
+        seq: 3,
+        writer: 'closed-tab',
+        failures: 2,
+        retryAt,
+        cooldownUntil: null,
+        cause: { name: 'Error', message: 'down' },
+      });
     }
 
     it('still counts up to the lock wait, the refresh timeout and a second past its retry time: the next failure ends it', async () => {
@@ -265,7 +296,7 @@ describe('one refresh round per origin, as one tab runs it', () => {
     });
   });
 
-  it('without retry settings (each tab retries on its own), a refresh during the machine\'s cooldown just refreshes', async () => {
+  it("without retry settings (each tab retries on its own), a refresh during the machine's cooldown just refreshes", async () => {
     const { tab, store } = origin();
     const a = tab({ coolingDown: true, withRound: false });
     await expect(a.refresh(async () => received('fresh'))).resolves.toEqual(received('fresh'));

@@ -4,13 +4,13 @@
  * and the one warning it gives when one of them is missing.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCrossTab, resetCrossTabWarning, type CrossTabSetup } from '../../src/crossTab/createCrossTab.js';
-import { crossTab } from '../../src/crossTab/crossTabPlugin.js';
-import { createAuthSession } from '../../src/createAuthSession.js';
-import { memoryStorage, webStorage } from '../../src/storage.js';
-import type { ChannelLike } from '../../src/crossTab/types.js';
-import { type SharedRecord } from '../../src/crossTab/sharedRecord.js';
-import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
+import { createCrossTab, resetCrossTabWarning, type CrossTabSetup } from '../../src/cross-tab/createCrossTab.js';
+import { crossTab } from '../../src/cross-tab/crossTabPlugin.js';
+import { createAuthSession } from '../../src/session/createAuthSession.js';
+import { memoryStorage, webStorage } from '../../src/session/storage.js';
+import type { ChannelLike } from '../../src/cross-tab/types.js';
+import { type SharedRecord } from '../../src/cross-tab/sharedRecord.js';
+import { sharedWebStorage } from '../../src/cross-tab/sharedWebStorage.js';
 import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 
@@ -43,16 +43,19 @@ const stored: SharedRecord = {
 
 describe('createCrossTab lock wait', () => {
   it('is stealAfter plus its jitter, the settle pause and a second of slack', () => {
-    const attemptAllowance = (stealAfter: number) => createCrossTab(setup({ options: { ...setup().options, stealAfter } }))!.attemptAllowance;
+    const attemptAllowance = (stealAfter: number) =>
+      createCrossTab(setup({ options: { ...setup().options, stealAfter } }))!.attemptAllowance;
     // Jitter: a quarter of stealAfter, at most 1000 ms; settle 30 ms; slack 1000 ms.
     expect(attemptAllowance(400)).toBe(400 + 100 + 30 + 1_000);
     expect(attemptAllowance(8_000)).toBe(8_000 + 1_000 + 30 + 1_000);
     expect(attemptAllowance(0)).toBe(30 + 1_000);
   });
 
-  it('with the session\'s retry settings, covers the whole round: a lock wait per attempt, and each retry\'s refresh timeout and longest backoff', () => {
+  it("with the session's retry settings, covers the whole round: a lock wait per attempt, and each retry's refresh timeout and longest backoff", () => {
     const round = { retries: 2, minDelay: 20, maxDelay: 40, failureCooldown: 60_000, random: () => 0.5 };
-    const crossTab = createCrossTab(setup({ options: { ...setup().options, stealAfter: 400 }, refreshTimeout: 2_000, round }))!;
+    const crossTab = createCrossTab(
+      setup({ options: { ...setup().options, stealAfter: 400 }, refreshTimeout: 2_000, round }),
+    )!;
     const lockWait = 400 + 100 + 30;
     expect(crossTab.attemptAllowance).toBe(3 * lockWait + 2 * (2_000 + 40) + 1_000);
   });
@@ -65,7 +68,9 @@ describe('createCrossTab lock wait', () => {
   it.each([[-1], [Number.NaN], ['5']])('refuses stealAfter %s with a RangeError that names it', (stealAfter) => {
     const bad = setup({ options: { ...setup().options, stealAfter: stealAfter as number } });
     expect(() => createCrossTab(bad)).toThrow(RangeError);
-    expect(() => createCrossTab(bad)).toThrow(`tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`);
+    expect(() => createCrossTab(bad)).toThrow(
+      `tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`,
+    );
   });
 });
 
@@ -75,7 +80,12 @@ describe('createCrossTab defaults', () => {
     const requested: string[] = [];
     const opened: string[] = [];
     vi.stubGlobal('navigator', {
-      locks: { request: (name: string, ...rest: [never, never]) => (requested.push(name), locks.manager.request(name, ...rest)) },
+      locks: {
+        request: (name: string, ...rest: [never, never]) => (
+          requested.push(name),
+          locks.manager.request(name, ...rest)
+        ),
+      },
     });
     vi.stubGlobal(
       'BroadcastChannel',
@@ -98,8 +108,13 @@ describe('createCrossTab defaults', () => {
     expect(crossTab).not.toBeNull();
     expect(crossTab!.storage.load()).toEqual(stored.tokens);
     expect(opened).toEqual(['tokenflight:tokenflight']);
-    const fresh = { tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null, tokenType: null, scope: null }, lifetime: null };
-    await expect(crossTab!.refresh({ tokens: stored.tokens }, new AbortController().signal, async () => fresh)).resolves.toEqual(fresh);
+    const fresh = {
+      tokens: { accessToken: 'new-a', refreshToken: 'new-r', expiresAt: null, tokenType: null, scope: null },
+      lifetime: null,
+    };
+    await expect(
+      crossTab!.refresh({ tokens: stored.tokens }, new AbortController().signal, async () => fresh),
+    ).resolves.toEqual(fresh);
     expect(requested).toEqual(['tokenflight:tokenflight:refresh']);
     expect(JSON.parse(local.getItem('tokenflight')!)).toMatchObject({ version: 4, tokens: { accessToken: 'new-a' } });
   });
@@ -128,12 +143,14 @@ describe('createCrossTab defaults', () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     expect(createCrossTab(setup({ options: { locks: memoryLocks().manager } }))).toBeNull();
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]?.[0])).toBe('tokenflight: crossTab is off, this page has no BroadcastChannel; each tab refreshes on its own.');
+    expect(String(warn.mock.calls[0]?.[0])).toBe(
+      'tokenflight: crossTab is off, this page has no BroadcastChannel; each tab refreshes on its own.',
+    );
   });
 
   it('a freshly loaded page warns on its first fallback without any reset', async () => {
     vi.resetModules();
-    const fresh = await import('../../src/crossTab/createCrossTab.js');
+    const fresh = await import('../../src/cross-tab/createCrossTab.js');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     // Node has no navigator.locks.
     expect(fresh.createCrossTab(setup({ options: {} }))).toBeNull();
@@ -144,10 +161,13 @@ describe('createCrossTab defaults', () => {
 });
 
 describe('crossTab() options', () => {
-  it.each([[null], ['shared'], [42]])('refuses %s with a TypeError: it takes an options object or nothing', (options) => {
-    expect(() => crossTab(options as never)).toThrow(TypeError);
-    expect(() => crossTab(options as never)).toThrow('tokenflight: crossTab() takes an options object or nothing');
-  });
+  it.each([[null], ['shared'], [42]])(
+    'refuses %s with a TypeError: it takes an options object or nothing',
+    (options) => {
+      expect(() => crossTab(options as never)).toThrow(TypeError);
+      expect(() => crossTab(options as never)).toThrow('tokenflight: crossTab() takes an options object or nothing');
+    },
+  );
 
   it('is named "crossTab" when another plugin also gives the session its storage', () => {
     const storagePlugin = { name: 'vault', setup: () => ({ storage: memoryStorage() }) };

@@ -19,7 +19,10 @@ const config: SessionConfig = {
 
 /** Tokens living `ms` from now, as the session hands them to the machine. */
 function living(name: string, ms: number): ReceivedTokens {
-  return { tokens: { accessToken: name, refreshToken: `r-${name}`, expiresAt: Date.now() + ms, tokenType: null, scope: null }, lifetime: ms };
+  return {
+    tokens: { accessToken: name, refreshToken: `r-${name}`, expiresAt: Date.now() + ms, tokenType: null, scope: null },
+    lifetime: ms,
+  };
 }
 
 /** The machine with a refresh that never answers, so the test sees where it stands. */
@@ -58,7 +61,13 @@ describe('waking up', () => {
 
   it('leaves a token with no known expiry alone', () => {
     const { actor, state } = start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'opaque', refreshToken: 'r', expiresAt: null, tokenType: null, scope: null }, lifetime: null } });
+    actor.send({
+      type: 'LOGIN',
+      received: {
+        tokens: { accessToken: 'opaque', refreshToken: 'r', expiresAt: null, tokenType: null, scope: null },
+        lifetime: null,
+      },
+    });
     actor.send({ type: 'WAKE', reason: 'resume', at: NOW + 86_400_000 });
     expect(state()).toBe('idle');
     actor.stop();
@@ -84,7 +93,9 @@ describe('tokens synced from another tab', () => {
     actor.send({ type: 'SYNC', state: 'expired' });
     expect(state()).toBe('expired');
     const expired = emitted.find((event) => event.type === 'expired');
-    expect(expired).toMatchObject({ error: { name: 'SessionExpiredError', message: 'The session expired in another tab' } });
+    expect(expired).toMatchObject({
+      error: { name: 'SessionExpiredError', message: 'The session expired in another tab' },
+    });
     actor.stop();
   });
 
@@ -105,7 +116,9 @@ describe('the refresh timeout', () => {
     await vi.advanceTimersByTimeAsync(1_499);
     expect(emitted.filter((event) => event.type === 'refreshFailed')).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
-    expect(emitted.filter((event) => event.type === 'refreshFailed')).toMatchObject([{ error: { name: 'RefreshTimeoutError' } }]);
+    expect(emitted.filter((event) => event.type === 'refreshFailed')).toMatchObject([
+      { error: { name: 'RefreshTimeoutError' } },
+    ]);
     actor.stop();
   });
 });
@@ -113,7 +126,9 @@ describe('the refresh timeout', () => {
 describe('the failure cooldown', () => {
   it('ends after failureCooldown: a token request then starts a refresh instead of failing', async () => {
     const machine = authSessionMachine.provide({
-      actors: { refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() => Promise.reject(new TypeError('fetch failed'))) },
+      actors: {
+        refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() => Promise.reject(new TypeError('fetch failed'))),
+      },
     });
     const actor = createActor(machine, { input: { config } });
     const rejected: string[] = [];
@@ -149,7 +164,13 @@ describe('the machine on its own defaults (without the session providing its act
     const resolved: number[][] = [];
     actor.on('waiters.resolved', ({ ids }) => resolved.push(ids));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
+    actor.send({
+      type: 'LOGIN',
+      received: {
+        tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null },
+        lifetime: 60_000,
+      },
+    });
     actor.send({ type: 'TOKEN.REQUEST', id: 1, at: Date.now() });
     expect(resolved).toEqual([[1]]);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
@@ -163,7 +184,13 @@ describe('the machine on its own defaults (without the session providing its act
     const events: string[] = [];
     actor.on('*', (event) => events.push(event.type));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
+    actor.send({
+      type: 'LOGIN',
+      received: {
+        tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null },
+        lifetime: 60_000,
+      },
+    });
     await vi.advanceTimersByTimeAsync(50);
     expect(events).toEqual(['login']);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
@@ -175,7 +202,13 @@ describe('the machine on its own defaults (without the session providing its act
     const rejected: unknown[] = [];
     actor.on('waiters.rejected', ({ error }) => rejected.push((error as Error).message));
     actor.start();
-    actor.send({ type: 'LOGIN', received: { tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null }, lifetime: 60_000 } });
+    actor.send({
+      type: 'LOGIN',
+      received: {
+        tokens: { accessToken: 'a', refreshToken: null, expiresAt: Date.now() + 60_000, tokenType: null, scope: null },
+        lifetime: 60_000,
+      },
+    });
     await vi.advanceTimersByTimeAsync(50);
     expect(actor.getSnapshot().matches('idle')).toBe(true);
     actor.send({ type: 'REFRESH', id: 1, at: Date.now() });

@@ -7,21 +7,33 @@
  */
 import { getEventListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { createOriginRound, type RoundSettings } from '../../src/crossTab/originRound.js';
-import type { SharedRecord, SharedTokenStorage } from '../../src/crossTab/sharedRecord.js';
-import type { SharedRound } from '../../src/crossTab/sharedRound.js';
-import { sharedWebStorage } from '../../src/crossTab/sharedWebStorage.js';
+import { createOriginRound, type RoundSettings } from '../../src/cross-tab/originRound.js';
+import type { SharedRecord, SharedTokenStorage } from '../../src/cross-tab/sharedRecord.js';
+import type { SharedRound } from '../../src/cross-tab/sharedRound.js';
+import { sharedWebStorage } from '../../src/cross-tab/sharedWebStorage.js';
 import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
 import { MapStorage } from '../support/mapStorage.js';
 
 const STALE_AFTER = 10_000;
-const settings: RoundSettings = { retries: 2, minDelay: 100, maxDelay: 1_000, failureCooldown: 60_000, random: () => 1 };
+const settings: RoundSettings = {
+  retries: 2,
+  minDelay: 100,
+  maxDelay: 1_000,
+  failureCooldown: 60_000,
+  random: () => 1,
+};
 
 const record = (version: number, writer = 'tab-a'): SharedRecord => ({
   version,
   writer,
   state: 'loggedIn',
-  tokens: { accessToken: `at-${version}-${writer}`, refreshToken: `rt-${version}-${writer}`, expiresAt: null, tokenType: null, scope: null },
+  tokens: {
+    accessToken: `at-${version}-${writer}`,
+    refreshToken: `rt-${version}-${writer}`,
+    expiresAt: null,
+    tokenType: null,
+    scope: null,
+  },
   lifetime: 60_000,
 });
 
@@ -164,7 +176,12 @@ describe('which round a tab goes by', () => {
 
   it('a storage that keeps no round (no readRound/writeRound): the round still travels on the channel and holds in memory', () => {
     const shared = sharedWebStorage(new MapStorage(), 'bare');
-    const bare = (): SharedTokenStorage => ({ load: shared.load, save: shared.save, readRecord: shared.readRecord, writeRecord: shared.writeRecord });
+    const bare = (): SharedTokenStorage => ({
+      load: shared.load,
+      save: shared.save,
+      readRecord: shared.readRecord,
+      writeRecord: shared.writeRecord,
+    });
     const { clock, tab } = origin({ store: bare });
     const a = tab('a');
     const b = tab('b');
@@ -299,7 +316,13 @@ describe('a new round (an explicit refresh during the cooldown)', () => {
     b.rounds.receive(a.posted[0]);
     clock.now = 2_000;
     a.rounds.restart(record(1));
-    expect(a.posted[1]).toMatchObject({ seq: 2, failures: 0, retryAt: 0, cooldownUntil: null, cause: { name: 'Error', message: 'down' } });
+    expect(a.posted[1]).toMatchObject({
+      seq: 2,
+      failures: 0,
+      retryAt: 0,
+      cooldownUntil: null,
+      cause: { name: 'Error', message: 'down' },
+    });
     expect(b.rounds.receive(a.posted[1])).toBe(true);
     expect(a.rounds.verdict(record(1))).toEqual({ kind: 'attempt', failures: 0 });
     expect(b.rounds.verdict(record(1))).toEqual({ kind: 'attempt', failures: 0 });
@@ -333,7 +356,10 @@ describe('waiting for news', () => {
     const { tab } = origin();
     const { rounds } = tab('a');
     const signal = new AbortController().signal;
-    const waits = [rounds.waitForNews(Number.MAX_SAFE_INTEGER, signal), rounds.waitForNews(Number.MAX_SAFE_INTEGER, signal)];
+    const waits = [
+      rounds.waitForNews(Number.MAX_SAFE_INTEGER, signal),
+      rounds.waitForNews(Number.MAX_SAFE_INTEGER, signal),
+    ];
     expect(getEventListeners(signal, 'abort')).toHaveLength(2);
     rounds.news();
     await Promise.all(waits);

@@ -4,13 +4,25 @@
  * published), and which records hand tokens to a waiting refresh.
  */
 import { describe, expect, it } from 'vitest';
-import { receivedOf, sameSession, stateOf, syncOf } from '../../src/crossTab/recordSync.js';
-import type { SharedRecord } from '../../src/crossTab/sharedRecord.js';
+import { receivedOf, sameSession, stateOf, syncOf } from '../../src/cross-tab/recordSync.js';
+import type { SharedRecord } from '../../src/cross-tab/sharedRecord.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { tokenSet } from '../support/crossTabStandIns.js';
 
-const loggedIn = (accessToken: string): SharedRecord => ({ version: 2, writer: 'other-tab', state: 'loggedIn', tokens: tokenSet(accessToken), lifetime: 60_000 });
-const signedOff = (state: 'loggedOut' | 'expired'): SharedRecord => ({ version: 2, writer: 'other-tab', state, tokens: null, lifetime: null });
+const loggedIn = (accessToken: string): SharedRecord => ({
+  version: 2,
+  writer: 'other-tab',
+  state: 'loggedIn',
+  tokens: tokenSet(accessToken),
+  lifetime: 60_000,
+});
+const signedOff = (state: 'loggedOut' | 'expired'): SharedRecord => ({
+  version: 2,
+  writer: 'other-tab',
+  state,
+  tokens: null,
+  lifetime: null,
+});
 
 /** The machine's snapshot as crossTab reads it: the state it is in and its tokens. */
 const snapshot = (state: 'expired' | 'loggedIn' | 'loggedOut', tokens: TokenSet | null) =>
@@ -51,7 +63,11 @@ describe('the same session', () => {
 describe('what a record hands to this tab', () => {
   it('a logged-in record hands over its tokens and their lifetime', () => {
     expect(receivedOf(loggedIn('newer'))).toEqual({ tokens: tokenSet('newer'), lifetime: 60_000 });
-    expect(syncOf(loggedIn('newer'))).toEqual({ type: 'SYNC', state: 'loggedIn', received: { tokens: tokenSet('newer'), lifetime: 60_000 } });
+    expect(syncOf(loggedIn('newer'))).toEqual({
+      type: 'SYNC',
+      state: 'loggedIn',
+      received: { tokens: tokenSet('newer'), lifetime: 60_000 },
+    });
   });
 
   it('a signed-off record hands over no tokens (a waiting refresh must not take it as its answer), only the state', () => {

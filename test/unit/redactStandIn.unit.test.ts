@@ -15,7 +15,12 @@ const machine = setup({
   states: {
     loading: {
       tags: ['busy'],
-      invoke: { id: 'fetcher', src: 'loadUser', input: ({ context }) => ({ token: context.accessToken }), onDone: 'ready' },
+      invoke: {
+        id: 'fetcher',
+        src: 'loadUser',
+        input: ({ context }) => ({ token: context.accessToken }),
+        onDone: 'ready',
+      },
     },
     ready: {},
   },
@@ -27,7 +32,8 @@ type Seen = { raw: InspectionEvent; out: Record<string, unknown> };
 async function inspectRun() {
   const seen: Seen[] = [];
   const actor = createActor(machine, {
-    inspect: (raw) => seen.push({ raw, out: redactInspectionEvent(raw, secrets) as unknown as Record<string, unknown> }),
+    inspect: (raw) =>
+      seen.push({ raw, out: redactInspectionEvent(raw, secrets) as unknown as Record<string, unknown> }),
   });
   actor.start();
   const child = actor.getSnapshot().children.fetcher as AnyActorRef;
@@ -35,7 +41,10 @@ async function inspectRun() {
   return { seen, actor, child, of: (type: string) => seen.filter(({ raw }) => raw.type === type) };
 }
 
-type RedactedSnapshot = Record<string, unknown> & { matches?: (value: string) => boolean; hasTag?: (tag: string) => boolean };
+type RedactedSnapshot = Record<string, unknown> & {
+  matches?: (value: string) => boolean;
+  hasTag?: (tag: string) => boolean;
+};
 
 describe('actor stand-ins', () => {
   it('one stand-in per actor, with its string ids, its parent as a stand-in, and the static machine config only', async () => {
@@ -59,7 +68,14 @@ describe('actor stand-ins', () => {
   });
 
   it('keeps ids that are not strings and configs that are not objects out', () => {
-    const foreign = { id: 7, src: { secret: SECRET }, sessionId: 's-1', logic: { config: null }, send() {}, getSnapshot: () => ({}) };
+    const foreign = {
+      id: 7,
+      src: { secret: SECRET },
+      sessionId: 's-1',
+      logic: { config: null },
+      send() {},
+      getSnapshot: () => ({}),
+    };
     const standIn = redactActorRef(foreign as unknown as ActorRefLike, secrets) as unknown as Record<string, unknown>;
     expect(standIn.id).toBeUndefined();
     expect(standIn.src).toBeUndefined();
@@ -82,7 +98,12 @@ describe('redacted snapshots', () => {
     const snapshot = first.out.snapshot as RedactedSnapshot;
     // No machine, no node list, no history, no input the machine never had.
     expect(Object.keys(snapshot).sort()).toEqual(['children', 'context', 'error', 'output', 'status', 'tags', 'value']);
-    expect(snapshot).toMatchObject({ status: 'active', value: 'loading', context: { accessToken: REDACTED }, tags: ['busy'] });
+    expect(snapshot).toMatchObject({
+      status: 'active',
+      value: 'loading',
+      context: { accessToken: REDACTED },
+      tags: ['busy'],
+    });
     expect((snapshot.children as Record<string, unknown>).fetcher).toBe(redactActorRef(child, secrets));
     expect(snapshot.matches?.('loading')).toBe(true);
     expect(snapshot.hasTag?.('busy')).toBe(true);
@@ -91,18 +112,33 @@ describe('redacted snapshots', () => {
 
   it('can be posted to another window: the question methods are not enumerable, so structured clone skips them', async () => {
     const { of, actor } = await inspectRun();
-    const last = of('@xstate.snapshot').filter(({ raw }) => raw.actorRef === actor).at(-1)!;
+    const last = of('@xstate.snapshot')
+      .filter(({ raw }) => raw.actorRef === actor)
+      .at(-1)!;
     const snapshot = last.out.snapshot as RedactedSnapshot;
     expect(snapshot.matches?.('ready')).toBe(true);
     expect(Object.keys(snapshot)).not.toContain('matches');
-    expect(structuredClone(snapshot)).toStrictEqual({ status: 'active', value: 'ready', context: { accessToken: REDACTED }, output: undefined, error: undefined, tags: [], children: {} });
+    expect(structuredClone(snapshot)).toStrictEqual({
+      status: 'active',
+      value: 'ready',
+      context: { accessToken: REDACTED },
+      output: undefined,
+      error: undefined,
+      tags: [],
+      children: {},
+    });
   });
 
   it('a child actor read through its stand-in shows what it holds now, redacted, and no state questions it cannot answer', async () => {
     const actor = createActor(machine).start();
     const fetcher = redactActorRef(actor.getSnapshot().children.fetcher as AnyActorRef, secrets);
     const running = fetcher.getSnapshot() as RedactedSnapshot;
-    expect(running).toStrictEqual({ status: 'active', output: undefined, error: undefined, input: { token: REDACTED } });
+    expect(running).toStrictEqual({
+      status: 'active',
+      output: undefined,
+      error: undefined,
+      input: { token: REDACTED },
+    });
     expect('matches' in running).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 0));
     // Read later (as @statelyai/inspect does), it redacts what the actor holds by then.
@@ -112,7 +148,11 @@ describe('redacted snapshots', () => {
   it('drops tags that are not strings and children that are null', () => {
     const snapshot = { status: 'active', value: 'x', tags: new Set(['busy', 42]), children: null };
     const foreign = { sessionId: 't', send() {}, getSnapshot: () => snapshot } as unknown as ActorRefLike;
-    expect(redactActorRef(foreign, secrets).getSnapshot()).toStrictEqual({ status: 'active', value: 'x', tags: ['busy'] });
+    expect(redactActorRef(foreign, secrets).getSnapshot()).toStrictEqual({
+      status: 'active',
+      value: 'x',
+      tags: ['busy'],
+    });
   });
 });
 
@@ -123,7 +163,9 @@ describe('inspection events by type', () => {
     expect(fromChild.out.sourceRef).toBe(redactActorRef(child, secrets));
     const fromParent = of('@xstate.event').find(({ raw }) => raw.type === '@xstate.event' && raw.sourceRef === actor)!;
     expect(fromParent.out.sourceRef).toBe(redactActorRef(actor, secrets));
-    const done = of('@xstate.event').find(({ raw }) => raw.type === '@xstate.event' && raw.event.type === 'xstate.done.actor.fetcher')!;
+    const done = of('@xstate.event').find(
+      ({ raw }) => raw.type === '@xstate.event' && raw.event.type === 'xstate.done.actor.fetcher',
+    )!;
     expect(done.out.event).toMatchObject({ output: `user of ${REDACTED}` });
   });
 
@@ -147,10 +189,22 @@ describe('inspection events by type', () => {
 
   it('an event type newer than this file keeps the actor stand-in and its root id, with the rest redacted', () => {
     const actorRef = { id: 'a', sessionId: 'x:9', send() {}, getSnapshot: () => ({}) };
-    const future = { type: '@xstate.future', rootId: 'x:9', actorRef, payload: { accessToken: SECRET, note: `has ${SECRET}` } };
-    const out = redactInspectionEvent(future as unknown as InspectionEvent, secrets) as unknown as Record<string, unknown>;
+    const future = {
+      type: '@xstate.future',
+      rootId: 'x:9',
+      actorRef,
+      payload: { accessToken: SECRET, note: `has ${SECRET}` },
+    };
+    const out = redactInspectionEvent(future as unknown as InspectionEvent, secrets) as unknown as Record<
+      string,
+      unknown
+    >;
     expect(out.actorRef).toBe(redactActorRef(actorRef as unknown as ActorRefLike, secrets));
-    expect(out).toMatchObject({ type: '@xstate.future', rootId: 'x:9', payload: { accessToken: REDACTED, note: `has ${REDACTED}` } });
+    expect(out).toMatchObject({
+      type: '@xstate.future',
+      rootId: 'x:9',
+      payload: { accessToken: REDACTED, note: `has ${REDACTED}` },
+    });
     expect(Object.keys(out).sort()).toEqual(['actorRef', 'payload', 'rootId', 'type']);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runExclusive, stealJitter, type Grant } from '../../src/crossTab/runExclusive.js';
-import type { LockManagerLike } from '../../src/crossTab/types.js';
+import { runExclusive, stealJitter, type Grant } from '../../src/cross-tab/runExclusive.js';
+import type { LockManagerLike } from '../../src/cross-tab/types.js';
 import { deferred } from '../support/deferred.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
@@ -37,11 +37,16 @@ describe('runExclusive', () => {
   it('runs at once on a free lock, uncontended, and returns what the work returns', async () => {
     const locks = memoryLocks();
     const grants: Grant[] = [];
-    const result = await runExclusive(locks.manager, LOCK, { signal: new AbortController().signal, stealAfter: 1_000 }, async (grant) => {
-      grants.push(grant);
-      expect(locks.isHeld(LOCK)).toBe(true);
-      return 'done';
-    });
+    const result = await runExclusive(
+      locks.manager,
+      LOCK,
+      { signal: new AbortController().signal, stealAfter: 1_000 },
+      async (grant) => {
+        grants.push(grant);
+        expect(locks.isHeld(LOCK)).toBe(true);
+        return 'done';
+      },
+    );
     expect(result).toBe('done');
     expect(grants.map((grant) => grant.contended)).toEqual([false]);
     expect(locks.isHeld(LOCK)).toBe(false);
@@ -53,7 +58,12 @@ describe('runExclusive', () => {
     const { signal } = new AbortController();
     const unsubscribe = vi.fn();
     const work = vi.fn(async (grant: Grant) => grant.contended);
-    const running = runExclusive(locks.manager, LOCK, { signal, stealAfter: 1_000, onNewHolder: () => unsubscribe }, work);
+    const running = runExclusive(
+      locks.manager,
+      LOCK,
+      { signal, stealAfter: 1_000, onNewHolder: () => unsubscribe },
+      work,
+    );
     await flush();
     expect(work).not.toHaveBeenCalled();
 
@@ -71,7 +81,9 @@ describe('runExclusive', () => {
     const request = vi.spyOn(locks.manager, 'request');
     const reason = new Error('caller gave up');
     const work = vi.fn(async () => 'never');
-    await expect(runExclusive(locks.manager, LOCK, { signal: AbortSignal.abort(reason), stealAfter: 1_000 }, work)).rejects.toBe(reason);
+    await expect(
+      runExclusive(locks.manager, LOCK, { signal: AbortSignal.abort(reason), stealAfter: 1_000 }, work),
+    ).rejects.toBe(reason);
     expect(work).not.toHaveBeenCalled();
     expect(request).not.toHaveBeenCalled();
   });
@@ -79,7 +91,9 @@ describe('runExclusive', () => {
   it('an aborted signal without a reason (older browsers) rejects with an AbortError', async () => {
     const locks = memoryLocks();
     const signal = { aborted: true, reason: undefined } as AbortSignal;
-    const error = await runExclusive(locks.manager, LOCK, { signal, stealAfter: 1_000 }, async () => 'never').catch((caught: unknown) => caught);
+    const error = await runExclusive(locks.manager, LOCK, { signal, stealAfter: 1_000 }, async () => 'never').catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DOMException);
     expect(error).toMatchObject({ name: 'AbortError', message: 'The operation was aborted' });
   });
@@ -126,7 +140,7 @@ describe('runExclusive', () => {
     expect(locks.isHeld(LOCK)).toBe(false);
   });
 
-  it('once the work settles the caller\'s signal keeps no listener', async () => {
+  it("once the work settles the caller's signal keeps no listener", async () => {
     const locks = memoryLocks();
     const { signal } = new AbortController();
     await runExclusive(locks.manager, LOCK, { signal, stealAfter: 1_000 }, async () => 'done');
@@ -138,7 +152,12 @@ describe('runExclusive', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const locks = memoryLocks();
     holdLock(locks.manager);
-    const running = runExclusive(locks.manager, LOCK, { signal: new AbortController().signal, stealAfter: 400 }, async (grant) => grant.contended);
+    const running = runExclusive(
+      locks.manager,
+      LOCK,
+      { signal: new AbortController().signal, stealAfter: 400 },
+      async (grant) => grant.contended,
+    );
     await flush();
 
     // 400 + 0.5 * stealJitter(400) = 450 ms.
@@ -153,10 +172,15 @@ describe('runExclusive', () => {
     const locks = memoryLocks();
     const lost = deferred<AbortSignal>();
     const finish = deferred<string>();
-    const running = runExclusive(locks.manager, LOCK, { signal: new AbortController().signal, stealAfter: 1_000 }, (grant) => {
-      lost.resolve(grant.lost);
-      return finish.promise;
-    });
+    const running = runExclusive(
+      locks.manager,
+      LOCK,
+      { signal: new AbortController().signal, stealAfter: 1_000 },
+      (grant) => {
+        lost.resolve(grant.lost);
+        return finish.promise;
+      },
+    );
     const signal = await lost.promise;
     expect(signal.aborted).toBe(false);
 
@@ -175,10 +199,13 @@ describe('runExclusive', () => {
     holdLock(locks.manager);
     const refused = new DOMException('The document is not fully active', 'InvalidStateError');
     const picky: LockManagerLike = {
-      request: (name, options, callback) => (options.signal ? Promise.reject(refused) : locks.manager.request(name, options, callback)),
+      request: (name, options, callback) =>
+        options.signal ? Promise.reject(refused) : locks.manager.request(name, options, callback),
     };
     const work = vi.fn(async () => 'never');
-    await expect(runExclusive(picky, LOCK, { signal: new AbortController().signal, stealAfter: 1_000 }, work)).rejects.toBe(refused);
+    await expect(
+      runExclusive(picky, LOCK, { signal: new AbortController().signal, stealAfter: 1_000 }, work),
+    ).rejects.toBe(refused);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(locks.log).toEqual([]);
     expect(work).not.toHaveBeenCalled();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/createAuthSession.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/session/createAuthSession.js';
 import { LoggedOutError } from '../../domain/errors/LoggedOutError.js';
 import { refreshStub } from '../support/refreshStub.js';
 

@@ -4,7 +4,7 @@
  * `window.oauthPage`; `/config.json` says where the authorization and resource servers are.
  */
 import { createAuthSession } from '../../../src/index.js';
-import { crossTab } from '../../../src/crossTab/index.js';
+import { crossTab } from '../../../src/cross-tab/index.js';
 import { createAuthFetch } from '../../../src/fetch/index.js';
 import { oauth } from '../../../src/oauth/index.js';
 import { authorizationUrl, completeProviderLogin } from '../../../demo/page/providerLogin.js';
@@ -39,7 +39,11 @@ const op = oauth({
   allowInsecureRequests: true,
 });
 // refreshMargin 0: the token is renewed when it expires, not before, so a burst meets an expired one.
-const session = createAuthSession({ refresh: op.refresh, plugins: [op, crossTab({ name: 'oauth-e2e' })], refreshMargin: 0 });
+const session = createAuthSession({
+  refresh: op.refresh,
+  plugins: [op, crossTab({ name: 'oauth-e2e' })],
+  refreshMargin: 0,
+});
 const authFetch = createAuthFetch(session, { origins: [config.api] });
 
 async function burst(count: number, startAt: number): Promise<number[]> {
@@ -58,7 +62,10 @@ async function storedKey(): Promise<StoredKey> {
   );
   const { crv, kty, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify({ crv, kty, x, y })));
-  const jkt = btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const jkt = btoa(String.fromCharCode(...new Uint8Array(digest)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
   const algorithm = pair.privateKey.algorithm as EcKeyAlgorithm;
   return {
     privateType: pair.privateKey.type,

@@ -13,7 +13,8 @@ const post = (path: string, body: unknown, signal?: AbortSignal) =>
 async function refresh({ refreshToken, signal }: RefreshContext): Promise<TokenInput> {
   const response = await post('/api/refresh', { refreshToken }, signal);
   if (response.status === 401) throw new RefreshRejectedError('refresh token rejected', { status: 401 });
-  if (!response.ok) throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
+  if (!response.ok)
+    throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
   return (await response.json()) as TokenInput;
 }
 
@@ -26,7 +27,11 @@ async function start(socketUrl: string): Promise<void> {
   const session = createAuthSession({ refresh, tokens });
   // --- snippet: graphql-ws ---
   const client = createClient(
-    withSessionAuth(session, { url: socketUrl, retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)) }, { origins: [new URL(socketUrl).origin] }),
+    withSessionAuth(
+      session,
+      { url: socketUrl, retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)) },
+      { origins: [new URL(socketUrl).origin] },
+    ),
   );
   // --- end of snippet ---
   const unsubscribe = client.subscribe<{ ticks: number }>(

@@ -6,7 +6,12 @@
 import { setupWorker } from 'msw/browser';
 import { createAuthSession, type AuthSession } from '../../../src/index.js';
 import { createAuthFetch } from '../../../src/fetch/index.js';
-import { createAuthClient, createAuthFlowModel, createAuthServer, type AuthServerCounters } from '../../../src/testing/index.js';
+import {
+  createAuthClient,
+  createAuthFlowModel,
+  createAuthServer,
+  type AuthServerCounters,
+} from '../../../src/testing/index.js';
 
 const auth = createAuthServer({ origin: location.origin, accessTtl: 60 });
 const worker = setupWorker(...auth.handlers);
@@ -43,14 +48,20 @@ async function revoked(): Promise<{ errors: string[]; status: string; tokens: un
   auth.expireAccessTokens();
   auth.revokeRefreshTokens();
   const settled = await Promise.allSettled(Array.from({ length: 3 }, () => authFetch(auth.url('protected'))));
-  const errors = settled.map((outcome) => (outcome.status === 'rejected' ? String((outcome.reason as Error).name) : `fulfilled ${outcome.value.status}`));
+  const errors = settled.map((outcome) =>
+    outcome.status === 'rejected' ? String((outcome.reason as Error).name) : `fulfilled ${outcome.value.status}`,
+  );
   const result = { errors, status: session.status, tokens: session.tokens };
   session.stop();
   return result;
 }
 
 /** Every transition of the flow model, walked in this page against the worker, with a check per state. */
-async function flow(): Promise<{ paths: number; failures: string[]; coverage: ReturnType<ReturnType<typeof createAuthFlowModel>['coverage']> }> {
+async function flow(): Promise<{
+  paths: number;
+  failures: string[];
+  coverage: ReturnType<ReturnType<typeof createAuthFlowModel>['coverage']>;
+}> {
   auth.reset();
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
@@ -65,7 +76,8 @@ async function flow(): Promise<{ paths: number; failures: string[]; coverage: Re
     states: {
       loggedOut: ({ session }) => check(session.tokens === null, 'loggedOut holds tokens'),
       idle: ({ session }) => check(typeof session.tokens?.accessToken === 'string', 'idle has no access token'),
-      refreshing: ({ server }) => check(server.counters().refreshCalls === 0, 'refreshing: the held refresh already reached the backend'),
+      refreshing: ({ server }) =>
+        check(server.counters().refreshCalls === 0, 'refreshing: the held refresh already reached the backend'),
       expired: ({ session }) => check(session.tokens === null, 'expired holds tokens'),
     },
   });

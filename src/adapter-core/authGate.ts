@@ -1,5 +1,5 @@
-import type { AuthSession } from '../createAuthSession.js';
-import { createOriginAllowList } from '../origins.js';
+import type { AuthSession } from '../session/createAuthSession.js';
+import { createOriginAllowList } from './origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit, NO_LIMIT, type ReplayLimit } from './replayLimit.js';
@@ -73,7 +73,8 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
     allows: isAllowed,
     covers(url) {
       const allowed = isAllowed(url);
-      if (!allowed && typeof process === 'object' && process.env.NODE_ENV !== 'production') warnUnlistedOrigin(this, session, url);
+      if (!allowed && typeof process === 'object' && process.env.NODE_ENV !== 'production')
+        warnUnlistedOrigin(this, session, url);
       return allowed && session.status !== 'loggedOut' && session.status !== 'expired';
     },
     wait(signal) {
@@ -81,7 +82,10 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
       const status = session.status;
       // Still idle: answered from the hot path, nothing to wait for (fetch itself honors the
       // signal). Refreshing: this request joined the queue, so its send is a replay.
-      return { tokens: status === 'idle' && !signal?.aborted ? pending : untilAborted(pending, signal), replay: status === 'refreshing' };
+      return {
+        tokens: status === 'idle' && !signal?.aborted ? pending : untilAborted(pending, signal),
+        replay: status === 'refreshing',
+      };
     },
     regrant: (usedAccessToken, signal) => untilAborted(session.unauthorized(usedAccessToken), signal),
   };
@@ -94,7 +98,8 @@ export async function grantFrom(gate: AuthGate, signal?: AbortSignal): Promise<G
 }
 
 /** Whether a send with this grant may be held back (a replay, and a limit was set). */
-export const holdsBack = (gate: AuthGate, grant: Pick<Grant, 'replay'>): boolean => grant.replay && gate.inReplaySlot !== NO_LIMIT;
+export const holdsBack = (gate: AuthGate, grant: Pick<Grant, 'replay'>): boolean =>
+  grant.replay && gate.inReplaySlot !== NO_LIMIT;
 
 /** The URL a request goes to, or null when it cannot be known (then it gets no token). */
 export function targetUrl(url: string, base: string | undefined): URL | null {

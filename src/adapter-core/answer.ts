@@ -50,7 +50,13 @@ export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, trie
   return sendAgain(exchange, answer, used, refusal, [...tried, refusal]);
 }
 
-async function sendAgain<A>(exchange: Exchange<A>, answer: A, used: TokenSet, step: Refusal, tried: readonly Refusal[]): Promise<A> {
+async function sendAgain<A>(
+  exchange: Exchange<A>,
+  answer: A,
+  used: TokenSet,
+  step: Refusal,
+  tried: readonly Refusal[],
+): Promise<A> {
   // Dropped as it arrives, while the refresh is still out, so the replays are not held behind it.
   exchange.discard(answer);
   const tokens = step === 'retry' ? used : await exchange.gate.regrant(used.accessToken, exchange.signal);

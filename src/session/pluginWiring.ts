@@ -1,9 +1,9 @@
 import type { InspectionEvent } from 'xstate';
-import { bearerScheme, type TokenScheme } from './adapters/scheme.js';
+import { bearerScheme, type TokenScheme } from '../adapter-core/scheme.js';
 import type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './plugin.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 import type { TokenStorage } from './storage.js';
-import type { TokenSet } from '../domain/tokens.js';
+import type { TokenSet } from '../../domain/tokens.js';
 
 /** Every plugin's parts, composed into what the session uses. */
 export interface WiredPlugins {
@@ -32,11 +32,15 @@ export interface WiredPlugins {
 export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
   const owners: Partial<Record<'storage' | 'scheme', PluginParts & { name: string }>> = {};
   const all = plugins.map((plugin) => {
-    if (typeof plugin?.setup !== 'function') throw new TypeError('tokenflight: plugins takes plugins such as crossTab()');
+    if (typeof plugin?.setup !== 'function')
+      throw new TypeError('tokenflight: plugins takes plugins such as crossTab()');
     const parts = { ...plugin.setup(host), name: String(plugin.name) };
     for (const part of ['storage', 'scheme'] as const) {
       if (parts[part] === undefined) continue;
-      if (owners[part]) throw new TypeError(`tokenflight: plugins "${owners[part].name}" and "${parts.name}" both give a ${part}; a session takes one`);
+      if (owners[part])
+        throw new TypeError(
+          `tokenflight: plugins "${owners[part].name}" and "${parts.name}" both give a ${part}; a session takes one`,
+        );
       owners[part] = parts;
     }
     return parts;
@@ -54,7 +58,11 @@ export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: Plugin
     },
     // Plugins are code, not user input: their allowances are trusted numbers.
     attemptAllowance: all.reduce((sum, parts) => sum + (parts.attemptAllowance ?? 0), 0),
-    wrap: (attempt) => all.reduceRight<RefreshAttempt>((inner, { refresh }) => (refresh ? (input, signal) => refresh(input, signal, inner) : inner), attempt),
+    wrap: (attempt) =>
+      all.reduceRight<RefreshAttempt>(
+        (inner, { refresh }) => (refresh ? (input, signal) => refresh(input, signal, inner) : inner),
+        attempt,
+      ),
     connect(actor) {
       const disconnects = all.map((parts) => parts.connect?.(actor));
       return () => disconnects.forEach((disconnect) => disconnect?.());

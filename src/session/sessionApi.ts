@@ -1,6 +1,6 @@
-import type { AuthEmitted } from '../machines/authSessionTypes.js';
-import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
-import { isUsable, receiveTokens, type ReceivedTokens } from '../domain/tokens.js';
+import type { AuthEmitted } from '../../machines/authSessionTypes.js';
+import { LoggedOutError } from '../../domain/errors/LoggedOutError.js';
+import { isUsable, receiveTokens, type ReceivedTokens } from '../../domain/tokens.js';
 import type { WiredPlugins } from './pluginWiring.js';
 import type { AuthSession, AuthSessionActor } from './sessionTypes.js';
 import type { SnapshotStore } from './snapshotStore.js';

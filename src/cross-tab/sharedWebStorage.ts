@@ -1,5 +1,11 @@
-import { tokenSetOf, webStorage, type TokenStorage, type WebTokenStorage } from '../storage.js';
-import { compareRecords, isSharedTokenStorage, parseSharedRecord, type SharedRecord, type SharedTokenStorage } from './sharedRecord.js';
+import { tokenSetOf, webStorage, type TokenStorage, type WebTokenStorage } from '../session/storage.js';
+import {
+  compareRecords,
+  isSharedTokenStorage,
+  parseSharedRecord,
+  type SharedRecord,
+  type SharedTokenStorage,
+} from './sharedRecord.js';
 import { parseSharedRound, type SharedRound } from './sharedRound.js';
 
 /**

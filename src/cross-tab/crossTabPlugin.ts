@@ -1,4 +1,4 @@
-import type { SessionPlugin } from '../plugin.js';
+import type { SessionPlugin } from '../session/plugin.js';
 import { createCrossTab } from './createCrossTab.js';
 import type { CrossTabOptions } from './types.js';
 

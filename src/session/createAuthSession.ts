@@ -1,5 +1,5 @@
-import { isTerminalError, refreshFailureRule } from '../domain/isTerminalError.js';
-import { receiveTokens } from '../domain/tokens.js';
+import { isTerminalError, refreshFailureRule } from '../../domain/isTerminalError.js';
+import { receiveTokens } from '../../domain/tokens.js';
 import { wirePlugins } from './pluginWiring.js';
 import { createSessionActor } from './sessionActor.js';
 import { createSessionApi } from './sessionApi.js';
@@ -23,12 +23,20 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const waitTimeout = positive('waitTimeout', options.waitTimeout, undefined, 1);
   // The app's rule, else the plugins' opinions (`oauthErrors()`), else the status; `plugins` is
   // read when a refresh fails, after the plugins (which are handed this rule) are set up.
-  const isTerminal = refreshFailureRule(options.isTerminal ?? ((error) => plugins.isTerminal(error) ?? isTerminalError(error)));
+  const isTerminal = refreshFailureRule(
+    options.isTerminal ?? ((error) => plugins.isTerminal(error) ?? isTerminalError(error)),
+  );
   // Validated before any plugin is set up, so a bad token set leaves nothing open.
   const given = options.tokens ? receiveTokens(options.tokens, now()) : null;
   // The retry settings are the config's (a plugin reads the fields it knows).
   const retry = { ...config, random: options.random ?? Math.random };
-  const plugins = wirePlugins(options.plugins, { storage: options.storage, refreshTimeout: config.refreshTimeout, isTerminal, now, retry });
+  const plugins = wirePlugins(options.plugins, {
+    storage: options.storage,
+    refreshTimeout: config.refreshTimeout,
+    isTerminal,
+    now,
+    retry,
+  });
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 

@@ -1,5 +1,5 @@
-import { clampDelay } from '../domain/time.js';
-import type { WakeReason } from '../machines/authSessionTypes.js';
+import { clampDelay } from '../../domain/time.js';
+import type { WakeReason } from '../../machines/authSessionTypes.js';
 
 export interface TabLifeOptions {
   /** How often the sleep detector ticks, in ms. Default 10 000. */

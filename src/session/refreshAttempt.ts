@@ -1,6 +1,6 @@
-import { InvalidRefreshAnswerError } from '../domain/errors/InvalidRefreshAnswerError.js';
-import { InvalidTokenError } from '../domain/errors/InvalidTokenError.js';
-import { receiveTokens, type TokenInput } from '../domain/tokens.js';
+import { InvalidRefreshAnswerError } from '../../domain/errors/InvalidRefreshAnswerError.js';
+import { InvalidTokenError } from '../../domain/errors/InvalidTokenError.js';
+import { receiveTokens, type TokenInput } from '../../domain/tokens.js';
 import type { RefreshContext } from './sessionOptions.js';
 import type { RefreshAttempt } from './plugin.js';
 
@@ -10,7 +10,10 @@ import type { RefreshAttempt } from './plugin.js';
  * is not taken for a fresh one. A malformed answer is an InvalidRefreshAnswerError, which ends the
  * session: the server may have rotated the refresh token already.
  */
-export function createRefreshAttempt(refresh: (context: RefreshContext) => Promise<TokenInput>, now: () => number): RefreshAttempt {
+export function createRefreshAttempt(
+  refresh: (context: RefreshContext) => Promise<TokenInput>,
+  now: () => number,
+): RefreshAttempt {
   return async ({ tokens: previous }, signal) => {
     const sentAt = now();
     const answer = await refresh({ refreshToken: previous?.refreshToken ?? null, tokens: previous, signal });

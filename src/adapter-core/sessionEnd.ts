@@ -1,4 +1,4 @@
-import type { AuthSession } from '../createAuthSession.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 import { LoggedOutError } from '../../domain/errors/LoggedOutError.js';
 import { SessionExpiredError } from '../../domain/errors/SessionExpiredError.js';
 

@@ -2,9 +2,15 @@ import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
 import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
-import { patientTimeout } from '../patientTimer.js';
-import type { TokenStorage } from '../storage.js';
-import { compareRecords, parseSharedRecord, type SharedRecord, type SharedState, type SharedTokenStorage } from './sharedRecord.js';
+import { patientTimeout } from '../session/patientTimer.js';
+import type { TokenStorage } from '../session/storage.js';
+import {
+  compareRecords,
+  parseSharedRecord,
+  type SharedRecord,
+  type SharedState,
+  type SharedTokenStorage,
+} from './sharedRecord.js';
 import { sharedFormOf } from './sharedWebStorage.js';
 import { defaultChannel, defaultLocks, defaultSharedStorage, randomWriter, warnSingleTab } from './pageDefaults.js';
 import { receivedOf, sameSession, stateOf, syncOf } from './recordSync.js';
@@ -96,10 +102,10 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   const locks = options.locks ?? defaultLocks();
   const openChannel = options.channel ?? defaultChannel();
   const shared = setup.storage === undefined ? defaultSharedStorage(name) : sharedFormOf(setup.storage);
-  if (!locks) return warnSingleTab('this page has no Web Locks (navigator.locks)'), null;
-  if (!openChannel) return warnSingleTab('this page has no BroadcastChannel'), null;
+  if (!locks) return (warnSingleTab('this page has no Web Locks (navigator.locks)'), null);
+  if (!openChannel) return (warnSingleTab('this page has no BroadcastChannel'), null);
   if (!shared) {
-    return warnSingleTab('its storage is not shared between tabs (use webStorage(localStorage))'), null;
+    return (warnSingleTab('its storage is not shared between tabs (use webStorage(localStorage))'), null);
   }
   const store: SharedTokenStorage = shared;
   const open: (name: string) => ChannelLike = openChannel;
@@ -125,7 +131,14 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   // A round not rewritten this long after its retry time lost its tabs: the next tab starts over.
   const lockWait = stealAfter + stealJitter(stealAfter) + SETTLE_MS;
   const rounds: OriginRound | null = setup.round
-    ? createOriginRound({ store, post: (message) => channel().postMessage(message), writer, now, settings: setup.round, staleAfter: lockWait + setup.refreshTimeout + LOCK_WAIT_SLACK_MS })
+    ? createOriginRound({
+        store,
+        post: (message) => channel().postMessage(message),
+        writer,
+        now,
+        settings: setup.round,
+        staleAfter: lockWait + setup.refreshTimeout + LOCK_WAIT_SLACK_MS,
+      })
     : null;
   const newHolderListeners = new Set<() => void>();
   const onNewHolder = (listener: () => void) => {
@@ -217,7 +230,11 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     signal.addEventListener('abort', stopAttempt, { once: true });
     lost.addEventListener('abort', stopAttempt, { once: true });
     // Patient: a tab that wakes from a freeze with the answer already here takes it (see patientTimer.ts).
-    const timer = patientTimeout(() => attempt.abort(new RefreshTimeoutError(setup.refreshTimeout)), setup.refreshTimeout, now);
+    const timer = patientTimeout(
+      () => attempt.abort(new RefreshTimeoutError(setup.refreshTimeout)),
+      setup.refreshTimeout,
+      now,
+    );
     try {
       const received = await untilAborted(refreshHere(input, attempt.signal), attempt.signal);
       // Someone wrote while we refreshed (a tab that stole the lock, a logout): theirs wins.
@@ -242,8 +259,13 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   }
 
   /** The round's end reaches a waiting tab at once, without queueing for the lock; null: time to attempt. */
-  async function awaitRound(round: OriginRound, until: number, signal: AbortSignal, base: SharedRecord): Promise<ReceivedTokens | null> {
-    for (let verdict: RoundVerdict = { kind: 'wait', until }; verdict.kind === 'wait'; ) {
+  async function awaitRound(
+    round: OriginRound,
+    until: number,
+    signal: AbortSignal,
+    base: SharedRecord,
+  ): Promise<ReceivedTokens | null> {
+    for (let verdict: RoundVerdict = { kind: 'wait', until }; verdict.kind === 'wait';) {
       await round.waitForNews(verdict.until, signal);
       const record = newest();
       if (compareRecords(record, base) > 0) return adopted(record, signal);
@@ -269,7 +291,9 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
       // An explicit refresh() (or coming back online) during this tab's cooldown starts a new round.
       if (actor?.getSnapshot().context.coolingDown) rounds?.restart(base);
       for (;;) {
-        const step = await runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) => refreshUnderLock(input, signal, refreshHere, grant, base));
+        const step = await runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) =>
+          refreshUnderLock(input, signal, refreshHere, grant, base),
+        );
         if ('done' in step) return step.done;
         const adoptedTokens = await awaitRound(rounds!, step.waitUntil, signal, base);
         if (adoptedTokens) return adoptedTokens;
@@ -287,7 +311,10 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
         const changed = local.state !== previous.state || local.accessToken !== previous.accessToken;
         previous = local;
         if (!changed || sameSession(local, known)) return;
-        publish(local.state, local.state === 'loggedIn' ? { tokens: snapshot.context.tokens!, lifetime: snapshot.context.lifetime } : null);
+        publish(
+          local.state,
+          local.state === 'loggedIn' ? { tokens: snapshot.context.tokens!, lifetime: snapshot.context.lifetime } : null,
+        );
       });
       return () => {
         subscription.unsubscribe();

@@ -1,13 +1,13 @@
 import type { Actor } from 'xstate';
-import type { authSessionMachine } from '../machines/authSession.js';
-import { clampDelay } from '../domain/time.js';
-import type { AuthEvent, SessionConfig } from '../machines/authSessionTypes.js';
-import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
-import { QueueFullError } from '../domain/errors/QueueFullError.js';
-import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
-import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { WaitTimeoutError } from '../domain/errors/WaitTimeoutError.js';
-import type { TokenSet } from '../domain/tokens.js';
+import type { authSessionMachine } from '../../machines/authSession.js';
+import { clampDelay } from '../../domain/time.js';
+import type { AuthEvent, SessionConfig } from '../../machines/authSessionTypes.js';
+import { LoggedOutError } from '../../domain/errors/LoggedOutError.js';
+import { QueueFullError } from '../../domain/errors/QueueFullError.js';
+import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
+import { SessionExpiredError } from '../../domain/errors/SessionExpiredError.js';
+import { WaitTimeoutError } from '../../domain/errors/WaitTimeoutError.js';
+import type { TokenSet } from '../../domain/tokens.js';
 
 interface Pending {
   resolve: (tokens: TokenSet) => void;
@@ -60,10 +60,15 @@ export function createWaiters(
       loggedOut: () => new LoggedOutError(),
       // `cause` is what ended the session, when known.
       expired: () =>
-        error instanceof SessionExpiredError ? error : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
+        error instanceof SessionExpiredError
+          ? error
+          : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
       queueFull: () => new QueueFullError(config.maxQueue),
       // A round that ended as a cooldown (cross-tab) already is one.
-      coolingDown: () => (error instanceof RefreshCooldownError ? error : new RefreshCooldownError(config.failureCooldown, { cause: error })),
+      coolingDown: () =>
+        error instanceof RefreshCooldownError
+          ? error
+          : new RefreshCooldownError(config.failureCooldown, { cause: error }),
     };
     const reasonError = refusals[reason]?.() ?? error;
     for (const id of ids) settle(id)?.reject(reasonError);

@@ -1,4 +1,4 @@
-import type { AuthSession } from '../createAuthSession.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
 /**
@@ -31,7 +31,8 @@ function createRefusalGuard(session: AuthSession): RefusalGuard {
   let suspect: Suspect | null = null;
   return ({ accessToken }, replayed) => {
     if (replayed) {
-      if (suspect?.accessToken !== accessToken) suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
+      if (suspect?.accessToken !== accessToken)
+        suspect = { accessToken, until: Date.now() + REFUSAL_HOLD_MS, left: REFUSAL_HOLD_COUNT };
       return true;
     }
     // A token already replaced costs no refresh: its replay with the current one goes ahead.

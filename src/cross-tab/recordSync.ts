@@ -14,7 +14,8 @@ export function stateOf(snapshot: Snapshot): { state: SharedState; accessToken: 
 
 /** Same session: the same tokens, or no tokens on either side (logged out and expired alike). */
 export function sameSession(local: { state: SharedState; accessToken: string | null }, record: SharedRecord): boolean {
-  if (local.state !== 'loggedIn' || record.state !== 'loggedIn') return local.state !== 'loggedIn' && record.state !== 'loggedIn';
+  if (local.state !== 'loggedIn' || record.state !== 'loggedIn')
+    return local.state !== 'loggedIn' && record.state !== 'loggedIn';
   return local.accessToken === record.tokens?.accessToken;
 }
 

@@ -1,5 +1,5 @@
-import type { AuthStatus } from '../machines/authSessionTypes.js';
-import type { TokenSet } from '../domain/tokens.js';
+import type { AuthStatus } from '../../machines/authSessionTypes.js';
+import type { TokenSet } from '../../domain/tokens.js';
 import type { AuthSessionActor, SessionSnapshot } from './sessionTypes.js';
 
 export interface SnapshotStore {
@@ -12,7 +12,10 @@ export interface SnapshotStore {
 }
 
 /** The session's status and tokens as one frozen object, and who listens to its changes. */
-export function createSnapshotStore(actor: AuthSessionActor, onTokens: (tokens: TokenSet | null) => void): SnapshotStore {
+export function createSnapshotStore(
+  actor: AuthSessionActor,
+  onTokens: (tokens: TokenSet | null) => void,
+): SnapshotStore {
   // Undefined only until the first read, below.
   let snapshot: SessionSnapshot | undefined;
   // Undefined once closed: later subscribers are not kept.

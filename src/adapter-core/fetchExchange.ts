@@ -31,7 +31,13 @@ export class FetchRequest implements Exchange<Response> {
   declare readonly url: URL;
   declare readonly signal: AbortSignal | undefined;
 
-  constructor({ gate, send, refused }: FetchAdapter, input: Request | string | URL, init: RequestInit | Request | undefined, url: URL, signal: AbortSignal | undefined) {
+  constructor(
+    { gate, send, refused }: FetchAdapter,
+    input: Request | string | URL,
+    init: RequestInit | Request | undefined,
+    url: URL,
+    signal: AbortSignal | undefined,
+  ) {
     this.gate = gate;
     this.refused = refused;
     this.fetch = send;
@@ -56,7 +62,9 @@ export class FetchRequest implements Exchange<Response> {
     const headers = copyHeaders(init?.headers);
     const value = headers instanceof Headers ? headers : headers.value;
     return authorizeThen(this.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
-      input instanceof Request ? this.fetch(new Request(input, { headers: value })) : this.fetch(input, { ...init, headers: value }),
+      input instanceof Request
+        ? this.fetch(new Request(input, { headers: value }))
+        : this.fetch(input, { ...init, headers: value }),
     );
   }
 

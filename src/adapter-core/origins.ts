@@ -10,7 +10,8 @@ function originOf(origin: string): string {
     // Reported below, with what would have been right.
   }
   // 'null': a URL (data:, file:) with no origin that could receive a token.
-  if (!parsed || parsed === 'null') throw new TypeError(`tokenflight: "${origin}" is not an origin (scheme://host[:port])`);
+  if (!parsed || parsed === 'null')
+    throw new TypeError(`tokenflight: "${origin}" is not an origin (scheme://host[:port])`);
   return parsed;
 }
 

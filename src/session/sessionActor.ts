@@ -1,8 +1,8 @@
 import { createActor, fromPromise } from 'xstate';
-import { authSessionMachine } from '../machines/authSession.js';
-import { createDelays } from '../machines/delays.js';
-import type { HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../machines/authSessionTypes.js';
-import type { ReceivedTokens } from '../domain/tokens.js';
+import { authSessionMachine } from '../../machines/authSession.js';
+import { createDelays } from '../../machines/delays.js';
+import type { HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../../machines/authSessionTypes.js';
+import type { ReceivedTokens } from '../../domain/tokens.js';
 import type { WiredPlugins } from './pluginWiring.js';
 import { createRefreshAttempt } from './refreshAttempt.js';
 import { patientClock } from './patientTimer.js';
@@ -22,7 +22,9 @@ export function createSessionActor(
     actors: {
       refresh: fromPromise<ReceivedTokens, RefreshActorInput>(({ input, signal }) => refresh(input, signal)),
       // Without a heartbeat option (never invoked then), undefined !== false: valid.
-      heartbeat: fromPromise<boolean, HeartbeatActorInput>(async ({ input, signal }) => (await options.heartbeat?.({ tokens: input.tokens, signal })) !== false),
+      heartbeat: fromPromise<boolean, HeartbeatActorInput>(
+        async ({ input, signal }) => (await options.heartbeat?.({ tokens: input.tokens, signal })) !== false,
+      ),
     },
     delays: createDelays(now, options.random, plugins.attemptAllowance),
     guards: {

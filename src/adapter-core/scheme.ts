@@ -49,7 +49,10 @@ export interface TokenScheme {
  * reads refusals by their `WWW-Authenticate` challenge (`classifyChallenge`). Cookie sessions:
  * `headerScheme('X-CSRF-Token')`, the CSRF value kept as the access token.
  */
-export function headerScheme(name: string, valueOf: (tokens: TokenSet) => string = (tokens) => tokens.accessToken): TokenScheme {
+export function headerScheme(
+  name: string,
+  valueOf: (tokens: TokenSet) => string = (tokens) => tokens.accessToken,
+): TokenScheme {
   return {
     authorize(request, tokens) {
       request.headers.set(name, valueOf(tokens));
@@ -73,7 +76,12 @@ export const bearerScheme: TokenScheme = {
  * Runs `then` once the scheme has authorized `request`: at once when `authorize` returned
  * nothing (no await on the hot path), after its promise otherwise.
  */
-export function authorizeThen<T>(scheme: TokenScheme, request: OutgoingRequest, tokens: TokenSet, then: () => T): T | Promise<Awaited<T>> {
+export function authorizeThen<T>(
+  scheme: TokenScheme,
+  request: OutgoingRequest,
+  tokens: TokenSet,
+  then: () => T,
+): T | Promise<Awaited<T>> {
   // An arrow such as `(r, t) => r.headers.set(…)` returns whatever `set` returns: only a thenable is awaited.
   const pending = scheme.authorize(request, tokens) as Partial<PromiseLike<void>> | undefined;
   return typeof pending?.then === 'function' ? (Promise.resolve(pending).then(then) as Promise<Awaited<T>>) : then();
@@ -84,4 +92,5 @@ export function authorizeThen<T>(scheme: TokenScheme, request: OutgoingRequest, 
  * An uppercase one is sent as it is; any other is rare, and a Request says how fetch sends it
  * (as fetch itself would, it throws for a method fetch refuses).
  */
-export const sentMethod = (method = 'GET'): string => (method === method.toUpperCase() ? method : new Request('http://x', { method }).method);
+export const sentMethod = (method = 'GET'): string =>
+  method === method.toUpperCase() ? method : new Request('http://x', { method }).method;

@@ -1,4 +1,4 @@
-import { receiveTokens, type ReceivedTokens, type TokenSet } from '../domain/tokens.js';
+import { receiveTokens, type ReceivedTokens, type TokenSet } from '../../domain/tokens.js';
 
 /** Where the session keeps its tokens between page loads. Synchronous, like Web Storage. */
 export interface TokenStorage {

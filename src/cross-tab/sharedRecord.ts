@@ -1,6 +1,6 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import type { SyncedState } from '../../machines/authSessionTypes.js';
-import { tokenSetOf, type TokenStorage } from '../storage.js';
+import { tokenSetOf, type TokenStorage } from '../session/storage.js';
 import type { SharedRound } from './sharedRound.js';
 
 export type SharedState = SyncedState;

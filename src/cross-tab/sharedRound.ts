@@ -36,7 +36,16 @@ export function parseSharedRound(value: unknown): SharedRound | null {
   if (!isFiniteNumber(version) || typeof baseWriter !== 'string') return null;
   const { name, message } = (cause ?? {}) as Record<string, unknown>;
   if (typeof name !== 'string' || typeof message !== 'string') return null;
-  return { kind, base: { version, writer: baseWriter }, seq, writer, failures, retryAt, cooldownUntil, cause: { name, message } };
+  return {
+    kind,
+    base: { version, writer: baseWriter },
+    seq,
+    writer,
+    failures,
+    retryAt,
+    cooldownUntil,
+    cause: { name, message },
+  };
 }
 
 /** True when `round` tries to refresh the tokens of `record`. */
@@ -51,7 +60,10 @@ export function compareRounds(a: SharedRound, b: SharedRound): number {
 }
 
 /** What a tab under the lock does about the origin's round. */
-export type RoundVerdict = { kind: 'attempt'; failures: number } | { kind: 'wait'; until: number } | { kind: 'over'; error: RefreshCooldownError };
+export type RoundVerdict =
+  | { kind: 'attempt'; failures: number }
+  | { kind: 'wait'; until: number }
+  | { kind: 'over'; error: RefreshCooldownError };
 
 /**
  * The round's word on the next attempt at `now`: give up with the same error the round gave up
@@ -61,10 +73,14 @@ export type RoundVerdict = { kind: 'attempt'; failures: number } | { kind: 'wait
 export function verdictOf(round: SharedRound | null, now: number, staleAfter: number): RoundVerdict {
   if (round === null) return { kind: 'attempt', failures: 0 };
   if (round.cooldownUntil !== null) {
-    return now < round.cooldownUntil ? { kind: 'over', error: cooldownErrorOf(round, round.cooldownUntil - now) } : { kind: 'attempt', failures: 0 };
+    return now < round.cooldownUntil
+      ? { kind: 'over', error: cooldownErrorOf(round, round.cooldownUntil - now) }
+      : { kind: 'attempt', failures: 0 };
   }
   if (now < round.retryAt) return { kind: 'wait', until: round.retryAt };
-  return now > round.retryAt + staleAfter ? { kind: 'attempt', failures: 0 } : { kind: 'attempt', failures: round.failures };
+  return now > round.retryAt + staleAfter
+    ? { kind: 'attempt', failures: 0 }
+    : { kind: 'attempt', failures: round.failures };
 }
 
 /** The error a round that gave up ends with in every tab: a RefreshCooldownError whose cause has the last failure's name. */

@@ -1,8 +1,8 @@
-import type { SessionConfig } from '../machines/authSessionTypes.js';
+import type { SessionConfig } from '../../machines/authSessionTypes.js';
 import type { SessionPlugin } from './plugin.js';
 import type { TokenStorage } from './storage.js';
 import type { TabLifeOptions } from './tabLife.js';
-import type { TokenInput, TokenSet } from '../domain/tokens.js';
+import type { TokenInput, TokenSet } from '../../domain/tokens.js';
 
 export interface RefreshContext {
   /** The refresh token to present; null when it lives in an HttpOnly cookie. */
@@ -57,13 +57,18 @@ export interface AuthSessionOptions {
   random?: () => number;
   /**
    * Features this session pays for only when given: `crossTab()` from 'tokenflight/cross-tab',
-   * `inspect(observer)` from 'tokenflight/inspect'. See src/plugin.ts for how they compose.
+   * `inspect(observer)` from 'tokenflight/inspect'. See src/session/plugin.ts for how they compose.
    */
   plugins?: readonly SessionPlugin[];
 }
 
 /** A number option, checked: bad input is a RangeError at creation, never a hang later. */
-export function positive<T extends number | undefined>(name: string, value: number | undefined, fallback: T, min = 0): number | T {
+export function positive<T extends number | undefined>(
+  name: string,
+  value: number | undefined,
+  fallback: T,
+  min = 0,
+): number | T {
   // `!(value >= min)` is also true for NaN.
   if (value !== undefined && (typeof value !== 'number' || !(value >= min))) {
     throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);

@@ -1,4 +1,4 @@
-import type { AuthSession } from '../createAuthSession.js';
+import type { AuthSession } from '../session/createAuthSession.js';
 
 const warned = new WeakMap<object, Set<string>>();
 

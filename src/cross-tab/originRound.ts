@@ -1,6 +1,6 @@
 import { backoffDelay } from '../../machines/delays.js';
 import { clampDelay } from '../../domain/time.js';
-import type { RetrySettings } from '../plugin.js';
+import type { RetrySettings } from '../session/plugin.js';
 import type { SharedRecord, SharedTokenStorage } from './sharedRecord.js';
 import {
   causeOf,
@@ -64,8 +64,17 @@ export function createOriginRound({ store, post, writer, now, settings, staleAft
     return latest && isRoundOf(latest, record) ? latest : null;
   }
 
-  function write(record: SharedRecord, fields: Pick<SharedRound, 'failures' | 'retryAt' | 'cooldownUntil' | 'cause'>): SharedRound {
-    const round: SharedRound = { kind: ROUND, base: { version: record.version, writer: record.writer }, seq: (current(record)?.seq ?? 0) + 1, writer, ...fields };
+  function write(
+    record: SharedRecord,
+    fields: Pick<SharedRound, 'failures' | 'retryAt' | 'cooldownUntil' | 'cause'>,
+  ): SharedRound {
+    const round: SharedRound = {
+      kind: ROUND,
+      base: { version: record.version, writer: record.writer },
+      seq: (current(record)?.seq ?? 0) + 1,
+      writer,
+      ...fields,
+    };
     latest = round;
     store.writeRound?.(round);
     post(round);
@@ -83,7 +92,12 @@ export function createOriginRound({ store, post, writer, now, settings, staleAft
       const at = now();
       const cause = causeOf(error);
       if (failed > settings.retries) {
-        const round = write(record, { failures: failed, retryAt: at, cooldownUntil: at + settings.failureCooldown, cause });
+        const round = write(record, {
+          failures: failed,
+          retryAt: at,
+          cooldownUntil: at + settings.failureCooldown,
+          cause,
+        });
         return { kind: 'over', error: cooldownErrorOf(round, settings.failureCooldown, error) };
       }
       const retryAt = at + backoffDelay(failed, settings.minDelay, settings.maxDelay, settings.random);
