@@ -1,4 +1,6 @@
-import { authSessionSetup } from './authSessionSetup.js';
+import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
+import type { ReceivedTokens } from '../domain/tokens.js';
+import { authSessionSetup, type AnswerParams, type FailureParams } from './authSessionSetup.js';
 import type { AuthContext, RejectReason, SessionConfig } from './authSessionTypes.js';
 
 /** A session before its first LOGIN: no tokens, nobody waiting. */
@@ -29,18 +31,31 @@ const syncedEnd = [
   { guard: 'isSyncedExpiry', target: '#authSession.expired', actions: 'recordSyncedExpiry' },
 ] as const;
 
-/**
- * After a failed attempt (`record` says how it failed): another one after the backoff, or the round
- * gives up: the waiters get its last error, and the cooldown starts.
- */
-const retryOrGiveUp = (record: 'recordFailure' | 'recordDeadAnswer' | 'recordTimeout') =>
-  [
-    { guard: 'canRetry', target: 'backingOff', actions: [record, failed(true)] },
-    {
-      target: IDLE,
-      actions: [record, { type: 'rejectWaiters', params: { reason: 'refreshFailed' } }, 'startCooldown', failed(false)],
-    },
-  ] as const;
+/** How an attempt failed, recorded in the context: the actor's error, a dead answer, or the timeout. */
+type RecordFailure =
+  | { type: 'recordFailure'; params: ({ event }: { event: ErrorActorEvent }) => FailureParams }
+  | { type: 'recordDeadAnswer'; params: ({ event }: { event: DoneActorEvent<ReceivedTokens> }) => AnswerParams }
+  | 'recordTimeout';
+
+const recordError = {
+  type: 'recordFailure',
+  params: ({ event }: { event: ErrorActorEvent }) => ({ error: event.error }),
+} as const;
+const recordDeadAnswer = {
+  type: 'recordDeadAnswer',
+  params: ({ event }: { event: DoneActorEvent<ReceivedTokens> }) => ({ answer: event.output }),
+} as const;
+
+/** The round is over: the waiters get its last error, and the cooldown starts. */
+const giveUp = <How extends RecordFailure>(record: How) =>
+  ({
+    target: IDLE,
+    actions: [record, { type: 'rejectWaiters', params: { reason: 'refreshFailed' } }, 'startCooldown', failed(false)],
+  }) as const;
+
+/** After a failed attempt (`record` says how it failed): another one after the backoff, or the round gives up. */
+const retryOrGiveUp = <How extends RecordFailure>(record: How) =>
+  [{ guard: 'canRetry', target: 'backingOff', actions: [record, failed(true)] }, giveUp(record)] as const;
 
 /** A state without a token to give: every request for one is refused with `reason`. */
 const refuseRequests = (reason: 'loggedOut' | 'expired') => {
@@ -48,11 +63,11 @@ const refuseRequests = (reason: 'loggedOut' | 'expired') => {
   return { 'TOKEN.REQUEST': refuse, UNAUTHORIZED: refuse, REFRESH: refuse } as const;
 };
 
-/** In idle, a request without a usable token refreshes, unless a failed round is cooling down. */
-const refreshUnlessCooling = [
-  { guard: 'isCoolingDown', actions: reject('coolingDown') },
-  { target: 'refreshing', actions: 'enqueue' },
-] as const;
+/** In idle, a request without a usable token starts a refresh and waits for it. */
+const startRefresh = { target: 'refreshing', actions: 'enqueue' } as const;
+
+/** ...unless a failed round is cooling down. */
+const refreshUnlessCooling = [{ guard: 'isCoolingDown', actions: reject('coolingDown') }, startRefresh] as const;
 
 /** While a refresh runs every request waits for it, up to `maxQueue`. */
 const queueRequest = [{ guard: 'isQueueFull', actions: reject('queueFull') }, { actions: 'enqueue' }] as const;
@@ -92,7 +107,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
         'TOKEN.REQUEST': [{ guard: 'isTokenUsable', actions: 'answerNow' }, ...refreshUnlessCooling],
         UNAUTHORIZED: [{ guard: 'isStale', actions: 'answerNow' }, ...refreshUnlessCooling],
         // The user asked: the cooldown does not apply.
-        REFRESH: refreshUnlessCooling[1],
+        REFRESH: startRefresh,
         SYNC: syncedEnd,
         WAKE: [{ guard: 'isHeldByCooldown' }, { guard: 'isRefreshDue', target: 'refreshing' }],
       },
@@ -104,7 +119,13 @@ export const authSessionMachine = authSessionSetup.createMachine({
           invoke: {
             src: 'heartbeat',
             input: ({ context }) => ({ tokens: context.tokens! }),
-            onDone: [{ guard: 'isHeartbeatValid', target: 'waiting' }, { target: '#authSession.refreshing' }],
+            onDone: [
+              {
+                guard: { type: 'isHeartbeatValid', params: ({ event }) => ({ valid: event.output }) },
+                target: 'waiting',
+              },
+              { target: '#authSession.refreshing' },
+            ],
             // A heartbeat that cannot reach the server says nothing about the session.
             onError: 'waiting',
           },
@@ -130,14 +151,26 @@ export const authSessionMachine = authSessionSetup.createMachine({
             src: 'refresh',
             input: ({ context }) => ({ tokens: context.tokens }),
             onDone: [
-              { guard: 'isAnswerAlive', target: IDLE, actions: ['storeTokens', 'emitRefreshed'] },
+              {
+                guard: { type: 'isAnswerAlive', params: ({ event }) => ({ answer: event.output }) },
+                target: IDLE,
+                actions: [{ type: 'storeTokens', params: ({ event }) => ({ answer: event.output }) }, 'emitRefreshed'],
+              },
               // Dead on arrival (it came late): never handed out. Its refresh token is kept, as the
               // server may have rotated it, and the next attempt presents that one.
-              ...retryOrGiveUp('recordDeadAnswer'),
+              ...retryOrGiveUp(recordDeadAnswer),
             ],
             onError: [
-              { guard: 'isTerminalError', target: '#authSession.expired', actions: ['recordFailure', failed(false)] },
-              ...retryOrGiveUp('recordFailure'),
+              {
+                guard: { type: 'isTerminalError', params: ({ event }) => ({ error: event.error }) },
+                target: '#authSession.expired',
+                actions: [recordError, failed(false)],
+              },
+              {
+                guard: { type: 'isRoundOverElsewhere', params: ({ event }) => ({ error: event.error }) },
+                ...giveUp(recordError),
+              },
+              ...retryOrGiveUp(recordError),
             ],
           },
           // Leaving `requesting` stops the refresh actor, which aborts its signal.

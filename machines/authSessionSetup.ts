@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { assertEvent, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { isTerminalError } from '../domain/isTerminalError.js';
 import { RefreshTimeoutError } from '../domain/errors/RefreshTimeoutError.js';
 import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
@@ -14,38 +14,25 @@ import type {
   HeartbeatActorInput,
   RefreshActorInput,
   RejectReason,
-  SyncedState,
-  WakeReason,
 } from './authSessionTypes.js';
-
-/**
- * The fields of the event being handled. Each guard and action below runs only on the events the
- * chart gives it (a request, a SYNC, a WAKE, the refresh actor's done or error event), so it
- * reads that event's fields without re-checking its type (the model test walks every edge).
- */
-interface Carried {
-  id: number;
-  at: number;
-  accessToken: string;
-  reason: WakeReason;
-  state: SyncedState;
-  /** LOGIN, and a synced login. */
-  received?: ReceivedTokens;
-  error: unknown;
-}
-const carried = (event: unknown) => event as Carried;
-/** The refresh actor's answer (its done event). */
-const answer = (event: unknown) => (event as { output: ReceivedTokens }).output;
-/** The heartbeat actor's verdict (its done event). */
-const verdict = (event: unknown) => (event as { output: boolean }).output;
 
 /** The context for newly received tokens: a new round, no failure, no cooldown. */
 function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
   return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false };
 }
 
-/** A LOGIN's or a synced login's tokens (the isSyncedLogin guard runs first), or a refresh answer. */
-const received = ({ event }: { event: AuthEvent }) => fresh(carried(event).received ?? answer(event));
+/** The events that ask for a token and wait in the queue for one. */
+const REQUESTS = ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH'] as const;
+
+/** The refresh actor's error (its error event), handed to guards and actions as params. */
+export interface FailureParams {
+  error: unknown;
+}
+
+/** The refresh actor's answer (its done event), handed to guards and actions as params. */
+export interface AnswerParams {
+  answer: ReceivedTokens;
+}
 
 /**
  * What the auth session machine can do: its types, and its guards, actions, delays and actors by
@@ -63,44 +50,73 @@ export const authSessionSetup = setup({
   },
   delays: createDelays(() => Date.now()),
   guards: {
-    isTerminalError: ({ event }) => isTerminalError(carried(event).error),
-    isAnswerAlive: ({ event }) => answer(event).lifetime !== 0,
-    hasWaitersAndDeadToken: ({ context }) => context.waiters.length > 0 && context.lifetime === 0,
-    isTokenUsable: ({ context, event }) => isUsable(context.tokens, carried(event).at),
-    // The 401 was for a token replaced since, and the current one is still usable: no refresh needed.
-    isStale: ({ context: { tokens }, event }) =>
-      tokens !== null && carried(event).accessToken !== tokens.accessToken && isUsable(tokens, carried(event).at),
-    isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
+    isTerminalError: (_, { error }: FailureParams) => isTerminalError(error),
     // A RefreshCooldownError from the refresh actor means a coordinator (cross-tab) ran the whole
     // round for this session and it gave up: the round is over here too, whatever `attempt` says.
-    canRetry: ({ context, event }) =>
-      context.attempt < context.config.retries &&
-      !((event as { error?: unknown }).error instanceof RefreshCooldownError),
+    isRoundOverElsewhere: (_, { error }: FailureParams) => error instanceof RefreshCooldownError,
+    isAnswerAlive: (_, { answer }: AnswerParams) => answer.lifetime !== 0,
+    hasWaitersAndDeadToken: ({ context }) => context.waiters.length > 0 && context.lifetime === 0,
+    isTokenUsable: ({ context, event }) => {
+      assertEvent(event, 'TOKEN.REQUEST');
+      return isUsable(context.tokens, event.at);
+    },
+    // The 401 was for a token replaced since, and the current one is still usable: no refresh needed.
+    isStale: ({ context: { tokens }, event }) => {
+      assertEvent(event, 'UNAUTHORIZED');
+      return tokens !== null && event.accessToken !== tokens.accessToken && isUsable(tokens, event.at);
+    },
+    isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
+    canRetry: ({ context }) => context.attempt < context.config.retries,
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
-    isHeartbeatValid: ({ event }) => verdict(event),
+    isHeartbeatValid: (_, { valid }: { valid: boolean }) => valid,
     // SYNC: what another session sharing these tokens did (a coordinator such as cross-tab).
-    isSyncedLogin: ({ event }) => carried(event).state === 'loggedIn',
-    isSyncedLogout: ({ event }) => carried(event).state === 'loggedOut',
-    isSyncedExpiry: ({ event }) => carried(event).state === 'expired',
+    isSyncedLogin: ({ event }) => {
+      assertEvent(event, 'SYNC');
+      return event.state === 'loggedIn';
+    },
+    isSyncedLogout: ({ event }) => {
+      assertEvent(event, 'SYNC');
+      return event.state === 'loggedOut';
+    },
+    isSyncedExpiry: ({ event }) => {
+      assertEvent(event, 'SYNC');
+      return event.state === 'expired';
+    },
     isCoolingDown: ({ context }) => context.coolingDown,
     /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
-    isRefreshDue: ({ context, event }) =>
-      context.tokens?.expiresAt != null && carried(event).at >= context.tokens.expiresAt - effectiveMargin(context),
+    isRefreshDue: ({ context, event }) => {
+      assertEvent(event, 'WAKE');
+      const expiresAt = context.tokens?.expiresAt;
+      return expiresAt != null && event.at >= expiresAt - effectiveMargin(context);
+    },
     /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
-    isHeldByCooldown: ({ context, event }) => context.coolingDown && carried(event).reason !== 'online',
+    isHeldByCooldown: ({ context, event }) => {
+      assertEvent(event, 'WAKE');
+      return context.coolingDown && event.reason !== 'online';
+    },
   },
   actions: {
-    storeTokens: assign(received),
-    storeLogin: assign(received),
-    storeSynced: assign(received),
+    storeTokens: assign((_, { answer }: AnswerParams) => fresh(answer)),
+    storeLogin: assign(({ event }) => {
+      assertEvent(event, 'LOGIN');
+      return fresh(event.received);
+    }),
+    // Runs behind the isSyncedLogin guard: a SYNC that carries no tokens changes nothing.
+    storeSynced: assign(({ event }) => {
+      assertEvent(event, 'SYNC');
+      return event.state === 'loggedIn' ? fresh(event.received) : {};
+    }),
     clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
     forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
-    recordFailure: assign(({ context, event }) => ({ attempt: context.attempt + 1, lastError: carried(event).error })),
+    recordFailure: assign(({ context }, { error }: FailureParams) => ({
+      attempt: context.attempt + 1,
+      lastError: error,
+    })),
     // Keeps the answer's refresh token (the next attempt presents it), not its dead access token's use.
-    recordDeadAnswer: assign(({ context, event }) => ({
-      tokens: answer(event).tokens,
+    recordDeadAnswer: assign(({ context }, { answer }: AnswerParams) => ({
+      tokens: answer.tokens,
       lifetime: 0,
       attempt: context.attempt + 1,
       lastError: new ExpiredAnswerError(),
@@ -114,23 +130,23 @@ export const authSessionSetup = setup({
     // A new array per enqueue: snapshots stay immutable, so the machine's pure transition function
     // (xstate/graph, users' model-based tests) can branch from any of them. The copies cost
     // O(N²) in the queue length: about 2 ms for the default maxQueue of 1 000, 160 ms for 10 000.
-    enqueue: assign(({ context, event }) => ({
-      waiters: [...context.waiters, { id: carried(event).id, since: carried(event).at }],
-    })),
-    cancelWaiter: assign(({ context, event }) => ({
-      waiters: context.waiters.filter((waiter) => waiter.id !== carried(event).id),
-    })),
-    rejectRequest: emit(({ context, event }, params: { reason: RejectReason }) => ({
-      type: 'waiters.rejected' as const,
-      ids: [carried(event).id],
-      reason: params.reason,
-      error: context.lastError,
-    })),
-    answerNow: emit(({ context, event }) => ({
-      type: 'waiters.resolved' as const,
-      ids: [carried(event).id],
-      tokens: context.tokens!,
-    })),
+    enqueue: assign(({ context, event }) => {
+      assertEvent(event, REQUESTS);
+      return { waiters: [...context.waiters, { id: event.id, since: event.at }] };
+    }),
+    cancelWaiter: assign(({ context, event }) => {
+      assertEvent(event, 'WAITER.CANCEL');
+      return { waiters: context.waiters.filter((waiter) => waiter.id !== event.id) };
+    }),
+    rejectRequest: emit(({ context, event }, params: { reason: RejectReason }) => {
+      assertEvent(event, REQUESTS);
+      return { type: 'waiters.rejected' as const, ids: [event.id], reason: params.reason, error: context.lastError };
+    }),
+    answerNow: emit(({ context, event }) => {
+      assertEvent(event, ['TOKEN.REQUEST', 'UNAUTHORIZED']);
+      // Runs behind isTokenUsable or isStale, both of which need tokens.
+      return { type: 'waiters.resolved' as const, ids: [event.id], tokens: context.tokens! };
+    }),
     // Tokens dead on arrival are never handed out: `hasWaitersAndDeadToken` refreshes instead.
     releaseWaiters: enqueueActions(({ context, enqueue }) => {
       if (context.waiters.length === 0 || context.tokens === null || context.lifetime === 0) return;
@@ -147,6 +163,7 @@ export const authSessionSetup = setup({
       });
       enqueue.assign({ waiters: [] });
     }),
+    // The emits below run right after tokens were stored, so context.tokens holds them.
     emitLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens! })),
     emitRefreshed: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens! })),
     emitRefreshFailed: emit(({ context }, params: { willRetry: boolean }) => ({

@@ -57,7 +57,7 @@ export interface CrossTab {
    * down sees `retries + 1` attempts per round however many tabs are open. A tab whose round is
    * backing off lets go of the lock and waits for news or the retry time; the round ends in
    * every tab at once, with the new tokens, the terminal error, or a RefreshCooldownError (the
-   * machine's `isRoundOver` guard ends this tab's round on it, whatever its own retry count).
+   * machine's `isRoundOverElsewhere` guard ends this tab's round on it, whatever its own retry count).
    * The machine's own retries stay for what the round cannot see (a dead-on-arrival answer, a
    * stolen lock), and its attempt timer is stretched over the whole round (`attemptAllowance`).
    */

@@ -2,6 +2,7 @@ import type { ActorLogic, AnyStateMachine, AnyStateNode, AnyTransitionDefinition
 import { getAdjacencyMap, getStateNodes, type StatePath } from 'xstate/graph';
 import { authSessionMachine } from '../../machines/authSession.js';
 import type { AuthEvent, SessionConfig, WakeReason } from '../../machines/authSessionTypes.js';
+import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { edgeCoveringWalks, type ModelEdge } from './modelWalks.js';
@@ -57,6 +58,8 @@ export const wakeTimes = {
 const wakeReasons: WakeReason[] = ['visible', 'online', 'resume'];
 export const terminalError = new RefreshRejectedError('refresh token refused', { status: 401 });
 export const transientError = Object.assign(new Error('network down'), { name: 'TransientError' });
+/** A coordinator (cross-tab) ran the whole round for this session and gave up. */
+export const roundOverError = new RefreshCooldownError(30_000);
 
 export type ModelSnapshot = SnapshotFrom<typeof authSessionMachine>;
 export type ModelEvent = AuthEvent | { type: string; output?: unknown; error?: unknown };
@@ -110,7 +113,8 @@ function internalEvents(eventType: string, snapshot: ModelSnapshot): ModelEvent[
   if (done && src === 'refresh')
     return [refreshOutput, deadRefreshOutput].map((output) => ({ type: eventType, output }));
   if (done && src === 'heartbeat') return [true, false].map((output) => ({ type: eventType, output }));
-  if (error && src === 'refresh') return [terminalError, transientError].map((e) => ({ type: eventType, error: e }));
+  if (error && src === 'refresh')
+    return [terminalError, transientError, roundOverError].map((e) => ({ type: eventType, error: e }));
   if (error && src === 'heartbeat') return [{ type: eventType, error: transientError }];
   throw new Error(`the model has no events for ${eventType}: teach test/model/machineModel.ts about it`);
 }
