@@ -1,4 +1,5 @@
 import { InvalidTokenError } from './errors/InvalidTokenError.js';
+import { isFiniteNumber } from './numbers.js';
 
 /** A token set as tokenflight has always written it (camelCase). */
 export interface CamelTokenInput {
@@ -53,9 +54,6 @@ export interface AnswerTiming {
   receivedAt: number;
 }
 
-// Number.isFinite never coerces: false for anything but a finite number.
-const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value);
-
 interface JwtTimes {
   exp?: number | undefined;
   iat?: number | undefined;
@@ -97,10 +95,15 @@ function expiryOf(
   sentAt: number,
 ): number | null {
   const { exp, iat } = readJwtTimes(accessToken) ?? {};
-  // NaN unless the token is a JWT with both claims; every comparison with NaN is false.
-  const jwtLifetime = Math.max(0, (exp! - iat!) * 1000);
-  if (expiresIn !== undefined) return sentAt + (jwtLifetime < expiresIn * 1000 ? jwtLifetime : expiresIn * 1000);
-  return expiresAt ?? (jwtLifetime >= 0 ? sentAt + jwtLifetime : exp !== undefined ? exp * 1000 : null);
+  // Only a JWT with both claims states its own lifetime.
+  const jwtLifetime = exp !== undefined && iat !== undefined ? Math.max(0, (exp - iat) * 1000) : null;
+  if (expiresIn !== undefined) {
+    const statedLifetime = expiresIn * 1000;
+    return sentAt + (jwtLifetime !== null && jwtLifetime < statedLifetime ? jwtLifetime : statedLifetime);
+  }
+  if (expiresAt !== null && expiresAt !== undefined) return expiresAt;
+  if (jwtLifetime !== null) return sentAt + jwtLifetime;
+  return exp !== undefined ? exp * 1000 : null;
 }
 
 const isText = (value: unknown) => value == null || typeof value === 'string';

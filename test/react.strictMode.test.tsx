@@ -64,7 +64,8 @@ describe('React under StrictMode', () => {
     );
     // --- end of snippet ---
     await vi.waitFor(() => expect(root.textContent).toBe('Please log in'), { timeout: 5_000 });
-    expect(mounts).toHaveBeenCalledTimes(2); // StrictMode ran the effect twice, cleaning up in between
+    // StrictMode ran the effect twice, cleaning up in between (effects run after the first paint).
+    await vi.waitFor(() => expect(mounts).toHaveBeenCalledTimes(2), { timeout: 5_000 });
 
     session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
     await vi.waitFor(() => expect(root.textContent).toBe('Welcome back'), { timeout: 5_000 });

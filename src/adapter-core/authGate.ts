@@ -5,6 +5,7 @@ import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit, NO_LIMIT, type ReplayLimit } from './replayLimit.js';
 import type { TokenScheme } from './scheme.js';
 import { warnUnlistedOrigin } from './unlistedOrigin.js';
+import { untilAborted } from '../../domain/abort.js';
 
 /** What every adapter (fetch, axios, ky) accepts on top of its own hooks. */
 export interface AdapterOptions {
@@ -47,20 +48,7 @@ export interface AuthGate {
   regrant(usedAccessToken: string, signal?: AbortSignal): Promise<TokenSet>;
 }
 
-/**
- * A caller that aborts its request stops waiting for a token too. It always adds the same
- * number of steps, so requests released together stay in queue order.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal!.reason);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    // Also when aborted: the session's promise still settles later (token, timeout or stop), seen by no one else.
-    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', onAbort));
-  });
-}
-
+// A caller that aborts its request stops waiting for a token too (untilAborted).
 export function createAuthGate(session: AuthSession, options: AdapterOptions = {}): AuthGate {
   const isAllowed = createOriginAllowList(options.origins);
   const scheme = options.scheme ?? session.scheme;

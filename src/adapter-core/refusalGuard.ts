@@ -46,5 +46,11 @@ function createRefusalGuard(session: AuthSession): RefusalGuard {
 // One guard per session, shared by every adapter made for it.
 const guards = new WeakMap<AuthSession, RefusalGuard>();
 
-export const refusalGuardFor = (session: AuthSession): RefusalGuard =>
-  guards.get(session) ?? guards.set(session, createRefusalGuard(session)).get(session)!;
+export function refusalGuardFor(session: AuthSession): RefusalGuard {
+  let guard = guards.get(session);
+  if (!guard) {
+    guard = createRefusalGuard(session);
+    guards.set(session, guard);
+  }
+  return guard;
+}

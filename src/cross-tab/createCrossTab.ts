@@ -2,6 +2,7 @@ import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
 import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
+import { untilAborted } from '../../domain/abort.js';
 import { patientTimeout } from '../session/patientTimer.js';
 import type { TokenStorage } from '../session/storage.js';
 import {
@@ -15,7 +16,7 @@ import { sharedFormOf } from './sharedWebStorage.js';
 import { defaultChannel, defaultLocks, defaultSharedStorage, randomWriter, warnSingleTab } from './pageDefaults.js';
 import { receivedOf, sameSession, stateOf, syncOf } from './recordSync.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
-import { runExclusive, stealJitter, type Grant } from './runExclusive.js';
+import { runExclusive, stealJitter, type LockGrant } from './runExclusive.js';
 import { createOriginRound, type OriginRound, type RoundSettings } from './originRound.js';
 import type { RoundVerdict } from './sharedRound.js';
 import type { ChannelLike, CrossTabOptions } from './types.js';
@@ -81,16 +82,6 @@ const ATTEMPT_ALONE: RoundVerdict = { kind: 'attempt', failures: 0 };
 
 const LOGGED_OUT: SharedRecord = { version: 0, writer: '', state: 'loggedOut', tokens: null, lifetime: null };
 
-/** Rejects with the signal's reason when it aborts first; `promise` is always handled. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    if (signal.aborted) onAbort();
-  });
-}
-
 /**
  * Every tab of an origin shares one session: refreshes run under one Web Lock, the result is
  * kept in versioned shared storage and announced on a BroadcastChannel. Returns null (after a
@@ -102,8 +93,14 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   const locks = options.locks ?? defaultLocks();
   const openChannel = options.channel ?? defaultChannel();
   const shared = setup.storage === undefined ? defaultSharedStorage(name) : sharedFormOf(setup.storage);
-  if (!locks) return (warnSingleTab('this page has no Web Locks (navigator.locks)'), null);
-  if (!openChannel) return (warnSingleTab('this page has no BroadcastChannel'), null);
+  if (!locks) {
+    warnSingleTab('this page has no Web Locks (navigator.locks)');
+    return null;
+  }
+  if (!openChannel) {
+    warnSingleTab('this page has no BroadcastChannel');
+    return null;
+  }
   if (!shared) {
     return (warnSingleTab('its storage is not shared between tabs (use webStorage(localStorage))'), null);
   }
@@ -199,7 +196,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     input: RefreshActorInput,
     signal: AbortSignal,
     refreshHere: RefreshHere,
-    { contended, lost }: Grant,
+    { contended, lost }: LockGrant,
     base: SharedRecord,
   ): Promise<Step> {
     channel().postMessage(HOLDING);

@@ -21,7 +21,7 @@ export interface ExclusiveOptions {
   onNewHolder?: (listener: () => void) => () => void;
 }
 
-export interface Grant {
+export interface LockGrant {
   /** Another holder had the lock first, so it may just have written the shared state. */
   contended: boolean;
   /** Aborts when another tab steals the lock from this one: stop, its result is not wanted. */
@@ -55,7 +55,7 @@ export async function runExclusive<T>(
   locks: LockManagerLike,
   name: string,
   { signal, stealAfter, onNewHolder }: ExclusiveOptions,
-  work: (grant: Grant) => Promise<T>,
+  work: (grant: LockGrant) => Promise<T>,
 ): Promise<T> {
   if (signal.aborted) throw abortError(signal);
   let outcome: Promise<T> | undefined;

@@ -1,5 +1,6 @@
 import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
 import type { SharedRecord } from './sharedRecord.js';
+import { isFiniteNumber } from '../../domain/numbers.js';
 
 /** Marks a round on the channel, so it is never taken for a token record. */
 export const ROUND = 'tokenflight:round';
@@ -23,8 +24,6 @@ export interface SharedRound {
   /** The last failure, by name and message only: an error may quote a token, these rarely do. */
   cause: { name: string; message: string };
 }
-
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** A round from storage or another tab, or null when it is anything else. */
 export function parseSharedRound(value: unknown): SharedRound | null {

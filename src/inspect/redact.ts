@@ -4,7 +4,7 @@ export const REDACTED = '[redacted]';
 const TOKEN_KEYS = new Set(['accessToken', 'refreshToken', 'usedAccessToken', 'token']);
 const MAX_DEPTH = 8;
 
-/** `text` with every secret in it replaced, also where it is only part of the text (an error message). */
+/** Each secrets set sorted longest first, kept until the set grows. */
 const longestFirst = new WeakMap<ReadonlySet<string>, { size: number; sorted: string[] }>();
 
 /** Longest first, so a token that contains another (`r-` + the access token) is replaced whole. */
@@ -16,6 +16,7 @@ function ordered(secrets: ReadonlySet<string>): string[] {
   return sorted;
 }
 
+/** `text` with every secret in it replaced, also where it is only part of the text (an error message). */
 function redactString(text: string, secrets: ReadonlySet<string>): string {
   let result = text;
   for (const secret of ordered(secrets)) {

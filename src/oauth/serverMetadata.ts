@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import type { Transport } from './transport.js';
+import { untilAborted } from '../../domain/abort.js';
 
 /** Where the authorization server is: its issuer (metadata by discovery) or its endpoints. */
 export type ServerLocation =
@@ -25,7 +26,7 @@ export function serverMetadata(
       discovery = undefined;
       throw error;
     });
-    return abortable(discovery, signal);
+    return untilAborted(discovery, signal);
   };
 }
 
@@ -48,15 +49,4 @@ function metadataFromEndpoints(endpoints: {
     token_endpoint: token.href,
     revocation_endpoint: endpoints.revocation === undefined ? undefined : new URL(endpoints.revocation).href,
   };
-}
-
-/** `promise`, or a rejection as soon as `signal` aborts: a shared discovery outlives one caller's abort. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -3,7 +3,7 @@ import { receiveTokens } from '../../domain/tokens.js';
 import { wirePlugins } from './pluginWiring.js';
 import { createSessionActor } from './sessionActor.js';
 import { createSessionApi } from './sessionApi.js';
-import { configFrom, positive, type AuthSessionOptions } from './sessionOptions.js';
+import { configFrom, numberAtLeast, type AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSession } from './sessionTypes.js';
 import { createSnapshotStore } from './snapshotStore.js';
 import { loadStored, memoryStorage } from './storage.js';
@@ -20,7 +20,7 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   }
   const config = configFrom(options);
   const now = options.now ?? Date.now;
-  const waitTimeout = positive('waitTimeout', options.waitTimeout, undefined, 1);
+  const waitTimeout = numberAtLeast('waitTimeout', options.waitTimeout, undefined, 1);
   // The app's rule, else the plugins' opinions (`oauthErrors()`), else the status; `plugins` is
   // read when a refresh fails, after the plugins (which are handed this rule) are set up.
   const isTerminal = refreshFailureRule(
@@ -40,8 +40,8 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
   const storage = plugins.storage ?? options.storage ?? memoryStorage();
   const initial = given ?? loadStored(storage, now());
 
-  const actor = createSessionActor(options, config, now, isTerminal, plugins);
-  const waiters = createWaiters(actor, config, now, waitTimeout);
+  const actor = createSessionActor({ options, config, now, isTerminal, plugins });
+  const waiters = createWaiters({ actor, config, now, waitTimeout });
   // Every change of tokens is saved; the inspector learns new tokens first, to redact them.
   const store = createSnapshotStore(actor, (tokens) => {
     if (tokens) plugins.remember(tokens);
@@ -54,5 +54,5 @@ export function createAuthSession(options: AuthSessionOptions): AuthSession {
     stopTabLife();
     disconnectPlugins();
   };
-  return createSessionApi(actor, store, waiters, plugins, now, teardown, initial);
+  return createSessionApi({ actor, store, waiters, plugins, now, teardown, initial });
 }

@@ -1,5 +1,6 @@
 import { createActor, fromPromise } from 'xstate';
 import { authSessionMachine } from '../../machines/authSession.js';
+import type { FailureParams } from '../../machines/authSessionSetup.js';
 import { createDelays } from '../../machines/delays.js';
 import type { HeartbeatActorInput, RefreshActorInput, SessionConfig } from '../../machines/authSessionTypes.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
@@ -9,14 +10,18 @@ import { patientClock } from './patientTimer.js';
 import type { AuthSessionOptions } from './sessionOptions.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 
+/** What the session's actor is made of. */
+export interface SessionActorParts {
+  options: AuthSessionOptions;
+  config: SessionConfig;
+  now: () => number;
+  /** The session's rule for a failed refresh: true ends the session. */
+  isTerminal: (error: unknown) => boolean;
+  plugins: WiredPlugins;
+}
+
 /** The machine with the user's refresh and heartbeat, wrapped by the plugins; not started. */
-export function createSessionActor(
-  options: AuthSessionOptions,
-  config: SessionConfig,
-  now: () => number,
-  isTerminal: (error: unknown) => boolean,
-  plugins: WiredPlugins,
-): AuthSessionActor {
+export function createSessionActor({ options, config, now, isTerminal, plugins }: SessionActorParts): AuthSessionActor {
   const refresh = plugins.wrap(createRefreshAttempt(options.refresh, now));
   const machine = authSessionMachine.provide({
     actors: {
@@ -28,7 +33,7 @@ export function createSessionActor(
     },
     delays: createDelays(now, options.random, plugins.attemptAllowance),
     guards: {
-      isTerminalError: ({ event }) => isTerminal((event as { error?: unknown }).error),
+      isTerminalError: (_, { error }: FailureParams) => isTerminal(error),
     },
   });
   return createActor(machine, { input: { config }, inspect: plugins.inspector, clock: patientClock(now) });

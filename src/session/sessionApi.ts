@@ -6,21 +6,30 @@ import type { AuthSession, AuthSessionActor } from './sessionTypes.js';
 import type { SnapshotStore } from './snapshotStore.js';
 import type { Waiters } from './waiters.js';
 
-/**
- * The object `createAuthSession` returns, around a started actor; logs in with `initial` when
- * given. `teardown` undoes what was wired around the actor (tab life, plugin connections). The
- * parts come positionally: this is called once, and a parts object would be built only to be
- * taken apart again.
- */
-export function createSessionApi(
-  actor: AuthSessionActor,
-  store: SnapshotStore,
-  waiters: Waiters,
-  plugins: WiredPlugins,
-  now: () => number,
-  teardown: () => void,
-  initial: ReceivedTokens | null,
-): AuthSession {
+/** What the session's public object is built around. */
+export interface SessionApiParts {
+  /** Started. */
+  actor: AuthSessionActor;
+  store: SnapshotStore;
+  waiters: Waiters;
+  plugins: WiredPlugins;
+  now: () => number;
+  /** Undoes what was wired around the actor (tab life, plugin connections). */
+  teardown: () => void;
+  /** Tokens to log in with at once (given as an option, or found in storage). */
+  initial: ReceivedTokens | null;
+}
+
+/** The object `createAuthSession` returns, around a started actor. */
+export function createSessionApi({
+  actor,
+  store,
+  waiters,
+  plugins,
+  now,
+  teardown,
+  initial,
+}: SessionApiParts): AuthSession {
   const handlers = new Set<{ unsubscribe(): void }>();
   let stopped = false;
 

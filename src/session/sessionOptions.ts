@@ -62,8 +62,8 @@ export interface AuthSessionOptions {
   plugins?: readonly SessionPlugin[];
 }
 
-/** A number option, checked: bad input is a RangeError at creation, never a hang later. */
-export function positive<T extends number | undefined>(
+/** A number option of at least `min`, checked: bad input is a RangeError at creation, never a hang later. */
+export function numberAtLeast<T extends number | undefined>(
   name: string,
   value: number | undefined,
   fallback: T,
@@ -79,13 +79,15 @@ export function positive<T extends number | undefined>(
 export function configFrom(options: AuthSessionOptions): SessionConfig {
   const retry = options.retry;
   return {
-    refreshMargin: positive('refreshMargin', options.refreshMargin, 60_000),
-    heartbeatInterval: options.heartbeat ? positive('heartbeatInterval', options.heartbeatInterval, 300_000, 1) : null,
-    refreshTimeout: positive('refreshTimeout', options.refreshTimeout, 10_000, 1),
-    retries: Math.floor(positive('retry.retries', retry?.retries, 3)),
-    minDelay: positive('retry.minDelay', retry?.minDelay, 1_000),
-    maxDelay: positive('retry.maxDelay', retry?.maxDelay, 30_000),
-    maxQueue: Math.floor(positive('maxQueue', options.maxQueue, 1_000, 1)),
-    failureCooldown: positive('failureCooldown', options.failureCooldown, 30_000),
+    refreshMargin: numberAtLeast('refreshMargin', options.refreshMargin, 60_000),
+    heartbeatInterval: options.heartbeat
+      ? numberAtLeast('heartbeatInterval', options.heartbeatInterval, 300_000, 1)
+      : null,
+    refreshTimeout: numberAtLeast('refreshTimeout', options.refreshTimeout, 10_000, 1),
+    retries: Math.floor(numberAtLeast('retry.retries', retry?.retries, 3)),
+    minDelay: numberAtLeast('retry.minDelay', retry?.minDelay, 1_000),
+    maxDelay: numberAtLeast('retry.maxDelay', retry?.maxDelay, 30_000),
+    maxQueue: Math.floor(numberAtLeast('maxQueue', options.maxQueue, 1_000, 1)),
+    failureCooldown: numberAtLeast('failureCooldown', options.failureCooldown, 30_000),
   };
 }

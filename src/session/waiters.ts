@@ -12,8 +12,8 @@ import type { TokenSet } from '../../domain/tokens.js';
 interface Pending {
   resolve: (tokens: TokenSet) => void;
   reject: (error: unknown) => void;
-  // What clearTimeout takes: the timer, or a falsy value when there is none.
-  timer: Parameters<typeof clearTimeout>[0];
+  /** The waitTimeout timer, when there is one. */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** A request for a token, before the waiter's id and the time are added. */
@@ -31,17 +31,21 @@ export interface Waiters {
  * The callers' promises, kept beside the machine: its context holds who waits and since when,
  * and it emits `waiters.resolved` / `waiters.rejected`, which settle them here.
  */
-export function createWaiters(
-  actor: Actor<typeof authSessionMachine>,
-  config: SessionConfig,
-  now: () => number,
-  waitTimeout: number | undefined,
-): Waiters {
+export interface WaitersParts {
+  actor: Actor<typeof authSessionMachine>;
+  config: SessionConfig;
+  now: () => number;
+  /** How long a caller waits at most (ms, at least 1); undefined: as long as the machine takes. */
+  waitTimeout: number | undefined;
+}
+
+export function createWaiters({ actor, config, now, waitTimeout }: WaitersParts): Waiters {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let closed = false;
 
-  function settle(id: number): Pending | undefined {
+  /** Takes a caller's entry out (it is settled by whoever took it), stopping its timer. */
+  function takeOut(id: number): Pending | undefined {
     const entry = pending.get(id);
     if (entry) {
       pending.delete(id);
@@ -52,7 +56,7 @@ export function createWaiters(
 
   // Never unsubscribed: once closed no entry is left to settle, and the actor's stop drops them.
   actor.on('waiters.resolved', ({ ids, tokens }) => {
-    for (const id of ids) settle(id)?.resolve(tokens);
+    for (const id of ids) takeOut(id)?.resolve(tokens);
   });
   actor.on('waiters.rejected', ({ ids, reason, error }) => {
     // What each reason tells the caller; any other (refreshFailed) passes the round's error on.
@@ -71,7 +75,7 @@ export function createWaiters(
           : new RefreshCooldownError(config.failureCooldown, { cause: error }),
     };
     const reasonError = refusals[reason]?.() ?? error;
-    for (const id of ids) settle(id)?.reject(reasonError);
+    for (const id of ids) takeOut(id)?.reject(reasonError);
   });
 
   return {
@@ -79,14 +83,14 @@ export function createWaiters(
       if (closed) return Promise.reject(new LoggedOutError('The session was stopped'));
       return new Promise<TokenSet>((resolve, reject) => {
         const id = ++nextId;
-        // waitTimeout is at least 1 when given.
-        const timer =
-          waitTimeout &&
-          setTimeout(() => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        if (waitTimeout !== undefined) {
+          timer = setTimeout(() => {
             if (!pending.delete(id)) return;
             actor.send({ type: 'WAITER.CANCEL', id });
             reject(new WaitTimeoutError(waitTimeout));
           }, clampDelay(waitTimeout));
+        }
         // The machine may answer synchronously, so the entry is registered first.
         pending.set(id, { resolve, reject, timer });
         actor.send({ ...request, id, at: now() });
@@ -95,7 +99,7 @@ export function createWaiters(
     close(error) {
       closed = true;
       // Deleting while iterating a Map is safe: every entry is still visited once.
-      for (const [id] of pending) settle(id)?.reject(error);
+      for (const [id] of pending) takeOut(id)?.reject(error);
     },
   };
 }

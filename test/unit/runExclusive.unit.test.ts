@@ -4,7 +4,7 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runExclusive, stealJitter, type Grant } from '../../src/cross-tab/runExclusive.js';
+import { runExclusive, stealJitter, type LockGrant } from '../../src/cross-tab/runExclusive.js';
 import type { LockManagerLike } from '../../src/cross-tab/types.js';
 import { deferred } from '../support/deferred.js';
 import { memoryLocks } from '../support/memoryLocks.js';
@@ -36,7 +36,7 @@ describe('stealJitter', () => {
 describe('runExclusive', () => {
   it('runs at once on a free lock, uncontended, and returns what the work returns', async () => {
     const locks = memoryLocks();
-    const grants: Grant[] = [];
+    const grants: LockGrant[] = [];
     const result = await runExclusive(
       locks.manager,
       LOCK,
@@ -57,7 +57,7 @@ describe('runExclusive', () => {
     const holder = holdLock(locks.manager);
     const { signal } = new AbortController();
     const unsubscribe = vi.fn();
-    const work = vi.fn(async (grant: Grant) => grant.contended);
+    const work = vi.fn(async (grant: LockGrant) => grant.contended);
     const running = runExclusive(
       locks.manager,
       LOCK,
