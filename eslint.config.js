@@ -28,6 +28,8 @@ export default tseslint.config(
       // `() => listener()` as a callback is the idiom for "call this"; a void value used elsewhere
       // (assigned, returned from a named function) is still reported.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // An abort rejects with the signal's own reason (as fetch does), whatever the caller put there.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
     },
   },
   {
