@@ -61,12 +61,12 @@ interface JwtTimes {
 
 /** Reads `exp`/`iat` from a JWT's payload without verifying it: only to schedule a refresh. */
 export function readJwtTimes(token: string): JwtTimes | null {
-  const parts = token.split('.');
-  if (parts.length !== 3) return null;
+  const [, payload, ...rest] = token.split('.');
+  if (payload === undefined || rest.length !== 1) return null;
   try {
     // atob takes unpadded base64 (forgiving-base64), not base64url's two characters. An empty
     // payload is no JSON, so it lands in the catch.
-    const claims: unknown = JSON.parse(atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
     if (Object(claims) !== claims) return null;
     const { exp, iat } = claims as Record<string, unknown>;
     return { exp: isFiniteNumber(exp) ? exp : undefined, iat: isFiniteNumber(iat) ? iat : undefined };
@@ -106,7 +106,7 @@ function expiryOf(
   return exp !== undefined ? exp * 1000 : null;
 }
 
-const isText = (value: unknown) => value == null || typeof value === 'string';
+const isText = (value: unknown): value is string | null | undefined => value == null || typeof value === 'string';
 
 /**
  * Validates a token input (camelCase or RFC 6749 snake_case) and turns it into the set the session
@@ -121,37 +121,38 @@ export function receiveTokens(
   previous: TokenSet | string | null = null,
 ): ReceivedTokens {
   // Anything but an object reads as one without fields: its accessToken check fails.
-  const answer = ((typeof input === 'object' && input) || {}) as Record<string, unknown>;
+  const answer: Partial<Record<string, unknown>> = typeof input === 'object' && input !== null ? { ...input } : {};
   // snake_case (RFC 6749) when it has `access_token` and no `accessToken`.
   const snake = answer.accessToken === undefined && answer.access_token !== undefined;
   /** The field, checked; a bad one is named as the answer spelled it, never quoted (it may be a token). */
-  const field = <T>(name: string, valid: (value: unknown) => boolean, what = 'a string or null'): T => {
+  const field = <T>(name: string, valid: (value: unknown) => value is T, what = 'a string or null'): T => {
     // Each field name has one capital: accessToken → access_token.
     const key = snake ? name.replace(/(?=[A-Z])/, '_').toLowerCase() : name;
-    if (!valid(answer[key])) throw new InvalidTokenError(`${key} must be ${what}`);
-    return answer[key] as T;
+    const value = answer[key];
+    if (!valid(value)) throw new InvalidTokenError(`${key} must be ${what}`);
+    return value;
   };
-  const accessToken = field<string>(
+  const accessToken = field(
     'accessToken',
-    (value) => typeof value === 'string' && value !== '',
+    (value): value is string => typeof value === 'string' && value !== '',
     'a non-empty string',
   );
-  const expiresIn = field<number | undefined>(
+  const expiresIn = field(
     'expiresIn',
-    (value) => value === undefined || (isFiniteNumber(value) && value >= 0),
+    (value): value is number | undefined => value === undefined || (isFiniteNumber(value) && value >= 0),
     'a non-negative number of seconds',
   );
   // RFC 6749 has no absolute expiry: an `expires_at` is no field of its (often seconds, not ms).
   const expiresAt = snake
     ? undefined
-    : field<number | null | undefined>(
+    : field(
         'expiresAt',
-        (value) => value == null || isFiniteNumber(value),
+        (value): value is number | null | undefined => value == null || isFiniteNumber(value),
         'epoch milliseconds',
       );
-  const refreshToken = field<string | null | undefined>('refreshToken', isText);
-  const tokenType = field<string | null | undefined>('tokenType', isText);
-  const scope = field<string | null | undefined>('scope', isText);
+  const refreshToken = field('refreshToken', isText);
+  const tokenType = field('tokenType', isText);
+  const scope = field('scope', isText);
 
   const sentAt = typeof at === 'number' ? at : at.sentAt;
   const before: Partial<TokenSet> | null = typeof previous === 'string' ? { refreshToken: previous } : previous;

@@ -118,6 +118,8 @@ export const authSessionMachine = authSessionSetup.createMachine({
         checking: {
           invoke: {
             src: 'heartbeat',
+            // idle always holds tokens: every way in (LOGIN, a synced login, a refresh) brings them.
+            // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- see above
             input: ({ context }) => ({ tokens: context.tokens! }),
             onDone: [
               {

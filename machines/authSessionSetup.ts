@@ -41,12 +41,17 @@ export interface AnswerParams {
  */
 export const authSessionSetup = setup({
   // Types only: nothing of them is needed at run time.
-  types: {} as { context: AuthContext; events: AuthEvent; input: AuthInput; emitted: AuthEmitted },
+  types: {
+    context: {} as AuthContext,
+    events: {} as AuthEvent,
+    input: {} as AuthInput,
+    emitted: {} as AuthEmitted,
+  },
   actors: {
-    refresh: fromPromise<ReceivedTokens, RefreshActorInput>(async () => {
-      throw new Error('tokenflight: the session provides the refresh actor');
-    }),
-    heartbeat: fromPromise<boolean, HeartbeatActorInput>(async () => true),
+    refresh: fromPromise<ReceivedTokens, RefreshActorInput>(() =>
+      Promise.reject(new Error('tokenflight: the session provides the refresh actor')),
+    ),
+    heartbeat: fromPromise<boolean, HeartbeatActorInput>(() => Promise.resolve(true)),
   },
   delays: createDelays(() => Date.now()),
   guards: {
@@ -145,6 +150,7 @@ export const authSessionSetup = setup({
     answerNow: emit(({ context, event }) => {
       assertEvent(event, ['TOKEN.REQUEST', 'UNAUTHORIZED']);
       // Runs behind isTokenUsable or isStale, both of which need tokens.
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- see above
       return { type: 'waiters.resolved' as const, ids: [event.id], tokens: context.tokens! };
     }),
     // Tokens dead on arrival are never handed out: `hasWaitersAndDeadToken` refreshes instead.
@@ -164,6 +170,7 @@ export const authSessionSetup = setup({
       enqueue.assign({ waiters: [] });
     }),
     // The emits below run right after tokens were stored, so context.tokens holds them.
+    /* eslint-disable @typescript-eslint/no-non-null-assertion -- see above */
     emitLogin: emit(({ context }) => ({ type: 'login' as const, tokens: context.tokens! })),
     emitRefreshed: emit(({ context }) => ({ type: 'refreshed' as const, tokens: context.tokens! })),
     emitRefreshFailed: emit(({ context }, params: { willRetry: boolean }) => ({
@@ -184,6 +191,7 @@ export const authSessionSetup = setup({
       tokens: context.tokens!,
       fromOtherTab: true as const,
     })),
+    /* eslint-enable @typescript-eslint/no-non-null-assertion */
     emitSyncedLogout: emit({ type: 'logout' as const, fromOtherTab: true as const }),
     recordSyncedExpiry: assign({ lastError: () => new SessionExpiredError('The session expired in another tab') }),
   },

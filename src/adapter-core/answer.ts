@@ -40,7 +40,7 @@ export function settle<A>(exchange: Exchange<A>, answer: A, used: TokenSet, trie
   if (!refused) return answer;
   const refusal = scheme.classify?.(response) ?? 'refresh';
   if (!['refresh', 'retry', 'pass'].includes(refusal)) {
-    throw new TypeError(`tokenflight: classify answered ${String(refusal)}, not refresh, retry or pass`);
+    throw new TypeError(`tokenflight: classify answered ${refusal}, not refresh, retry or pass`);
   }
   // A refusal that says why (`invalid_token`) is always believed; one that does not may come
   // from a route that refuses everyone, which no refresh fixes: the storm guard decides.

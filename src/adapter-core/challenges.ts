@@ -22,7 +22,7 @@ export function challengeErrors(response: IncomingResponse): Array<[scheme: stri
   for (const [, start, name, token, quoted] of (response.headers.get('WWW-Authenticate') ?? '').matchAll(PART)) {
     if (start) scheme = start.toLowerCase();
     if (scheme && name?.toLowerCase() === 'error') {
-      errors.push([scheme, token ?? quoted!.replace(/\\(.)/g, '$1')]);
+      errors.push([scheme, token ?? (quoted ?? '').replace(/\\(.)/g, '$1')]);
       scheme = undefined;
     }
   }

@@ -64,7 +64,9 @@ export class FetchRequest implements Exchange<Response> {
     return authorizeThen(this.gate.scheme, { method: sentMethod(init?.method), url: this.url, headers }, tokens, () =>
       input instanceof Request
         ? this.fetch(new Request(input, { headers: value }))
-        : this.fetch(input, { ...init, headers: value }),
+        : // `init` is a plain RequestInit (a Request input takes the branch above).
+          // eslint-disable-next-line @typescript-eslint/no-misused-spread -- see above
+          this.fetch(input, { ...init, headers: value }),
     );
   }
 

@@ -21,10 +21,10 @@ export function createReplayLimit(max: number | undefined): ReplayLimit {
 
   return (task, signal) =>
     new Promise((resolve, reject) => {
-      // Only registered while `start` waits in the line.
+      // Only registered while `start` waits in the line, so only when there is a signal.
       const leave = () => {
         line.delete(start);
-        reject(signal!.reason);
+        reject(signal?.reason);
       };
       const start = () => {
         line.delete(start);

@@ -66,7 +66,7 @@ function headerReader(response: AxiosResponse) {
   return {
     get(name: string): string | null {
       const value = headers.get(name);
-      if (value === null || value === undefined || value === false) return null;
+      if (value == null || value === false) return null;
       return Array.isArray(value) ? value.join(', ') : String(value);
     },
   };

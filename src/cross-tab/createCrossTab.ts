@@ -175,7 +175,10 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   }
 
   function onMessage(event: { data: unknown }): void {
-    if (event.data === HOLDING) return newHolderListeners.forEach((listener) => listener());
+    if (event.data === HOLDING) {
+      for (const listener of newHolderListeners) listener();
+      return;
+    }
     if (rounds?.receive(event.data)) return;
     const record = parseSharedRecord(event.data);
     if (record) adopt(record);
@@ -292,6 +295,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
           refreshUnderLock(input, signal, refreshHere, grant, base),
         );
         if ('done' in step) return step.done;
+        // A step waits for another tab's round only when there are rounds to wait on.
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- see above
         const adoptedTokens = await awaitRound(rounds!, step.waitUntil, signal, base);
         if (adoptedTokens) return adoptedTokens;
       }
@@ -308,10 +313,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
         const changed = local.state !== previous.state || local.accessToken !== previous.accessToken;
         previous = local;
         if (!changed || sameSession(local, known)) return;
-        publish(
-          local.state,
-          local.state === 'loggedIn' ? { tokens: snapshot.context.tokens!, lifetime: snapshot.context.lifetime } : null,
-        );
+        const { tokens, lifetime } = snapshot.context;
+        publish(local.state, local.state === 'loggedIn' && tokens ? { tokens, lifetime } : null);
       });
       return () => {
         subscription.unsubscribe();

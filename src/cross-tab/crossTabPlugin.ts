@@ -8,6 +8,7 @@ import type { CrossTabOptions } from './types.js';
  * lacks Web Locks, BroadcastChannel or a shared storage, it warns once and adds nothing.
  */
 export function crossTab(options: CrossTabOptions = {}): SessionPlugin {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('tokenflight: crossTab() takes an options object or nothing');
   }

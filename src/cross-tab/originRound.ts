@@ -19,7 +19,7 @@ export type RoundSettings = RetrySettings;
 
 export interface OriginRoundSetup {
   store: SharedTokenStorage;
-  post(message: unknown): void;
+  post: (message: unknown) => void;
   writer: string;
   now: () => number;
   settings: RoundSettings;

@@ -28,8 +28,9 @@ export interface LockGrant {
   lost: AbortSignal;
 }
 
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+/** Throws the signal's reason once aborted; older browsers abort without one, so an AbortError then. */
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
 /** Settles when `work` settles or `signal` aborts, whichever comes first; never rejects. */
@@ -57,32 +58,42 @@ export async function runExclusive<T>(
   { signal, stealAfter, onNewHolder }: ExclusiveOptions,
   work: (grant: LockGrant) => Promise<T>,
 ): Promise<T> {
-  if (signal.aborted) throw abortError(signal);
+  throwIfAborted(signal);
   let outcome: Promise<T> | undefined;
   const lost = new AbortController();
 
-  /** Resolves true once granted (the work has started), false when `ifAvailable` found it taken. */
-  function attempt(options: Parameters<LockManagerLike['request']>[1], contended: boolean): Promise<boolean> {
-    return new Promise<boolean>((resolve, reject) => {
+  /** Resolves with the work once granted (it has started), null when `ifAvailable` found the lock taken. */
+  function attempt(
+    options: Parameters<LockManagerLike['request']>[1],
+    contended: boolean,
+  ): Promise<{ work: Promise<T> } | null> {
+    return new Promise((resolve, reject) => {
       locks
         .request(name, options, (lock) => {
-          if (lock === null) return resolve(false);
+          if (lock === null) {
+            resolve(null);
+            return;
+          }
           const started = Promise.resolve({ contended, lost: lost.signal }).then(work);
           outcome = started;
-          // Nobody waits on this rejection here; the caller awaits `outcome` itself.
+          // Nobody waits on this rejection here; the caller awaits the work itself.
           started.catch(() => {});
-          resolve(true);
+          resolve({ work: started });
           return releaseWhen(started, signal);
         })
         .catch((error: unknown) => {
-          if (outcome === undefined) return reject(error);
+          if (outcome === undefined) {
+            reject(error);
+            return;
+          }
           // Rejected after the grant: another tab stole the lock.
           lost.abort(new DOMException('Another tab took the refresh lock', 'AbortError'));
         });
     });
   }
 
-  if (await attempt({ ifAvailable: true }, false)) return outcome!;
+  const free = await attempt({ ifAvailable: true }, false);
+  if (free) return free.work;
 
   const waiting = new AbortController();
   const stopWaiting = () => waiting.abort();
@@ -93,17 +104,21 @@ export async function runExclusive<T>(
     clearTimeout(stealTimer);
     stealTimer = setTimeout(stopWaiting, bound());
   });
+  let waited: { work: Promise<T> } | null = null;
   try {
-    if (await attempt({ signal: waiting.signal }, true)) return outcome!;
+    waited = await attempt({ signal: waiting.signal }, true);
   } catch (error) {
-    if (signal.aborted) throw abortError(signal);
+    throwIfAborted(signal);
     if (!waiting.signal.aborted) throw error;
   } finally {
     clearTimeout(stealTimer);
     unsubscribe?.();
     signal.removeEventListener('abort', stopWaiting);
   }
-  if (signal.aborted) throw abortError(signal);
-  await attempt({ steal: true }, true);
-  return outcome!;
+  if (waited) return waited.work;
+  throwIfAborted(signal);
+  const stolen = await attempt({ steal: true }, true);
+  // A steal is always granted: it breaks whatever lock is held.
+  if (!stolen) throw new Error('tokenflight: the lock manager refused a steal');
+  return stolen.work;
 }

@@ -66,7 +66,9 @@ export function sharedWebStorage(storage: Storage | (() => Storage), key = 'toke
       const record = readRecord();
       return record?.state === 'loggedIn' ? record.tokens : null;
     },
-    save: plain.save,
+    save(tokens) {
+      plain.save(tokens);
+    },
     readRecord,
     writeRecord,
   };

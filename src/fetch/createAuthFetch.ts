@@ -41,7 +41,7 @@ export function createAuthFetch(session: AuthSession, options: AuthFetchOptions 
     const signal = source?.signal ?? undefined;
     const waiting = gate.wait(signal);
     const tokens = await waiting.tokens;
-    const sent = new FetchRequest(adapter, input as Request | string | URL, source, url, signal);
+    const sent = new FetchRequest(adapter, input, source, url, signal);
     // On the hot path (accepted, nothing to observe), settle answers the response at once.
     return settle(sent, await (waiting.replay ? sent.resend(tokens) : sent.send(tokens)), tokens);
   };

@@ -16,6 +16,8 @@ class HeaderRecord implements HeaderSetter {
   set(name: string, value: string): void {
     const lower = name.toLowerCase();
     // Deleting the key being visited is safe in for…in; the record has no inherited enumerable keys.
+    // A header record is a dictionary by design: its keys are the request's header names.
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- see above
     for (const key in this.value) if (key.toLowerCase() === lower) delete this.value[key];
     this.value[name] = value;
   }

@@ -9,6 +9,7 @@ export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent
  * it receives the session's events and snapshots with every token the session held redacted.
  */
 export function inspect(inspector: InspectOption): SessionPlugin {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof inspector !== 'function' && (typeof inspector !== 'object' || inspector === null)) {
     throw new TypeError('tokenflight: inspect() needs an inspector function or observer');
   }

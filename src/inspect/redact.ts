@@ -39,8 +39,12 @@ export function redactTokens(value: unknown, secrets: ReadonlySet<string>, depth
   if (value instanceof Error) {
     return { name: value.name, message: redactString(value.message, secrets) };
   }
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return `[${value.constructor?.name ?? 'object'}]`;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    // An object made without a constructor (Object.create(proto)) has none to name.
+    const constructor: unknown = Reflect.get(value, 'constructor');
+    return `[${typeof constructor === 'function' && constructor.name ? constructor.name : 'object'}]`;
+  }
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     copy[key] = TOKEN_KEYS.has(key) && item != null ? REDACTED : redactTokens(item, secrets, depth + 1);
@@ -117,8 +121,8 @@ export function redactActorRef(actorRef: ActorRefLike, secrets: ReadonlySet<stri
     },
     toJSON: () => ({ id: standIn.id, sessionId: standIn.sessionId }),
   };
-  standIns.set(actorRef, standIn as ActorRefLike);
-  return standIn as ActorRefLike;
+  standIns.set(actorRef, standIn);
+  return standIn;
 }
 
 /**

@@ -55,7 +55,8 @@ export function createDPoP(options: DPoPOptions, client: oauth.Client): DPoPStat
       if (!nonce) return;
       nonces.delete(url.origin);
       nonces.set(url.origin, nonce);
-      if (nonces.size > MAX_ORIGINS) nonces.delete(nonces.keys().next().value!);
+      const oldest = nonces.keys().next();
+      if (nonces.size > MAX_ORIGINS && !oldest.done) nonces.delete(oldest.value);
     },
     reset() {
       handle = undefined;

@@ -23,16 +23,25 @@ export function classifyDpopChallenge(response: IncomingResponse): Refusal {
 export function dpopScheme(dpop: DPoPState): TokenScheme {
   return {
     async authorize(request, tokens) {
-      if (tokens.tokenType?.toLowerCase() === 'bearer') return bearerScheme.authorize(request, tokens);
+      if (tokens.tokenType?.toLowerCase() === 'bearer') {
+        await bearerScheme.authorize(request, tokens);
+        return;
+      }
       const handle = await dpop.handle();
       await oauth.protectedResourceRequest(tokens.accessToken, request.method, request.url, undefined, undefined, {
         DPoP: handle,
         // Nothing goes out from here: which URLs get tokens is the adapter's `origins` decision.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
         [oauth.allowInsecureRequests]: true,
-        [oauth.customFetch]: async (_url, init) => {
-          request.headers.set('Authorization', init.headers.authorization!);
-          request.headers.set('DPoP', init.headers.dpop!);
-          return new Response(null, { status: 204 });
+        // oauth4webapi builds both headers of a DPoP request; they are copied onto the app's request.
+        [oauth.customFetch]: (_url, init) => {
+          const { authorization, dpop: proof } = init.headers;
+          if (authorization === undefined || proof === undefined) {
+            return Promise.reject(new Error('tokenflight/oauth: oauth4webapi built no DPoP request headers'));
+          }
+          request.headers.set('Authorization', authorization);
+          request.headers.set('DPoP', proof);
+          return Promise.resolve(new Response(null, { status: 204 }));
         },
       });
     },

@@ -21,8 +21,9 @@ export function memoryKeyStore(): DPoPKeyStore {
       });
       return keyPair;
     },
-    async clear() {
+    clear() {
       keyPair = undefined;
+      return Promise.resolve();
     },
   };
 }
@@ -45,8 +46,13 @@ export function indexedDbKeyStore(name = 'tokenflight-dpop'): DPoPKeyStore {
         const read = store.get(KEY);
         read.onsuccess = () => {
           const existing = read.result as CryptoKeyPair | undefined;
-          if (existing) return done(existing);
-          store.put(created, KEY).onsuccess = () => done(created);
+          if (existing) {
+            done(existing);
+            return;
+          }
+          store.put(created, KEY).onsuccess = () => {
+            done(created);
+          };
         };
       });
     },
@@ -61,7 +67,7 @@ function openDatabase(name: string): Promise<IDBDatabase> {
     const request = indexedDB.open(name, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => reject(request.error ?? new Error(`tokenflight/oauth: IndexedDB "${name}" did not open`));
     request.onblocked = () => reject(new Error(`tokenflight/oauth: IndexedDB "${name}" is blocked by another tab`));
   });
 }
@@ -73,6 +79,8 @@ function openDatabase(name: string): Promise<IDBDatabase> {
 function run<T>(
   database: IDBDatabase,
   mode: IDBTransactionMode,
+  // A body either returns its request or reports through `done` (and returns nothing).
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- see above
   body: (store: IDBObjectStore, done: (value: T) => void) => IDBRequest | void,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -82,7 +90,8 @@ function run<T>(
       value = result;
     });
     transaction.oncomplete = () => resolve(request ? (request.result as T) : (value as T));
-    transaction.onerror = () => reject(transaction.error);
+    transaction.onerror = () =>
+      reject(transaction.error ?? new Error('tokenflight/oauth: IndexedDB transaction failed'));
     transaction.onabort = () =>
       reject(transaction.error ?? new Error('tokenflight/oauth: IndexedDB transaction aborted'));
   });

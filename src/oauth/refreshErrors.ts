@@ -63,7 +63,8 @@ export function oauthErrorCode(error: unknown, depth = 0): string | undefined {
 export function classifyRefreshError(error: unknown): RefreshFailureKind {
   if (error instanceof OAuthConfigurationError) return 'configuration';
   const code = oauthErrorCode(error);
-  if (code !== undefined && Object.hasOwn(OAUTH_CODES, code)) return OAUTH_CODES[code]!;
+  const kind = code === undefined || !Object.hasOwn(OAUTH_CODES, code) ? undefined : OAUTH_CODES[code];
+  if (kind) return kind;
   return isTerminalError(error) ? 'terminal' : 'transient';
 }
 

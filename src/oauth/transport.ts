@@ -4,6 +4,8 @@ import * as oauth from 'oauth4webapi';
 export interface Transport {
   options: {
     [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => Promise<Response>;
+    // Deprecated upstream only to stand out: tokenflight sets it when the app opts in explicitly.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
     [oauth.allowInsecureRequests]: boolean;
   };
   /** Longest wait for discovery and revocation (ms); a refresh is bounded by the session's own timeout. */
@@ -24,6 +26,7 @@ export function createTransport(config: {
         config.observe(response, new URL(url));
         return response;
       },
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the app's explicit opt-in (see Transport)
       [oauth.allowInsecureRequests]: config.allowInsecureRequests,
     },
     timeout: config.timeout,

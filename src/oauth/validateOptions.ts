@@ -8,6 +8,7 @@ export interface Settings {
 
 /** Bad options are a TypeError (or RangeError) at creation, never a failed refresh later. */
 export function validateOptions(options: OAuthOptions): Settings {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof options !== 'object' || options === null)
     throw new TypeError('tokenflight/oauth: oauth() needs an options object');
   if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
@@ -26,6 +27,7 @@ export function validateOptions(options: OAuthOptions): Settings {
     throw new RangeError(`tokenflight/oauth: timeout must be a number > 0, got ${String(timeout)}`);
   }
   const dpop = options.dpop;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (dpop !== undefined && typeof dpop !== 'boolean' && (typeof dpop !== 'object' || dpop === null)) {
     throw new TypeError('tokenflight/oauth: dpop must be true, false or { keyStore?, algorithm? }');
   }

@@ -15,6 +15,7 @@ export type { AuthSession, AuthSessionActor, SessionEvent, SessionEventType, Ses
 
 /** A session: the statechart, with storage, plugins and tab life wired around it. */
 export function createAuthSession(options: AuthSessionOptions): AuthSession {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof options?.refresh !== 'function') {
     throw new TypeError('tokenflight: refresh must be a function');
   }

@@ -32,9 +32,10 @@ export interface WiredPlugins {
 export function wirePlugins(plugins: readonly SessionPlugin[] = [], host: PluginHost): WiredPlugins {
   const owners: Partial<Record<'storage' | 'scheme', PluginParts & { name: string }>> = {};
   const all = plugins.map((plugin) => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
     if (typeof plugin?.setup !== 'function')
       throw new TypeError('tokenflight: plugins takes plugins such as crossTab()');
-    const parts = { ...plugin.setup(host), name: String(plugin.name) };
+    const parts = { ...plugin.setup(host), name: plugin.name };
     for (const part of ['storage', 'scheme'] as const) {
       if (parts[part] === undefined) continue;
       if (owners[part])

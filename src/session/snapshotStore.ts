@@ -4,9 +4,9 @@ import type { AuthSessionActor, SessionSnapshot } from './sessionTypes.js';
 
 export interface SnapshotStore {
   /** The same object until the status or tokens change. */
-  read(): SessionSnapshot;
+  read: () => SessionSnapshot;
   /** Called at once and on every change; returns the unsubscribe function. */
-  subscribe(listener: (snapshot: SessionSnapshot) => void): () => void;
+  subscribe: (listener: (snapshot: SessionSnapshot) => void) => () => void;
   /** Stops following the actor and drops every listener; later subscribers get one call. */
   close(): void;
 }
@@ -36,11 +36,11 @@ export function createSnapshotStore(
   read();
 
   const following = actor.subscribe(() => {
-    const before = snapshot as SessionSnapshot;
+    const before = snapshot;
     const after = read();
     if (after === before) return;
-    if (after.tokens !== before.tokens) onTokens(after.tokens);
-    for (const listener of [...listeners!]) listener(after);
+    if (after.tokens !== before?.tokens) onTokens(after.tokens);
+    for (const listener of [...(listeners ?? [])]) listener(after);
   });
 
   return {
@@ -48,7 +48,9 @@ export function createSnapshotStore(
     subscribe(listener) {
       listeners?.add(listener);
       listener(read());
-      return () => void listeners?.delete(listener);
+      return () => {
+        listeners?.delete(listener);
+      };
     },
     close() {
       following.unsubscribe();

@@ -49,7 +49,7 @@ export function tokenSetOf(value: unknown): TokenSet | null {
     (expiresAt === null || (typeof expiresAt === 'number' && Number.isFinite(expiresAt))) &&
     isNullableString(tokenType) &&
     isNullableString(scope);
-  return valid ? ({ accessToken, refreshToken, expiresAt, tokenType, scope } as TokenSet) : null;
+  return valid ? { accessToken, refreshToken, expiresAt, tokenType, scope } : null;
 }
 
 /** The tokens in a stored value: a bare token set, or a logged-in record that cross-tab left there. */

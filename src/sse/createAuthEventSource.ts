@@ -57,8 +57,7 @@ function createStreamLink(session: AuthSession, options: AuthEventSourceOptions)
         throw ended;
       }
       try {
-        // EventSource's init is a RequestInit with narrower types (its signal is typed loosely).
-        return await authFetch(url, init as RequestInit);
+        return await authFetch(url, init);
       } catch (error) {
         if (isSessionEnd(error)) end(error);
         throw error;

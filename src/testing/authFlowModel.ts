@@ -111,7 +111,7 @@ export function createAuthFlowModel<TApp>(options: AuthFlowOptions<TApp>): AuthF
   const client = createAuthClient(server);
   const allStates: FlowState[] = ['loggedOut', 'idle', 'refreshing', 'expired'];
   const allTransitions = Object.entries(authFlowMachine.config.states ?? {}).flatMap(([state, node]) =>
-    Object.keys(node?.on ?? {}).map((event) => `${state} ${event}`),
+    Object.keys(node.on ?? {}).map((event) => `${state} ${event}`),
   );
   const coveredStates = new Set<string>();
   const coveredTransitions = new Set<string>();
@@ -156,6 +156,8 @@ export function createAuthFlowModel<TApp>(options: AuthFlowOptions<TApp>): AuthF
       async REFRESH_SUCCEEDS() {
         gate?.release();
         const outcome = await pending;
+        // Rethrown as the request rejected with it, whatever it is.
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- see above
         if (outcome !== undefined) throw outcome;
       },
       async REFRESH_REJECTED() {
