@@ -10,5 +10,11 @@ export default defineConfig({
   // Also for CJS: one copy of each error class across entry points, so instanceof holds under require.
   splitting: true,
   target: 'es2022',
+  // Class names survive the CommonJS build (its class-field transform renames classes), so errors
+  // from the ESM and CJS copies recognise each other (TokenflightError's instanceof). The ESM
+  // build, which bundlers read, keeps its names without the extra helper calls.
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.keepNames = true;
+  },
   external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi'],
 });

@@ -1,7 +1,10 @@
+/**
+ * tokenflight: what an app calls and the types it writes. Adapters, plugins and the machine are
+ * entry points of their own ('tokenflight/fetch', 'tokenflight/cross-tab', 'tokenflight/machine', …).
+ */
 export { createAuthSession } from './session/createAuthSession.js';
 export type {
   AuthSession,
-  AuthSessionActor,
   AuthSessionOptions,
   HeartbeatContext,
   RefreshContext,
@@ -10,14 +13,9 @@ export type {
   SessionEventType,
   SessionSnapshot,
 } from './session/createAuthSession.js';
+export type { AuthStatus } from '../machines/authSessionTypes.js';
 export type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './session/plugin.js';
-export { authSessionMachine } from '../machines/authSession.js';
-export type { AuthStatus, SessionConfig, Waiter, WakeReason } from '../machines/authSessionTypes.js';
 export { memoryStorage, webStorage, type TokenStorage, type WebTokenStorage } from './session/storage.js';
-// Types of the plugins' entry points ('tokenflight/cross-tab', 'tokenflight/inspect'); types cost no bytes.
-export type { SharedRecord, SharedState, SharedTokenStorage } from './cross-tab/sharedRecord.js';
-export type { ChannelLike, CrossTabOptions, LockManagerLike, LockRequestOptionsLike } from './cross-tab/types.js';
-export type { InspectOption } from './inspect/inspectPlugin.js';
 export type { TabLifeOptions } from './session/tabLife.js';
 export {
   receiveTokens,
@@ -38,3 +36,5 @@ export {
   type TokenScheme,
 } from './adapter-core/scheme.js';
 export * from '../domain/errors/index.js';
+export type { AdapterOptions } from './adapter-core/authGate.js';
+export type { SessionEndError } from './adapter-core/sessionEnd.js';

@@ -3,8 +3,8 @@ import ky from 'ky';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthHttpServer.js';
 import { attachAuth } from '../src/axios/index.js';
-import { createAuthFetch, headerScheme } from '../src/fetch/index.js';
-import { createAuthSession, RefreshRejectedError, type AuthSession } from '../src/index.js';
+import { createAuthFetch } from '../src/fetch/index.js';
+import { createAuthSession, headerScheme, RefreshRejectedError, type AuthSession } from '../src/index.js';
 import { authHooks } from '../src/ky/index.js';
 import type { AdapterName } from './support/api.js';
 

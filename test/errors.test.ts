@@ -63,9 +63,9 @@ describe('errors', () => {
       cause: 'x',
       message: 'no',
     });
-    // InvalidTokenError is a TypeError.
+    // InvalidTokenError is one of tokenflight's errors (a TypeError before 0.2).
     const invalid = new errors.InvalidTokenError();
-    expect(invalid).toBeInstanceOf(TypeError);
+    expect(invalid).toBeInstanceOf(errors.TokenflightError);
     expect(invalid).toMatchObject({ name: 'InvalidTokenError', message: 'accessToken must be a non-empty string' });
     expect(new errors.SessionExpiredError('m', { cause: 1 }).cause).toBe(1);
     expect(new errors.LoggedOutError('m', { cause: 2 }).cause).toBe(2);
@@ -135,5 +135,24 @@ describe('isTerminalError', () => {
     ['401', false],
   ])('%o → %s', (error, terminal) => {
     expect(isTerminalError(error)).toBe(terminal);
+  });
+});
+
+describe('TokenflightError, the common base', () => {
+  it('is the base of every error class the library exports, each with its own stable name', async () => {
+    const entries = await Promise.all([
+      import('tokenflight'),
+      import('tokenflight/oauth'),
+      import('tokenflight/testing'),
+    ]);
+    const classes = entries.flatMap((entry) =>
+      Object.entries(entry).filter(([name, value]) => /^[A-Z]\w*Error$/.test(name) && typeof value === 'function'),
+    );
+    expect(classes.length).toBeGreaterThan(12);
+    const { TokenflightError } = entries[0];
+    for (const [name, value] of classes) {
+      if (value === TokenflightError) continue;
+      expect(value.prototype, name).toBeInstanceOf(TokenflightError);
+    }
   });
 });

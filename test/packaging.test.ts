@@ -151,4 +151,18 @@ describe('one copy of each error class', () => {
     const error = await refusedByTheKit(load);
     expect(error).toBeInstanceOf(main.RefreshRejectedError);
   });
+
+  it('holds across the ESM and the CommonJS build (a dual-package app loads both), class by class', async () => {
+    const esm = (await import(pkg.name)) as typeof import('../src/index.js');
+    const cjs = require(pkg.name) as typeof import('../src/index.js');
+    expect(cjs.SessionExpiredError).not.toBe(esm.SessionExpiredError);
+    const fromCjs = new cjs.SessionExpiredError();
+    expect(fromCjs).toBeInstanceOf(esm.SessionExpiredError);
+    expect(fromCjs).toBeInstanceOf(esm.TokenflightError);
+    expect(fromCjs).not.toBeInstanceOf(esm.QueueFullError);
+    expect(new esm.QueueFullError(3)).toBeInstanceOf(cjs.TokenflightError);
+    expect(Object.assign(new Error('look-alike'), { name: 'SessionExpiredError' })).not.toBeInstanceOf(
+      esm.SessionExpiredError,
+    );
+  });
 });

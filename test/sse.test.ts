@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, LoggedOutError, SessionExpiredError, type AuthSession } from '../src/index.js';
-import { AuthEventSource, createAuthEventSource, type SessionEndError } from '../src/sse/index.js';
+import {
+  createAuthSession,
+  LoggedOutError,
+  SessionExpiredError,
+  type AuthSession,
+  type SessionEndError,
+} from '../src/index.js';
+import { AuthEventSource, createAuthEventSource } from '../src/sse/index.js';
 import { startSseServer, type SseServer } from './support/sseServer.js';
 
 let sse: SseServer;

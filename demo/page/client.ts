@@ -5,21 +5,18 @@
  * OAuth 2.0 + DPoP mode is in oauthClient.ts.
  */
 import {
+  bearerScheme,
   createAuthSession,
+  headerScheme,
   RefreshRejectedError,
   webStorage,
   type AuthSession,
   type AuthSessionOptions,
   type TokenInput,
+  type TokenScheme,
 } from '../../src/index.js';
 import { crossTab } from '../../src/cross-tab/index.js';
-import {
-  bearerScheme,
-  createAuthFetch,
-  headerScheme,
-  type AuthFetch,
-  type TokenScheme,
-} from '../../src/fetch/index.js';
+import { createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
 import type { DemoLog, LogLine } from './log.js';
 
 export type DemoMode = 'bearer' | 'cookie' | 'oauth';

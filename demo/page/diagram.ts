@@ -4,7 +4,7 @@
  * the machine itself (./details.ts). The SVG keeps Graphviz's own fonts: the page's CSS only
  * colours shapes.
  */
-import type { AuthSessionActor } from '../../src/index.js';
+import type { AuthSessionActor } from '../../src/machine/index.js';
 import { showDetails } from './details.js';
 
 type StateNode = AuthSessionActor['logic']['root'];

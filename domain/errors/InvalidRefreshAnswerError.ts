@@ -1,3 +1,4 @@
+import { TokenflightError } from './TokenflightError.js';
 import type { InvalidTokenError } from './InvalidTokenError.js';
 
 /**
@@ -5,7 +6,7 @@ import type { InvalidTokenError } from './InvalidTokenError.js';
  * the refresh token, so presenting it again could look like reuse: the session expires instead of
  * retrying. `cause` is the InvalidTokenError naming the field (never a value).
  */
-export class InvalidRefreshAnswerError extends Error {
+export class InvalidRefreshAnswerError extends TokenflightError {
   override readonly name = 'InvalidRefreshAnswerError';
   declare readonly cause: InvalidTokenError;
 

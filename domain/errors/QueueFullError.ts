@@ -1,5 +1,6 @@
+import { TokenflightError } from './TokenflightError.js';
 /** More callers are waiting for a token than `maxQueue` allows; this one was turned away. */
-export class QueueFullError extends Error {
+export class QueueFullError extends TokenflightError {
   override readonly name = 'QueueFullError';
   declare readonly maxQueue: number;
 

@@ -1,3 +1,4 @@
+import { TokenflightError } from './TokenflightError.js';
 import type { CauseOptions } from './causeOptions.js';
 
 /**
@@ -5,7 +6,7 @@ import type { CauseOptions } from './causeOptions.js';
  * before presenting the same refresh token again; `cause` is the error the round failed with.
  * `session.refresh()` tries at once regardless.
  */
-export class RefreshCooldownError extends Error {
+export class RefreshCooldownError extends TokenflightError {
   override readonly name = 'RefreshCooldownError';
   declare readonly cooldown: number;
 

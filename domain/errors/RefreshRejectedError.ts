@@ -1,7 +1,8 @@
+import { TokenflightError } from './TokenflightError.js';
 import type { CauseOptions } from './causeOptions.js';
 
 /** Throw from `refresh` when the server refused the refresh token: the session expires, no retry. */
-export class RefreshRejectedError extends Error {
+export class RefreshRejectedError extends TokenflightError {
   override readonly name = 'RefreshRejectedError';
   declare readonly status: number | undefined;
 

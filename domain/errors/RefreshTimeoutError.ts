@@ -1,5 +1,6 @@
+import { TokenflightError } from './TokenflightError.js';
 /** The refresh call took longer than `refreshTimeout` and was aborted. */
-export class RefreshTimeoutError extends Error {
+export class RefreshTimeoutError extends TokenflightError {
   override readonly name = 'RefreshTimeoutError';
   declare readonly timeout: number;
 

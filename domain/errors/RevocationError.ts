@@ -1,10 +1,11 @@
+import { TokenflightError } from './TokenflightError.js';
 import type { CauseOptions } from './causeOptions.js';
 
 /**
  * Revoking a token at logout failed (RFC 7009). Only ever reported (`onError`): the logout
  * itself went ahead. `status` is the HTTP status when the server answered; `cause` the reason.
  */
-export class RevocationError extends Error {
+export class RevocationError extends TokenflightError {
   override readonly name = 'RevocationError';
   readonly status: number | undefined;
 

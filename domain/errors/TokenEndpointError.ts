@@ -1,3 +1,4 @@
+import { TokenflightError } from './TokenflightError.js';
 import type { CauseOptions } from './causeOptions.js';
 
 /**
@@ -7,7 +8,7 @@ import type { CauseOptions } from './causeOptions.js';
  * grant (4xx: the session expires) from a passing failure (5xx: retried). `cause` is
  * oauth4webapi's error, or a copy of it without the response body when that body held tokens.
  */
-export class TokenEndpointError extends Error {
+export class TokenEndpointError extends TokenflightError {
   override readonly name = 'TokenEndpointError';
   readonly status: number | undefined;
   readonly error: string | undefined;

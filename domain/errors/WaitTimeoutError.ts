@@ -1,5 +1,6 @@
+import { TokenflightError } from './TokenflightError.js';
 /** A caller waited longer than `waitTimeout` for a token and gave up. */
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends TokenflightError {
   override readonly name = 'WaitTimeoutError';
   declare readonly timeout: number;
 

@@ -1,3 +1,4 @@
+export { TokenflightError } from './TokenflightError.js';
 export { SessionExpiredError } from './SessionExpiredError.js';
 export { LoggedOutError } from './LoggedOutError.js';
 export { QueueFullError } from './QueueFullError.js';

@@ -1,3 +1,1 @@
 export { createAuthFetch, type AuthFetch, type AuthFetchOptions } from './createAuthFetch.js';
-export type { AdapterOptions } from '../adapter-core/authGate.js';
-export { bearerScheme, headerScheme, type Authorize, type TokenScheme } from '../adapter-core/scheme.js';

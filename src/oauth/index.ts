@@ -5,7 +5,6 @@ export {
   type OAuthClient,
   type OAuthOptions,
 } from './createOAuth.js';
-export type { OAuthTokenResponse } from '../../domain/tokens.js';
 export type { DPoPOptions } from './dpop.js';
 export { memoryKeyStore, indexedDbKeyStore, type DPoPKeyStore } from './keyStores.js';
 export { classifyDpopChallenge, dpopScheme } from './dpopScheme.js';

@@ -1,2 +1,1 @@
 export { AuthEventSource, createAuthEventSource, type AuthEventSourceOptions } from './createAuthEventSource.js';
-export type { SessionEndError } from '../adapter-core/sessionEnd.js';

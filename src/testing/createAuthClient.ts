@@ -1,10 +1,11 @@
+import { TokenflightError } from '../../domain/errors/TokenflightError.js';
 import type { HeartbeatContext, RefreshContext } from '../session/createAuthSession.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import type { CamelTokenInput, TokenSet } from '../../domain/tokens.js';
 import type { AuthRoute } from './createAuthServer.js';
 
 /** A non-2xx answer that is not a refusal of the refresh token (5xx, 429…): worth a retry. */
-export class AuthServerError extends Error {
+export class AuthServerError extends TokenflightError {
   override readonly name = 'AuthServerError';
   readonly status: number;
 
