@@ -34,7 +34,7 @@ export {
   type OutgoingRequest,
   type Refusal,
   type TokenScheme,
-} from './adapter-core/scheme.js';
+} from './session/scheme.js';
 export * from '../domain/errors/index.js';
 export type { AdapterOptions } from './adapter-core/authGate.js';
 export type { SessionEndError } from './adapter-core/sessionEnd.js';

@@ -36,7 +36,7 @@ describe('the core bundle (createAuthSession + createAuthFetch, xstate external)
 
   /**
    * Issue 12's target: 6.0 kB, plus 0.5 kB for classifying 401s by their RFC 6750 challenge
-   * (src/adapter-core/challenges.ts). Not reached: the measured size below is guarded against growth
+   * (src/session/challenges.ts). Not reached: the measured size below is guarded against growth
    * (+2 %) until it is; bench/analysis.md says where the bytes are.
    */
   // The bench weighs each default behaviour by a stand-in for its module: one that no longer

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { challengeErrors, classifyChallenge } from '../src/adapter-core/challenges.js';
-import { bearerScheme } from '../src/adapter-core/scheme.js';
+import { challengeErrors, classifyChallenge } from '../src/session/challenges.js';
+import { bearerScheme } from '../src/session/scheme.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
 import { API, createClient, useApi, type AdapterName } from './support/api.js';
 

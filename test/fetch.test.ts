@@ -2,7 +2,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { getEventListeners } from 'node:events';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bearerScheme } from '../src/adapter-core/scheme.js';
+import { bearerScheme } from '../src/session/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
 import {

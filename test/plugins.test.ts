@@ -12,7 +12,7 @@ import {
   type PluginParts,
   type SessionPlugin,
 } from '../src/index.js';
-import { bearerScheme, type TokenScheme } from '../src/adapter-core/scheme.js';
+import { bearerScheme, type TokenScheme } from '../src/session/scheme.js';
 import { crossTab } from '../src/cross-tab/index.js';
 import type { TokenSet } from '../domain/tokens.js';
 import { MapStorage } from './support/mapStorage.js';

@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplayLimit } from '../src/adapter-core/replayLimit.js';
-import { bearerScheme } from '../src/adapter-core/scheme.js';
+import { bearerScheme } from '../src/session/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, type AuthSession } from '../src/index.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';

@@ -49,7 +49,7 @@ export const CORE_BEHAVIOURS: ReadonlyArray<{ subject: string; without: Plugin }
   {
     subject: 'challenge classification (RFC 6750)',
     without: stubbed(
-      /adapter-core[\\/]challenges\.ts$/,
+      /session[\\/]challenges\.ts$/,
       "export const classifyChallenge = () => 'refresh'; export const challengeErrors = () => [];",
     ),
   },

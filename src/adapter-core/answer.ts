@@ -1,7 +1,7 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import type { AuthGate } from './authGate.js';
-import { challengeErrors } from './challenges.js';
-import type { IncomingResponse, Refusal } from './scheme.js';
+import { challengeErrors } from '../session/challenges.js';
+import type { IncomingResponse, Refusal } from '../session/scheme.js';
 
 /** One authorized request, and how its adapter reads the answers (a fetch Response, an axios outcome). */
 export interface Exchange<A> {

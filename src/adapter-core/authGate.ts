@@ -3,7 +3,7 @@ import { createOriginAllowList } from './origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit, NO_LIMIT, type ReplayLimit } from './replayLimit.js';
-import type { TokenScheme } from './scheme.js';
+import type { TokenScheme } from '../session/scheme.js';
 import { warnUnlistedOrigin } from './unlistedOrigin.js';
 import { untilAborted } from '../../domain/abort.js';
 

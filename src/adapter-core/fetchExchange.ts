@@ -1,8 +1,8 @@
 import type { TokenSet } from '../../domain/tokens.js';
-import { copyHeaders } from '../fetch/headerRecord.js';
+import { copyHeaders } from './headerRecord.js';
 import type { Exchange } from './answer.js';
 import type { AuthGate } from './authGate.js';
-import { authorizeThen, sentMethod } from './scheme.js';
+import { authorizeThen, sentMethod } from '../session/scheme.js';
 
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 

@@ -15,7 +15,7 @@ import {
   type AdapterOptions,
   type Grant,
 } from '../adapter-core/authGate.js';
-import { authorizeThen, type OutgoingRequest } from '../adapter-core/scheme.js';
+import { authorizeThen, type OutgoingRequest } from '../session/scheme.js';
 import type { AuthSession } from '../session/createAuthSession.js';
 import { defaultOrigins, pageBase } from '../adapter-core/origins.js';
 import type { TokenSet } from '../../domain/tokens.js';

@@ -2,7 +2,7 @@ import type { AfterResponseHook, BeforeRequestHook, NormalizedOptions } from 'ky
 import { isStatus401, settle } from '../adapter-core/answer.js';
 import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../adapter-core/authGate.js';
 import { requestOf, type FetchAdapter } from '../adapter-core/fetchExchange.js';
-import { authorizeThen } from '../adapter-core/scheme.js';
+import { authorizeThen } from '../session/scheme.js';
 import type { AuthSession } from '../session/createAuthSession.js';
 import type { TokenSet } from '../../domain/tokens.js';
 

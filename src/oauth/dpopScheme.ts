@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import { challengeErrors, classifyChallenge } from '../adapter-core/challenges.js';
-import { bearerScheme, type IncomingResponse, type Refusal, type TokenScheme } from '../adapter-core/scheme.js';
+import { challengeErrors, classifyChallenge } from '../session/challenges.js';
+import { bearerScheme, type IncomingResponse, type Refusal, type TokenScheme } from '../session/scheme.js';
 import type { DPoPState } from './dpop.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import type { ReceivedTokens, TokenSet } from '../../domain/tokens.js';
 import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
-import type { TokenScheme } from '../adapter-core/scheme.js';
+import type { TokenScheme } from './scheme.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 import type { TokenStorage } from './storage.js';
 

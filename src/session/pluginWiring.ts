@@ -1,5 +1,5 @@
 import type { InspectionEvent } from 'xstate';
-import { bearerScheme, type TokenScheme } from '../adapter-core/scheme.js';
+import { bearerScheme, type TokenScheme } from './scheme.js';
 import type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from './plugin.js';
 import type { AuthSessionActor } from './sessionTypes.js';
 import type { TokenStorage } from './storage.js';

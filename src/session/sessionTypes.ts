@@ -1,7 +1,7 @@
 import type { Actor } from 'xstate';
 import type { authSessionMachine } from '../../machines/authSession.js';
 import type { AuthEmitted, AuthStatus } from '../../machines/authSessionTypes.js';
-import type { TokenScheme } from '../adapter-core/scheme.js';
+import type { TokenScheme } from './scheme.js';
 import type { TokenInput, TokenSet } from '../../domain/tokens.js';
 
 // `Symbol.dispose` is ES2023+/ESNext.Disposable; declared here so the types also compile on older libs.

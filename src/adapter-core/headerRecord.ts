@@ -1,4 +1,4 @@
-import type { HeaderSetter } from '../adapter-core/scheme.js';
+import type { HeaderSetter } from '../session/scheme.js';
 
 /**
  * A request's headers as a plain record, which fetch reads faster than a `Headers` it has to copy,
