@@ -10,5 +10,19 @@ export default defineConfig({
   // Also for CJS: one copy of each error class across entry points, so instanceof holds under require.
   splitting: true,
   target: 'es2022',
-  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi'],
+  external: [
+    'xstate',
+    'axios',
+    'ky',
+    'msw',
+    'eventsource',
+    'graphql-ws',
+    'oauth4webapi',
+    // The framework bindings' peers, each with its subpaths (@angular/common/http, react/jsx-runtime, svelte/store).
+    /^@angular\//,
+    'rxjs',
+    /^react($|\/)/,
+    /^vue($|\/)/,
+    /^svelte($|\/)/,
+  ],
 });
