@@ -11,4 +11,5 @@ export const entryPoints = {
   'cross-tab': 'src/cross-tab/index.ts',
   inspect: 'src/inspect/index.ts',
   angular: 'src/angular/index.ts',
+  react: 'src/react/index.ts',
 } as const;

@@ -10,7 +10,7 @@ import {
   type HttpResponseBase,
 } from '@angular/common/http';
 import { Observable } from 'rxjs';
-import { settle, type Exchange } from '../adapter-core/answer.js';
+import { isStatus401, settle, type Exchange } from '../adapter-core/answer.js';
 import { createAuthGate, grantFrom, targetUrl, type AdapterOptions, type AuthGate } from '../adapter-core/authGate.js';
 import { pageBase } from '../adapter-core/origins.js';
 import { authorizeThen } from '../adapter-core/scheme.js';
@@ -38,8 +38,6 @@ const answerOf = (outcome: Outcome): HttpResponseBase | undefined => {
   // Status 0 is a network error, which has no answer to read.
   return outcome.error instanceof HttpErrorResponse && outcome.error.status !== 0 ? outcome.error : undefined;
 };
-
-const isStatus401 = (response: HttpResponseBase): boolean => response.status === 401;
 
 /** Collects the headers a scheme sets; HttpHeaders are immutable, so they go on a clone. */
 function headerCollector(): { set(name: string, value: string): void; value: Record<string, string> } {
