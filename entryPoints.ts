@@ -12,4 +12,5 @@ export const entryPoints = {
   inspect: 'src/inspect/index.ts',
   angular: 'src/angular/index.ts',
   react: 'src/react/index.ts',
+  vue: 'src/vue/index.ts',
 } as const;
