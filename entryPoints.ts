@@ -13,4 +13,5 @@ export const entryPoints = {
   angular: 'src/angular/index.ts',
   react: 'src/react/index.ts',
   vue: 'src/vue/index.ts',
+  svelte: 'src/svelte/index.ts',
 } as const;
