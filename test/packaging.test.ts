@@ -124,10 +124,13 @@ describe('the framework bindings', () => {
     },
   );
 
-  it('load their framework from their own entry only', () => {
-    expect(packagesLoadedBy('angular.js')).toEqual(
-      expect.arrayContaining(['@angular/common/http', '@angular/core', 'rxjs']),
-    );
+  it.each([
+    ['angular.js', ['@angular/common/http', '@angular/core', 'rxjs']],
+    ['react.js', ['react']],
+    ['vue.js', ['vue']],
+    ['svelte.js', ['svelte/reactivity']],
+  ])('load their framework from their own entry only: dist/%s loads %j', (file, framework) => {
+    expect(packagesLoadedBy(file)).toEqual(framework);
   });
 });
 
