@@ -158,7 +158,7 @@ describe('tokenflight/angular', () => {
 
   it('refuses what is not a session when the app is configured', () => {
     expect(() => provideTokenflight({} as AuthSession)).toThrow(
-      'tokenflight: provideTokenflight needs a session from createAuthSession, got [object Object]',
+      'tokenflight: session must be a session from createAuthSession, got [object Object]',
     );
     const session = apiSession({ refresh: refreshStub().refresh });
     expect(() => provideTokenflight(session, { maxConcurrentReplays: 0 })).toThrow(

@@ -215,3 +215,16 @@ describe('tokenflight/react under StrictMode', () => {
     ]);
   });
 });
+
+describe('tokenflight/react misuse', () => {
+  it('names a missing session instead of failing inside React', () => {
+    function Probe({ session }: { session: AuthSession }) {
+      return <span>{useSessionStatus(session)}</span>;
+    }
+    const failing = createRoot(document.createElement('div'));
+    expect(() => act(() => failing.render(<Probe session={undefined as unknown as AuthSession} />))).toThrow(
+      'tokenflight: session must be a session from createAuthSession, got undefined',
+    );
+    act(() => failing.unmount());
+  });
+});

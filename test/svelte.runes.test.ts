@@ -61,7 +61,7 @@ describe('tokenflight/svelte, in a compiled Svelte 5 component', () => {
     session.login(tokens(0));
     expect([auth.status, auth.tokens?.accessToken, auth.current]).toEqual(['idle', 'a0', session.getSnapshot()]);
     expect(() => sessionState({} as AuthSession)).toThrow(
-      'tokenflight: sessionState needs a session from createAuthSession, got [object Object]',
+      'tokenflight: session must be a session from createAuthSession, got [object Object]',
     );
   });
 });

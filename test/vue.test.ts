@@ -88,7 +88,7 @@ describe('tokenflight/vue', () => {
     app.unmount();
   });
 
-  it('stops listening when its scope ends, and refuses to start outside one', () => {
+  it('stops listening when its scope ends, and refuses to start outside one or without a session', () => {
     const { session } = guestSession();
     const scope = effectScope();
     const auth = scope.run(() => useSession(session));
@@ -99,6 +99,12 @@ describe('tokenflight/vue', () => {
     expect(auth?.value.status).toBe('idle');
     expect(() => useSession(session)).toThrow(
       "tokenflight: useSession must be called in a component's setup or an effectScope",
+    );
+    expect(() => effectScope().run(() => useSession(undefined as unknown as AuthSession))).toThrow(
+      'tokenflight: session must be a session from createAuthSession, got undefined',
+    );
+    expect(() => tokenflight({} as AuthSession)).toThrow(
+      'tokenflight: session must be a session from createAuthSession, got [object Object]',
     );
   });
 

@@ -10,6 +10,7 @@ import {
   type Signal,
 } from '@angular/core';
 import type { AuthStatus } from '../../machines/authSessionTypes.js';
+import { checkSession } from '../session/checkSession.js';
 import type { AuthSession, SessionSnapshot } from '../session/createAuthSession.js';
 import { createAuthInterceptor, type AngularAuthOptions } from './authInterceptor.js';
 
@@ -31,11 +32,7 @@ export function sessionSignal(session: AuthSession, destroyRef: DestroyRef): Sig
  * Create the session once, at module scope, as in every framework.
  */
 export function provideTokenflight(session: AuthSession, options: AngularAuthOptions = {}): EnvironmentProviders {
-  if (typeof session?.subscribe !== 'function' || typeof session.getToken !== 'function') {
-    throw new TypeError(
-      `tokenflight: provideTokenflight needs a session from createAuthSession, got ${String(session)}`,
-    );
-  }
+  checkSession(session);
   // Made here, not per request: the options are checked at once and the storm guard is shared.
   const interceptor = createAuthInterceptor(session, options);
   return makeEnvironmentProviders([

@@ -7,6 +7,7 @@ import {
   type Plugin,
   type ShallowRef,
 } from 'vue';
+import { checkSession } from '../session/checkSession.js';
 import type { AuthSession, SessionSnapshot } from '../session/createAuthSession.js';
 
 /**
@@ -22,9 +23,7 @@ export function useSession<T>(
   session: AuthSession,
   select?: (snapshot: SessionSnapshot) => T,
 ): Readonly<ShallowRef<T | SessionSnapshot>> {
-  if (typeof session?.subscribe !== 'function') {
-    throw new TypeError(`tokenflight: useSession needs a session from createAuthSession, got ${String(session)}`);
-  }
+  checkSession(session);
   if (!getCurrentScope()) {
     throw new TypeError("tokenflight: useSession must be called in a component's setup or an effectScope");
   }
@@ -42,11 +41,7 @@ const SESSION: InjectionKey<AuthSession> = Symbol('tokenflight session');
 
 /** `app.use(tokenflight(session))`: the app's components reach the session with `injectSession()`. */
 export function tokenflight(session: AuthSession): Plugin {
-  if (typeof session?.subscribe !== 'function') {
-    throw new TypeError(
-      `tokenflight: tokenflight(session) needs a session from createAuthSession, got ${String(session)}`,
-    );
-  }
+  checkSession(session);
   return {
     install(app) {
       app.provide(SESSION, session);
