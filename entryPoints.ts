@@ -11,4 +11,8 @@ export const entryPoints = {
   'cross-tab': 'src/cross-tab/index.ts',
   inspect: 'src/inspect/index.ts',
   machine: 'src/machine/index.ts',
+  angular: 'src/angular/index.ts',
+  react: 'src/react/index.ts',
+  vue: 'src/vue/index.ts',
+  svelte: 'src/svelte/index.ts',
 } as const;

@@ -16,5 +16,19 @@ export default defineConfig({
   esbuildOptions(options, { format }) {
     if (format === 'cjs') options.keepNames = true;
   },
-  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi'],
+  external: [
+    'xstate',
+    'axios',
+    'ky',
+    'msw',
+    'eventsource',
+    'graphql-ws',
+    'oauth4webapi',
+    // The framework bindings' peers, each with its subpaths (@angular/common/http, react/jsx-runtime, svelte/store).
+    /^@angular\//,
+    'rxjs',
+    /^react($|\/)/,
+    /^vue($|\/)/,
+    /^svelte($|\/)/,
+  ],
 });

@@ -3,13 +3,18 @@
  * do) with esbuild at server start, so the browser runs the library's real source; nothing
  * comes from a CDN.
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const demoEntry = fileURLToPath(new URL('./page/main.ts', import.meta.url));
 
-export async function bundlePage(entry: string = demoEntry): Promise<string> {
+/** `options`: what a page test changes (another React through `alias`, development mode through `define`). */
+export async function bundlePage(
+  entry: string = demoEntry,
+  options: Pick<BuildOptions, 'alias' | 'define'> = {},
+): Promise<string> {
   const result = await build({
+    ...options,
     entryPoints: [entry],
     bundle: true,
     format: 'esm',

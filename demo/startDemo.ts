@@ -22,7 +22,13 @@ const diagrams: Record<string, string> = {
   '/diagram-overview.svg': fileURLToPath(new URL('../visualizations/authSession.overview.svg', import.meta.url)),
 };
 
-export type DemoServerOptions = Pick<AuthHttpServerOptions, 'port' | 'host' | 'accessTtl' | 'refreshLatency'>;
+export interface DemoServerOptions extends Pick<
+  AuthHttpServerOptions,
+  'port' | 'host' | 'accessTtl' | 'refreshLatency'
+> {
+  /** The page's files (default: the demo's); `examples/react-vite/dist` serves the example app instead. */
+  pageDir?: string;
+}
 
 function send(res: ServerResponse, type: string, body: string): true {
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache' });
@@ -33,9 +39,10 @@ function send(res: ServerResponse, type: string, body: string): true {
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<AuthHttpServer> {
   const script = await bundlePage();
   const oauthMode = createDemoOAuth();
+  const { pageDir: staticDir = pageDir, ...serverOptions } = options;
   const server = await createAuthHttpServer({
-    ...options,
-    staticDir: pageDir,
+    ...serverOptions,
+    staticDir,
     extension: oauthMode.extension,
     async handler(req, res) {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;

@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+// @angular/common ships partially compiled: an Angular app's build links it; plain Node needs the
+// JIT compiler loaded first, for ESM and CJS alike.
+await import('@angular/compiler');
 const { name, exports } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // Every code entry of the exports map, so a new subpath cannot ship broken.
 const subpaths = Object.keys(exports)

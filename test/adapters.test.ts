@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from '../src/index.js';
-import { API, createClient, ELSEWHERE, useApi, type AdapterName } from './support/api.js';
+import { ADAPTERS, API, createClient, ELSEWHERE, useApi } from './support/api.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
 const { api, session: createSession } = useApi();
@@ -19,7 +19,7 @@ async function until(condition: () => boolean) {
 
 const arrivals = (count: number) => until(() => api.arrivals.length >= count);
 
-describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter) => {
+describe.each(ADAPTERS)('the %s adapter', (adapter) => {
   it('sends the token to allowed origins only', async () => {
     const { session } = userSession();
     const client = createClient(adapter, session);

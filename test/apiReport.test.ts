@@ -30,7 +30,14 @@ describe('the recorded public API', () => {
         if (name) homes.set(name, [...(homes.get(name) ?? []), entry]);
       }
     }
+    // A framework's binding names its functions as that framework's users expect (useSession in
+    // React and in Vue): the same name in two bindings is two functions, not one name exported twice.
+    const bindings = new Set(['react', 'vue', 'svelte', 'angular']);
     const shared = [...homes]
+      .map(([name, entries]): [string, string[]] => [
+        name,
+        entries.some((entry) => !bindings.has(entry)) ? entries : entries.slice(0, 1),
+      ])
       .filter(([, entries]) => entries.length > 1)
       .map(([name, e]) => `${name}: ${e.join(', ')}`);
     expect(shared).toEqual([]);

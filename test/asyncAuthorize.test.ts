@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { IncomingResponse, TokenScheme } from '../src/session/scheme.js';
-import { API, createClient, useApi, type AdapterName } from './support/api.js';
+import { ADAPTERS, API, createClient, useApi } from './support/api.js';
 
 // A scheme whose authorize is async and signs the method and URL (as a DPoP proof does) works
 // in every adapter, and sees every answer to the requests it authorized.
@@ -44,7 +44,7 @@ function serveSigned(accepted: { token: string }) {
   return arrivals;
 }
 
-describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter with an async scheme', (adapter) => {
+describe.each(ADAPTERS)('the %s adapter with an async scheme', (adapter) => {
   it('signs each request with its own method and URL', async () => {
     const session = createSession({ refresh: async () => ({ accessToken: 'unused' }) });
     const { scheme } = signingScheme();

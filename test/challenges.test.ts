@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { challengeErrors, classifyChallenge } from '../src/session/challenges.js';
 import { bearerScheme } from '../src/session/scheme.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
-import { API, createClient, useApi, type AdapterName } from './support/api.js';
+import { ADAPTERS, API, createClient, useApi } from './support/api.js';
 
 // A 401 is classified by its WWW-Authenticate challenge, the same way in every adapter.
 const { api, countingSession } = useApi();
@@ -27,7 +27,7 @@ const accepted = (authorization: string | null) => HttpResponse.json({ authoriza
 // Bearer tokens, refusals read as the DPoP scheme reads them: a nonce request is its own rule.
 const nonceAware = { scheme: { ...bearerScheme, classify: classifyDpopChallenge } };
 
-describe.each<AdapterName>(['fetch', 'axios', 'ky'])('the %s adapter', (adapter) => {
+describe.each(ADAPTERS)('the %s adapter', (adapter) => {
   it('hands an insufficient_scope 401 back untouched, with no refresh and no replay', async () => {
     const { session, refreshes } = countingSession();
     const seen = serveGuarded([refused('Bearer realm="api", error="insufficient_scope", scope="admin"')]);

@@ -6,7 +6,10 @@ import { attachAuth } from '../src/axios/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, headerScheme, RefreshRejectedError, type AuthSession } from '../src/index.js';
 import { authHooks } from '../src/ky/index.js';
-import type { AdapterName } from './support/api.js';
+import { tap } from 'rxjs';
+import type { HttpInterceptorFn } from '@angular/common/http';
+import { angularHttp, answerOf } from './support/angular.js';
+import { ADAPTERS, type AdapterName } from './support/api.js';
 
 // Cookie sessions against the real demo server: the JWT and the refresh token live in HttpOnly
 // cookies (a jar stands in for the browser), the page holds only the CSRF token, which every
@@ -91,6 +94,20 @@ function client(
       return { status: response.status, ...((await response.json()) as object) };
     };
   }
+  if (adapter === 'angular') {
+    // Closer to the network than tokenflight's interceptor: every send carries the jar's cookies.
+    const withCookies: HttpInterceptorFn = (request, next) =>
+      next(request.clone({ setHeaders: { Cookie: jar.header() } })).pipe(
+        tap((event) => {
+          if ('headers' in event) jar.keep(event.headers.getAll('set-cookie') ?? []);
+        }),
+      );
+    const { http } = angularHttp(current, { scheme, origins }, [withCookies]);
+    return async () => {
+      const { status, body } = await answerOf(http.get<object>(`${server.url}/api/secret`, { observe: 'response' }));
+      return { status, ...body };
+    };
+  }
   const instance = axios.create({ baseURL: server.url, validateStatus: () => true });
   instance.interceptors.request.use((config) => {
     config.headers.set('Cookie', jar.header());
@@ -110,7 +127,7 @@ function client(
 const stats = async () =>
   (await (await fetch(`${server.url}/api/stats`)).json()) as { refreshCalls: number; refreshOk: number };
 
-describe.each<AdapterName>(['fetch', 'axios', 'ky'])('cookie + CSRF mode with %s', (adapter) => {
+describe.each(ADAPTERS)('cookie + CSRF mode with %s', (adapter) => {
   it('sends the CSRF token as X-CSRF-Token, and after the cookie expires refreshes once and replays', async () => {
     const jar = cookieJar();
     const current = await cookieSession(jar);

@@ -1,3 +1,7 @@
+// First: it loads Angular's JIT compiler, which links @angular/common's classes as they load.
+import { angularHttp, answerOf } from './support/angular.js';
+import { HttpContext } from '@angular/common/http';
+import { SKIP_TOKENFLIGHT } from '../src/angular/index.js';
 import axios from 'axios';
 import ky from 'ky';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +9,7 @@ import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthH
 import { attachAuth } from '../src/axios/index.js';
 import { createAuthSession, type AuthSession, type TokenInput } from '../src/index.js';
 import { authHooks } from '../src/ky/index.js';
+import { firstValueFrom } from 'rxjs';
 
 let server: AuthHttpServer;
 beforeAll(async () => {
@@ -57,9 +62,25 @@ const adapters = {
       post: <T>(path: string, body?: unknown) => api.post(path.slice(1), { json: body, ...skip }).json<T>(),
     };
   },
+  angular(session: () => AuthSession) {
+    let http!: ReturnType<typeof angularHttp>['http'];
+    // The refresh call goes through the same HttpClient, marked to be sent untouched.
+    const skip = { context: new HttpContext().set(SKIP_TOKENFLIGHT, true) };
+    const refresh = ({ refreshToken }: { refreshToken: string | null }) =>
+      firstValueFrom(http.post<TokenInput>(`${server.url}/api/refresh`, { refreshToken }, skip));
+    return {
+      refresh,
+      attach: () => {
+        http = angularHttp(session(), { origins: [server.url], maxConcurrentReplays: 5 }).http;
+      },
+      status: async (path: string) =>
+        (await answerOf(http.get(`${server.url}${path}`, { observe: 'response' }))).status,
+      post: <T>(path: string, body?: unknown) => firstValueFrom(http.post<T>(`${server.url}${path}`, body ?? {}, skip)),
+    };
+  },
 };
 
-describe.each(['axios', 'ky'] as const)('%s against the real rotating server (127.0.0.1)', (name) => {
+describe.each(['axios', 'ky', 'angular'] as const)('%s against the real rotating server (127.0.0.1)', (name) => {
   it('a burst of 50 requests with an expired token all succeed with exactly one refresh and no token reuse', async () => {
     let session!: AuthSession;
     const client = adapters[name](() => session);

@@ -1,7 +1,9 @@
 // DPoP (RFC 9449) through tokenflight/oauth against a real oidc-provider and a resource server
 // that both demand nonces: one non-extractable key for the code exchange, every refresh and
 // every request; nonces answered by a resend, never by a refresh; a reload keeps the key, a
-// logout drops it; fetch, axios and ky all carry the op's scheme.
+// logout drops it; fetch, axios, ky and Angular's HttpClient all carry the op's scheme.
+// First: it loads Angular's JIT compiler, which links @angular/common's classes as they load.
+import { angularHttp, answerOf } from './support/angular.js';
 import axios from 'axios';
 import ky from 'ky';
 import { describe, expect, it } from 'vitest';
@@ -141,7 +143,7 @@ async function burst(world: World, get: () => Promise<number>): Promise<void> {
   expect([world.as.counters.refreshGrants, world.as.counters.reuseDetected]).toEqual([1, 0]);
 }
 
-describe('the DPoP scheme in axios and ky', () => {
+describe('the DPoP scheme in axios, ky and Angular', () => {
   it('axios: a burst of 401s after expiry makes one grant', async () => {
     const world = await start({ scheme: 'DPoP', accessTokenTtl: 2, expiryUnknownToSession: true });
     const instance = axios.create();
@@ -155,5 +157,12 @@ describe('the DPoP scheme in axios and ky', () => {
     const instance = ky.create({ retry: 0, hooks: authHooks(world.session, { origins: [world.rs.url] }) });
 
     await burst(world, async () => (await instance.get(world.api)).status);
+  });
+
+  it('Angular HttpClient: a burst of 401s after expiry makes one grant', async () => {
+    const world = await start({ scheme: 'DPoP', accessTokenTtl: 2, expiryUnknownToSession: true });
+    const { http } = angularHttp(world.session, { origins: [world.rs.url] });
+
+    await burst(world, async () => (await answerOf(http.get(world.api, { observe: 'response' }))).status);
   });
 });

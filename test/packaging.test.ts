@@ -17,6 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   name: string;
   files: string[];
+  dependencies: Record<string, string>;
   exports: Record<string, unknown>;
   typesVersions: Record<string, Record<string, string[]>>;
 };
@@ -94,6 +95,42 @@ describe('the published package', () => {
   it('lists every subpath for node10 type resolution (typesVersions)', () => {
     const listed = Object.keys(pkg.typesVersions['*'] ?? {}).map((key) => `${pkg.name}/${key}`);
     expect(listed.sort()).toEqual(subpaths.filter((path) => path !== pkg.name).sort());
+  });
+});
+
+describe('the framework bindings', () => {
+  /** The packages a built file loads (ESM or CJS), following its relative imports (the shared chunks). */
+  function packagesLoadedBy(file: string): string[] {
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (path: string) => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      const code = readFileSync(join(root, 'dist', path), 'utf8');
+      for (const [, specifier = ''] of code.matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*["']([^"']+)["']/g)) {
+        if (specifier.startsWith('./')) visit(specifier.slice(2));
+        else packages.add(specifier);
+      }
+    };
+    visit(file);
+    return [...packages].sort();
+  }
+
+  it.each(['index.js', 'fetch.js', 'index.cjs', 'fetch.cjs'])(
+    'leave dist/%s framework-free: with its chunks it loads no package but the dependencies (xstate)',
+    (file) => {
+      const dependencies = Object.keys(pkg.dependencies);
+      expect(packagesLoadedBy(file).filter((name) => !dependencies.includes(name))).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['angular.js', ['@angular/common/http', '@angular/core', 'rxjs']],
+    ['react.js', ['react']],
+    ['vue.js', ['vue']],
+    ['svelte.js', ['svelte/reactivity']],
+  ])('load their framework from their own entry only: dist/%s loads %j', (file, framework) => {
+    expect(packagesLoadedBy(file)).toEqual(framework);
   });
 });
 

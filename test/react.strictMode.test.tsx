@@ -1,15 +1,10 @@
 // @vitest-environment jsdom
 // docs/frameworks.md: where the session lives in a React app, and why StrictMode does not hurt it.
-import { act, StrictMode, useEffect, useState, useSyncExternalStore } from 'react';
+import { act, StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import {
-  createAuthSession,
-  RefreshRejectedError,
-  webStorage,
-  type AuthSession,
-  type SessionSnapshot,
-} from 'tokenflight';
+import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession } from 'tokenflight';
+import { useSessionStatus } from 'tokenflight/react';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
@@ -26,12 +21,8 @@ const refresh = async () => {
 // Not in a component: a render or an effect may run twice.
 export const session = createAuthSession({ refresh, storage: webStorage(() => localStorage) });
 
-export function useAuthSession(): SessionSnapshot {
-  return useSyncExternalStore(session.subscribe, session.getSnapshot);
-}
-
 export function App() {
-  const { status } = useAuthSession();
+  const status = useSessionStatus(session);
   const [notice, setNotice] = useState('');
   // Effects only subscribe and unsubscribe (session.on returns the unsubscribe function), so
   // StrictMode's mount, unmount, mount in development leaves one listener.

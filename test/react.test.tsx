@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { useSelector } from '@xstate/react';
-import { act, startTransition, useLayoutEffect, useState, useEffect, useSyncExternalStore } from 'react';
+import { act, startTransition, useLayoutEffect, useState, useEffect } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession, type AuthStatus } from '../src/index.js';
+import { createAuthSession, type AuthSession, type AuthStatus } from 'tokenflight';
+import { useSession } from 'tokenflight/react';
 import { refreshStub } from './support/refreshStub.js';
 
 declare global {
@@ -11,12 +12,8 @@ declare global {
 }
 
 // --- snippet: react-hook ---
-function useAuthSession(session: AuthSession) {
-  return useSyncExternalStore(session.subscribe, session.getSnapshot);
-}
-
 function SessionBadge({ session }: { session: AuthSession }) {
-  const { status } = useAuthSession(session);
+  const { status } = useSession(session);
   return <span>{status}</span>;
 }
 
@@ -51,11 +48,11 @@ function guestSession(options: { heartbeat?: () => Promise<boolean> } = {}) {
 }
 
 describe('React 19', () => {
-  it('useSyncExternalStore re-renders on each status change and token change', async () => {
+  it('useSession re-renders on each status change and token change', async () => {
     const { session, stub } = guestSession();
     const seen: string[] = [];
     function Probe() {
-      const { status, tokens } = useAuthSession(session);
+      const { status, tokens } = useSession(session);
       seen.push(`${status}:${tokens?.accessToken ?? '-'}`);
       return <SessionBadge session={session} />;
     }
@@ -172,7 +169,7 @@ describe('concurrent rendering', () => {
   }
 
   it('never tears: every commit shows one status, even when it changes mid-render', async () => {
-    const { commits, rendered } = await renderWhileLoggingOut((session) => useAuthSession(session).status);
+    const { commits, rendered } = await renderWhileLoggingOut((session) => useSession(session).status);
     // The change really landed mid-render: some items read idle, later ones loggedOut.
     expect(rendered).toContain('idle');
     expect(rendered).toContain('loggedOut');

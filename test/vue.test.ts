@@ -1,29 +1,9 @@
 // @vitest-environment jsdom
-import {
-  createApp,
-  defineComponent,
-  effectScope,
-  h,
-  nextTick,
-  onScopeDispose,
-  onUpdated,
-  shallowRef,
-  type ShallowRef,
-} from 'vue';
+import { createApp, defineComponent, effectScope, h, nextTick, onUpdated } from 'vue';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession, type SessionSnapshot } from '../src/index.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import { injectSession, tokenflight, useSession } from 'tokenflight/vue';
 import { refreshStub } from './support/refreshStub.js';
-
-// --- snippet: vue ---
-function useAuthSession(session: AuthSession): Readonly<ShallowRef<SessionSnapshot>> {
-  const state = shallowRef(session.getSnapshot());
-  const unsubscribe = session.subscribe((snapshot) => {
-    state.value = snapshot;
-  });
-  onScopeDispose(unsubscribe);
-  return state;
-}
-// --- end of snippet ---
 
 const sessions: AuthSession[] = [];
 afterEach(() => {
@@ -37,43 +17,126 @@ function guestSession() {
   return { session, stub };
 }
 
-describe('Vue 3', () => {
-  it('a shallowRef kept current through subscribe re-renders a component on each change', async () => {
+const tokens = (n: number) => ({ accessToken: `a${n}`, refreshToken: `r${n}`, expiresIn: 3600 });
+
+function mount(component: ReturnType<typeof defineComponent>, session?: AuthSession) {
+  const host = document.createElement('div');
+  const app = createApp(component);
+  if (session) app.use(tokenflight(session));
+  app.mount(host);
+  return { host, app };
+}
+
+describe('tokenflight/vue', () => {
+  it('useSession is a shallowRef that re-renders a component on each change', async () => {
     const { session, stub } = guestSession();
     const seen: string[] = [];
     const Badge = defineComponent(() => {
-      const auth = useAuthSession(session);
-      onUpdated(() => seen.push(auth.value.status));
+      const auth = useSession(session);
+      onUpdated(() => seen.push(`${auth.value.status}:${auth.value.tokens?.accessToken ?? '-'}`));
       return () => h('span', auth.value.status);
     });
-    const host = document.createElement('div');
-    const app = createApp(Badge);
-    app.mount(host);
+    const { host, app } = mount(Badge);
     expect(host.textContent).toBe('loggedOut');
-    session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
+    session.login(tokens(0));
     await nextTick();
     expect(host.textContent).toBe('idle');
     const refreshed = session.refresh();
     await nextTick();
     expect(host.textContent).toBe('refreshing');
-    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    stub.last().answer.resolve(tokens(1));
     await refreshed;
     await nextTick();
     session.logout();
     await nextTick();
     expect(host.textContent).toBe('loggedOut');
-    expect(seen).toEqual(['idle', 'refreshing', 'idle', 'loggedOut']);
+    expect(seen).toEqual(['idle:a0', 'refreshing:a0', 'idle:a1', 'loggedOut:-']);
     app.unmount();
   });
 
-  it('stops listening when its scope ends', () => {
+  it('a component that selects the status does not re-render when only the tokens change', async () => {
+    const { session } = guestSession();
+    let updates = 0;
+    // --- snippet: vue ---
+    const StatusBadge = defineComponent(() => {
+      // A slice: the component re-renders only when the status changes, not for new tokens.
+      const status = useSession(session, (snapshot) => snapshot.status);
+      return () => h('span', status.value);
+    });
+    // --- end of snippet ---
+    const Counted = defineComponent(() => {
+      onUpdated(() => (updates += 1));
+      return () => h(StatusBadge);
+    });
+    const Probe = defineComponent(() => {
+      const status = useSession(session, (snapshot) => snapshot.status);
+      onUpdated(() => (updates += 1));
+      return () => h('b', [status.value, h(Counted)]);
+    });
+    const { host, app } = mount(Probe);
+    session.login(tokens(0));
+    await nextTick();
+    expect(updates).toBe(1);
+    session.login(tokens(1));
+    session.login(tokens(2));
+    await nextTick();
+    expect(updates).toBe(1);
+    expect(host.textContent).toBe('idleidle');
+    session.logout();
+    await nextTick();
+    expect(updates).toBe(2);
+    app.unmount();
+  });
+
+  it('stops listening when its scope ends, and refuses to start outside one or without a session', () => {
     const { session } = guestSession();
     const scope = effectScope();
-    const auth = scope.run(() => useAuthSession(session))!;
-    session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
-    expect(auth.value.status).toBe('idle');
+    const auth = scope.run(() => useSession(session));
+    session.login(tokens(0));
+    expect(auth?.value.status).toBe('idle');
     scope.stop();
     session.logout();
-    expect(auth.value.status).toBe('idle');
+    expect(auth?.value.status).toBe('idle');
+    expect(() => useSession(session)).toThrow(
+      "tokenflight: useSession must be called in a component's setup or an effectScope",
+    );
+    expect(() => effectScope().run(() => useSession(undefined as unknown as AuthSession))).toThrow(
+      'tokenflight: session must be a session from createAuthSession, got undefined',
+    );
+    expect(() => tokenflight({} as AuthSession)).toThrow(
+      'tokenflight: session must be a session from createAuthSession, got [object Object]',
+    );
+  });
+
+  it('app.use(tokenflight(session)) gives every component the session', async () => {
+    const { session } = guestSession();
+    // --- snippet: vue-plugin ---
+    // main.ts: app.use(tokenflight(session)); then in any component's setup:
+    const Account = defineComponent(() => {
+      const session = injectSession();
+      const auth = useSession(session);
+      return () =>
+        auth.value.status === 'loggedOut'
+          ? h('button', { onClick: () => session.login({ accessToken: 'from-your-login' }) }, 'Log in')
+          : h('button', { onClick: () => session.logout() }, 'Log out');
+    });
+    // --- end of snippet ---
+    const { host, app } = mount(Account, session);
+    expect(host.textContent).toBe('Log in');
+    host.querySelector('button')?.click();
+    await nextTick();
+    expect(session.tokens?.accessToken).toBe('from-your-login');
+    expect(host.textContent).toBe('Log out');
+    app.unmount();
+    const bare = defineComponent(() => {
+      injectSession();
+      return () => null;
+    });
+    const warnings: string[] = [];
+    const without = createApp(bare);
+    without.config.warnHandler = (message) => void warnings.push(message);
+    expect(() => without.mount(document.createElement('div'))).toThrow(
+      'tokenflight: no session here; install it with app.use(tokenflight(session))',
+    );
   });
 });

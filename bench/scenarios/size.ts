@@ -16,16 +16,48 @@ export interface SizeRow {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** An app using the core and the fetch adapter, with `plugins` (source text) and their imports. */
-export function consumer(imports = '', plugins = ''): string {
+/**
+ * An app using the core and the fetch adapter, with `plugins` (source text) and their imports;
+ * `uses`: an expression (of `session`) the app exports too, such as a binding's hooks.
+ */
+export function consumer(imports = '', plugins = '', uses = ''): string {
   return [
     `import { createAuthSession } from './src/index.ts';`,
     `import { createAuthFetch } from './src/fetch/index.ts';`,
     imports,
     `const session = createAuthSession({ refresh: async () => ({ accessToken: 'a' }), plugins: [${plugins}] });`,
     `export const authFetch = createAuthFetch(session);`,
+    uses && `export const uses = ${uses};`,
   ].join('\n');
 }
+
+/** The framework bindings, each weighed as what it adds to the core app, its framework external. */
+export const BINDINGS: ReadonlyArray<{ subject: string; imports: string; uses: string; external: string[] }> = [
+  {
+    subject: "+ 'tokenflight/angular' (interceptor, provider, signals), @angular/* and rxjs external",
+    imports: `import { provideTokenflight, tokenflightInterceptor, injectSessionStatus } from './src/angular/index.ts';`,
+    uses: '[provideTokenflight(session), tokenflightInterceptor, injectSessionStatus]',
+    external: ['@angular/*', 'rxjs'],
+  },
+  {
+    subject: "+ 'tokenflight/react' (useSession, useSessionStatus), react external",
+    imports: `import { useSession, useSessionStatus } from './src/react/index.ts';`,
+    uses: '[useSession, useSessionStatus]',
+    external: ['react'],
+  },
+  {
+    subject: "+ 'tokenflight/vue' (useSession, plugin), vue external",
+    imports: `import { useSession, tokenflight, injectSession } from './src/vue/index.ts';`,
+    uses: '[useSession, tokenflight(session), injectSession]',
+    external: ['vue'],
+  },
+  {
+    subject: "+ 'tokenflight/svelte' (sessionState), svelte external",
+    imports: `import { sessionState } from './src/svelte/index.ts';`,
+    uses: 'sessionState(session)',
+    external: ['svelte', 'svelte/*'],
+  },
+];
 
 export const CORE_CONSUMER = consumer();
 
@@ -144,6 +176,9 @@ export async function runSize(): Promise<SizeRow[]> {
   const oauthPlugin = `oauth({ issuer: 'https://op.example', clientId: 'spa', dpop: true })`;
   const withOAuth = await measure('', consumer(oauthImport, oauthPlugin), ['xstate', 'oauth4webapi']);
   const withOAuthLibrary = await measure('', consumer(oauthImport, oauthPlugin), ['xstate']);
+  const withBindings = await Promise.all(
+    BINDINGS.map(({ imports, uses, external }) => measure('', consumer(imports, '', uses), ['xstate', ...external])),
+  );
   const withXstate = await measure('', CORE_CONSUMER, []);
   const theirs = await measure('axios-auth-refresh, axios external', `export * from 'axios-auth-refresh';`, ['axios']);
   return [
@@ -152,6 +187,7 @@ export async function runSize(): Promise<SizeRow[]> {
     difference("+ inspect() plugin ('tokenflight/inspect')", inspect, ours),
     difference("+ oauth() plugin with DPoP ('tokenflight/oauth'), oauth4webapi external", withOAuth, ours),
     difference("+ oauth() plugin with DPoP ('tokenflight/oauth'), oauth4webapi included", withOAuthLibrary, ours),
+    ...BINDINGS.map(({ subject }, i) => difference(subject, withBindings[i]!, ours)),
     ...CORE_BEHAVIOURS.map(({ subject }, i) => difference(`of the core: ${subject}`, ours, withoutEach[i]!)),
     difference('xstate (the part tokenflight uses)', withXstate, ours),
     theirs,

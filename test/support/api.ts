@@ -7,6 +7,7 @@ import { attachAuth, type AxiosAuthOptions } from '../../src/axios/index.js';
 import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/session/createAuthSession.js';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/fetch/index.js';
 import { authHooks, type KyAuthOptions } from '../../src/ky/index.js';
+import { angularHttp, answerOf } from './angular.js';
 import { deferred, type Deferred } from './deferred.js';
 
 export const API = 'https://api.test';
@@ -150,12 +151,14 @@ export interface ClientResponse {
   body: { ok?: boolean; token?: string; body?: string; authorization?: string | null };
 }
 
-/** One adapter behind the same small interface, so each behaviour is tested once for all three. */
+/** One adapter behind the same small interface, so each behaviour is tested once for all of them. */
 export interface Client {
   request(url: string, init?: ClientRequest): Promise<ClientResponse>;
 }
 
-export type AdapterName = 'fetch' | 'axios' | 'ky';
+/** Every HTTP adapter: each shared case runs once per adapter (the conformance table). */
+export const ADAPTERS = ['fetch', 'axios', 'ky', 'angular'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
 export type SharedOptions = Pick<
   AuthFetchOptions & AxiosAuthOptions & KyAuthOptions,
   'origins' | 'maxConcurrentReplays' | 'scheme'
@@ -191,6 +194,16 @@ export function createClient(name: AdapterName, session: AuthSession, options: S
           throw error;
         }
       },
+    };
+  }
+  if (name === 'angular') {
+    const { http } = angularHttp(session, { ...options, origins });
+    return {
+      request: (url, init = {}) =>
+        answerOf<ClientResponse['body']>(
+          http.request<ClientResponse['body']>(init.method ?? 'GET', url, { body: init.body, observe: 'response' }),
+          init.signal,
+        ),
     };
   }
   const client = ky.create({ retry: 0, throwHttpErrors: false, hooks: authHooks(session, { ...options, origins }) });

@@ -1,0 +1,1 @@
+export { SERVER_SNAPSHOT, useSession, useSessionStatus, type Selector } from './useSession.js';

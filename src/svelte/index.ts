@@ -1,0 +1,1 @@
+export { sessionState, type SessionState } from './sessionState.js';

@@ -1,0 +1,1 @@
+export { injectSession, tokenflight, useSession } from './useSession.js';

@@ -1,0 +1,168 @@
+// Angular ships partially compiled: its JIT compiler must load before @angular/common does.
+import '@angular/compiler';
+import { HttpClient, HttpContext, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { computed, runInInjectionContext, type ApplicationConfig } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import {
+  injectSession,
+  injectSessionState,
+  injectSessionStatus,
+  provideTokenflight,
+  SKIP_TOKENFLIGHT,
+  tokenflightInterceptor,
+} from 'tokenflight/angular';
+import { angularInjector } from './support/angular.js';
+import { API, useApi } from './support/api.js';
+import { flush, refreshStub } from './support/refreshStub.js';
+
+// The conformance table (adapters, challenges, refusalStorm, asyncAuthorize, cookieMode,
+// integration.adapters) runs Angular's HttpClient with every other adapter; this file holds
+// what only Angular has: its providers, its signals, cancelling by unsubscribing.
+const { api, session: apiSession } = useApi();
+const injectors = new Set<{ destroy(): void }>();
+afterEach(() => {
+  for (const injector of injectors) injector.destroy();
+  injectors.clear();
+});
+
+function appWith(session: AuthSession) {
+  // --- snippet: angular-config ---
+  // app.config.ts: the session is created once, at module scope (session.ts), as in every framework.
+  const appConfig: ApplicationConfig = {
+    providers: [
+      provideTokenflight(session, { origins: ['https://api.test'], maxConcurrentReplays: 6 }),
+      provideHttpClient(withFetch(), withInterceptors([tokenflightInterceptor])),
+    ],
+  };
+  // --- end of snippet ---
+  const injector = angularInjector(appConfig.providers);
+  injectors.add(injector);
+  return injector;
+}
+
+describe('tokenflight/angular', () => {
+  it('shows the session as signals: the status signal changes only with the status', async () => {
+    const stub = refreshStub();
+    const session = createAuthSession({ refresh: stub.refresh });
+    const injector = appWith(session);
+    const seen: string[] = [];
+    const { status, signedIn, token } = runInInjectionContext(injector, () => {
+      // --- snippet: angular-signals ---
+      // In a component, a service, or anything created in an injection context:
+      const status = injectSessionStatus();
+      const signedIn = computed(() => status() === 'idle' || status() === 'refreshing');
+      // --- end of snippet ---
+      const state = injectSessionState();
+      return { status, signedIn, token: computed(() => state().tokens?.accessToken ?? null) };
+    });
+    // A computed that counts how often the status signal told it something changed.
+    let statusChanges = 0;
+    const watched = computed(() => {
+      statusChanges += 1;
+      return status();
+    });
+    const read = () => {
+      watched();
+      seen.push(`${status()}:${token() ?? '-'}:${signedIn()}`);
+    };
+    read();
+    runInInjectionContext(injector, () => injectSession()).login({
+      accessToken: 'a0',
+      refreshToken: 'r0',
+      expiresIn: 3600,
+    });
+    read();
+    const refreshed = session.refresh();
+    read();
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    await refreshed;
+    read();
+    const changesBefore = statusChanges;
+    // A token-only change (idle → idle with a new token): the status signal's readers hear nothing.
+    session.login({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 3600 });
+    read();
+    expect(statusChanges).toBe(changesBefore);
+    session.logout();
+    read();
+    expect(seen).toEqual([
+      'loggedOut:-:false',
+      'idle:a0:true',
+      'refreshing:a0:true',
+      'idle:a1:true',
+      'idle:a2:true',
+      'loggedOut:-:false',
+    ]);
+    // Destroying the app ends its subscription: the signal keeps its last value.
+    injector.destroy();
+    injectors.delete(injector);
+    session.login({ accessToken: 'a3' });
+    expect(status()).toBe('loggedOut');
+    session.stop();
+  });
+
+  it('sends a request marked SKIP_TOKENFLIGHT untouched', async () => {
+    const session = apiSession({ refresh: refreshStub().refresh });
+    const http = appWith(session).get(HttpClient);
+    // --- snippet: angular-skip ---
+    const untouched = { context: new HttpContext().set(SKIP_TOKENFLIGHT, true) };
+    // --- end of snippet ---
+    const marked = await firstValueFrom(http.get<{ authorization: string | null }>(`${API}/echo`, untouched));
+    const plain = await firstValueFrom(http.get<{ authorization: string | null }>(`${API}/echo`));
+    expect(marked.authorization).toBeNull();
+    expect(plain.authorization).toBe('Bearer a0');
+  });
+
+  it('cancels by unsubscribing: a request that waited for a refresh is never sent', async () => {
+    const stub = refreshStub();
+    const session = apiSession({ refresh: stub.refresh });
+    const http = appWith(session).get(HttpClient);
+    const refreshed = session.refresh();
+    const subscription = http.get(`${API}/secret`).subscribe();
+    const kept = firstValueFrom(http.get<{ token: string }>(`${API}/secret`));
+    await flush(20);
+    subscription.unsubscribe();
+    api.acceptOnly('a1');
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    await refreshed;
+    expect((await kept).token).toBe('a1');
+    expect(api.arrivals).toHaveLength(1);
+  });
+
+  it('cancels a replay waiting for its slot, and frees the line for the next one', async () => {
+    const stub = refreshStub();
+    const session = apiSession({ refresh: stub.refresh });
+    const injector = angularInjector([
+      provideTokenflight(session, { origins: [API], maxConcurrentReplays: 1 }),
+      provideHttpClient(withFetch(), withInterceptors([tokenflightInterceptor])),
+    ]);
+    injectors.add(injector);
+    const http = injector.get(HttpClient);
+    const refreshed = session.refresh();
+    const first = firstValueFrom(http.get<{ token: string }>(`${API}/secret?seq=1`));
+    const cancelled = http.get(`${API}/secret?seq=2`).subscribe();
+    const third = firstValueFrom(http.get<{ token: string }>(`${API}/secret?seq=3`));
+    await flush(20);
+    api.acceptOnly('a1');
+    api.holdNext(1);
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
+    await refreshed;
+    await flush(20);
+    // The first replay holds the only slot; the second leaves the line while it waits.
+    cancelled.unsubscribe();
+    api.release();
+    await Promise.all([first, third]);
+    expect(api.arrivals.map((arrival) => arrival.seq)).toEqual(['1', '3']);
+  });
+
+  it('refuses what is not a session when the app is configured', () => {
+    expect(() => provideTokenflight({} as AuthSession)).toThrow(
+      'tokenflight: session must be a session from createAuthSession, got [object Object]',
+    );
+    const session = apiSession({ refresh: refreshStub().refresh });
+    expect(() => provideTokenflight(session, { maxConcurrentReplays: 0 })).toThrow(
+      'tokenflight: maxConcurrentReplays must be a whole number >= 1, got 0',
+    );
+  });
+});
