@@ -1,0 +1,10 @@
+/** The login popup gave no answer within the time allowed (`popupTimeout`); the popup is closed. */
+export class PopupTimeoutError extends Error {
+  override readonly name = 'PopupTimeoutError';
+  readonly timeout: number;
+
+  constructor(timeout: number) {
+    super(`The login popup gave no answer within ${timeout} ms`);
+    this.timeout = timeout;
+  }
+}
