@@ -10,6 +10,8 @@ import providerInternals from 'oidc-provider/lib/helpers/weak_cache.js';
 
 export const SPA_CLIENT_ID = 'spa';
 export const SPA_REDIRECT_URI = 'http://127.0.0.1/cb';
+/** Where RP-Initiated Logout may send the browser back to (registered with the `spa` client). */
+export const SPA_POST_LOGOUT_REDIRECT_URI = 'http://127.0.0.1/logged-out';
 /** Resource indicator (RFC 8707) of the test API; also the `aud` of its access tokens. */
 export const API_RESOURCE = 'urn:tokenflight:api';
 export const API_SCOPE = 'api:read';
@@ -159,13 +161,16 @@ function withoutDevOnlyWarnings<T>(construct: () => T): T {
   }
 }
 
-function spaClient(redirectUris: string[]): ClientMetadata {
+/** The `spa` client's registration (a public client); `more` adds or replaces metadata, e.g. another client_id. */
+export function spaClient(redirectUris: string[], more: Partial<ClientMetadata> = {}): ClientMetadata {
   return {
     client_id: SPA_CLIENT_ID,
+    post_logout_redirect_uris: [SPA_POST_LOGOUT_REDIRECT_URI],
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     redirect_uris: redirectUris,
+    ...more,
   };
 }
 
