@@ -2,61 +2,15 @@
 // request, the provider's own login and consent pages are filled in (test/support/providerBrowser),
 // and the callback is handled on a new page load (a new client and session over the same tab
 // storage). The provider's counters show every code exchange it saw.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession, webStorage, type AuthSession } from '../src/index.js';
-import {
-  AuthorizationError,
-  LoginStateError,
-  oauth,
-  TokenEndpointError,
-  type OAuthClient,
-  type OAuthOptions,
-} from '../src/oauth/index.js';
-import {
-  API_RESOURCE,
-  SPA_REDIRECT_URI,
-  spaClient,
-  startAuthorizationServer,
-  type AuthorizationServer,
-  type ClientMetadata,
-} from './oauth/authorizationServer.js';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { AuthorizationError, LoginStateError, memoryKeyStore, TokenEndpointError } from '../src/oauth/index.js';
+import { API_RESOURCE, SPA_REDIRECT_URI, spaClient } from './oauth/authorizationServer.js';
 import { MapStorage } from './support/mapStorage.js';
 import { appTab, providerBrowser } from './support/providerBrowser.js';
+import { useLoginPages } from './support/loginPages.js';
 
-const closers: Array<() => unknown> = [];
-afterEach(async () => {
-  await Promise.allSettled(closers.splice(0).map((close) => close()));
-});
-
-async function provider(clients?: ClientMetadata[]): Promise<AuthorizationServer> {
-  const as = await startAuthorizationServer({ accessTokenTtl: 60, clients });
-  closers.push(as.close);
-  return as;
-}
-
-/** One page load of the app in `tab`: a client and a session over the tab's storage (localStorage stands in as `local`). */
-function pageLoad(
-  as: AuthorizationServer,
-  tab: ReturnType<typeof appTab>,
-  local: MapStorage,
-  extra: Partial<OAuthOptions> = {},
-): { op: OAuthClient; session: AuthSession } {
-  const op = oauth({
-    issuer: as.issuer,
-    clientId: 'spa',
-    clientMetadata: { id_token_signed_response_alg: 'ES256' },
-    redirectUri: SPA_REDIRECT_URI,
-    scope: 'openid offline_access api:read',
-    allowInsecureRequests: true,
-    location: tab.location,
-    history: tab.history,
-    loginStorage: tab.loginStorage,
-    ...extra,
-  } as OAuthOptions);
-  const session = createAuthSession({ refresh: op.refresh, plugins: [op], storage: webStorage(local) });
-  closers.push(() => session.stop());
-  return { op, session };
-}
+const { provider, pageLoad } = useLoginPages();
 
 describe('loginWithRedirect and handleRedirectCallback', () => {
   it('logs in through the provider; after a reload the session and the user are still there, code and state gone from the URL', async () => {
@@ -205,6 +159,27 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
       name: 'LoginStateError',
       reason: 'missing',
     });
+  });
+});
+
+describe('with DPoP (RFC 9449)', () => {
+  it('binds the code to the key with dpop_jkt and gets DPoP-bound tokens', async () => {
+    const as = await provider();
+    const tab = appTab();
+    const local = new MapStorage();
+    const keyStore = memoryKeyStore();
+    const { op } = pageLoad(as, tab, local, { dpop: { keyStore } });
+    await op.loginWithRedirect();
+    const { publicKey } = await keyStore.getOrCreate(() => Promise.reject(new Error('the login made no key')));
+    const thumbprint = await calculateJwkThumbprint(await exportJWK(publicKey));
+    expect(tab.lastAssigned().searchParams.get('dpop_jkt')).toBe(thumbprint);
+
+    tab.href = (await providerBrowser().visit(tab.lastAssigned())).landedAt.href;
+    const callbackPage = pageLoad(as, tab, local, { dpop: { keyStore } });
+    await callbackPage.op.handleRedirectCallback(callbackPage.session);
+
+    expect(callbackPage.session.tokens?.tokenType).toBe('dpop');
+    expect(as.counters.codeGrants).toBe(1);
   });
 });
 
