@@ -129,6 +129,30 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     expect(local.getItem('tokenflight')).toBeNull();
   });
 
+  it('refuses an ID token whose signature the provider did not make (checked with its JWKS)', async () => {
+    const as = await provider();
+    const tab = appTab();
+    // A token endpoint answer with the ID token's signature replaced, as a forged one would have.
+    const forging: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).endsWith('/token')) return response;
+      const body = (await response.json()) as { id_token: string };
+      const [header, payload] = body.id_token.split('.');
+      const forged = { ...body, id_token: `${header}.${payload}.${'A'.repeat(86)}` };
+      return Response.json(forged, { status: response.status, headers: response.headers });
+    };
+    const { op, session } = pageLoad(as, tab, new MapStorage(), { fetch: forging });
+    await op.loginWithRedirect();
+    tab.href = (await providerBrowser().visit(tab.lastAssigned())).landedAt.href;
+
+    const refusal = await op.handleRedirectCallback(session).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(TokenEndpointError);
+    expect(String((refusal as Error).message)).toMatch(/signature/i);
+    expect(session.status).toBe('loggedOut');
+    expect(op.user).toBeNull();
+  });
+
   it('reads access_denied from the consent page as an AuthorizationError; the session stays logged out', async () => {
     const as = await provider();
     const tab = appTab();

@@ -166,8 +166,19 @@ export function oauth(options: OAuthOptions): OAuthClient {
             signal: AbortSignal.timeout(settings.timeout),
           },
         ),
-      (response) =>
-        o4w.processAuthorizationCodeResponse(server, client, response, { expectedNonce: callback.expectedNonce }),
+      async (response) => {
+        const answer = await o4w.processAuthorizationCodeResponse(server, client, response, {
+          expectedNonce: callback.expectedNonce,
+        });
+        // The ID token's signature, by the server's JWKS: its claims become the session's user.
+        if (answer.id_token !== undefined) {
+          await o4w.validateApplicationLevelSignature(server, response, {
+            ...transport.options,
+            signal: AbortSignal.timeout(settings.timeout),
+          });
+        }
+        return answer;
+      },
     );
   }
 
