@@ -56,7 +56,8 @@ describe('loginWithPopup', () => {
   it('the user closes the popup: PopupClosedError, no code exchange', async () => {
     const as = await provider();
     const stand = standInPopup();
-    const { op, session } = pageLoad(as, appTab(), new MapStorage(), { openWindow: stand.openWindow });
+    const tab = appTab();
+    const { op, session } = pageLoad(as, tab, new MapStorage(), { openWindow: stand.openWindow });
 
     const login = op.loginWithPopup(session);
     await expect.poll(() => stand.popup.location.href).not.toBe('');
@@ -67,6 +68,8 @@ describe('loginWithPopup', () => {
     expect(refusal).toMatchObject({ name: 'PopupClosedError', blocked: false });
     expect(session.status).toBe('loggedOut');
     expect(as.counters.codeGrants).toBe(0);
+    // The abandoned login is gone from the tab: a late answer could not complete it.
+    expect(tab.loginStorage.getItem('tokenflight:login:spa')).toBeNull();
   });
 
   it('no answer in time: PopupTimeoutError, and the popup is closed', async () => {

@@ -85,6 +85,10 @@ export function loginCalls(
           origin: new URL(location().href).origin,
           channel: answerChannelName(context.client.client_id),
           timeout,
+        }).catch((error: unknown) => {
+          // No answer will come: the pending login goes, so nothing can complete it later.
+          context.pending.take(state);
+          throw error;
         });
         return completeLogin(context, { session, callbackUrl, exchange: parts.exchange });
       };

@@ -35,10 +35,10 @@ async function start(): Promise<void> {
     if (window.opener) op.handlePopupCallback();
     else await settle(op.handleRedirectCallback(session));
   }
-  document.getElementById('redirect')!.addEventListener('click', () => {
+  document.getElementById('redirect')?.addEventListener('click', () => {
     void op.loginWithRedirect({ appState: { returnTo: '/orders' }, prompt: 'consent' });
   });
-  document.getElementById('popup')!.addEventListener('click', () => {
+  document.getElementById('popup')?.addEventListener('click', () => {
     void settle(op.loginWithPopup(session, { appState: 'editor', prompt: 'consent' }));
   });
 }
