@@ -5,6 +5,7 @@ import type { OAuthTokenResponse, TokenSet } from '../../domain/tokens.js';
 import type { PluginHost, PluginParts, SessionPlugin } from '../session/plugin.js';
 import type { RefreshContext } from '../session/sessionOptions.js';
 import { browserOf, type BrowserOptions } from './browser.js';
+import { exchangeAuthorizationCode } from './codeExchange.js';
 import { userRecordOf } from './callback.js';
 import { createDPoP, type DPoPOptions, type DPoPState } from './dpop.js';
 import { dpopScheme } from './dpopScheme.js';
@@ -112,6 +113,7 @@ export function oauth(options: OAuthOptions): OAuthClient {
   };
   const revoke = (tokens: TokenSet) => revokeTokens({ metadata, client, clientAuth, transport }, tokens);
   const user = createUserStore();
+  const exchangeParts = { metadata: () => metadata(), client, clientAuth, transport, dpop, timeout: settings.timeout };
 
   async function refresh({ refreshToken, signal }: RefreshContext): Promise<OAuthTokenResponse> {
     if (!refreshToken)
@@ -142,44 +144,7 @@ export function oauth(options: OAuthOptions): OAuthClient {
   async function exchangeCode(callback: CodeCallback): Promise<CodeExchangeAnswer> {
     const server = await metadata();
     const parameters = o4w.validateAuthResponse(server, client, callback.callbackUrl, callback.expectedState);
-    return exchange(parameters, callback);
-  }
-
-  async function exchange(
-    parameters: URLSearchParams,
-    callback: Pick<CodeCallback, 'codeVerifier' | 'redirectUri' | 'expectedNonce'>,
-  ): Promise<o4w.TokenEndpointResponse> {
-    const server = await metadata();
-    const handle = await dpop?.handle();
-    return requestTokens(
-      () =>
-        o4w.authorizationCodeGrantRequest(
-          server,
-          client,
-          clientAuth,
-          parameters,
-          callback.redirectUri,
-          callback.codeVerifier,
-          {
-            ...transport.options,
-            DPoP: handle,
-            signal: AbortSignal.timeout(settings.timeout),
-          },
-        ),
-      async (response) => {
-        const answer = await o4w.processAuthorizationCodeResponse(server, client, response, {
-          expectedNonce: callback.expectedNonce,
-        });
-        // The ID token's signature, by the server's JWKS: its claims become the session's user.
-        if (answer.id_token !== undefined) {
-          await o4w.validateApplicationLevelSignature(server, response, {
-            ...transport.options,
-            signal: AbortSignal.timeout(settings.timeout),
-          });
-        }
-        return answer;
-      },
-    );
+    return exchangeAuthorizationCode(exchangeParts, parameters, callback);
   }
 
   // The latest logout's revocation, which `logoutAtProvider` waits for before the browser leaves.
@@ -191,11 +156,7 @@ export function oauth(options: OAuthOptions): OAuthClient {
   }
 
   const context: FlowContext = {
-    metadata: () => metadata(),
-    client,
-    clientAuth,
-    transport,
-    dpop,
+    ...exchangeParts,
     browser: browserOf(options),
     pending: pendingLogins(() => context.browser.loginStorage(), `tokenflight:login:${options.clientId}`),
     user,
@@ -205,11 +166,10 @@ export function oauth(options: OAuthOptions): OAuthClient {
       pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
       postLogoutRedirectUri: options.postLogoutRedirectUri,
     },
-    timeout: settings.timeout,
   };
   const calls = loginCalls(context, {
     exchange: (parameters, pending: PendingLogin) =>
-      exchange(parameters, {
+      exchangeAuthorizationCode(exchangeParts, parameters, {
         codeVerifier: pending.codeVerifier,
         redirectUri: pending.redirectUri,
         expectedNonce: pending.nonce,

@@ -1,22 +1,14 @@
-import type * as o4w from 'oauth4webapi';
 import type { Browser } from './browser.js';
-import type { DPoPState } from './dpop.js';
+import type { ExchangeParts } from './codeExchange.js';
 import type { pendingLogins } from './pendingLogins.js';
-import type { Transport } from './transport.js';
 import type { UserStore } from './userStore.js';
 
 /** What the login, callback and logout calls share with the client that made them. */
-export interface FlowContext {
-  metadata: () => Promise<o4w.AuthorizationServer>;
-  client: o4w.Client;
-  clientAuth: o4w.ClientAuth;
-  transport: Transport;
-  dpop: DPoPState | undefined;
+export interface FlowContext extends ExchangeParts {
   browser: Browser;
   pending: ReturnType<typeof pendingLogins>;
   user: UserStore;
   defaults: LoginDefaults;
-  timeout: number;
 }
 
 /** The client's options that every login starts from. */
