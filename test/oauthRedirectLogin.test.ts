@@ -4,7 +4,13 @@
 // storage). The provider's counters show every code exchange it saw.
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { AuthorizationError, LoginStateError, memoryKeyStore, TokenEndpointError } from '../src/oauth/index.js';
+import {
+  AuthorizationError,
+  InvalidCallbackError,
+  LoginStateError,
+  memoryKeyStore,
+  TokenEndpointError,
+} from '../src/oauth/index.js';
 import { API_RESOURCE, SPA_REDIRECT_URI, spaClient } from './oauth/authorizationServer.js';
 import { MapStorage } from './support/mapStorage.js';
 import { appTab, providerBrowser } from './support/providerBrowser.js';
@@ -102,6 +108,37 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     expect([as.counters.codeGrants, as.counters.tokenErrors.length]).toEqual([0, 0]);
     expect(session.status).toBe('loggedOut');
     expect(op.user).toBeNull();
+  });
+
+  it('refuses the answer in a tab that did not start the login (its own sessionStorage)', async () => {
+    const as = await provider();
+    const local = new MapStorage();
+    const starter = appTab();
+    const { op } = pageLoad(as, starter, local);
+    await op.loginWithRedirect();
+    const other = appTab((await providerBrowser().visit(starter.lastAssigned())).landedAt.href);
+    const elsewhere = pageLoad(as, other, local);
+
+    const refusal = await elsewhere.op.handleRedirectCallback(elsewhere.session).catch((error: unknown) => error);
+
+    expect(refusal).toMatchObject({ name: 'LoginStateError', reason: 'unknown' });
+    expect(as.counters.codeGrants).toBe(0);
+  });
+
+  it('refuses an answer whose iss names another server (RFC 9207 mix-up): InvalidCallbackError, no exchange', async () => {
+    const as = await provider();
+    const tab = appTab();
+    const { op, session } = pageLoad(as, tab, new MapStorage());
+    await op.loginWithRedirect();
+    const answer = (await providerBrowser().visit(tab.lastAssigned())).landedAt;
+    answer.searchParams.set('iss', 'https://attacker.example');
+    tab.href = answer.href;
+
+    const refusal = await op.handleRedirectCallback(session).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(InvalidCallbackError);
+    expect(String((refusal as Error).message)).toMatch(/iss/);
+    expect([as.counters.codeGrants, session.status]).toEqual([0, 'loggedOut']);
   });
 
   it('refuses an ID token whose nonce is not the one this login sent: one exchange, no login', async () => {
