@@ -70,6 +70,42 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     expect(as.counters.codeGrants).toBe(1);
   });
 
+  it('sends the extra parameters of a login as OpenID Connect names them', async () => {
+    const as = await provider();
+    const tab = appTab();
+    const { op } = pageLoad(as, tab, new MapStorage());
+    await op.loginWithRedirect({
+      prompt: 'login',
+      loginHint: 'alice@example.com',
+      uiLocales: 'de fr',
+      acrValues: 'urn:mace:incommon:iap:silver',
+      resource: [API_RESOURCE, 'https://other.example/api'],
+      parameters: { audience: 'orders' },
+    });
+    const request = tab.lastAssigned().searchParams;
+    expect({
+      prompt: request.get('prompt'),
+      login_hint: request.get('login_hint'),
+      ui_locales: request.get('ui_locales'),
+      acr_values: request.get('acr_values'),
+      resource: request.getAll('resource'),
+      audience: request.get('audience'),
+    }).toEqual({
+      prompt: 'login',
+      login_hint: 'alice@example.com',
+      ui_locales: 'de fr',
+      acr_values: 'urn:mace:incommon:iap:silver',
+      resource: [API_RESOURCE, 'https://other.example/api'],
+      audience: 'orders',
+    });
+    await expect(op.loginWithRedirect({ resource: 'not a uri' })).rejects.toThrow(
+      'tokenflight/oauth: resource must be an absolute URI or a list of them, got not a uri',
+    );
+    await expect(op.loginWithRedirect({ parameters: { n: 1 } as never })).rejects.toThrow(
+      'tokenflight/oauth: parameters must be an object of strings',
+    );
+  });
+
   it('refuses a reloaded callback (the same answer again) without a second code exchange', async () => {
     const as = await provider();
     const tab = appTab();

@@ -111,6 +111,26 @@ function checkLoginOptions(options: LoginOptions): void {
       throw new TypeError(`tokenflight/oauth: ${name} must be a string, got ${typeof value}`);
     }
   }
+  const resources: unknown[] = [options.resource ?? []].flat();
+  if (!resources.every((resource) => typeof resource === 'string' && URL.canParse(resource))) {
+    throw new TypeError(
+      `tokenflight/oauth: resource must be an absolute URI or a list of them, got ${String(options.resource)}`,
+    );
+  }
+  const parameters: unknown = options.parameters ?? {};
+  if (
+    typeof parameters !== 'object' ||
+    parameters === null ||
+    !Object.values(parameters).every((v) => typeof v === 'string')
+  ) {
+    throw new TypeError(
+      `tokenflight/oauth: parameters must be an object of strings, got ${String(options.parameters)}`,
+    );
+  }
+  const par: unknown = options.pushedAuthorizationRequest;
+  if (par !== undefined && typeof par !== 'boolean') {
+    throw new TypeError(`tokenflight/oauth: pushedAuthorizationRequest must be a boolean, got ${typeof par}`);
+  }
   if (options.appState !== undefined && JSON.stringify(options.appState) === undefined) {
     throw new TypeError('tokenflight/oauth: appState must be a JSON value, got a function or symbol');
   }
