@@ -7,10 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
-import { startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
+import { spaClient, startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
 import { launchChromium } from './harness.js';
 import { logInAtProvider } from './providerPages.js';
 
@@ -34,12 +34,15 @@ beforeAll(async () => {
     if (path !== '/') return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(
-      '<!doctype html><title>login</title><button id="redirect">Log in</button><button id="popup">Log in in a popup</button><script type="module" src="/main.js"></script>',
+      '<!doctype html><title>login</title><button id="redirect">Log in</button><button id="popup">Log in in a popup</button><button id="logout">Log out</button><script type="module" src="/main.js"></script>',
     );
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  as = await startAuthorizationServer({ accessTokenTtl: 60, redirectUris: [`${origin}/`] });
+  as = await startAuthorizationServer({
+    accessTokenTtl: 60,
+    clients: [spaClient([`${origin}/`], { post_logout_redirect_uris: [`${origin}/`] })],
+  });
   browser = await launchChromium();
 });
 
@@ -49,9 +52,8 @@ afterAll(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function openApp(): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+async function openApp(context?: BrowserContext): Promise<Page> {
+  const page = await (context ?? (await browser.newContext())).newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${origin}/`);
   await whenReady(page);
@@ -117,5 +119,37 @@ describe('login in Chromium', () => {
       });
     expect(await page.evaluate(() => window.loginPage.status())).toBe('loggedOut');
     await page.context().close();
+  });
+
+  it('two tabs: a login in one is seen in the other with the same user; logout at the provider logs both out and the next login asks for the password', async () => {
+    const first = await openApp();
+    const second = await openApp(first.context());
+    await first.click('#redirect');
+    await logInAtProvider(first, as.issuer, 'cy');
+    await first.waitForURL((url) => url.origin === origin);
+    await whenReady(first);
+    await expect
+      .poll(() => second.evaluate(() => [window.loginPage.status(), window.loginPage.sub()]))
+      .toEqual(['idle', 'cy']);
+    const revocationsBefore = as.counters.revocations;
+
+    await first.click('#logout');
+    await first.waitForURL(`${as.issuer}/session/end**`);
+    await first.click('button[name="logout"]');
+    await first.waitForURL(`${origin}/?state=bye`);
+    await whenReady(first);
+
+    expect(await first.evaluate(() => [window.loginPage.status(), window.loginPage.sub()])).toEqual([
+      'loggedOut',
+      null,
+    ]);
+    await expect
+      .poll(() => second.evaluate(() => [window.loginPage.status(), window.loginPage.sub()]))
+      .toEqual(['loggedOut', null]);
+    expect(as.counters.revocations - revocationsBefore).toBe(1);
+    await first.click('#redirect');
+    await first.waitForURL(`${as.issuer}/interaction/**`);
+    expect(await first.locator('input[name="login"]').count()).toBe(1);
+    await first.context().close();
   });
 });

@@ -1,9 +1,10 @@
 /**
  * The page of the login browser test: an SPA with tokenflight/oauth that logs in by redirect or
  * in a popup, on one page that is also its own redirect URI (in the popup it hands the answer
- * back). The test drives it through its buttons and reads it through `window.loginPage`.
+ * back), and logs out at the provider. The test drives it through its buttons and reads it through `window.loginPage`.
  */
 import { createAuthSession, webStorage } from '../../../src/index.js';
+import { crossTab } from '../../../src/cross-tab/index.js';
 import { oauth, type LoginResult } from '../../../src/oauth/index.js';
 
 interface PageConfig {
@@ -17,10 +18,16 @@ const op = oauth({
   clientId: 'spa',
   clientMetadata: { id_token_signed_response_alg: 'ES256' },
   redirectUri: `${location.origin}/`,
+  postLogoutRedirectUri: `${location.origin}/`,
   scope: config.scope,
   allowInsecureRequests: true,
 });
-const session = createAuthSession({ refresh: op.refresh, plugins: [op], storage: webStorage(localStorage) });
+// Every tab of the page shares the session (and with it the user).
+const session = createAuthSession({
+  refresh: op.refresh,
+  plugins: [op, crossTab({ name: 'login-e2e' })],
+  storage: webStorage(localStorage),
+});
 
 /** How the latest login ended: its result, or its error's name. */
 let outcome: { result?: LoginResult; error?: string } | null = null;
@@ -37,6 +44,9 @@ async function start(): Promise<void> {
   }
   document.getElementById('redirect')?.addEventListener('click', () => {
     void op.loginWithRedirect({ appState: { returnTo: '/orders' }, prompt: 'consent' });
+  });
+  document.getElementById('logout')?.addEventListener('click', () => {
+    void op.logoutAtProvider(session, { state: 'bye' });
   });
   document.getElementById('popup')?.addEventListener('click', () => {
     void settle(op.loginWithPopup(session, { appState: 'editor', prompt: 'consent' }));
