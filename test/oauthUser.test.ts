@@ -68,6 +68,19 @@ describe("the session's user", () => {
     expect(as.counters.refreshGrants).toBe(1);
   });
 
+  it('a stored user record that is no ID token record reads as no user after a reload', async () => {
+    const as = await provider();
+    const local = new MapStorage();
+    const tab = appTab();
+    await loggedIn(as, tab, local);
+    local.setItem('tokenflight:user', JSON.stringify({ idToken: 'x', claims: { sub: 42, iss: as.issuer } }));
+
+    const reloaded = pageLoad(as, tab, local);
+
+    expect(reloaded.session.status).toBe('idle');
+    expect(reloaded.op.user).toBeNull();
+  });
+
   it('logout clears the user, in storage too; subscribers hear null', async () => {
     const as = await provider();
     const local = new MapStorage();

@@ -22,12 +22,13 @@ export interface LoginOptions {
   parameters?: Record<string, string>;
 }
 
-const PARAMETER_NAMES = {
-  prompt: 'prompt',
-  loginHint: 'login_hint',
-  uiLocales: 'ui_locales',
-  acrValues: 'acr_values',
-} as const;
+/** The OpenID Connect request parameters (Core §3.1.2.1) the login takes by name. */
+const namedParameters = (options: LoginOptions) => ({
+  prompt: options.prompt,
+  login_hint: options.loginHint,
+  ui_locales: options.uiLocales,
+  acr_values: options.acrValues,
+});
 
 /**
  * Builds the authorization request (RFC 6749 §4.1.1 with PKCE S256, `state`, OpenID Connect
@@ -61,8 +62,7 @@ export async function authorizationRequest(
     code_challenge: await o4w.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
   });
-  for (const [option, name] of Object.entries(PARAMETER_NAMES)) {
-    const value = options[option as keyof typeof PARAMETER_NAMES];
+  for (const [name, value] of Object.entries(namedParameters(options))) {
     if (value !== undefined) parameters.set(name, value);
   }
   for (const resource of [options.resource ?? []].flat()) parameters.append('resource', resource);
@@ -105,8 +105,9 @@ function checkLoginOptions(options: LoginOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`tokenflight/oauth: login options must be an object, got ${String(options)}`);
   }
-  for (const name of ['redirectUri', 'scope', ...Object.keys(PARAMETER_NAMES)] as const) {
-    const value = options[name as keyof LoginOptions];
+  const { redirectUri, scope, prompt, loginHint, uiLocales, acrValues } = options;
+  const texts: Record<string, unknown> = { redirectUri, scope, prompt, loginHint, uiLocales, acrValues };
+  for (const [name, value] of Object.entries(texts)) {
     if (value !== undefined && typeof value !== 'string') {
       throw new TypeError(`tokenflight/oauth: ${name} must be a string, got ${typeof value}`);
     }

@@ -124,16 +124,14 @@ function webArea(storage: WebTokenStorage) {
   };
 }
 
+/** A stored record with the claims every ID token has (OpenID Connect Core §2); anything else is no user. */
 function isUserRecord(value: unknown): value is UserRecord {
   if (typeof value !== 'object' || value === null || !('idToken' in value) || !('claims' in value)) return false;
-  const claims = value.claims;
+  const claims: unknown = value.claims;
+  if (typeof value.idToken !== 'string' || typeof claims !== 'object' || claims === null) return false;
+  const { iss, sub, aud, iat, exp }: Record<string, unknown> = { ...claims };
+  const audience = typeof aud === 'string' || (Array.isArray(aud) && aud.every((entry) => typeof entry === 'string'));
   return (
-    typeof value.idToken === 'string' &&
-    typeof claims === 'object' &&
-    claims !== null &&
-    'sub' in claims &&
-    typeof claims.sub === 'string' &&
-    'iss' in claims &&
-    typeof claims.iss === 'string'
+    typeof iss === 'string' && typeof sub === 'string' && audience && typeof iat === 'number' && typeof exp === 'number'
   );
 }
