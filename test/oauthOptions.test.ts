@@ -22,9 +22,66 @@ describe('oauth() options', () => {
       { clientId: 'spa', issuer: 'https://op.example', dpop: 'yes' },
       /dpop must be true, false or/,
     ],
+    [
+      'a relative redirectUri',
+      { clientId: 'spa', issuer: 'https://op.example', redirectUri: '/cb' },
+      /tokenflight\/oauth: redirectUri must be an absolute URL, got \/cb/,
+    ],
+    [
+      'a relative postLogoutRedirectUri',
+      { clientId: 'spa', issuer: 'https://op.example', postLogoutRedirectUri: 'bye' },
+      /postLogoutRedirectUri must be an absolute URL, got bye/,
+    ],
+    [
+      'an empty scope',
+      { clientId: 'spa', issuer: 'https://op.example', scope: ' ' },
+      /scope must be a non-empty string, got  /,
+    ],
+    [
+      'pushedAuthorizationRequests of the wrong type',
+      { clientId: 'spa', issuer: 'https://op.example', pushedAuthorizationRequests: 'yes' },
+      /pushedAuthorizationRequests must be a boolean, got string/,
+    ],
+    [
+      'a location without assign',
+      { clientId: 'spa', issuer: 'https://op.example', location: { href: 'https://app.example/' } },
+      /location must have assign, got \[object Object\]/,
+    ],
+    [
+      'a loginStorage without removeItem',
+      { clientId: 'spa', issuer: 'https://op.example', loginStorage: { getItem() {}, setItem() {} } },
+      /loginStorage must have getItem, setItem, removeItem/,
+    ],
+    [
+      'an openWindow that is no function',
+      { clientId: 'spa', issuer: 'https://op.example', openWindow: 'popup' },
+      /openWindow must be a function, got string/,
+    ],
   ])('%s is a TypeError', (_, options, message) => {
     expect(() => oauth(options as OAuthOptions)).toThrow(TypeError);
     expect(() => oauth(options as OAuthOptions)).toThrow(message);
+  });
+
+  it('the login and logout calls refuse a session the client is no plugin of, and bad login options', async () => {
+    const { createAuthSession } = await import('../src/index.js');
+    const op = oauth({ clientId: 'spa', issuer: 'https://op.example', redirectUri: 'https://app.example/cb' });
+    const stranger = createAuthSession({ refresh: op.refresh });
+    const own = createAuthSession({ refresh: op.refresh, plugins: [op] });
+    const message = 'tokenflight/oauth: session must be the one created with plugins: [op], got another';
+    await expect(op.handleRedirectCallback(stranger)).rejects.toThrow(message);
+    await expect(op.logoutAtProvider(stranger)).rejects.toThrow(message);
+    expect(() => op.loginWithPopup(stranger)).toThrow(message);
+    expect(() => op.loginWithPopup(own, { timeout: -1 })).toThrow(
+      'tokenflight/oauth: timeout must be a number > 0, got -1',
+    );
+    await expect(op.loginWithRedirect({ prompt: 1 } as never)).rejects.toThrow(
+      'tokenflight/oauth: prompt must be a string, got number',
+    );
+    expect(() => op.subscribeUser('listener' as never)).toThrow(
+      'tokenflight/oauth: listener must be a function, got string',
+    );
+    stranger.stop();
+    own.stop();
   });
 
   it('a timeout that is not a positive number is a RangeError', () => {

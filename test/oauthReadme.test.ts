@@ -1,94 +1,85 @@
-// The README's "With an OAuth 2.0 / OpenID Connect provider" path, run as written against a
-// real oidc-provider: the browser's redirect is test/oauth's form walker.
-import * as oauth4webapi from 'oauth4webapi';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/index.js';
+// docs/oauth.md's ten-minute path, run as written against a real oidc-provider and resource
+// server. The page's browser globals (location, history, sessionStorage, localStorage) are
+// stand-ins, so the snippets read as browser code; the provider's pages are filled in by
+// test/support/providerBrowser, as the user would.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createAuthSession, webStorage } from '../src/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { memoryKeyStore, oauth } from '../src/oauth/index.js';
-import { startAuthorizationServer, type AuthorizationServer } from './oauth/authorizationServer.js';
-import { walkInteractions } from './oauth/codeFlow.js';
+import { SPA_POST_LOGOUT_REDIRECT_URI, startAuthorizationServer } from './oauth/authorizationServer.js';
 import { startResourceServer } from './oauth/resourceServer.js';
-import { eventually } from './support/oauthLogin.js';
+import { MapStorage } from './support/mapStorage.js';
+import { appTab, providerBrowser } from './support/providerBrowser.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
+  vi.unstubAllGlobals();
 });
 
-/** The browser: follows the redirect to the provider, logs in, lands on the redirect URI. */
-const browser = { assign: (url: URL) => walkInteractions(url, 'alice') };
-
-async function tenMinutePath(as: AuthorizationServer, api: string) {
-  const issuer = as.issuer;
-  const redirectUri = 'http://127.0.0.1/cb';
-  const sessionStore = new Map<string, string>();
-
-  // --- snippet: oauth-setup ---
-  const op = oauth({
-    issuer, // discovery, once
-    clientId: 'spa',
-    clientMetadata: { id_token_signed_response_alg: 'ES256' },
-    dpop: { keyStore: memoryKeyStore() }, // in a browser: `dpop: true` keeps the key in IndexedDB
-    allowInsecureRequests: true, // http://127.0.0.1 in this test only
-  });
-  // --- end of snippet ---
-
-  // --- snippet: oauth-login ---
-  const metadata = await op.metadata();
-  const codeVerifier = oauth4webapi.generateRandomCodeVerifier();
-  const state = oauth4webapi.generateRandomState();
-  sessionStore.set('pkce', JSON.stringify({ codeVerifier, state }));
-  const authorizationUrl = new URL(metadata.authorization_endpoint!);
-  authorizationUrl.search = new URLSearchParams({
-    client_id: 'spa',
-    response_type: 'code',
-    redirect_uri: redirectUri,
-    scope: 'openid offline_access api:read',
-    prompt: 'consent',
-    state,
-    code_challenge: await oauth4webapi.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  const callbackUrl = await browser.assign(authorizationUrl); // location.assign(authorizationUrl)
-  // --- end of snippet ---
-
-  // --- snippet: oauth-callback ---
-  const saved = JSON.parse(sessionStore.get('pkce')!) as { codeVerifier: string; state: string };
-  const tokens = await op.exchangeCode({
-    callbackUrl, // new URL(location.href) on the redirect page
-    expectedState: saved.state,
-    codeVerifier: saved.codeVerifier,
-    redirectUri,
-  });
-  const session = createAuthSession({ refresh: op.refresh, plugins: [op], tokens });
-  const authFetch = createAuthFetch(session, { origins: [api] }); // DPoP header and proof on each request
-  // --- end of snippet ---
-  return { session, authFetch };
-}
-
-describe("the README's OAuth provider path", () => {
-  it('discovers, logs in with code + PKCE and DPoP, calls the API with proofs, refreshes with the same key, revokes on logout', async () => {
+describe('the ten-minute OAuth path of docs/oauth.md', () => {
+  it('logs in by redirect with PKCE, nonce and DPoP, knows the user, calls the API, refreshes with the same key, logs out at the provider', async () => {
     const as = await startAuthorizationServer();
     const rs = await startResourceServer({ issuer: as, dpop: { requireNonce: true } });
     closers.push(as.close, rs.close);
-    const { session, authFetch } = await tenMinutePath(as, rs.url);
+    const tab = appTab('http://127.0.0.1/app/orders');
+    vi.stubGlobal('location', tab.location);
+    vi.stubGlobal('history', tab.history);
+    vi.stubGlobal('sessionStorage', tab.loginStorage);
+    vi.stubGlobal('localStorage', new MapStorage());
+    const issuer = as.issuer;
+    const api = rs.url;
+
+    // --- snippet: oauth-setup ---
+    const op = oauth({
+      issuer, // discovery, once
+      clientId: 'spa',
+      clientMetadata: { id_token_signed_response_alg: 'ES256' },
+      redirectUri: 'http://127.0.0.1/cb', // a page of the app that calls handleRedirectCallback
+      postLogoutRedirectUri: 'http://127.0.0.1/logged-out',
+      scope: 'openid offline_access api:read',
+      dpop: { keyStore: memoryKeyStore() }, // in a browser: `dpop: true` keeps the key in IndexedDB
+      allowInsecureRequests: true, // http://127.0.0.1 in this test only
+    });
+    const session = createAuthSession({ refresh: op.refresh, plugins: [op], storage: webStorage(localStorage) });
+    const authFetch = createAuthFetch(session, { origins: [api] }); // DPoP header and proof on each request
+    // --- end of snippet ---
     closers.push(() => session.stop());
 
-    const before = session.tokens!.accessToken;
-    const first = await authFetch(`${rs.url}/api/data`);
-    await session.refresh();
-    const after = session.tokens!.accessToken;
-    const second = await authFetch(`${rs.url}/api/data`);
-    // --- snippet: oauth-logout ---
-    session.logout(); // returns at once; plugins: [op] revokes the grant at the provider in the background
+    // --- snippet: oauth-login ---
+    await op.loginWithRedirect({ appState: { returnTo: location.href }, prompt: 'consent' });
     // --- end of snippet ---
-    await eventually(() => as.counters.revocations === 1);
+    tab.href = (await providerBrowser().visit(tab.lastAssigned())).landedAt.href;
 
+    // --- snippet: oauth-callback ---
+    if (op.hasLoginAnswer()) {
+      // Checks state and iss, exchanges the code, validates the ID token, logs in, cleans the URL.
+      const { appState } = await op.handleRedirectCallback(session);
+      console.info('back to', appState);
+    }
+    // --- end of snippet ---
+    const greetings: string[] = [];
+    // --- snippet: oauth-user ---
+    op.subscribeUser((user) => greetings.push(user ? `Hello, ${user.sub}` : 'Logged out'));
+    // --- end of snippet ---
+
+    const before = session.tokens!.accessToken;
+    const first = await authFetch(`${api}/api/data`);
+    await session.refresh();
+    const second = await authFetch(`${api}/api/data`);
     expect([first.status, second.status]).toEqual([200, 200]);
-    expect(session.tokens).toBeNull();
-    expect(session.status).toBe('loggedOut');
+    expect(session.tokens!.accessToken).not.toBe(before);
     expect(rs.counters.seenJkts.size).toBe(1);
-    expect(after).not.toBe(before);
+    expect(tab.href).toBe('http://127.0.0.1/cb');
+
+    // --- snippet: oauth-logout ---
+    await op.logoutAtProvider(session); // logs out (every tab with crossTab()), revokes, then the provider's logout page
+    // --- end of snippet ---
+
+    expect(session.status).toBe('loggedOut');
+    // The refresh's new ID token (same user) may come between: its claims changed (iat, exp).
+    expect([greetings.at(0), greetings.at(-1)]).toEqual(['Hello, alice', 'Logged out']);
+    expect(new URL(tab.lastAssigned()).searchParams.get('post_logout_redirect_uri')).toBe(SPA_POST_LOGOUT_REDIRECT_URI);
     expect([
       as.counters.codeGrants,
       as.counters.refreshGrants,

@@ -143,7 +143,15 @@ if (oauthClient) {
   const link = Object.assign(document.createElement('a'), {
     id: 'login',
     className: 'button',
+    href: '#login',
     textContent: 'Log in with the provider',
+  });
+  const startLogin = oauthClient.startLogin;
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    startLogin().catch((error: unknown) =>
+      log.add('error', `login failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   });
   byId('login').replaceWith(link);
 } else {
@@ -172,14 +180,13 @@ declare global {
   }
 }
 
-/** OAuth mode: finishes a login coming back from the provider, then points the login link at a new one. */
+/** OAuth mode: finishes a login coming back from the provider. */
 async function prepareProviderLogin(oauth: OAuthDemoClient): Promise<void> {
   await oauth
     .completeLogin()
     .catch((error: unknown) =>
       log.add('error', `login failed: ${error instanceof Error ? error.message : String(error)}`),
     );
-  byId<HTMLAnchorElement>('login').href = (await oauth.loginUrl()).href;
 }
 
 // Counters count from this page load; the page is ready once they are zero and the diagram is in.

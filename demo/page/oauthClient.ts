@@ -1,7 +1,8 @@
 /**
  * The demo's OAuth 2.0 + DPoP mode, as an SPA using tokenflight/oauth writes it: oidc-provider
  * is the authorization server (its address comes from /oauth.json), the login is the code flow
- * with PKCE through the provider's own pages, the tokens are bound to a non-extractable key in
+ * with PKCE, state and nonce (`op.loginWithRedirect`, `op.handleRedirectCallback`) through the
+ * provider's own pages, the tokens are bound to a non-extractable key in
  * IndexedDB, and a logout revokes the grant at the provider.
  */
 import { createAuthSession, webStorage } from '../../src/index.js';
@@ -10,7 +11,6 @@ import { createAuthFetch } from '../../src/fetch/index.js';
 import { oauth } from '../../src/oauth/index.js';
 import { heartbeatThrough, loggingFetch, SLOW_REFRESH_MS, type DemoClient } from './client.js';
 import type { DemoLog } from './log.js';
-import { authorizationUrl, completeProviderLogin } from './providerLogin.js';
 
 interface OAuthConfig {
   issuer: string;
@@ -21,8 +21,8 @@ interface OAuthConfig {
 }
 
 export interface OAuthDemoClient extends DemoClient {
-  /** Where "Log in with the provider" goes: a new authorization request from this tab. */
-  loginUrl(): Promise<URL>;
+  /** "Log in with the provider": sends the browser to the provider with a new authorization request. */
+  startLogin(): Promise<void>;
   /** Finishes a login when this page load is the provider's redirect back. */
   completeLogin(): Promise<void>;
 }
@@ -37,6 +37,8 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
     issuer: config.issuer,
     clientId: config.clientId,
     clientMetadata: { id_token_signed_response_alg: 'ES256' },
+    redirectUri: config.redirectUri,
+    scope: config.scope,
     // The key pair lives in IndexedDB: every tab and every reload signs with it.
     dpop: true,
     resource: config.resource,
@@ -59,7 +61,8 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
   });
   // No scheme given: the session's, which op made DPoP (a fresh proof for every request).
   const authFetch = createAuthFetch(session, { fetch: send });
-  const loginUrl = () => authorizationUrl(op, config);
+  // offline_access + prompt=consent is the OpenID Connect way to ask for a refresh token.
+  const startLogin = () => op.loginWithRedirect({ prompt: 'consent', resource: config.resource });
 
   return {
     mode: 'oauth',
@@ -67,9 +70,11 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
     authFetch,
     // The provider's counters: its refresh_token grants are this mode's refreshes.
     stats: { path: '/api/stats?of=extension', refreshes: 'refreshGrants' },
-    loginUrl,
+    startLogin,
     async completeLogin() {
-      if (await completeProviderLogin(op, session, config.redirectUri)) log.add('ok', '✓ logged in at the provider');
+      if (!op.hasLoginAnswer()) return;
+      const { user } = await op.handleRedirectCallback(session);
+      log.add('ok', `✓ logged in at the provider as ${user?.sub ?? 'someone (no ID token)'}`);
     },
     async login() {
       if (session.tokens && session.status !== 'expired') {
@@ -77,7 +82,7 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
         await session.refresh();
         return;
       }
-      location.assign(await loginUrl());
+      await startLogin();
       throw new Error('not logged in: off to the provider’s login page');
     },
     async logout() {

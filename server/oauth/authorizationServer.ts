@@ -10,6 +10,10 @@ import providerInternals from 'oidc-provider/lib/helpers/weak_cache.js';
 
 export const SPA_CLIENT_ID = 'spa';
 export const SPA_REDIRECT_URI = 'http://127.0.0.1/cb';
+/** A client id whose tokens carry no API audience, so the UserInfo endpoint takes them (register it with `spaClient`). */
+export const USERINFO_CLIENT_ID = 'spa-userinfo';
+/** Where RP-Initiated Logout may send the browser back to (registered with the `spa` client). */
+export const SPA_POST_LOGOUT_REDIRECT_URI = 'http://127.0.0.1/logged-out';
 /** Resource indicator (RFC 8707) of the test API; also the `aud` of its access tokens. */
 export const API_RESOURCE = 'urn:tokenflight:api';
 export const API_SCOPE = 'api:read';
@@ -108,7 +112,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
           dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => dpopRequireNonce },
           resourceIndicators: {
             enabled: true,
-            defaultResource: () => API_RESOURCE,
+            // The userinfo client's tokens are for the UserInfo endpoint: no API audience.
+            defaultResource: (_ctx: unknown, client: ClientRef) =>
+              client.clientId === USERINFO_CLIENT_ID ? undefined : API_RESOURCE,
             // Refresh grants without `resource` still get a JWT for the API.
             useGrantedResource: () => true,
             getResourceServerInfo: (_ctx: unknown, indicator: string) => apiResourceServer(indicator, accessTokenTtl),
@@ -159,13 +165,16 @@ function withoutDevOnlyWarnings<T>(construct: () => T): T {
   }
 }
 
-function spaClient(redirectUris: string[]): ClientMetadata {
+/** The `spa` client's registration (a public client); `more` adds or replaces metadata, e.g. another client_id. */
+export function spaClient(redirectUris: string[], more: Partial<ClientMetadata> = {}): ClientMetadata {
   return {
     client_id: SPA_CLIENT_ID,
+    post_logout_redirect_uris: [SPA_POST_LOGOUT_REDIRECT_URI],
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     redirect_uris: redirectUris,
+    ...more,
   };
 }
 

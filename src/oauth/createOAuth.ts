@@ -1,36 +1,53 @@
 import * as o4w from 'oauth4webapi';
+import { IdTokenMismatchError } from '../../domain/errors/IdTokenMismatchError.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
 import type { OAuthTokenResponse, TokenSet } from '../../domain/tokens.js';
-import type { PluginParts, SessionPlugin } from '../session/plugin.js';
+import type { PluginHost, PluginParts, SessionPlugin } from '../session/plugin.js';
 import type { RefreshContext } from '../session/sessionOptions.js';
+import { browserOf, type BrowserOptions } from './browser.js';
+import { exchangeAuthorizationCode } from './codeExchange.js';
+import { userRecordOf } from './callback.js';
 import { createDPoP, type DPoPOptions, type DPoPState } from './dpop.js';
 import { dpopScheme } from './dpopScheme.js';
-import { oauthErrorParts } from './refreshErrors.js';
+import type { FlowContext } from './flowContext.js';
+import { loginCalls, type LoginCalls } from './loginCalls.js';
+import { pendingLogins, type PendingLogin } from './pendingLogins.js';
+import { isOAuthTerminalError, oauthErrorParts } from './refreshErrors.js';
 import { revokeTokens } from './revocation.js';
 import { serverMetadata, type ServerLocation } from './serverMetadata.js';
 import { asRefreshFailure, requestTokens } from './tokenEndpoint.js';
 import { createTransport } from './transport.js';
+import { createUserStore } from './userStore.js';
 import { validateOptions } from './validateOptions.js';
 
-export type OAuthOptions = ServerLocation & {
-  clientId: string;
-  /** More client metadata for oauth4webapi (e.g. `id_token_signed_response_alg`). */
-  clientMetadata?: Omit<o4w.Client, 'client_id'>;
-  /** How the client authenticates at the token endpoint. Default `None()`: a public client (an SPA). */
-  clientAuth?: o4w.ClientAuth;
-  /** Sender-constrained tokens (RFC 9449). Default off: Bearer. */
-  dpop?: boolean | DPoPOptions;
-  /** Resource indicator (RFC 8707) sent with every refresh. */
-  resource?: string;
-  /** Default: the global fetch at call time. */
-  fetch?: typeof globalThis.fetch;
-  /** Allows `http:` server URLs. Development and tests only. */
-  allowInsecureRequests?: boolean;
-  /** Longest wait for discovery and for the logout's revocation, ms. Default 10 000. */
-  timeout?: number;
-  /** Hears what failed in the background (a logout's revocation); the logout itself went ahead. */
-  onError?: (error: unknown) => void;
-};
+export type OAuthOptions = ServerLocation &
+  BrowserOptions & {
+    clientId: string;
+    /** Where the provider sends the browser back after a login: a page that calls `handleRedirectCallback` (or `handlePopupCallback`). */
+    redirectUri?: string;
+    /** The scope every login asks for. Default `'openid'`; add `offline_access` for a refresh token where the server wants it. */
+    scope?: string;
+    /** Push every authorization request (RFC 9126). Default: only when the server or the client's registration requires it. */
+    pushedAuthorizationRequests?: boolean;
+    /** Where the provider sends the browser after `logoutAtProvider`; it must be registered with the client. */
+    postLogoutRedirectUri?: string;
+    /** More client metadata for oauth4webapi (e.g. `id_token_signed_response_alg`). */
+    clientMetadata?: Omit<o4w.Client, 'client_id'>;
+    /** How the client authenticates at the token endpoint. Default `None()`: a public client (an SPA). */
+    clientAuth?: o4w.ClientAuth;
+    /** Sender-constrained tokens (RFC 9449). Default off: Bearer. */
+    dpop?: boolean | DPoPOptions;
+    /** Resource indicator (RFC 8707) sent with every refresh. */
+    resource?: string;
+    /** Default: the global fetch at call time. */
+    fetch?: typeof globalThis.fetch;
+    /** Allows `http:` server URLs. Development and tests only. */
+    allowInsecureRequests?: boolean;
+    /** Longest wait for discovery and for the logout's revocation, ms. Default 10 000. */
+    timeout?: number;
+    /** Hears what failed in the background (a logout's revocation); the logout itself went ahead. */
+    onError?: (error: unknown) => void;
+  };
 
 /** The redirect back from the authorization endpoint, and what the app kept before sending the user there. */
 export interface CodeCallback {
@@ -51,8 +68,8 @@ export type CodeExchangeAnswer = OAuthTokenResponse & {
   readonly id_token?: string;
 };
 
-/** A session plugin (DPoP scheme, revocation on logout) and the `refresh` for `createAuthSession`. */
-export interface OAuthClient extends SessionPlugin {
+/** A session plugin (DPoP scheme, revocation on logout, the user), the `refresh` for `createAuthSession`, and the login and logout calls. */
+export interface OAuthClient extends SessionPlugin, LoginCalls {
   /**
    * `createAuthSession({ refresh: op.refresh, plugins: [op] })`. An answer it cannot use is an
    * InvalidRefreshAnswerError: the session expires rather than present the refresh token again.
@@ -95,6 +112,8 @@ export function oauth(options: OAuthOptions): OAuthClient {
     }
   };
   const revoke = (tokens: TokenSet) => revokeTokens({ metadata, client, clientAuth, transport }, tokens);
+  const user = createUserStore();
+  const exchangeParts = { metadata: () => metadata(), client, clientAuth, transport, dpop, timeout: settings.timeout };
 
   async function refresh({ refreshToken, signal }: RefreshContext): Promise<OAuthTokenResponse> {
     if (!refreshToken)
@@ -110,7 +129,13 @@ export function oauth(options: OAuthOptions): OAuthClient {
           signal,
           additionalParameters,
         }),
-      (response) => o4w.processRefreshTokenResponse(server, client, response),
+      async (response) => {
+        const answer = await o4w.processRefreshTokenResponse(server, client, response);
+        const record = userRecordOf(answer);
+        // Checked against the session's user (OpenID Connect Core §12.2) before the session takes the tokens.
+        if (record) user.refreshed(record);
+        return answer;
+      },
     ).catch((error: unknown) => {
       throw asRefreshFailure(error);
     });
@@ -119,38 +144,57 @@ export function oauth(options: OAuthOptions): OAuthClient {
   async function exchangeCode(callback: CodeCallback): Promise<CodeExchangeAnswer> {
     const server = await metadata();
     const parameters = o4w.validateAuthResponse(server, client, callback.callbackUrl, callback.expectedState);
-    const handle = await dpop?.handle();
-    return requestTokens(
-      () =>
-        o4w.authorizationCodeGrantRequest(
-          server,
-          client,
-          clientAuth,
-          parameters,
-          callback.redirectUri,
-          callback.codeVerifier,
-          {
-            ...transport.options,
-            DPoP: handle,
-            signal: AbortSignal.timeout(settings.timeout),
-          },
-        ),
-      (response) =>
-        o4w.processAuthorizationCodeResponse(server, client, response, { expectedNonce: callback.expectedNonce }),
-    );
+    return exchangeAuthorizationCode(exchangeParts, parameters, callback);
   }
 
+  // The latest logout's revocation, which `logoutAtProvider` waits for before the browser leaves.
+  let revocation: Promise<void> = Promise.resolve();
   function loggedOut(tokens: TokenSet): void {
     // Fire and forget: the logout already happened here; the server hears about it when it can.
-    revoke(tokens).catch(report);
+    revocation = revoke(tokens).catch(report);
     dpop?.reset().catch(report);
   }
 
+  const context: FlowContext = {
+    ...exchangeParts,
+    browser: browserOf(options),
+    pending: pendingLogins(() => context.browser.loginStorage(), `tokenflight:login:${options.clientId}`),
+    user,
+    defaults: {
+      redirectUri: options.redirectUri,
+      scope: options.scope ?? 'openid',
+      pushedAuthorizationRequests: options.pushedAuthorizationRequests ?? false,
+      postLogoutRedirectUri: options.postLogoutRedirectUri,
+    },
+  };
+  const calls = loginCalls(context, {
+    exchange: (parameters, pending: PendingLogin) =>
+      exchangeAuthorizationCode(exchangeParts, parameters, {
+        codeVerifier: pending.codeVerifier,
+        redirectUri: pending.redirectUri,
+        expectedNonce: pending.nonce,
+      }),
+    revocation: () => revocation,
+  });
+
+  const parts: PluginParts = {
+    ...oauthErrorParts,
+    // An ID token for someone else came with new tokens: the old refresh token is spent, so the session ends.
+    isTerminal: (error) => error instanceof IdTokenMismatchError || isOAuthTerminalError(error),
+    loggedOut,
+    connect: (actor) => user.connect(actor),
+  };
   return {
+    ...calls,
+    // A spread reads a getter once: this one stays live.
+    get user() {
+      return calls.user;
+    },
     name: 'oauth',
-    setup(): PluginParts {
+    setup(host: PluginHost): PluginParts {
+      user.useStorage(host.storage);
       // Its own refresh failures are read by their OAuth error codes, as `oauthErrors()` reads an app's.
-      return dpop ? { ...oauthErrorParts, scheme: dpopScheme(dpop), loggedOut } : { ...oauthErrorParts, loggedOut };
+      return dpop ? { ...parts, scheme: dpopScheme(dpop) } : parts;
     },
     refresh,
     exchangeCode,

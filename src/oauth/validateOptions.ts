@@ -31,7 +31,31 @@ export function validateOptions(options: OAuthOptions): Settings {
   if (dpop !== undefined && typeof dpop !== 'boolean' && (typeof dpop !== 'object' || dpop === null)) {
     throw new TypeError('tokenflight/oauth: dpop must be true, false or { keyStore?, algorithm? }');
   }
+  checkLoginOptions(options);
   return { dpop: dpop === true ? {} : dpop || null, timeout };
+}
+
+/** The login and logout options: URLs, a scope, and browser parts that have the methods they will be asked for. */
+function checkLoginOptions(options: OAuthOptions): void {
+  if (options.redirectUri !== undefined) checkUrl('redirectUri', options.redirectUri);
+  if (options.postLogoutRedirectUri !== undefined) checkUrl('postLogoutRedirectUri', options.postLogoutRedirectUri);
+  if (options.scope !== undefined && (typeof options.scope !== 'string' || options.scope.trim() === '')) {
+    throw new TypeError(`tokenflight/oauth: scope must be a non-empty string, got ${String(options.scope)}`);
+  }
+  const par = options.pushedAuthorizationRequests;
+  if (par !== undefined && typeof par !== 'boolean') {
+    throw new TypeError(`tokenflight/oauth: pushedAuthorizationRequests must be a boolean, got ${typeof par}`);
+  }
+  const parts = { location: ['assign'], history: ['replaceState'], loginStorage: ['getItem', 'setItem', 'removeItem'] };
+  for (const [name, methods] of Object.entries(parts)) {
+    const part: unknown = options[name as keyof typeof parts];
+    if (part === undefined) continue;
+    const valid = typeof part === 'object' && part !== null && methods.every((method) => method in part);
+    if (!valid) throw new TypeError(`tokenflight/oauth: ${name} must have ${methods.join(', ')}, got ${String(part)}`);
+  }
+  if (options.openWindow !== undefined && typeof options.openWindow !== 'function') {
+    throw new TypeError(`tokenflight/oauth: openWindow must be a function, got ${typeof options.openWindow}`);
+  }
 }
 
 function checkUrl(name: string, value: unknown): void {

@@ -169,7 +169,7 @@ function interactionForm(prompt: string, login: string): URLSearchParams {
 }
 
 /** Just enough of a cookie jar for one host: keeps name=value, drops expired ones, ignores paths. */
-class CookieJar {
+export class CookieJar {
   readonly #cookies = new Map<string, string>();
 
   async fetch(url: URL, form?: URLSearchParams): Promise<Response> {

@@ -7,7 +7,6 @@ import { createAuthSession } from '../../../src/index.js';
 import { crossTab } from '../../../src/cross-tab/index.js';
 import { createAuthFetch } from '../../../src/fetch/index.js';
 import { oauth } from '../../../src/oauth/index.js';
-import { authorizationUrl, completeProviderLogin } from '../../../demo/page/providerLogin.js';
 
 interface PageConfig {
   issuer: string;
@@ -33,6 +32,8 @@ const op = oauth({
   issuer: config.issuer,
   clientId: 'spa',
   clientMetadata: { id_token_signed_response_alg: 'ES256' },
+  redirectUri,
+  scope: config.scope,
   // No keyStore: in a browser that is the IndexedDB one, shared by every tab of the origin.
   dpop: true,
   resource: config.resource,
@@ -84,9 +85,11 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 }
 
 async function start(): Promise<void> {
-  await completeProviderLogin(op, session, redirectUri);
-  const login = document.getElementById('login') as HTMLAnchorElement;
-  login.href = (await authorizationUrl(op, { redirectUri, scope: config.scope, resource: config.resource })).href;
+  if (op.hasLoginAnswer()) await op.handleRedirectCallback(session);
+  document.getElementById('login')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    void op.loginWithRedirect({ prompt: 'consent', resource: config.resource });
+  });
 }
 
 declare global {
