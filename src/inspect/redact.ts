@@ -145,20 +145,14 @@ export function redactInspectionEvent(event: InspectionEvent, secrets: ReadonlyS
       };
     case '@xstate.snapshot':
     case '@xstate.transition':
-      return {
-        ...base,
-        type: event.type,
-        event: redactEvent(event.event),
-        snapshot: redactSnapshot(event.snapshot, secrets) as never,
-      };
-    case '@xstate.microstep':
-      return {
-        ...base,
-        type: event.type,
-        event: redactEvent(event.event),
-        snapshot: redactSnapshot(event.snapshot, secrets) as never,
-        _transitions: event._transitions,
-      };
+    case '@xstate.microstep': {
+      const snapshot = redactSnapshot(event.snapshot, secrets) as never;
+      const redactedEvent = redactEvent(event.event);
+      // A microstep also lists the transitions taken: the machine's static config, no runtime data.
+      return event.type === '@xstate.microstep'
+        ? { ...base, type: event.type, event: redactedEvent, snapshot, _transitions: event._transitions }
+        : { ...base, type: event.type, event: redactedEvent, snapshot };
+    }
     case '@xstate.action':
       return {
         ...base,
