@@ -642,9 +642,15 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
 
   it('rejects a scheme without an authorize function with a clear TypeError when the adapter is made', () => {
     const session = loggedIn();
-    for (const scheme of [{}, { authorize: 'Bearer' }, 'bearer']) {
+    for (const [scheme, got] of [
+      [{}, 'an object'],
+      [{ authorize: 'Bearer' }, 'an object'],
+      ['bearer', '"bearer"'],
+    ]) {
       expect(() => createAuthFetch(session, { scheme: scheme as never })).toThrow(
-        new TypeError('tokenflight: a scheme needs an authorize function'),
+        new TypeError(
+          `tokenflight: scheme must be a token scheme with an authorize function (bearerScheme, headerScheme(name)), got ${got}`,
+        ),
       );
     }
   });

@@ -1,5 +1,6 @@
 import type { AuthSession } from '../session/createAuthSession.js';
 import { createOriginAllowList } from './origins.js';
+import { optionError } from '../session/optionChecks.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit, NO_LIMIT, type ReplayLimit } from './replayLimit.js';
@@ -65,7 +66,8 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   const isAllowed = createOriginAllowList(options.origins);
   const scheme = options.scheme ?? session.scheme;
   // Checked once, when the adapter is made: a clear error instead of a failure per request.
-  if (typeof scheme?.authorize !== 'function') throw new TypeError('tokenflight: a scheme needs an authorize function');
+  if (typeof scheme?.authorize !== 'function')
+    throw optionError('scheme', 'a token scheme with an authorize function (bearerScheme, headerScheme(name))', scheme);
   return {
     scheme,
     holdsRefusal: refusalGuardFor(session),

@@ -3,6 +3,7 @@ import type { authSessionMachine } from '../../machines/authSession.js';
 import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
 import { patientTimeout } from '../session/patientTimer.js';
+import { positive } from '../session/sessionOptions.js';
 import type { TokenStorage } from '../session/storage.js';
 import {
   compareRecords,
@@ -109,10 +110,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   }
   const store: SharedTokenStorage = shared;
   const open: (name: string) => ChannelLike = openChannel;
-  const stealAfter = options.stealAfter ?? setup.refreshTimeout + 2_000;
-  if (typeof stealAfter !== 'number' || Number.isNaN(stealAfter) || stealAfter < 0) {
-    throw new RangeError(`tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`);
-  }
+  const stealAfter = positive('crossTab.stealAfter', options.stealAfter, setup.refreshTimeout + 2_000);
   const lockName = `tokenflight:${name}:refresh`;
   const writer = randomWriter();
   // Opened when the session first reads storage or connects, before it reads, so no write after

@@ -1,4 +1,5 @@
 import type { SessionConfig } from '../../machines/authSessionTypes.js';
+import { optionError } from './optionChecks.js';
 import type { SessionPlugin } from './plugin.js';
 import type { TokenStorage } from './storage.js';
 import type { TabLifeOptions } from './tabLife.js';
@@ -71,7 +72,7 @@ export function positive<T extends number | undefined>(
 ): number | T {
   // `!(value >= min)` is also true for NaN.
   if (value !== undefined && (typeof value !== 'number' || !(value >= min))) {
-    throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);
+    throw optionError(name, `a number >= ${min}`, value, RangeError);
   }
   return value ?? fallback;
 }
