@@ -10,6 +10,6 @@ export class InvalidRefreshAnswerError extends Error {
   declare readonly cause: InvalidTokenError;
 
   constructor(cause: InvalidTokenError) {
-    super(`Invalid refresh answer (${cause.message}); log in again`, { cause });
+    super(`Invalid refresh answer: ${cause.message}`, { cause });
   }
 }
