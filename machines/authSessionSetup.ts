@@ -41,7 +41,7 @@ const verdict = (event: unknown) => (event as { output: boolean }).output;
 
 /** The context for newly received tokens: a new round, no failure, no cooldown. */
 function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
-  return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false };
+  return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false, probeDue: false, probing: false };
 }
 
 /** A LOGIN's or a synced login's tokens (the isSyncedLogin guard runs first), or a refresh answer. */
@@ -73,7 +73,9 @@ export const authSessionSetup = setup({
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
     // A RefreshCooldownError from the refresh actor means a coordinator (cross-tab) ran the whole
     // round for this session and it gave up: the round is over here too, whatever `attempt` says.
+    // A probe is one attempt: it fails back into the cooldown.
     canRetry: ({ context, event }) =>
+      !context.probing &&
       context.attempt < context.config.retries &&
       !((event as { error?: unknown }).error instanceof RefreshCooldownError),
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
@@ -87,14 +89,23 @@ export const authSessionSetup = setup({
     /** The proactive timer would already have fired (it may not have: a sleeping or hidden tab). */
     isRefreshDue: ({ context, event }) =>
       context.tokens?.expiresAt != null && carried(event).at >= context.tokens.expiresAt - effectiveMargin(context),
-    /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
-    isHeldByCooldown: ({ context, event }) => context.coolingDown && carried(event).reason !== 'online',
+    isProbeDue: ({ context }) => context.coolingDown && context.probeDue,
+    isProbeAhead: ({ context }) => context.coolingDown && !context.probeDue,
+    isProbeDueOnWake: ({ context, event }) =>
+      context.coolingDown && (context.probeDue || carried(event).reason === 'online'),
   },
   actions: {
     storeTokens: assign(received),
     storeLogin: assign(received),
     storeSynced: assign(received),
-    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
+    clearTokens: assign({
+      tokens: null,
+      lifetime: null,
+      attempt: 0,
+      coolingDown: false,
+      probeDue: false,
+      probing: false,
+    }),
     forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
     recordFailure: assign(({ context, event }) => ({ attempt: context.attempt + 1, lastError: carried(event).error })),
@@ -109,8 +120,10 @@ export const authSessionSetup = setup({
       attempt: context.attempt + 1,
       lastError: new RefreshTimeoutError(context.config.refreshTimeout),
     })),
-    startCooldown: assign({ coolingDown: true }),
-    endCooldown: assign({ coolingDown: false }),
+    startCooldown: assign({ coolingDown: true, probeDue: false, probing: false }),
+    endCooldown: assign({ coolingDown: false, probeDue: false }),
+    allowProbe: assign({ probeDue: true }),
+    startProbe: assign({ probeDue: false, probing: true }),
     // A new array per enqueue: snapshots stay immutable, so the machine's pure transition function
     // (xstate/graph, users' model-based tests) can branch from any of them. The copies cost
     // O(N²) in the queue length: about 2 ms for the default maxQueue of 1 000, 160 ms for 10 000.

@@ -42,9 +42,10 @@ export interface AuthSessionOptions {
   maxQueue?: number;
   waitTimeout?: number;
   /**
-   * After a refresh round runs out of retries, no new attempt with the same refresh token for
-   * this long (ms), unless you call `refresh()` or the network comes back online; meanwhile a
-   * need for a new token fails at once with RefreshCooldownError. Default 30 000.
+   * After a refresh round runs out of retries, no new round with the same refresh token for this
+   * long (ms), unless you call `refresh()`; meanwhile a need for a new token fails at once with
+   * RefreshCooldownError, except for probes: one attempt at most every 2 s (a need, the tab
+   * coming back, going online), so service resumes soon after the server. Default 30 000.
    */
   failureCooldown?: number;
   /**
