@@ -75,8 +75,16 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
     allows: isAllowed,
     covers(url) {
       const allowed = isAllowed(url);
-      if (!allowed && typeof process === 'object' && process.env.NODE_ENV !== 'production')
-        warnUnlistedOrigin(this, session, url);
+      if (!allowed) {
+        // Unguarded, so bundlers replace it: Vite (dev server and build), esbuild and webpack put
+        // the mode there, and production bundles drop the call. Node reads it. A browser running
+        // these files unbundled has no `process`: the ReferenceError means no warning.
+        try {
+          if (process.env.NODE_ENV !== 'production') warnUnlistedOrigin(this, session, url);
+        } catch {
+          // No process, no bundler: nothing says this is development.
+        }
+      }
       return allowed && session.status !== 'loggedOut' && session.status !== 'expired';
     },
     wait(signal) {
