@@ -51,7 +51,9 @@ describe('the core bundle (createAuthSession + createAuthFetch, xstate external)
   );
 
   const TARGET = 6 * 1024 + 512;
-  const MEASURED = 7568;
+  // 7568 before issue 22; +793 for options checked at creation (adapters' session, origins and
+  // function options), the refresh answers' clear errors, and the cooldown's probes.
+  const MEASURED = 8361;
 
   it(`stays within 2 % of the measured ${MEASURED} bytes min+gzip (target ${TARGET}, not reached yet)`, async () => {
     const { gzipBytes } = await bundle(CORE_CONSUMER, ['xstate']);
