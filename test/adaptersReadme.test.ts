@@ -73,9 +73,8 @@ describe("the README's HTTP clients section", () => {
     const base = ky.create({ prefixUrl: API });
     const session = createAuthSession({
       tokens: loggedIn,
-      // The context marker keeps the refresh call itself out of the hooks.
-      refresh: ({ refreshToken, signal }) =>
-        api.post('refresh', { json: { refreshToken }, signal, context: { tokenflight: { skip: true } } }).json(),
+      // The plain instance: the refresh call itself never goes through the hooks.
+      refresh: ({ refreshToken, signal }) => base.post('refresh', { json: { refreshToken }, signal }).json(),
     });
     const api = base.extend({ hooks: authHooks(session, { origins: [API], maxConcurrentReplays: 6 }) });
     const secret = await api.get('secret').json();

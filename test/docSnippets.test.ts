@@ -53,6 +53,31 @@ describe('documentation links', () => {
     }
   });
 
+  /** GitHub's anchors for a page's headings (lowercased, punctuation dropped, spaces as hyphens). */
+  function anchorsOf(doc: string): Set<string> {
+    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '');
+    return new Set(
+      [...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) =>
+        match[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+          .replace(/\s/g, '-'),
+      ),
+    );
+  }
+
+  it.each(docs)('%s: every #anchor names a heading of its page', (doc) => {
+    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '');
+    const sameDoc = [...text.matchAll(/\]\((#[^)\s]+)\)/g)].map((match) => match[1]!);
+    for (const target of [...relativeLinks(doc), ...sameDoc].filter((link) => link.includes('#'))) {
+      const [file, anchor] = target.split('#') as [string, string];
+      const page = file === '' ? doc : join(dirname(doc), decodeURIComponent(file));
+      if (!page.endsWith('.md')) continue;
+      expect(anchorsOf(page).has(anchor), `${doc}: ${target} names no heading`).toBe(true);
+    }
+  });
+
   it.each(pages)('%s is linked from the README', (page) => {
     expect(relativeLinks('README.md').map((target) => target.split('#')[0])).toContain(page);
   });

@@ -27,6 +27,8 @@ async function tenMinutePath(as: AuthorizationServer, api: string) {
   const op = oauth({
     issuer, // discovery, once
     clientId: 'spa',
+    // Only if your provider signs ID tokens with another algorithm than RS256 (the default), as
+    // this test's provider does with ES256; a mismatch fails the code exchange after the code is spent.
     clientMetadata: { id_token_signed_response_alg: 'ES256' },
     dpop: { keyStore: memoryKeyStore() }, // in a browser: `dpop: true` keeps the key in IndexedDB
     allowInsecureRequests: true, // http://127.0.0.1 in this test only
