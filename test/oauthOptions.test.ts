@@ -3,32 +3,68 @@ import { describe, expect, it } from 'vitest';
 import { oauth, type OAuthOptions } from '../src/oauth/index.js';
 
 describe('oauth() options', () => {
-  it.each<[string, unknown, RegExp]>([
-    ['no clientId', { issuer: 'https://op.example' }, /clientId must be a non-empty string/],
-    ['neither issuer nor endpoints', { clientId: 'spa' }, /either issuer \(discovery\) or endpoints/],
+  it.each<[string, unknown, string]>([
+    ['not an object', 'spa', 'oauth\'s options must be an object, got "spa"'],
+    ['no clientId', { issuer: 'https://op.example' }, 'clientId must be a non-empty string, got undefined'],
+    [
+      'neither issuer nor endpoints',
+      { clientId: 'spa' },
+      'issuer or endpoints must be given (issuer for discovery, or endpoints: { token, revocation? }), got neither',
+    ],
     [
       'both issuer and endpoints',
       { clientId: 'spa', issuer: 'https://op.example', endpoints: { token: 'https://op.example/token' } },
-      /either issuer/,
+      'issuer or endpoints must be given (issuer for discovery, or endpoints: { token, revocation? }), got both',
     ],
-    ['a relative issuer', { clientId: 'spa', issuer: '/op' }, /issuer must be an absolute URL/],
+    ['a relative issuer', { clientId: 'spa', issuer: '/op' }, 'issuer must be an absolute URL, got "/op"'],
     [
       'a bad token endpoint',
       { clientId: 'spa', endpoints: { token: 'nope' } },
-      /endpoints.token must be an absolute URL/,
+      'endpoints.token must be an absolute URL, got "nope"',
     ],
     [
       'dpop of the wrong type',
       { clientId: 'spa', issuer: 'https://op.example', dpop: 'yes' },
-      /dpop must be true, false or/,
+      'dpop must be true, false or { keyStore?, algorithm? }, got "yes"',
     ],
-  ])('%s is a TypeError', (_, options, message) => {
-    expect(() => oauth(options as OAuthOptions)).toThrow(TypeError);
-    expect(() => oauth(options as OAuthOptions)).toThrow(message);
+    [
+      'a fetch that is not a function',
+      { clientId: 'spa', issuer: 'https://op.example', fetch: 'fetch' },
+      'fetch must be a function, got "fetch"',
+    ],
+    [
+      'an onError that is not a function',
+      { clientId: 'spa', issuer: 'https://op.example', onError: true },
+      'onError must be a function, got true',
+    ],
+    [
+      'a clientAuth that is not a function',
+      { clientId: 'spa', issuer: 'https://op.example', clientAuth: 'none' },
+      'clientAuth must be a function, got "none"',
+    ],
+    [
+      'a resource that is not a string',
+      { clientId: 'spa', issuer: 'https://op.example', resource: ['https://api.example'] },
+      'resource must be a string (an absolute URI), got an array',
+    ],
+    [
+      'allowInsecureRequests as a string',
+      { clientId: 'spa', issuer: 'https://op.example', allowInsecureRequests: 'yes' },
+      'allowInsecureRequests must be true or false, got "yes"',
+    ],
+    [
+      'clientMetadata that is not an object',
+      { clientId: 'spa', issuer: 'https://op.example', clientMetadata: 'ES256' },
+      'clientMetadata must be an object, got "ES256"',
+    ],
+  ])('%s is a TypeError that says what it must be', (_, options, message) => {
+    expect(() => oauth(options as OAuthOptions)).toThrow(new TypeError(`tokenflight: ${message}`));
   });
 
   it('a timeout that is not a positive number is a RangeError', () => {
-    expect(() => oauth({ clientId: 'spa', issuer: 'https://op.example', timeout: 0 })).toThrow(RangeError);
+    expect(() => oauth({ clientId: 'spa', issuer: 'https://op.example', timeout: 0 })).toThrow(
+      new RangeError('tokenflight: timeout must be a number > 0, got 0'),
+    );
   });
 
   it('a refresh without a refresh token is refused at once, terminally, without a request', async () => {
