@@ -32,6 +32,19 @@ describe('documentation snippets', () => {
       }
     }
   });
+
+  // Pages whose snippets are whole modules of user code (test/userCode/): pasteable as they stand.
+  const USER_CODE_PAGES = ['docs/adapters.md'];
+
+  it.each(USER_CODE_PAGES)('%s: every snippet imports what it uses by package name, nothing from a test', (doc) => {
+    for (const block of codeBlocks(root, doc).filter((b) => CODE.has(b.lang) && b.source?.kind === 'snippet')) {
+      const where = `${doc}:${block.line}`;
+      const snippet = snippets.get(block.source!.name)!;
+      expect(snippet.file, `${where}: not written as user code`).toMatch(/^test\/userCode\//);
+      expect(block.code, `${where}: no imports`).toMatch(/^import .+ from 'tokenflight(\/[a-z-]+)?';$/m);
+      expect(block.code, `${where}: imports a relative path`).not.toMatch(/from '\./);
+    }
+  });
 });
 
 describe('documentation links', () => {
