@@ -1,71 +1,50 @@
 // The README's "With an OAuth 2.0 / OpenID Connect provider" path, run as written against a
 // real oidc-provider: the browser's redirect is test/oauth's form walker.
-import * as oauth4webapi from 'oauth4webapi';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/index.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { memoryKeyStore, oauth } from '../src/oauth/index.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startAuthorizationServer, type AuthorizationServer } from './oauth/authorizationServer.js';
 import { walkInteractions } from './oauth/codeFlow.js';
 import { startResourceServer } from './oauth/resourceServer.js';
 import { eventually } from './support/oauthLogin.js';
+import { MapStorage } from './support/mapStorage.js';
+import { settings } from './userCode/oauthSettings.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
+  vi.unstubAllGlobals();
 });
 
-/** The browser: follows the redirect to the provider, logs in, lands on the redirect URI. */
-const browser = { assign: (url: URL) => walkInteractions(url, 'alice') };
+/**
+ * The page, as far as the user code touches it: `location.assign` walks the provider's pages and
+ * lands on the redirect URI, which becomes `location.href`; `sessionStorage` and `history` too.
+ */
+function stubPage() {
+  const page = { landed: Promise.resolve() };
+  const location = {
+    href: 'http://127.0.0.1/',
+    assign(url: URL) {
+      page.landed = walkInteractions(url, 'alice').then((callback) => {
+        location.href = callback.href;
+      });
+    },
+  };
+  vi.stubGlobal('location', location);
+  vi.stubGlobal('sessionStorage', new MapStorage());
+  vi.stubGlobal('history', { replaceState: (_state: unknown, _title: string, url: string) => (location.href = url) });
+  return page;
+}
 
+/** The user code of docs/oauth.md against this provider and API. */
 async function tenMinutePath(as: AuthorizationServer, api: string) {
-  const issuer = as.issuer;
-  const redirectUri = 'http://127.0.0.1/cb';
-  const sessionStore = new Map<string, string>();
-
-  // --- snippet: oauth-setup ---
-  const op = oauth({
-    issuer, // discovery, once
-    clientId: 'spa',
-    // Only if your provider signs ID tokens with another algorithm than RS256 (the default), as
-    // this test's provider does with ES256; a mismatch fails the code exchange after the code is spent.
-    clientMetadata: { id_token_signed_response_alg: 'ES256' },
-    dpop: { keyStore: memoryKeyStore() }, // in a browser: `dpop: true` keeps the key in IndexedDB
-    allowInsecureRequests: true, // http://127.0.0.1 in this test only
-  });
-  // --- end of snippet ---
-
-  // --- snippet: oauth-login ---
-  const metadata = await op.metadata();
-  const codeVerifier = oauth4webapi.generateRandomCodeVerifier();
-  const state = oauth4webapi.generateRandomState();
-  sessionStore.set('pkce', JSON.stringify({ codeVerifier, state }));
-  const authorizationUrl = new URL(metadata.authorization_endpoint!);
-  authorizationUrl.search = new URLSearchParams({
-    client_id: 'spa',
-    response_type: 'code',
-    redirect_uri: redirectUri,
-    scope: 'openid offline_access api:read',
-    prompt: 'consent',
-    state,
-    code_challenge: await oauth4webapi.calculatePKCECodeChallenge(codeVerifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  const callbackUrl = await browser.assign(authorizationUrl); // location.assign(authorizationUrl)
-  // --- end of snippet ---
-
-  // --- snippet: oauth-callback ---
-  const saved = JSON.parse(sessionStore.get('pkce')!) as { codeVerifier: string; state: string };
-  const tokens = await op.exchangeCode({
-    callbackUrl, // new URL(location.href) on the redirect page
-    expectedState: saved.state,
-    codeVerifier: saved.codeVerifier,
-    redirectUri,
-  });
-  const session = createAuthSession({ refresh: op.refresh, plugins: [op], tokens });
-  const authFetch = createAuthFetch(session, { origins: [api] }); // DPoP header and proof on each request
-  // --- end of snippet ---
-  return { session, authFetch };
+  Object.assign(settings, { issuer: as.issuer, api, redirectUri: 'http://127.0.0.1/cb', insecure: true });
+  const page = stubPage();
+  const app = await import('./userCode/oauthClient.js');
+  await app.startLogin();
+  await page.landed;
+  await app.finishLogin();
+  expect(sessionStorage.getItem('pkce')).toBeNull();
+  expect(location.href).toBe('http://127.0.0.1/cb');
+  return app;
 }
 
 describe("the README's OAuth provider path", () => {
@@ -73,7 +52,8 @@ describe("the README's OAuth provider path", () => {
     const as = await startAuthorizationServer();
     const rs = await startResourceServer({ issuer: as, dpop: { requireNonce: true } });
     closers.push(as.close, rs.close);
-    const { session, authFetch } = await tenMinutePath(as, rs.url);
+    const app = await tenMinutePath(as, rs.url);
+    const { session, authFetch } = app;
     closers.push(() => session.stop());
 
     const before = session.tokens!.accessToken;
@@ -81,9 +61,7 @@ describe("the README's OAuth provider path", () => {
     await session.refresh();
     const after = session.tokens!.accessToken;
     const second = await authFetch(`${rs.url}/api/data`);
-    // --- snippet: oauth-logout ---
-    session.logout(); // returns at once; plugins: [op] revokes the grant at the provider in the background
-    // --- end of snippet ---
+    app.logOut();
     await eventually(() => as.counters.revocations === 1);
 
     expect([first.status, second.status]).toEqual([200, 200]);
