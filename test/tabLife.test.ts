@@ -33,6 +33,21 @@ const session = useSessions({ random: () => 0.5 });
 const shortTokens = { accessToken: 'a0', refreshToken: 'r0', expiresIn: 100 };
 
 describe('a tab coming back to life', () => {
+  /** A session whose only attempt (no retries) just failed: it cools down for 30 s. */
+  async function coolingDown() {
+    const stub = refreshStub();
+    const user = session({
+      refresh: stub.refresh,
+      tokens: shortTokens,
+      retry: { retries: 0 },
+      failureCooldown: 30_000,
+    });
+    const failed = user.refresh();
+    stub.last().answer.reject(new TypeError('fetch failed'));
+    await expect(failed).rejects.toBeInstanceOf(TypeError);
+    return { stub, user };
+  }
+
   it('refreshes a due token at once when the tab becomes visible, and the next request waits for it', async () => {
     const stub = refreshStub();
     const user = session({ refresh: stub.refresh, tokens: shortTokens });
@@ -105,17 +120,8 @@ describe('a tab coming back to life', () => {
     await expect(request).resolves.toMatchObject({ accessToken: 'a1' });
   });
 
-  it('respects the failure cooldown when the tab becomes visible, but not when the network comes back', async () => {
-    const stub = refreshStub();
-    const user = session({
-      refresh: stub.refresh,
-      tokens: shortTokens,
-      retry: { retries: 0 },
-      failureCooldown: 30_000,
-    });
-    const failed = user.refresh();
-    stub.last().answer.reject(new TypeError('fetch failed'));
-    await expect(failed).rejects.toBeInstanceOf(TypeError);
+  it('respects the failure cooldown when the tab becomes visible before a probe is due, but not when the network comes back', async () => {
+    const { stub, user } = await coolingDown();
     sleepFor(60_000);
     setVisibility('hidden');
     setVisibility('visible');
@@ -129,16 +135,7 @@ describe('a tab coming back to life', () => {
   });
 
   it('during the cooldown, a tab becoming visible probes the server once a probe is due, and the answer ends the cooldown', async () => {
-    const stub = refreshStub();
-    const user = session({
-      refresh: stub.refresh,
-      tokens: shortTokens,
-      retry: { retries: 0 },
-      failureCooldown: 30_000,
-    });
-    const failed = user.refresh();
-    stub.last().answer.reject(new TypeError('fetch failed'));
-    await expect(failed).rejects.toBeInstanceOf(TypeError);
+    const { stub, user } = await coolingDown();
     // Right after the failed attempt: held.
     setVisibility('hidden');
     setVisibility('visible');
