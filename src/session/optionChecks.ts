@@ -16,9 +16,8 @@ export function optionError(name: string, expected: string, value: unknown, Kind
 }
 
 /** An optional function option, checked at creation rather than when it is first called. */
-export function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
+export function optionalFunction(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'function') throw optionError(name, 'a function', value);
-  return value;
 }
 
 /** The options every adapter names alike that must be functions when given. */
