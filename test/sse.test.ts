@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, LoggedOutError, SessionExpiredError, type AuthSession } from '../src/index.js';
-import { AuthEventSource, createAuthEventSource, type SessionEndError } from '../src/sse/index.js';
+import { AuthEventSource, type SessionEndError } from '../src/sse/index.js';
+import { listen } from './userCode/events.js';
 import { startSseServer, type SseServer } from './support/sseServer.js';
 
 let sse: SseServer;
@@ -22,10 +23,12 @@ afterEach(async () => {
 function open(url = sse.url) {
   const received: number[] = [];
   const ended: SessionEndError[] = [];
-  // --- snippet: sse ---
-  const source = createAuthEventSource(session, url, { origins: [sse.api.url], onError: (error) => ended.push(error) });
-  source.addEventListener('message', (event) => received.push(Number(event.data)));
-  // --- end of snippet ---
+  const source = listen(
+    session,
+    url,
+    (data) => received.push(Number(data)),
+    (error) => ended.push(error),
+  );
   sources.push(source);
   return { source, received, ended };
 }
