@@ -11,6 +11,7 @@ import { runBurst } from './scenarios/burst.js';
 import { runHappyPath } from './scenarios/happyPath.js';
 import { runLongSession } from './scenarios/longSession.js';
 import { runMemory } from './scenarios/memory.js';
+import { runRecovery } from './scenarios/recovery.js';
 import { runSize } from './scenarios/size.js';
 import { runStale } from './scenarios/stale.js';
 
@@ -44,8 +45,10 @@ log('memory…');
 const memory = await runMemory(config);
 log('size…');
 const size = await runSize();
+log('recovery…');
+const recovery = await runRecovery();
 
-const text = report({ config, ...network, longSession, memory, size });
+const text = report({ config, ...network, longSession, memory, size, recovery });
 process.stdout.write(`${text}\n`);
 
 if (!config.quick) {

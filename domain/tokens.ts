@@ -109,6 +109,20 @@ function expiryOf(
 const isText = (value: unknown): value is string | null | undefined => value == null || typeof value === 'string';
 
 /**
+ * A lifetime in seconds: a number, or a numeric string ("3600": servers in the wild send one);
+ * null for anything else.
+ */
+function secondsOf(value: unknown): number | null {
+  const seconds = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  return isFiniteNumber(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/** A fetch Response (or one like it) handed over instead of its body: the commonest slip in `refresh`. */
+const isResponse = (value: object): boolean =>
+  ['json', 'text', 'clone'].every((method) => typeof Reflect.get(value, method) === 'function') &&
+  typeof Reflect.get(value, 'status') === 'number';
+
+/**
  * Validates a token input (camelCase or RFC 6749 snake_case) and turns it into the set the session
  * holds. `at` is the session's clock when the tokens arrived, or for a refresh answer when it was
  * asked for and when it arrived. `previous` (the tokens being replaced, or just their refresh
@@ -120,6 +134,11 @@ export function receiveTokens(
   at: number | AnswerTiming,
   previous: TokenSet | string | null = null,
 ): ReceivedTokens {
+  if (typeof input === 'object' && input !== null && isResponse(input)) {
+    throw new InvalidTokenError(
+      'got a fetch Response, not tokens: return await response.json() (after checking response.ok)',
+    );
+  }
   // Anything but an object reads as one without fields: its accessToken check fails.
   const answer: Partial<Record<string, unknown>> = typeof input === 'object' && input !== null ? { ...input } : {};
   // snake_case (RFC 6749) when it has `access_token` and no `accessToken`.
@@ -137,11 +156,13 @@ export function receiveTokens(
     (value): value is string => typeof value === 'string' && value !== '',
     'a non-empty string',
   );
-  const expiresIn = field(
+  const givenExpiresIn = field(
     'expiresIn',
-    (value): value is number | undefined => value === undefined || (isFiniteNumber(value) && value >= 0),
+    (value): value is number | string | undefined => value === undefined || secondsOf(value) !== null,
     'a non-negative number of seconds',
   );
+  // A numeric string reads as its number (secondsOf accepted it above).
+  const expiresIn = givenExpiresIn === undefined ? undefined : (secondsOf(givenExpiresIn) ?? undefined);
   // RFC 6749 has no absolute expiry: an `expires_at` is no field of its (often seconds, not ms).
   const expiresAt = snake
     ? undefined

@@ -5,7 +5,17 @@ import type { AuthContext, RejectReason, SessionConfig } from './authSessionType
 
 /** A session before its first LOGIN: no tokens, nobody waiting. */
 export function initialContext(config: SessionConfig): AuthContext {
-  return { config, tokens: null, lifetime: null, waiters: [], attempt: 0, lastError: null, coolingDown: false };
+  return {
+    config,
+    tokens: null,
+    lifetime: null,
+    waiters: [],
+    attempt: 0,
+    lastError: null,
+    coolingDown: false,
+    probeDue: false,
+    probing: false,
+  };
 }
 
 const IDLE = '#authSession.idle';
@@ -63,11 +73,19 @@ const refuseRequests = (reason: 'loggedOut' | 'expired') => {
   return { 'TOKEN.REQUEST': refuse, UNAUTHORIZED: refuse, REFRESH: refuse } as const;
 };
 
-/** In idle, a request without a usable token starts a refresh and waits for it. */
+/** A request in idle without a usable token starts a refresh and waits for it. */
 const startRefresh = { target: 'refreshing', actions: 'enqueue' } as const;
 
-/** ...unless a failed round is cooling down. */
-const refreshUnlessCooling = [{ guard: 'isCoolingDown', actions: reject('coolingDown') }, startRefresh] as const;
+/**
+ * In idle, a request without a usable token refreshes, unless a failed round is cooling down: then
+ * it fails at once, except that once a probe is due it probes (one attempt) and waits for it, so
+ * the session is back within `PROBE_INTERVAL` of the server.
+ */
+const refreshUnlessCooling = [
+  { guard: 'isProbeDue', target: 'refreshing', actions: ['startProbe', 'enqueue'] },
+  { guard: 'isCoolingDown', actions: reject('coolingDown') },
+  startRefresh,
+] as const;
 
 /** While a refresh runs every request waits for it, up to `maxQueue`. */
 const queueRequest = [{ guard: 'isQueueFull', actions: reject('queueFull') }, { actions: 'enqueue' }] as const;
@@ -100,6 +118,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
       after: {
         refreshDue: { guard: 'hasKnownExpiry', target: 'refreshing' },
         failureCooldown: { guard: 'isCoolingDown', actions: 'endCooldown' },
+        probeInterval: { guard: 'isProbeAhead', actions: 'allowProbe' },
       },
       on: {
         LOGIN: login,
@@ -109,7 +128,13 @@ export const authSessionMachine = authSessionSetup.createMachine({
         // The user asked: the cooldown does not apply.
         REFRESH: startRefresh,
         SYNC: syncedEnd,
-        WAKE: [{ guard: 'isHeldByCooldown' }, { guard: 'isRefreshDue', target: 'refreshing' }],
+        // Back during the cooldown: a probe if one is due (back online is news the failed round did not
+        // have: a probe at once), else nothing yet.
+        WAKE: [
+          { guard: 'isProbeDueOnWake', target: 'refreshing', actions: 'startProbe' },
+          { guard: 'isCoolingDown' },
+          { guard: 'isRefreshDue', target: 'refreshing' },
+        ],
       },
       states: {
         waiting: {
@@ -151,7 +176,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
         requesting: {
           invoke: {
             src: 'refresh',
-            input: ({ context }) => ({ tokens: context.tokens }),
+            input: ({ context }) => ({ tokens: context.tokens, probe: context.probing }),
             onDone: [
               {
                 guard: { type: 'isAnswerAlive', params: ({ event }) => ({ answer: event.output }) },

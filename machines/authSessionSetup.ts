@@ -18,7 +18,7 @@ import type {
 
 /** The context for newly received tokens: a new round, no failure, no cooldown. */
 function fresh({ tokens, lifetime }: ReceivedTokens): Partial<AuthContext> {
-  return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false };
+  return { tokens, lifetime, attempt: 0, lastError: null, coolingDown: false, probeDue: false, probing: false };
 }
 
 /** The events that ask for a token and wait in the queue for one. */
@@ -71,7 +71,8 @@ export const authSessionSetup = setup({
       return tokens !== null && event.accessToken !== tokens.accessToken && isUsable(tokens, event.at);
     },
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
-    canRetry: ({ context }) => context.attempt < context.config.retries,
+    // A probe is one attempt: it fails back into the cooldown.
+    canRetry: ({ context }) => !context.probing && context.attempt < context.config.retries,
     hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, { valid }: { valid: boolean }) => valid,
@@ -95,10 +96,12 @@ export const authSessionSetup = setup({
       const expiresAt = context.tokens?.expiresAt;
       return expiresAt != null && event.at >= expiresAt - effectiveMargin(context);
     },
-    /** Coming back online is news the failed round did not have, so it does not wait for the cooldown. */
-    isHeldByCooldown: ({ context, event }) => {
+    isProbeDue: ({ context }) => context.coolingDown && context.probeDue,
+    isProbeAhead: ({ context }) => context.coolingDown && !context.probeDue,
+    /** Coming back online is news the failed round did not have: a probe at once. */
+    isProbeDueOnWake: ({ context, event }) => {
       assertEvent(event, 'WAKE');
-      return context.coolingDown && event.reason !== 'online';
+      return context.coolingDown && (context.probeDue || event.reason === 'online');
     },
   },
   actions: {
@@ -112,7 +115,14 @@ export const authSessionSetup = setup({
       assertEvent(event, 'SYNC');
       return event.state === 'loggedIn' ? fresh(event.received) : {};
     }),
-    clearTokens: assign({ tokens: null, lifetime: null, attempt: 0, coolingDown: false }),
+    clearTokens: assign({
+      tokens: null,
+      lifetime: null,
+      attempt: 0,
+      coolingDown: false,
+      probeDue: false,
+      probing: false,
+    }),
     forgetReason: assign({ lastError: null }),
     startRound: assign({ attempt: 0, lastError: null }),
     recordFailure: assign(({ context }, { error }: FailureParams) => ({
@@ -130,8 +140,10 @@ export const authSessionSetup = setup({
       attempt: context.attempt + 1,
       lastError: new RefreshTimeoutError(context.config.refreshTimeout),
     })),
-    startCooldown: assign({ coolingDown: true }),
-    endCooldown: assign({ coolingDown: false }),
+    startCooldown: assign({ coolingDown: true, probeDue: false, probing: false }),
+    endCooldown: assign({ coolingDown: false, probeDue: false }),
+    allowProbe: assign({ probeDue: true }),
+    startProbe: assign({ probeDue: false, probing: true }),
     // A new array per enqueue: snapshots stay immutable, so the machine's pure transition function
     // (xstate/graph, users' model-based tests) can branch from any of them. The copies cost
     // O(N²) in the queue length: about 2 ms for the default maxQueue of 1 000, 160 ms for 10 000.

@@ -15,7 +15,8 @@ export interface SessionConfig {
   /**
    * After a refresh round runs out of retries, the same refresh token is not presented again for
    * this long: the proactive timer waits, and a need for a new token fails with
-   * RefreshCooldownError. An explicit REFRESH, a new token (LOGIN) or coming back online ends it.
+   * RefreshCooldownError, but for a probe (`probeDue`). An explicit REFRESH, a new token (LOGIN) or
+   * a successful probe ends it.
    */
   failureCooldown: number;
 }
@@ -37,6 +38,13 @@ export interface AuthContext {
   lastError: unknown;
   /** The last refresh round ran out of retries and `failureCooldown` has not passed yet. */
   coolingDown: boolean;
+  /**
+   * During the cooldown, `PROBE_INTERVAL` has passed since the last attempt ended: the next need
+   * for a token (or the tab coming back) may probe the server with one attempt.
+   */
+  probeDue: boolean;
+  /** The refresh running is such a probe: one attempt, no retries; it fails into the cooldown again. */
+  probing: boolean;
 }
 
 export interface AuthInput {
@@ -81,6 +89,8 @@ export type AuthEmitted =
 
 export interface RefreshActorInput {
   tokens: TokenSet | null;
+  /** One attempt during the cooldown (see `probeDue`): a coordinator runs no round for it, just the attempt, if due. */
+  probe?: boolean;
 }
 
 export interface HeartbeatActorInput {

@@ -13,6 +13,13 @@ export function backoffDelay(attempt: number, minDelay: number, maxDelay: number
   return clampDelay(step / 2 + random() * (step / 2));
 }
 
+/**
+ * During the cooldown, how long after an attempt ended the session may probe the server again
+ * (ms): recovery within about this much of the server's return, and at most one attempt per
+ * this much on a server that is down (per origin with crossTab).
+ */
+export const PROBE_INTERVAL = 2_000;
+
 interface DelayArgs {
   context: AuthContext;
 }
@@ -32,6 +39,8 @@ export function createDelays(now: () => number, random: () => number = Math.rand
     },
     heartbeatInterval: ({ context }: DelayArgs) => clampDelay(context.config.heartbeatInterval ?? MAX_DELAY),
     failureCooldown: ({ context }: DelayArgs) => clampDelay(context.config.failureCooldown),
+    // Never after the cooldown's own end: a short cooldown ends before a probe is due.
+    probeInterval: ({ context }: DelayArgs) => clampDelay(Math.min(PROBE_INTERVAL, context.config.failureCooldown)),
     refreshTimeout: ({ context }: DelayArgs) => clampDelay(context.config.refreshTimeout + attemptAllowance),
     retryDelay: ({ context }: DelayArgs) =>
       backoffDelay(context.attempt, context.config.minDelay, context.config.maxDelay, random),

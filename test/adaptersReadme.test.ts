@@ -1,11 +1,6 @@
-import axios from 'axios';
-import ky from 'ky';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { attachAuth } from '../src/axios/index.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, RefreshRejectedError, type AuthSession } from '../src/index.js';
-import { authHooks } from '../src/ky/index.js';
+import type { AuthSession } from '../src/index.js';
 import { API, useApi } from './support/api.js';
 
 // The setups the README's HTTP clients section shows, run as written against the msw API.
@@ -25,62 +20,27 @@ function serveRefresh() {
 const loggedIn = { accessToken: 'a0', refreshToken: 'r0', expiresIn: 900 };
 
 describe("the README's HTTP clients section", () => {
+  // Each client is a module of user code (test/userCode/), imported as the app would.
   it('fetch', async () => {
     serveRefresh();
-    // --- snippet: fetch ---
-    const session = createAuthSession({
-      tokens: loggedIn,
-      // Plain fetch: the refresh call never passes through authFetch.
-      refresh: async ({ refreshToken, signal }) => {
-        const response = await fetch(`${API}/refresh`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ refreshToken }),
-          signal,
-        });
-        if (response.status === 401) throw new RefreshRejectedError();
-        if (!response.ok)
-          throw Object.assign(new Error(`refresh failed: ${response.status}`), { status: response.status });
-        return response.json();
-      },
-    });
-    const authFetch = createAuthFetch(session, { origins: [API], maxConcurrentReplays: 6 });
-    const secret = await (await authFetch(`${API}/secret`)).json();
-    // --- end of snippet ---
-    await expectRefreshedOnce(session, secret, () => authFetch(`${API}/secret`).then((r) => r.json()));
+    const { session, getSecret } = await import('./userCode/fetchClient.js');
+    session.login(loggedIn);
+    await expectRefreshedOnce(session, await getSecret(), getSecret);
   });
 
   it('axios', async () => {
     serveRefresh();
-    // --- snippet: axios ---
-    const api = axios.create({ baseURL: API });
-    const session = createAuthSession({
-      tokens: loggedIn,
-      // The marker keeps the refresh call itself out of the interceptors.
-      refresh: async ({ refreshToken, signal }) =>
-        (await api.post('/refresh', { refreshToken }, { signal, tokenflight: { skip: true } })).data,
-    });
-    const detach = attachAuth(session, api, { maxConcurrentReplays: 6 }); // origins default to baseURL's
-    const secret = (await api.get('/secret')).data;
-    // --- end of snippet ---
-    await expectRefreshedOnce(session, secret, async () => (await api.get('/secret')).data);
+    const { session, getSecret, detach } = await import('./userCode/axiosClient.js');
+    session.login(loggedIn);
+    await expectRefreshedOnce(session, await getSecret(), getSecret);
     detach();
   });
 
   it('ky', async () => {
     serveRefresh();
-    // --- snippet: ky ---
-    const base = ky.create({ prefixUrl: API });
-    const session = createAuthSession({
-      tokens: loggedIn,
-      // The context marker keeps the refresh call itself out of the hooks.
-      refresh: ({ refreshToken, signal }) =>
-        api.post('refresh', { json: { refreshToken }, signal, context: { tokenflight: { skip: true } } }).json(),
-    });
-    const api = base.extend({ hooks: authHooks(session, { origins: [API], maxConcurrentReplays: 6 }) });
-    const secret = await api.get('secret').json();
-    // --- end of snippet ---
-    await expectRefreshedOnce(session, secret, () => api.get('secret').json());
+    const { session, getSecret } = await import('./userCode/kyClient.js');
+    session.login(loggedIn);
+    await expectRefreshedOnce(session, await getSecret(), getSecret);
   });
 });
 

@@ -1,7 +1,7 @@
 // Angular ships partially compiled: its JIT compiler must load before @angular/common does.
 import '@angular/compiler';
-import { HttpClient, HttpContext, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
-import { computed, runInInjectionContext, type ApplicationConfig } from '@angular/core';
+import { HttpClient, provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { computed, runInInjectionContext } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession } from 'tokenflight';
@@ -10,10 +10,10 @@ import {
   injectSessionState,
   injectSessionStatus,
   provideTokenflight,
-  SKIP_TOKENFLIGHT,
   tokenflightInterceptor,
 } from 'tokenflight/angular';
 import { angularInjector } from './support/angular.js';
+import { appConfigFor, untouched } from './userCode/angularApp.js';
 import { API, useApi } from './support/api.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
@@ -28,15 +28,7 @@ afterEach(() => {
 });
 
 function appWith(session: AuthSession) {
-  // --- snippet: angular-config ---
-  // app.config.ts: the session is created once, at module scope (session.ts), as in every framework.
-  const appConfig: ApplicationConfig = {
-    providers: [
-      provideTokenflight(session, { origins: ['https://api.test'], maxConcurrentReplays: 6 }),
-      provideHttpClient(withFetch(), withInterceptors([tokenflightInterceptor])),
-    ],
-  };
-  // --- end of snippet ---
+  const appConfig = appConfigFor(session);
   const injector = angularInjector(appConfig.providers);
   injectors.add(injector);
   return injector;
@@ -105,9 +97,6 @@ describe('tokenflight/angular', () => {
   it('sends a request marked SKIP_TOKENFLIGHT untouched', async () => {
     const session = apiSession({ refresh: refreshStub().refresh });
     const http = appWith(session).get(HttpClient);
-    // --- snippet: angular-skip ---
-    const untouched = { context: new HttpContext().set(SKIP_TOKENFLIGHT, true) };
-    // --- end of snippet ---
     const marked = await firstValueFrom(http.get<{ authorization: string | null }>(`${API}/echo`, untouched));
     const plain = await firstValueFrom(http.get<{ authorization: string | null }>(`${API}/echo`));
     expect(marked.authorization).toBeNull();

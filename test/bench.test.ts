@@ -33,6 +33,7 @@ describe('npm run bench -- --quick', () => {
       '### Long session',
       '### Memory',
       '### Size',
+      '### Recovery',
     ]) {
       expect(stdout).toContain(heading);
     }

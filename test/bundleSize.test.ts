@@ -34,11 +34,6 @@ describe('the core bundle (createAuthSession + createAuthFetch, xstate external)
     for (const feature of ['DPoP', 'oauth4webapi']) expect(withOAuth.code).toContain(feature);
   });
 
-  /**
-   * Issue 12's target: 6.0 kB, plus 0.5 kB for classifying 401s by their RFC 6750 challenge
-   * (src/session/challenges.ts). Not reached: the measured size below is guarded against growth
-   * (+2 %) until it is; bench/analysis.md says where the bytes are.
-   */
   // The bench weighs each default behaviour by a stand-in for its module: one that no longer
   // matches the module's exports fails to build, one whose file moved would weigh nothing.
   it.each(CORE_BEHAVIOURS)(
@@ -50,10 +45,16 @@ describe('the core bundle (createAuthSession + createAuthFetch, xstate external)
     },
   );
 
-  const TARGET = 6 * 1024 + 512;
-  const MEASURED = 7568;
+  /**
+   * The 6.0 kB target is withdrawn (issue 21): bytes are not bought with clarity. The size is
+   * guarded against growth (+2 %) from the last measurement; bench/analysis.md says where it goes.
+   * 7568 B before this round; issue 21's typed machine events, parts objects, plain ifs and the
+   * TokenflightError base: 7990 B; issue 22's option checks, refresh-answer errors and the
+   * cooldown's probes: 8759 B.
+   */
+  const MEASURED = 8759;
 
-  it(`stays within 2 % of the measured ${MEASURED} bytes min+gzip (target ${TARGET}, not reached yet)`, async () => {
+  it(`stays within 2 % of the measured ${MEASURED} bytes min+gzip`, async () => {
     const { gzipBytes } = await bundle(CORE_CONSUMER, ['xstate']);
     expect(gzipBytes).toBeLessThanOrEqual(Math.round(MEASURED * 1.02));
   });

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthHttpServer.js';
 import { attachAuth } from '../src/axios/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, headerScheme, RefreshRejectedError, type AuthSession } from '../src/index.js';
+import { scheme } from './userCode/cookieScheme.js';
+import { createAuthSession, RefreshRejectedError, type AuthSession } from '../src/index.js';
 import { authHooks } from '../src/ky/index.js';
 import { tap } from 'rxjs';
 import type { HttpInterceptorFn } from '@angular/common/http';
@@ -71,9 +72,6 @@ function client(
   current: AuthSession,
   jar: ReturnType<typeof cookieJar>,
 ): () => Promise<{ status: number; user?: string }> {
-  // --- snippet: cookie-scheme ---
-  const scheme = headerScheme('X-CSRF-Token');
-  // --- end of snippet ---
   const origins = [server.url];
   if (adapter === 'fetch') {
     const authFetch = createAuthFetch(current, { scheme, origins, fetch: jar.fetch });

@@ -10,6 +10,7 @@ import { createAuthBackend } from '../src/testing/authBackend.js';
 import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { MapStorage } from './support/mapStorage.js';
+import { PROBE_INTERVAL } from '../machines/delays.js';
 import { memoryLocks } from './support/memoryLocks.js';
 
 /** What the refresh endpoint throws while it answers 503. */
@@ -115,4 +116,45 @@ describe('one refresh round per origin', () => {
     await expect(late).rejects.toMatchObject({ cause: { name: 'ServiceUnavailableError' } });
     expect(server.attempts).toBe(2);
   });
+
+  it('during the cooldown the tabs probe: at most one attempt per PROBE_INTERVAL for the origin, and every tab is back within 2.5 s of the server', async () => {
+    const { backend, server, tab } = origin({ retries: 1 });
+    const tabs = [tab(), tab(), tab()];
+    const issued = await backend.login('ada');
+    tabs[0]!.login(issued);
+    await vi.waitFor(() => {
+      for (const session of tabs) expect(session.tokens?.accessToken).toBe(issued.accessToken);
+    });
+    server.down = true;
+    await expect(tabs[0]!.unauthorized(issued.accessToken)).rejects.toBeInstanceOf(RefreshCooldownError);
+    expect(server.attempts).toBe(2);
+
+    // Every tab needs a new token every 100 ms; the server stays down for 5 s more.
+    let servedAt: number | null = null;
+    const ask = () => {
+      for (const session of tabs) {
+        session.unauthorized(issued.accessToken).then(
+          () => (servedAt ??= Date.now()),
+          () => {},
+        );
+      }
+    };
+    const asking = setInterval(ask, 100);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      // Three tabs, each probing on its own, would have made six attempts or more.
+      expect(server.attempts - 2).toBeGreaterThanOrEqual(1);
+      expect(server.attempts - 2).toBeLessThanOrEqual(Math.ceil(5_000 / PROBE_INTERVAL));
+      server.down = false;
+      const backAt = Date.now();
+      await vi.waitFor(() => expect(servedAt).not.toBeNull(), { timeout: 4_000, interval: 20 });
+      expect(servedAt! - backAt).toBeLessThanOrEqual(2_500);
+    } finally {
+      clearInterval(asking);
+    }
+    await vi.waitFor(() => {
+      for (const session of tabs) expect(session.tokens?.accessToken).not.toBe(issued.accessToken);
+    });
+    expect(backend.stats()).toMatchObject({ refreshOk: 1, reuseDetected: 0 });
+  }, 15_000);
 });

@@ -1,14 +1,14 @@
 /**
- * Data-layer recipes (copied into docs/streams.md): Apollo Client, urql and TanStack Query on
+ * Data-layer recipes (test/userCode/dataLayers.ts, copied into docs/streams.md): Apollo Client, urql and TanStack Query on
  * tokenflight's fetch, against a real GraphQL/HTTP server whose tokens expire server-side.
  */
-import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
-import { isCancelledError, QueryClient } from '@tanstack/query-core';
-import { Client, fetchExchange } from '@urql/core';
+import { gql } from '@apollo/client';
+import { isCancelledError } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, LoggedOutError, SessionExpiredError, type AuthSession } from '../src/index.js';
+import { createAuthSession, SessionExpiredError, type AuthSession } from '../src/index.js';
 import { startGraphqlHttpServer, type GraphqlHttpServer } from './support/graphqlHttpServer.js';
+import { createApolloClient, createUrqlClient, sessionQueryClient } from './userCode/dataLayers.js';
 
 let server: GraphqlHttpServer;
 let session: AuthSession;
@@ -27,14 +27,7 @@ const ITEM = 'query Item($id: Int!) { item(id: $id) }';
 
 describe('Apollo Client 4: HttpLink on the session fetch', () => {
   it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
-    // --- snippet: apollo ---
-    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
-    // No error link with refresh code: the fetch refreshes once and replays.
-    const client = new ApolloClient({
-      link: new HttpLink({ uri: server.url, fetch: authFetch }),
-      cache: new InMemoryCache(),
-    });
-    // --- end of snippet ---
+    const client = createApolloClient(session, server.url);
     await server.api.debug('expire');
     const results = await Promise.all(
       ids.map((id) => client.query({ query: gql(ITEM), variables: { id }, fetchPolicy: 'network-only' })),
@@ -46,11 +39,7 @@ describe('Apollo Client 4: HttpLink on the session fetch', () => {
   });
 
   it('when the session has expired, the query rejects with SessionExpiredError', async () => {
-    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
-    const client = new ApolloClient({
-      link: new HttpLink({ uri: server.url, fetch: authFetch }),
-      cache: new InMemoryCache(),
-    });
+    const client = createApolloClient(session, server.url);
     await server.api.debug('revoke');
     await server.api.debug('expire');
     await expect(client.query({ query: gql(ITEM), variables: { id: 1 } })).rejects.toBeInstanceOf(SessionExpiredError);
@@ -60,15 +49,7 @@ describe('Apollo Client 4: HttpLink on the session fetch', () => {
 
 describe('urql: the fetch option', () => {
   it('20 concurrent queries through a server-side expiry: every one answered, exactly one refresh', async () => {
-    // --- snippet: urql ---
-    const authFetch = createAuthFetch(session, { origins: [server.api.url] });
-    const client = new Client({
-      url: server.url,
-      exchanges: [fetchExchange],
-      fetch: authFetch,
-      requestPolicy: 'network-only',
-    });
-    // --- end of snippet ---
+    const client = createUrqlClient(session, server.url);
     await server.api.debug('expire');
     const results = await Promise.all(ids.map((id) => client.query(ITEM, { id }).toPromise()));
     expect(results.map((result) => [result.error, result.data])).toEqual(
@@ -78,33 +59,6 @@ describe('urql: the fetch option', () => {
     expect(server.counts).toEqual({ unauthorized: 20, ok: 20 });
   });
 });
-
-/** The TanStack Query recipe: no retry once the session ended; an ended session cancels and clears. */
-// --- snippet: tanstack-query ---
-function sessionQueryClient(session: AuthSession): { queryClient: QueryClient; unwatch: () => void } {
-  const queryClient = new QueryClient({
-    defaultOptions: {
-      queries: {
-        // Retrying cannot bring an ended session back: the user has to log in again.
-        retry: (failureCount, error) =>
-          !(error instanceof SessionExpiredError || error instanceof LoggedOutError) && failureCount < 3,
-        retryDelay: 10,
-      },
-    },
-  });
-  // A refresh changes nothing the queries showed. A logout cancels what is in flight and drops
-  // the data. On expiry, queries waiting for the failed refresh first fail with
-  // SessionExpiredError (the UI can say "log in again"), then the data goes.
-  const stops = [
-    session.on('logout', () => {
-      void queryClient.cancelQueries();
-      queryClient.clear();
-    }),
-    session.on('expired', () => setTimeout(() => queryClient.clear())),
-  ];
-  return { queryClient, unwatch: () => stops.forEach((stop) => stop()) };
-}
-// --- end of snippet ---
 
 describe('TanStack Query (query-core): retry and session status', () => {
   function itemQuery(authFetch: ReturnType<typeof createAuthFetch>, calls: { count: number }, id: number, delay = 0) {
@@ -136,7 +90,7 @@ describe('TanStack Query (query-core): retry and session status', () => {
     const { queryClient, unwatch } = sessionQueryClient(session);
     let attempts = 0;
     const flaky = () => (++attempts < 3 ? Promise.reject(new Error('network down')) : Promise.resolve('ok'));
-    expect(await queryClient.fetchQuery({ queryKey: ['flaky'], queryFn: flaky })).toBe('ok');
+    expect(await queryClient.fetchQuery({ queryKey: ['flaky'], queryFn: flaky, retryDelay: 10 })).toBe('ok');
     expect(attempts).toBe(3);
 
     const calls = { count: 0 };

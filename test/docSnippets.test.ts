@@ -32,6 +32,28 @@ describe('documentation snippets', () => {
       }
     }
   });
+
+  // Pages whose snippets are whole modules of user code (test/userCode/): pasteable as they stand.
+  const USER_CODE_PAGES = ['docs/adapters.md', 'docs/oauth.md'];
+
+  it.each(USER_CODE_PAGES)('%s: its snippets are user code, importing the library by package name', (doc) => {
+    const blocks = codeBlocks(root, doc).filter((b) => CODE.has(b.lang) && b.source?.kind === 'snippet');
+    const files = new Set<string>();
+    for (const block of blocks) {
+      const where = `${doc}:${block.line}`;
+      const { file } = snippets.get(block.source!.name)!;
+      expect(file, `${where}: not written as user code`).toMatch(/^test\/userCode\//);
+      // The app's own modules only (./settings), never the library's source or the test harness.
+      expect(block.code, `${where}: imports from outside the app`).not.toMatch(/from '\.\.\//);
+      files.add(file);
+    }
+    for (const file of files) {
+      const shown = blocks.filter((block) => snippets.get(block.source!.name)!.file === file).map((b) => b.code);
+      expect(shown.join('\n'), `${doc}: ${file} shows no import from 'tokenflight'`).toMatch(
+        /^import .+ from 'tokenflight(\/[a-z-]+)?';$/m,
+      );
+    }
+  });
 });
 
 describe('documentation links', () => {
@@ -50,6 +72,31 @@ describe('documentation links', () => {
     for (const target of relativeLinks(doc)) {
       const path = join(root, dirname(doc), decodeURIComponent(target.split('#')[0]!));
       expect(existsSync(path), `${doc}: ${target} does not exist`).toBe(true);
+    }
+  });
+
+  /** GitHub's anchors for a page's headings (lowercased, punctuation dropped, spaces as hyphens). */
+  function anchorsOf(doc: string): Set<string> {
+    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '');
+    return new Set(
+      [...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) =>
+        match[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+          .replace(/\s/g, '-'),
+      ),
+    );
+  }
+
+  it.each(docs)('%s: every #anchor names a heading of its page', (doc) => {
+    const text = readFileSync(join(root, doc), 'utf8').replace(/^(`{3,})[\s\S]*?^\1$/gm, '');
+    const sameDoc = [...text.matchAll(/\]\((#[^)\s]+)\)/g)].map((match) => match[1]!);
+    for (const target of [...relativeLinks(doc), ...sameDoc].filter((link) => link.includes('#'))) {
+      const [file, anchor] = target.split('#') as [string, string];
+      const page = file === '' ? doc : join(dirname(doc), decodeURIComponent(file));
+      if (!page.endsWith('.md')) continue;
+      expect(anchorsOf(page).has(anchor), `${doc}: ${target} names no heading`).toBe(true);
     }
   });
 

@@ -1,7 +1,7 @@
 import { http, HttpResponse, delay } from 'msw';
 import { getEventListeners } from 'node:events';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { bearerScheme } from '../src/session/scheme.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { classifyDpopChallenge } from '../src/oauth/index.js';
@@ -628,6 +628,15 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
   );
 
   it('hands the scheme other methods as given (fetch does not uppercase PATCH), and GET when none is given', async () => {
+    // A lowercase 'patch' is the point here; Node's fetch warns about it (UNDICI-FETCH-patch) once per process.
+    const emitWarning = process.emitWarning;
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation((warning, ...rest: unknown[]) => {
+      const options = rest[0];
+      const expected =
+        typeof options === 'object' && options !== null && Reflect.get(options, 'code') === 'UNDICI-FETCH-patch';
+      if (!expected) Reflect.apply(emitWarning, process, [warning, ...rest]);
+    });
+    onTestFinished(() => warnings.mockRestore());
     const methods: string[] = [];
     const authFetch = createAuthFetch(loggedIn(), {
       origins: [API],
@@ -642,9 +651,15 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
 
   it('rejects a scheme without an authorize function with a clear TypeError when the adapter is made', () => {
     const session = loggedIn();
-    for (const scheme of [{}, { authorize: 'Bearer' }, 'bearer']) {
+    for (const [scheme, got] of [
+      [{}, 'an object'],
+      [{ authorize: 'Bearer' }, 'an object'],
+      ['bearer', '"bearer"'],
+    ]) {
       expect(() => createAuthFetch(session, { scheme: scheme as never })).toThrow(
-        new TypeError('tokenflight: a scheme needs an authorize function'),
+        new TypeError(
+          `tokenflight: scheme must be a token scheme with an authorize function (bearerScheme, headerScheme(name)), got ${got}`,
+        ),
       );
     }
   });

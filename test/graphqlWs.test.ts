@@ -20,7 +20,10 @@ afterEach(async () => {
   await gql.close();
 });
 
-function connect(auth: GraphqlWsAuthOptions = { origins: [gql.url] }, options: Partial<ClientOptions> = {}) {
+function connect(
+  auth: GraphqlWsAuthOptions = { origins: [new URL(gql.url).origin] },
+  options: Partial<ClientOptions> = {},
+) {
   const client = createClient(
     withSessionAuth(
       session,
@@ -120,7 +123,7 @@ describe('withSessionAuth keeps a graphql-ws client authorized', () => {
   });
 
   it('reconnectBeforeExpiry: after each refresh the socket reconnects with the new token, before the old one expires', async () => {
-    const { received, outcome } = connect({ origins: [gql.url], reconnectBeforeExpiry: true });
+    const { received, outcome } = connect({ origins: [new URL(gql.url).origin], reconnectBeforeExpiry: true });
     await deliver(received, 2);
     for (let round = 1; round <= 3; round++) {
       const { accessToken } = await session.refresh();

@@ -103,9 +103,16 @@ describe('inspect()', () => {
   it('is a plugin named inspect, and refuses what is neither an inspector function nor an observer', () => {
     expect(inspect(() => {}).name).toBe('inspect');
     expect(inspect({ next: () => {} }).name).toBe('inspect');
-    for (const bad of [null, undefined, 42, 'console']) {
+    for (const [bad, got] of [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      [42, '42'],
+      ['console', '"console"'],
+    ]) {
       expect(() => inspect(bad as never)).toThrow(
-        new TypeError('tokenflight: inspect() needs an inspector function or observer'),
+        new TypeError(
+          `tokenflight: inspect's inspector must be a function or an observer ({ next(event) }), got ${got}`,
+        ),
       );
     }
   });

@@ -3,13 +3,11 @@
 // stand-ins, so the snippets read as browser code; the provider's pages are filled in by
 // test/support/providerBrowser, as the user would.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, webStorage } from '../src/index.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { memoryKeyStore, oauth } from '../src/oauth/index.js';
 import { SPA_POST_LOGOUT_REDIRECT_URI, startAuthorizationServer } from './oauth/authorizationServer.js';
 import { startResourceServer } from './oauth/resourceServer.js';
 import { MapStorage } from './support/mapStorage.js';
 import { appTab, providerBrowser } from './support/providerBrowser.js';
+import { settings } from './userCode/oauthSettings.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -27,41 +25,24 @@ describe('the ten-minute OAuth path of docs/oauth.md', () => {
     vi.stubGlobal('history', tab.history);
     vi.stubGlobal('sessionStorage', tab.loginStorage);
     vi.stubGlobal('localStorage', new MapStorage());
-    const issuer = as.issuer;
-    const api = rs.url;
-
-    // --- snippet: oauth-setup ---
-    const op = oauth({
-      issuer, // discovery, once
-      clientId: 'spa',
-      clientMetadata: { id_token_signed_response_alg: 'ES256' },
-      redirectUri: 'http://127.0.0.1/cb', // a page of the app that calls handleRedirectCallback
-      postLogoutRedirectUri: 'http://127.0.0.1/logged-out',
-      scope: 'openid offline_access api:read',
-      dpop: { keyStore: memoryKeyStore() }, // in a browser: `dpop: true` keeps the key in IndexedDB
-      allowInsecureRequests: true, // http://127.0.0.1 in this test only
+    Object.assign(settings, {
+      issuer: as.issuer,
+      redirectUri: 'http://127.0.0.1/cb',
+      postLogoutRedirectUri: SPA_POST_LOGOUT_REDIRECT_URI,
+      api: rs.url,
+      insecure: true,
     });
-    const session = createAuthSession({ refresh: op.refresh, plugins: [op], storage: webStorage(localStorage) });
-    const authFetch = createAuthFetch(session, { origins: [api] }); // DPoP header and proof on each request
-    // --- end of snippet ---
+    // The app's module, loaded as the page loads it: after its globals exist.
+    const app = await import('./userCode/oauthClient.js');
+    const { session, authFetch } = app;
+    const api = rs.url;
     closers.push(() => session.stop());
 
-    // --- snippet: oauth-login ---
-    await op.loginWithRedirect({ appState: { returnTo: location.href }, prompt: 'consent' });
-    // --- end of snippet ---
+    await app.logIn();
     tab.href = (await providerBrowser().visit(tab.lastAssigned())).landedAt.href;
-
-    // --- snippet: oauth-callback ---
-    if (op.hasLoginAnswer()) {
-      // Checks state and iss, exchanges the code, validates the ID token, logs in, cleans the URL.
-      const { appState } = await op.handleRedirectCallback(session);
-      console.info('back to', appState);
-    }
-    // --- end of snippet ---
+    await app.finishLogin();
     const greetings: string[] = [];
-    // --- snippet: oauth-user ---
-    op.subscribeUser((user) => greetings.push(user ? `Hello, ${user.sub}` : 'Logged out'));
-    // --- end of snippet ---
+    app.greetUser((text) => greetings.push(text));
 
     const before = session.tokens!.accessToken;
     const first = await authFetch(`${api}/api/data`);
@@ -72,9 +53,7 @@ describe('the ten-minute OAuth path of docs/oauth.md', () => {
     expect(rs.counters.seenJkts.size).toBe(1);
     expect(tab.href).toBe('http://127.0.0.1/cb');
 
-    // --- snippet: oauth-logout ---
-    await op.logoutAtProvider(session); // logs out (every tab with crossTab()), revokes, then the provider's logout page
-    // --- end of snippet ---
+    await app.logOut();
 
     expect(session.status).toBe('loggedOut');
     // The refresh's new ID token (same user) may come between: its claims changed (iat, exp).

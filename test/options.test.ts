@@ -34,7 +34,7 @@ describe('createAuthSession options', () => {
     [
       'retry.maxDelay',
       { retry: { maxDelay: '5' as unknown as number } },
-      'retry.maxDelay must be a number >= 0, got 5',
+      'retry.maxDelay must be a number >= 0, got "5"',
     ],
     ['maxQueue', { maxQueue: 0 }, 'maxQueue must be a number >= 1, got 0'],
     ['failureCooldown', { failureCooldown: -1 }, 'failureCooldown must be a number >= 0, got -1'],

@@ -6,19 +6,33 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('createOriginAllowList', () => {
   it('allows exact origins only', () => {
-    const allowed = createOriginAllowList(['https://api.example.com/some/path']);
+    const allowed = createOriginAllowList(['https://api.example.com', 'https://other.example.com/']);
+    expect(allowed(new URL('https://other.example.com/y'))).toBe(true);
     expect(allowed(new URL('https://api.example.com/x'))).toBe(true);
     expect(allowed(new URL('http://api.example.com/x'))).toBe(false);
     expect(allowed(new URL('https://api.example.com:8443/x'))).toBe(false);
     expect(allowed(new URL('https://evil.example.com/x'))).toBe(false);
   });
 
-  it('refuses what is not an origin', () => {
-    expect(() => createOriginAllowList(['api.example.com'])).toThrow(
-      new TypeError('tokenflight: "api.example.com" is not an origin (scheme://host[:port])'),
+  const ORIGIN = 'an origin, scheme://host[:port] with no path, query or fragment (the token goes to every path of it)';
+
+  it.each([
+    ['api.example.com', '"api.example.com"'],
+    ['data:text/plain,x', '"data:text/plain,x"'],
+    // A path was meant as a path: widened to the origin, /admin would get the token too.
+    ['https://api.example.com/api', '"https://api.example.com/api"'],
+    ['https://api.example.com/?v=1', '"https://api.example.com/?v=1"'],
+    ['https://api.example.com/#x', '"https://api.example.com/#x"'],
+    [42, '42'],
+  ])('refuses %s, saying what an origin is', (origin, got) => {
+    expect(() => createOriginAllowList(['https://ok.example.com', origin as string])).toThrow(
+      new TypeError(`tokenflight: origins[1] must be ${ORIGIN}, got ${got}`),
     );
-    expect(() => createOriginAllowList(['data:text/plain,x'])).toThrow(
-      new TypeError('tokenflight: "data:text/plain,x" is not an origin (scheme://host[:port])'),
+  });
+
+  it('refuses origins that are not an array', () => {
+    expect(() => createOriginAllowList('https://api.example.com' as never)).toThrow(
+      new TypeError('tokenflight: origins must be an array of origins, got "https://api.example.com"'),
     );
   });
 

@@ -9,6 +9,7 @@ import {
   memoryStorage,
 } from '../src/index.js';
 import type { TokenInput } from '../domain/tokens.js';
+import { PROBE_INTERVAL } from '../machines/delays.js';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
@@ -257,13 +258,14 @@ describe('the failure cooldown', () => {
 
   it('keeps the old tokens when retries run out and holds off for the cooldown: needs fail at once, no new attempt', async () => {
     const { stub, user, outage } = await sessionAfterFailedRound();
-    // No storm: neither the proactive timer nor a need for a token presents r0 again yet.
-    await vi.advanceTimersByTimeAsync(29_000);
-    expect(stub.calls).toHaveLength(2);
+    // No storm: until a probe is due, a need for a token fails at once and presents nothing.
+    await vi.advanceTimersByTimeAsync(PROBE_INTERVAL - 1);
     const during = user.getToken();
     await expect(during).rejects.toBeInstanceOf(RefreshCooldownError);
     await expect(during).rejects.toMatchObject({ cause: outage, cooldown: 30_000 });
     await expect(user.unauthorized('a0')).rejects.toBeInstanceOf(RefreshCooldownError);
+    // Without a need, the proactive timer does not present r0 again before the cooldown ends.
+    await vi.advanceTimersByTimeAsync(29_000 - PROBE_INTERVAL);
     expect(stub.calls).toHaveLength(2);
   });
 

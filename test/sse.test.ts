@@ -7,7 +7,8 @@ import {
   type AuthSession,
   type SessionEndError,
 } from '../src/index.js';
-import { AuthEventSource, createAuthEventSource } from '../src/sse/index.js';
+import { AuthEventSource } from '../src/sse/index.js';
+import { listen } from './userCode/events.js';
 import { startSseServer, type SseServer } from './support/sseServer.js';
 
 let sse: SseServer;
@@ -28,10 +29,12 @@ afterEach(async () => {
 function open(url = sse.url) {
   const received: number[] = [];
   const ended: SessionEndError[] = [];
-  // --- snippet: sse ---
-  const source = createAuthEventSource(session, url, { origins: [sse.api.url], onError: (error) => ended.push(error) });
-  source.addEventListener('message', (event) => received.push(Number(event.data)));
-  // --- end of snippet ---
+  const source = listen(
+    session,
+    url,
+    (data) => received.push(Number(data)),
+    (error) => ended.push(error),
+  );
   sources.push(source);
   return { source, received, ended };
 }

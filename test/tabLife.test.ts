@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RefreshCooldownError } from '../src/index.js';
 import type { WakeReason } from '../machines/authSessionTypes.js';
 import { watchTabLife } from '../src/session/tabLife.js';
+import { PROBE_INTERVAL } from '../machines/delays.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 import { useSessions } from './support/session.js';
 
@@ -32,6 +33,21 @@ const session = useSessions({ random: () => 0.5 });
 const shortTokens = { accessToken: 'a0', refreshToken: 'r0', expiresIn: 100 };
 
 describe('a tab coming back to life', () => {
+  /** A session whose only attempt (no retries) just failed: it cools down for 30 s. */
+  async function coolingDown() {
+    const stub = refreshStub();
+    const user = session({
+      refresh: stub.refresh,
+      tokens: shortTokens,
+      retry: { retries: 0 },
+      failureCooldown: 30_000,
+    });
+    const failed = user.refresh();
+    stub.last().answer.reject(new TypeError('fetch failed'));
+    await expect(failed).rejects.toBeInstanceOf(TypeError);
+    return { stub, user };
+  }
+
   it('refreshes a due token at once when the tab becomes visible, and the next request waits for it', async () => {
     const stub = refreshStub();
     const user = session({ refresh: stub.refresh, tokens: shortTokens });
@@ -104,17 +120,8 @@ describe('a tab coming back to life', () => {
     await expect(request).resolves.toMatchObject({ accessToken: 'a1' });
   });
 
-  it('respects the failure cooldown when the tab becomes visible, but not when the network comes back', async () => {
-    const stub = refreshStub();
-    const user = session({
-      refresh: stub.refresh,
-      tokens: shortTokens,
-      retry: { retries: 0 },
-      failureCooldown: 30_000,
-    });
-    const failed = user.refresh();
-    stub.last().answer.reject(new TypeError('fetch failed'));
-    await expect(failed).rejects.toBeInstanceOf(TypeError);
+  it('respects the failure cooldown when the tab becomes visible before a probe is due, but not when the network comes back', async () => {
+    const { stub, user } = await coolingDown();
     sleepFor(60_000);
     setVisibility('hidden');
     setVisibility('visible');
@@ -125,6 +132,28 @@ describe('a tab coming back to life', () => {
     window.dispatchEvent(new Event('online'));
     expect(stub.calls).toHaveLength(2);
     expect(stub.last().context.refreshToken).toBe('r0');
+  });
+
+  it('during the cooldown, a tab becoming visible probes the server once a probe is due, and the answer ends the cooldown', async () => {
+    const { stub, user } = await coolingDown();
+    // Right after the failed attempt: held.
+    setVisibility('hidden');
+    setVisibility('visible');
+    expect(stub.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(PROBE_INTERVAL);
+    setVisibility('hidden');
+    setVisibility('visible');
+    expect(stub.calls).toHaveLength(2);
+    expect(stub.last().context.refreshToken).toBe('r0');
+    stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 100 });
+    await flush();
+    expect(user.tokens?.accessToken).toBe('a1');
+    sleepFor(110_000);
+    // The cooldown is over: a need for a new token refreshes as usual.
+    const next = user.getToken();
+    expect(stub.calls).toHaveLength(3);
+    stub.last().answer.resolve({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 100 });
+    await expect(next).resolves.toMatchObject({ accessToken: 'a2' });
   });
 
   it('can be switched off', async () => {

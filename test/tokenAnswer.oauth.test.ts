@@ -61,7 +61,8 @@ describe('a token endpoint answer in RFC 6749 snake_case', () => {
   it.each([
     [{ access_token: 5 }, 'access_token must be a non-empty string'],
     [{ access_token: '' }, 'access_token must be a non-empty string'],
-    [{ access_token: 'secret-value', expires_in: '3600' }, 'expires_in must be a non-negative number of seconds'],
+    [{ access_token: 'secret-value', expires_in: 'soon' }, 'expires_in must be a non-negative number of seconds'],
+    [{ access_token: 'secret-value', expires_in: '-5' }, 'expires_in must be a non-negative number of seconds'],
     [{ access_token: 'secret-value', refresh_token: 7 }, 'refresh_token must be a string or null'],
     [{ access_token: 'secret-value', token_type: 1 }, 'token_type must be a string or null'],
     [{ accessToken: 'secret-value', scope: ['read'] }, 'scope must be a string or null'],

@@ -188,13 +188,16 @@ describe('unauthorized (a 401)', () => {
     await vi.advanceTimersByTimeAsync(5_000); // the proactive refresh fails: idle, cooling down
     expect(refresh).toHaveBeenCalledTimes(1);
     await expect(user.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a1' });
-    await vi.advanceTimersByTimeAsync(6_000); // a1 has expired, the cooldown still holds
-    // Not the expired a1: a new token is needed, and the cooldown refuses it at once.
-    await expect(user.unauthorized('older')).rejects.toMatchObject({ name: 'RefreshCooldownError' });
-    expect(refresh).toHaveBeenCalledTimes(1);
-    fail = false;
-    await vi.advanceTimersByTimeAsync(25_000); // the cooldown (from 5 s to 35 s) is over: the due refresh runs
-    await expect(user.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a2' });
+    await vi.advanceTimersByTimeAsync(6_000); // a1 has expired; the cooldown holds, and a probe is due
+    // Not the expired a1: a new token is needed, and the due probe (one attempt) is refused.
+    await expect(user.unauthorized('older')).rejects.toMatchObject({ message: '503' });
     expect(refresh).toHaveBeenCalledTimes(2);
+    // Right after the probe the cooldown refuses at once.
+    await expect(user.unauthorized('older')).rejects.toMatchObject({ name: 'RefreshCooldownError' });
+    expect(refresh).toHaveBeenCalledTimes(2);
+    fail = false;
+    await vi.advanceTimersByTimeAsync(2_000); // the next probe is due, and the server is back
+    await expect(user.unauthorized('older')).resolves.toMatchObject({ accessToken: 'a2' });
+    expect(refresh).toHaveBeenCalledTimes(3);
   });
 });

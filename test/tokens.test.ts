@@ -52,7 +52,7 @@ describe('receiveTokens', () => {
     ['a numeric refreshToken', { accessToken: 'a', refreshToken: 5 }],
     ['a negative expiresIn', { accessToken: 'a', expiresIn: -1 }],
     ['an infinite expiresIn', { accessToken: 'a', expiresIn: Infinity }],
-    ['a string expiresIn', { accessToken: 'a', expiresIn: '5' }],
+    ['a non-numeric string expiresIn', { accessToken: 'a', expiresIn: '5s' }],
     ['a NaN expiresAt', { accessToken: 'a', expiresAt: NaN }],
   ])('refuses %s with InvalidTokenError', (_, input) => {
     expect(() => receiveTokens(input, NOW)).toThrow(InvalidTokenError);

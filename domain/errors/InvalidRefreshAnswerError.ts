@@ -11,6 +11,6 @@ export class InvalidRefreshAnswerError extends TokenflightError {
   declare readonly cause: InvalidTokenError;
 
   constructor(cause: InvalidTokenError) {
-    super(`Invalid refresh answer (${cause.message}); log in again`, { cause });
+    super(`Invalid refresh answer: ${cause.message}`, { cause });
   }
 }

@@ -1,5 +1,6 @@
 import type { AuthSession } from '../session/createAuthSession.js';
 import { createOriginAllowList } from './origins.js';
+import { optionError } from '../session/optionChecks.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { refusalGuardFor, type RefusalGuard } from './refusalGuard.js';
 import { createReplayLimit, NO_LIMIT, type ReplayLimit } from './replayLimit.js';
@@ -53,8 +54,8 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   const isAllowed = createOriginAllowList(options.origins);
   const scheme = options.scheme ?? session.scheme;
   // Checked once, when the adapter is made: a clear error instead of a failure per request.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
-  if (typeof scheme?.authorize !== 'function') throw new TypeError('tokenflight: a scheme needs an authorize function');
+  if (typeof scheme?.authorize !== 'function')
+    throw optionError('scheme', 'a token scheme with an authorize function (bearerScheme, headerScheme(name))', scheme);
   return {
     scheme,
     holdsRefusal: refusalGuardFor(session),
@@ -62,8 +63,16 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
     allows: isAllowed,
     covers(url) {
       const allowed = isAllowed(url);
-      if (!allowed && typeof process === 'object' && process.env.NODE_ENV !== 'production')
-        warnUnlistedOrigin(this, session, url);
+      if (!allowed) {
+        // Unguarded, so bundlers replace it: Vite (dev server and build), esbuild and webpack put
+        // the mode there, and production bundles drop the call. Node reads it. A browser running
+        // these files unbundled has no `process`: the ReferenceError means no warning.
+        try {
+          if (process.env.NODE_ENV !== 'production') warnUnlistedOrigin(this, session, url);
+        } catch {
+          // No process, no bundler: nothing says this is development.
+        }
+      }
       return allowed && session.status !== 'loggedOut' && session.status !== 'expired';
     },
     wait(signal) {

@@ -1,18 +1,24 @@
+import { optionError } from '../session/optionChecks.js';
 /** The page's location in a browser; undefined elsewhere. */
 const pageLocation = () => (globalThis as { location?: { origin?: unknown; href?: unknown } }).location;
 
-/** `origin` as an exact origin (scheme, host and port); a TypeError when it has none. */
-function originOf(origin: string): string {
-  let parsed: string | undefined;
+const ORIGIN = 'an origin, scheme://host[:port] with no path, query or fragment (the token goes to every path of it)';
+
+/** `origin` as an exact origin (scheme, host and port); a TypeError when it is anything more or less. */
+function originOf(origin: unknown, index: number): string {
+  const name = `origins[${index}]`;
+  if (typeof origin !== 'string') throw optionError(name, ORIGIN, origin);
+  let parsed: URL | undefined;
   try {
-    parsed = new URL(origin).origin;
+    parsed = new URL(origin);
   } catch {
     // Reported below, with what would have been right.
   }
-  // 'null': a URL (data:, file:) with no origin that could receive a token.
-  if (!parsed || parsed === 'null')
-    throw new TypeError(`tokenflight: "${origin}" is not an origin (scheme://host[:port])`);
-  return parsed;
+  // 'null': a URL (data:, file:) with no origin that could receive a token. A path was meant as a
+  // path: widening it to the whole origin would send the token where the user did not allow it.
+  if (!parsed || parsed.origin === 'null' || parsed.pathname !== '/' || parsed.search || parsed.hash)
+    throw optionError(name, ORIGIN, origin);
+  return parsed.origin;
 }
 
 /**
@@ -20,6 +26,7 @@ function originOf(origin: string): string {
  * the page's own origin is the default, elsewhere nothing gets a token until origins are given.
  */
 export function createOriginAllowList(origins: readonly string[] | undefined): (url: URL) => boolean {
+  if (origins !== undefined && !Array.isArray(origins)) throw optionError('origins', 'an array of origins', origins);
   // A few origins: an array is as quick as a Set.
   const allowed = (origins ?? defaultOrigins()).map(originOf);
   return (url) => allowed.includes(url.origin);

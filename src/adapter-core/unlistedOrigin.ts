@@ -3,8 +3,8 @@ import type { AuthSession } from '../session/createAuthSession.js';
 const warned = new WeakMap<object, Set<string>>();
 
 /**
- * Development only: its one call site is guarded by `process.env.NODE_ENV`, so production
- * bundles drop it. A request to an origin outside `origins` goes out without the token, which
+ * Development only: its one call site is guarded by an unguarded `process.env.NODE_ENV`, which
+ * bundlers replace, so production bundles drop it (test/devWarningBuilds.test.ts). A request to an origin outside `origins` goes out without the token, which
  * is easy to miss; while the session holds a token, say so once per origin per adapter (`gate`),
  * never with the token.
  */

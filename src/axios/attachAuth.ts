@@ -17,6 +17,7 @@ import {
 } from '../adapter-core/authGate.js';
 import { authorizeThen, type OutgoingRequest } from '../session/scheme.js';
 import type { AuthSession } from '../session/createAuthSession.js';
+import { checkAdapterArguments, optionError } from '../session/optionChecks.js';
 import { defaultOrigins, pageBase } from '../adapter-core/origins.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
@@ -95,6 +96,9 @@ const outgoing = (config: InternalAxiosRequestConfig, url: URL, headers: AxiosHe
  * 401s, one replay with the new token, typed errors when the session ends. Returns `detach`.
  */
 export function attachAuth(session: AuthSession, instance: AxiosInstance, options: AxiosAuthOptions = {}): () => void {
+  checkAdapterArguments('attachAuth', session, options);
+  if (typeof instance?.interceptors !== 'object')
+    throw optionError("attachAuth's second argument (instance)", 'an axios instance (axios.create())', instance);
   const gate = createAuthGate(session, { ...options, origins: options.origins ?? originsFor(instance) });
   const shouldAuthorize = options.shouldAuthorize ?? (() => true);
   const isUnauthorized = options.isUnauthorized ?? isStatus401;

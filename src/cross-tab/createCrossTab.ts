@@ -4,6 +4,7 @@ import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import { RefreshTimeoutError } from '../../domain/errors/RefreshTimeoutError.js';
 import { untilAborted } from '../../domain/abort.js';
 import { patientTimeout } from '../session/patientTimer.js';
+import { numberAtLeast } from '../session/sessionOptions.js';
 import type { TokenStorage } from '../session/storage.js';
 import {
   compareRecords,
@@ -106,10 +107,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
   }
   const store: SharedTokenStorage = shared;
   const open: (name: string) => ChannelLike = openChannel;
-  const stealAfter = options.stealAfter ?? setup.refreshTimeout + 2_000;
-  if (typeof stealAfter !== 'number' || Number.isNaN(stealAfter) || stealAfter < 0) {
-    throw new RangeError(`tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`);
-  }
+  const stealAfter = numberAtLeast('crossTab.stealAfter', options.stealAfter, setup.refreshTimeout + 2_000);
   const lockName = `tokenflight:${name}:refresh`;
   const writer = randomWriter();
   // Opened when the session first reads storage or connects, before it reads, so no write after
@@ -210,7 +208,7 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     if (compareRecords(before, base) > 0) return { done: adopted(before, signal) };
     // Robbed while settling: the thief refreshes; this tab retries and finds its result.
     if (lost.aborted) throw lost.reason;
-    const verdict = rounds?.verdict(base) ?? ATTEMPT_ALONE;
+    const verdict = rounds?.verdict(base, input.probe) ?? ATTEMPT_ALONE;
     if (verdict.kind === 'over') throw verdict.error;
     if (verdict.kind === 'wait') return { waitUntil: verdict.until };
     return attemptUnderLock(input, signal, refreshHere, lost, base, verdict.failures);
@@ -288,8 +286,8 @@ export function createCrossTab(setup: CrossTabSetup): CrossTab | null {
     attemptAllowance: allowanceFor(lockWait, setup.refreshTimeout, setup.round),
     async refresh(input, signal, refreshHere) {
       const base = known;
-      // An explicit refresh() (or coming back online) during this tab's cooldown starts a new round.
-      if (actor?.getSnapshot().context.coolingDown) rounds?.restart(base);
+      // An explicit refresh() during this tab's cooldown starts a new round; a probe is one attempt of the old one.
+      if (!input.probe && actor?.getSnapshot().context.coolingDown) rounds?.restart(base);
       for (;;) {
         const step = await runExclusive(locks, lockName, { signal, stealAfter, onNewHolder }, (grant) =>
           refreshUnderLock(input, signal, refreshHere, grant, base),

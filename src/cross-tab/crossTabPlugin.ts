@@ -1,5 +1,7 @@
 import type { SessionPlugin } from '../session/plugin.js';
 import { createCrossTab } from './createCrossTab.js';
+import { checkOptionsObject, optionalFunction, optionError } from '../session/optionChecks.js';
+import { numberAtLeast } from '../session/sessionOptions.js';
 import type { CrossTabOptions } from './types.js';
 
 /**
@@ -8,10 +10,13 @@ import type { CrossTabOptions } from './types.js';
  * lacks Web Locks, BroadcastChannel or a shared storage, it warns once and adds nothing.
  */
 export function crossTab(options: CrossTabOptions = {}): SessionPlugin {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('tokenflight: crossTab() takes an options object or nothing');
-  }
+  checkOptionsObject('crossTab', options);
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
+    throw optionError('crossTab.name', 'a non-empty string', options.name);
+  numberAtLeast('crossTab.stealAfter', options.stealAfter, undefined);
+  if (options.locks !== undefined && typeof options.locks?.request !== 'function')
+    throw optionError('crossTab.locks', 'a lock manager (navigator.locks)', options.locks);
+  optionalFunction('crossTab.channel', options.channel);
   return {
     name: 'crossTab',
     setup: (host) =>

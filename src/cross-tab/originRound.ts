@@ -8,6 +8,7 @@ import {
   cooldownErrorOf,
   isRoundOf,
   parseSharedRound,
+  probeVerdictOf,
   ROUND,
   verdictOf,
   type RoundVerdict,
@@ -28,8 +29,8 @@ export interface OriginRoundSetup {
 }
 
 export interface OriginRound {
-  /** What the round says about an attempt to refresh `record`'s tokens now. */
-  verdict(record: SharedRecord): RoundVerdict;
+  /** What the round says about an attempt to refresh `record`'s tokens now; `probe`: one attempt during the cooldown. */
+  verdict(record: SharedRecord, probe?: boolean): RoundVerdict;
   /** Records a failed attempt on top of `failures` earlier ones: the next backoff, or the give-up and its cooldown. */
   fail(record: SharedRecord, failures: number, error: unknown): RoundVerdict;
   /** Starts a new round for `record` (an explicit refresh ignores the cooldown). */
@@ -86,7 +87,10 @@ export function createOriginRound({ store, post, writer, now, settings, staleAft
   }
 
   return {
-    verdict: (record) => verdictOf(current(record), now(), staleAfter),
+    verdict: (record, probe) =>
+      probe
+        ? probeVerdictOf(current(record), now(), staleAfter, settings.retries)
+        : verdictOf(current(record), now(), staleAfter),
     fail(record, failures, error) {
       const failed = failures + 1;
       const at = now();

@@ -1,6 +1,7 @@
 import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
 import type { SharedRecord } from './sharedRecord.js';
 import { isFiniteNumber } from '../../domain/numbers.js';
+import { PROBE_INTERVAL } from '../../machines/delays.js';
 
 /** Marks a round on the channel, so it is never taken for a token record. */
 export const ROUND = 'tokenflight:round';
@@ -80,6 +81,24 @@ export function verdictOf(round: SharedRound | null, now: number, staleAfter: nu
   return now > round.retryAt + staleAfter
     ? { kind: 'attempt', failures: 0 }
     : { kind: 'attempt', failures: round.failures };
+}
+
+/**
+ * The round's word on a probe at `now` (one attempt by a tab still cooling down, see
+ * `PROBE_INTERVAL`): over while any tab of the origin attempted within the interval, else one
+ * attempt whose failure gives up again. A round still retrying decides as for any attempt.
+ */
+export function probeVerdictOf(
+  round: SharedRound | null,
+  now: number,
+  staleAfter: number,
+  retries: number,
+): RoundVerdict {
+  if (round === null || round.cooldownUntil === null) return verdictOf(round, now, staleAfter);
+  // A round that gave up was written at its last attempt's end: retryAt.
+  if (now < round.retryAt + PROBE_INTERVAL)
+    return { kind: 'over', error: cooldownErrorOf(round, round.cooldownUntil - now) };
+  return { kind: 'attempt', failures: retries };
 }
 
 /** The error a round that gave up ends with in every tab: a RefreshCooldownError whose cause has the last failure's name. */

@@ -3,6 +3,7 @@ import { createAuthGate, type AdapterOptions } from '../adapter-core/authGate.js
 import { FetchRequest, type FetchAdapter } from '../adapter-core/fetchExchange.js';
 import type { AuthSession } from '../session/createAuthSession.js';
 import { pageBase } from '../adapter-core/origins.js';
+import { checkAdapterArguments } from '../session/optionChecks.js';
 
 export interface AuthFetchOptions extends AdapterOptions {
   /** The fetch to wrap. Default: the global fetch at call time (so test mocks apply). */
@@ -20,6 +21,7 @@ export type AuthFetch = (input: RequestInfo | URL, init?: RequestInit) => Promis
  * number of concurrent 401s, and one replay of the request with the new token.
  */
 export function createAuthFetch(session: AuthSession, options: AuthFetchOptions = {}): AuthFetch {
+  checkAdapterArguments('createAuthFetch', session, options);
   const shouldAuthorize = options.shouldAuthorize;
   const rawFetch: AuthFetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
   const gate = createAuthGate(session, options);

@@ -1,5 +1,6 @@
 import type { ClientOptions } from 'graphql-ws';
 import type { AuthSession } from '../session/createAuthSession.js';
+import { checkAdapterArguments, checkOptionsObject } from '../session/optionChecks.js';
 import { createConnectionAuth, FORBIDDEN, isCloseEvent, type GraphqlWsAuthOptions } from './connectionAuth.js';
 
 export type { ConnectionParams, GraphqlWsAuthOptions } from './connectionAuth.js';
@@ -27,6 +28,8 @@ export function withSessionAuth<T extends ClientOptions>(
   client: T,
   options: GraphqlWsAuthOptions = {},
 ): T {
+  checkAdapterArguments('withSessionAuth', session, options);
+  checkOptionsObject("withSessionAuth's client", client);
   const auth = createConnectionAuth(session, options);
   const on = client.on ?? {};
   const shouldRetry = client.shouldRetry ?? isCloseEvent;

@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { SessionPlugin } from '../session/plugin.js';
 import { redactInspectionEvent } from './redact.js';
+import { optionError } from '../session/optionChecks.js';
 
 export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
@@ -11,7 +12,7 @@ export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent
 export function inspect(inspector: InspectOption): SessionPlugin {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof inspector !== 'function' && (typeof inspector !== 'object' || inspector === null)) {
-    throw new TypeError('tokenflight: inspect() needs an inspector function or observer');
+    throw optionError("inspect's inspector", 'a function or an observer ({ next(event) })', inspector);
   }
   return {
     name: 'inspect',

@@ -4,6 +4,7 @@ import { createAuthGate, grantFrom, holdsBack, type AdapterOptions } from '../ad
 import { requestOf, type FetchAdapter } from '../adapter-core/fetchExchange.js';
 import { authorizeThen } from '../session/scheme.js';
 import type { AuthSession } from '../session/createAuthSession.js';
+import { checkAdapterArguments } from '../session/optionChecks.js';
 import type { TokenSet } from '../../domain/tokens.js';
 
 export interface KyAuthOptions extends AdapterOptions {
@@ -35,6 +36,7 @@ function isSkipped(context: Record<string, unknown>): boolean {
  * answers, and the origin check should see the final URL.
  */
 export function authHooks(session: AuthSession, options: KyAuthOptions = {}): KyAuthHooks {
+  checkAdapterArguments('authHooks', session, options);
   const shouldAuthorize = options.shouldAuthorize ?? (() => true);
   const gate = createAuthGate(session, options);
   const isUnauthorized = options.isUnauthorized ?? isStatus401;

@@ -81,7 +81,11 @@ export interface OAuthClient extends SessionPlugin, LoginCalls {
    * `createAuthSession({ tokens })` or `session.login`. @throws TokenEndpointError
    */
   exchangeCode(callback: CodeCallback): Promise<CodeExchangeAnswer>;
-  /** The server's metadata (discovered once), e.g. for `authorization_endpoint`. */
+  /**
+   * The server's metadata (discovered once), e.g. for `authorization_endpoint`.
+   * @throws DiscoveryError (unreachable, timed out, malformed, 5xx: may pass) or
+   * OAuthConfigurationError (a 404, another issuer, no token endpoint: fix the configuration)
+   */
   metadata(): Promise<o4w.AuthorizationServer>;
   readonly client: o4w.Client;
   readonly clientAuth: o4w.ClientAuth;

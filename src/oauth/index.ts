@@ -30,3 +30,4 @@ export {
   type RefreshFailureKind,
 } from './refreshErrors.js';
 export { OAuthConfigurationError } from '../../domain/errors/OAuthConfigurationError.js';
+export { DiscoveryError, type DiscoveryFailure } from '../../domain/errors/DiscoveryError.js';

@@ -1,6 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import type { Transport } from './transport.js';
 import { untilAborted } from '../../domain/abort.js';
+import { DiscoveryError, type DiscoveryFailure } from '../../domain/errors/DiscoveryError.js';
+import { OAuthConfigurationError } from '../../domain/errors/OAuthConfigurationError.js';
 
 /** Where the authorization server is: its issuer (metadata by discovery) or its endpoints. */
 export type ServerLocation =
@@ -30,12 +32,44 @@ export function serverMetadata(
   };
 }
 
+/**
+ * Discovery, its failures typed: a DiscoveryError naming the issuer and the URL for what may
+ * pass (unreachable, timed out, malformed, 5xx), an OAuthConfigurationError caused by one for
+ * what never will (a 404, another issuer, no token endpoint).
+ */
 async function discover(issuer: URL, transport: Transport): Promise<oauth.AuthorizationServer> {
-  const response = await oauth.discoveryRequest(issuer, {
-    ...transport.options,
-    signal: AbortSignal.timeout(transport.timeout),
-  });
-  return oauth.processDiscoveryResponse(issuer, response);
+  // oauth4webapi builds the metadata URL; the fetch it calls says which it was.
+  let url = issuer.href;
+  const send = transport.options[oauth.customFetch];
+  const fail = (reason: DiscoveryFailure, cause: unknown, status?: number) => {
+    const error = new DiscoveryError({ issuer: issuer.href, url, reason, status }, { cause });
+    return error.permanent
+      ? new OAuthConfigurationError('invalid_discovery', { cause: error, message: error.message })
+      : error;
+  };
+  let response: Response;
+  try {
+    response = await oauth.discoveryRequest(issuer, {
+      ...transport.options,
+      [oauth.customFetch]: (target, init) => {
+        url = target;
+        return send(target, init);
+      },
+      signal: AbortSignal.timeout(transport.timeout),
+    });
+  } catch (error) {
+    throw fail(error instanceof DOMException && error.name === 'TimeoutError' ? 'timeout' : 'unreachable', error);
+  }
+  if (response.status !== 200) throw fail('status', null, response.status);
+  let metadata: oauth.AuthorizationServer;
+  try {
+    metadata = await oauth.processDiscoveryResponse(issuer, response);
+  } catch (error) {
+    const mismatch = error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON;
+    throw fail(mismatch ? 'issuerMismatch' : 'malformed', error);
+  }
+  if (typeof metadata.token_endpoint !== 'string') throw fail('noTokenEndpoint', null);
+  return metadata;
 }
 
 function metadataFromEndpoints(endpoints: {

@@ -1,5 +1,6 @@
 import type { OAuthOptions } from './createOAuth.js';
 import type { DPoPOptions } from './dpop.js';
+import { checkOptionsObject, optionalFunction, optionError } from '../session/optionChecks.js';
 
 export interface Settings {
   dpop: DPoPOptions | null;
@@ -8,14 +9,14 @@ export interface Settings {
 
 /** Bad options are a TypeError (or RangeError) at creation, never a failed refresh later. */
 export function validateOptions(options: OAuthOptions): Settings {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('tokenflight/oauth: oauth() needs an options object');
-  if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
-    throw new TypeError('tokenflight/oauth: clientId must be a non-empty string');
-  }
+  checkOptionsObject('oauth', options);
+  if (typeof options.clientId !== 'string' || options.clientId.length === 0)
+    throw optionError('clientId', 'a non-empty string', options.clientId);
   if ((options.issuer === undefined) === (options.endpoints === undefined)) {
-    throw new TypeError('tokenflight/oauth: give either issuer (discovery) or endpoints: { token, revocation? }');
+    const got = options.issuer === undefined ? 'neither' : 'both';
+    throw new TypeError(
+      `tokenflight: issuer or endpoints must be given (issuer for discovery, or endpoints: { token, revocation? }), got ${got}`,
+    );
   }
   if (options.issuer !== undefined) checkUrl('issuer', options.issuer);
   if (options.endpoints !== undefined) {
@@ -23,15 +24,21 @@ export function validateOptions(options: OAuthOptions): Settings {
     if (options.endpoints.revocation !== undefined) checkUrl('endpoints.revocation', options.endpoints.revocation);
   }
   const timeout = options.timeout ?? 10_000;
-  if (typeof timeout !== 'number' || !(timeout > 0)) {
-    throw new RangeError(`tokenflight/oauth: timeout must be a number > 0, got ${String(timeout)}`);
-  }
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw optionError('timeout', 'a number > 0', timeout, RangeError);
   const dpop = options.dpop;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (dpop !== undefined && typeof dpop !== 'boolean' && (typeof dpop !== 'object' || dpop === null)) {
-    throw new TypeError('tokenflight/oauth: dpop must be true, false or { keyStore?, algorithm? }');
+    throw optionError('dpop', 'true, false or { keyStore?, algorithm? }', dpop);
   }
   checkLoginOptions(options);
+  if (options.allowInsecureRequests !== undefined && typeof options.allowInsecureRequests !== 'boolean')
+    throw optionError('allowInsecureRequests', 'true or false', options.allowInsecureRequests);
+  const metadata: unknown = options.clientMetadata;
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null))
+    throw optionError('clientMetadata', 'an object', metadata);
+  optionalFunction('fetch', options.fetch);
+  optionalFunction('onError', options.onError);
+  optionalFunction('clientAuth', options.clientAuth);
   return { dpop: dpop === true ? {} : dpop || null, timeout };
 }
 
@@ -60,6 +67,6 @@ function checkLoginOptions(options: OAuthOptions): void {
 
 function checkUrl(name: string, value: unknown): void {
   if (!(value instanceof URL) && (typeof value !== 'string' || !URL.canParse(value))) {
-    throw new TypeError(`tokenflight/oauth: ${name} must be an absolute URL, got ${String(value)}`);
+    throw optionError(name, 'an absolute URL', value);
   }
 }

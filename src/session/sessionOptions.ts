@@ -1,4 +1,5 @@
 import type { SessionConfig } from '../../machines/authSessionTypes.js';
+import { optionError } from './optionChecks.js';
 import type { SessionPlugin } from './plugin.js';
 import type { TokenStorage } from './storage.js';
 import type { TabLifeOptions } from './tabLife.js';
@@ -41,9 +42,10 @@ export interface AuthSessionOptions {
   maxQueue?: number;
   waitTimeout?: number;
   /**
-   * After a refresh round runs out of retries, no new attempt with the same refresh token for
-   * this long (ms), unless you call `refresh()` or the network comes back online; meanwhile a
-   * need for a new token fails at once with RefreshCooldownError. Default 30 000.
+   * After a refresh round runs out of retries, no new round with the same refresh token for this
+   * long (ms), unless you call `refresh()`; meanwhile a need for a new token fails at once with
+   * RefreshCooldownError, except for probes: one attempt at most every 2 s (a need, the tab
+   * coming back, going online), so service resumes soon after the server. Default 30 000.
    */
   failureCooldown?: number;
   /**
@@ -71,7 +73,7 @@ export function numberAtLeast<T extends number | undefined>(
 ): number | T {
   // `!(value >= min)` is also true for NaN.
   if (value !== undefined && (typeof value !== 'number' || !(value >= min))) {
-    throw new RangeError(`tokenflight: ${name} must be a number >= ${min}, got ${String(value)}`);
+    throw optionError(name, `a number >= ${min}`, value, RangeError);
   }
   return value ?? fallback;
 }

@@ -27,6 +27,15 @@ export interface Waiters {
   close(error: unknown): void;
 }
 
+/** The session ended because of `reason`: the caller's message names it, not only its `cause`. */
+function sessionExpiredBy(reason: unknown): SessionExpiredError {
+  if (!(reason instanceof Error))
+    return new SessionExpiredError(undefined, reason == null ? undefined : { cause: reason });
+  return new SessionExpiredError(`The session has expired (${reason.name}: ${reason.message}); log in again`, {
+    cause: reason,
+  });
+}
+
 /**
  * The callers' promises, kept beside the machine: its context holds who waits and since when,
  * and it emits `waiters.resolved` / `waiters.rejected`, which settle them here.
@@ -63,10 +72,7 @@ export function createWaiters({ actor, config, now, waitTimeout }: WaitersParts)
     const refusals: Partial<Record<typeof reason, () => unknown>> = {
       loggedOut: () => new LoggedOutError(),
       // `cause` is what ended the session, when known.
-      expired: () =>
-        error instanceof SessionExpiredError
-          ? error
-          : new SessionExpiredError(undefined, error == null ? undefined : { cause: error }),
+      expired: () => (error instanceof SessionExpiredError ? error : sessionExpiredBy(error)),
       queueFull: () => new QueueFullError(config.maxQueue),
       // A round that ended as a cooldown (cross-tab) already is one.
       coolingDown: () =>

@@ -1,6 +1,7 @@
 import { EventSource, type FetchLike } from 'eventsource';
 import type { AdapterOptions } from '../adapter-core/authGate.js';
 import type { AuthSession } from '../session/createAuthSession.js';
+import { checkAdapterArguments } from '../session/optionChecks.js';
 import { createAuthFetch } from '../fetch/createAuthFetch.js';
 import { createOriginAllowList, pageBase } from '../adapter-core/origins.js';
 import { endedSessionError, isSessionEnd, watchSessionEnd, type SessionEndError } from '../adapter-core/sessionEnd.js';
@@ -83,6 +84,7 @@ export class AuthEventSource extends EventSource {
   readonly #link: StreamLink;
 
   constructor(session: AuthSession, url: string | URL, options: AuthEventSourceOptions = {}) {
+    checkAdapterArguments('AuthEventSource', session, options);
     const target = new URL(url, pageBase());
     if (!createOriginAllowList(options.origins)(target)) {
       throw new TypeError(

@@ -12,6 +12,13 @@ const TABS = 5;
 const RETRIES = 2;
 const QUERY = `&retries=${RETRIES}&minDelay=200&maxDelay=400&cooldown=60000`;
 
+declare global {
+  interface Window {
+    /** The probe test's request loop in a tab, and when it first got a 200 (epoch ms). */
+    outageProbe?: { servedAt: number | null; asking: number };
+  }
+}
+
 const accessToken = (page: Page) => page.evaluate(() => window.tokenflightDemo.session.tokens?.accessToken ?? null);
 
 /** `count` requests at once in the page: each one's status, or its error's name and its cause's. */
@@ -54,5 +61,51 @@ describe('an outage seen by five tabs', () => {
     expect(after.flat()).toEqual(Array.from({ length: TABS * 2 }, () => '200'));
     expect(await demo.stats()).toMatchObject({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0 });
     expect((await demo.refreshFaultReport()).refreshRequests).toBe(1);
+  });
+
+  it('during the cooldown the tabs probe: at most one attempt per 2 s for the origin, and service is back within 2.5 s of the server', async () => {
+    const pages = await demo.openTabs('bearer', TABS, QUERY);
+    await clickAndWait(pages[0]!, '#login');
+    const token = await accessToken(pages[0]!);
+    await expect.poll(() => Promise.all(pages.map(accessToken))).toEqual(pages.map(() => token));
+    await demo.debug('expire');
+    await demo.refreshFault('fail', 60_000);
+    await Promise.all(pages.map((page) => requests(page, 1)));
+    expect((await demo.refreshFaultReport()).refreshRequests).toBe(RETRIES + 1);
+
+    // Every tab asks every 200 ms, and remembers when it first got a 200.
+    await Promise.all(
+      pages.map((page) =>
+        page.evaluate(() => {
+          const probe: NonNullable<Window['outageProbe']> = { servedAt: null, asking: 0 };
+          window.outageProbe = probe;
+          probe.asking = window.setInterval(() => {
+            window.tokenflightDemo.authFetch('/api/secret').then(
+              (response) => {
+                if (response.status === 200) probe.servedAt ??= Date.now();
+              },
+              () => {},
+            );
+          }, 200);
+        }),
+      ),
+    );
+    const OUTAGE_MORE = 6_000;
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MORE));
+    const probes = (await demo.refreshFaultReport()).refreshRequests - (RETRIES + 1);
+    // Five tabs probing on their own would have made 15 attempts or more.
+    expect(probes).toBeGreaterThanOrEqual(1);
+    expect(probes).toBeLessThanOrEqual(Math.ceil(OUTAGE_MORE / 2_000));
+
+    await demo.refreshFault('none');
+    const backAt = Date.now();
+    const servedAt = async () =>
+      (await Promise.all(pages.map((page) => page.evaluate(() => window.outageProbe?.servedAt ?? null)))).filter(
+        (at): at is number => at !== null,
+      );
+    await expect.poll(async () => (await servedAt()).length > 0, { timeout: 5_000 }).toBe(true);
+    expect(Math.min(...(await servedAt())) - backAt).toBeLessThanOrEqual(2_500);
+    await Promise.all(pages.map((page) => page.evaluate(() => window.clearInterval(window.outageProbe?.asking))));
+    expect(await demo.stats()).toMatchObject({ refreshOk: 1, reuseDetected: 0 });
   });
 });

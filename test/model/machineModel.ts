@@ -185,9 +185,17 @@ export function eventsFor(snapshot: ModelSnapshot): ModelEvent[] {
 
 /** What tells two model states apart: the state, which token, how many wait, the retry round, the cooldown. */
 export function serializeState(snapshot: ModelSnapshot): string {
-  const { tokens, waiters, attempt, coolingDown } = snapshot.context;
+  const { tokens, waiters, attempt, coolingDown, probeDue, probing } = snapshot.context;
   // Waiter ids, not just their count: the next request's id is derived from them.
-  return JSON.stringify([snapshot.value, tokens?.accessToken ?? null, waiters.map((w) => w.id), attempt, coolingDown]);
+  return JSON.stringify([
+    snapshot.value,
+    tokens?.accessToken ?? null,
+    waiters.map((w) => w.id),
+    attempt,
+    coolingDown,
+    probeDue,
+    probing,
+  ]);
 }
 
 export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
@@ -199,12 +207,12 @@ function edgeShape({ source, event, state }: Edge): string {
   const variant = JSON.stringify(event, (key, value: unknown) =>
     key === 'id' ? undefined : value instanceof Error ? value.name : value,
   );
-  const { tokens, waiters, attempt, coolingDown } = source.context;
+  const { tokens, waiters, attempt, coolingDown, probeDue, probing } = source.context;
   const kind = !tokens ? 'none' : tokens.expiresAt === null ? 'no expiry' : tokens.expiresAt > T0 ? 'usable' : 'dead';
   // What the guards read: token kind, a full queue, retries left, the cooldown; plus the event variant and the target.
   const full = waiters.length >= modelConfig.maxQueue;
-  const canRetry = attempt < modelConfig.retries;
-  return JSON.stringify([source.value, kind, full, canRetry, coolingDown, variant, state.value]);
+  const canRetry = attempt < modelConfig.retries && !probing;
+  return JSON.stringify([source.value, kind, full, canRetry, coolingDown, probeDue, variant, state.value]);
 }
 
 /**

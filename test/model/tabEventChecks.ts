@@ -92,14 +92,17 @@ export function checkWake(event: WakeEvent, outcome: StepOutcome): void {
   const ids = activeIds(before.value);
   const { context } = before;
   const due = context.tokens?.expiresAt != null && event.at >= context.tokens.expiresAt - effectiveMargin(context);
-  const held = context.coolingDown && event.reason !== 'online';
+  // During the cooldown a WAKE probes (one attempt) once a probe is due, or at once when back online.
+  const probes = context.coolingDown && (context.probeDue || event.reason === 'online');
   const startsRefresh =
-    ids.includes('authSession.refreshing.backingOff') || (ids.includes('authSession.idle') && due && !held);
+    ids.includes('authSession.refreshing.backingOff') ||
+    (ids.includes('authSession.idle') && (context.coolingDown ? probes : due));
   if (!startsRefresh) return expectUnchanged(outcome);
   expect(after.value, where).toEqual({ refreshing: 'requesting' });
   expect(refreshesStarted, where).toBe(1);
   expect(after.context.tokens, where).toEqual(context.tokens);
   expect(after.context.waiters, where).toEqual(context.waiters);
+  expect(after.context.probing, where).toBe(ids.includes('authSession.idle') && context.coolingDown);
   expect(outcome.emitted, where).toEqual([]);
 }
 

@@ -65,12 +65,15 @@ describe('createCrossTab lock wait', () => {
     expect(crossTab.attemptAllowance).toBe(4_000 + 1_000 + 30 + 1_000);
   });
 
-  it.each([[-1], [Number.NaN], ['5']])('refuses stealAfter %s with a RangeError that names it', (stealAfter) => {
+  it.each([
+    [-1, '-1'],
+    [Number.NaN, 'NaN'],
+    ['5', '"5"'],
+  ])('refuses stealAfter %s with a RangeError that names it, in crossTab() already', (stealAfter, got) => {
     const bad = setup({ options: { ...setup().options, stealAfter: stealAfter as number } });
-    expect(() => createCrossTab(bad)).toThrow(RangeError);
-    expect(() => createCrossTab(bad)).toThrow(
-      `tokenflight: crossTab.stealAfter must be a number >= 0, got ${String(stealAfter)}`,
-    );
+    const message = `tokenflight: crossTab.stealAfter must be a number >= 0, got ${got}`;
+    expect(() => createCrossTab(bad)).toThrow(new RangeError(message));
+    expect(() => crossTab({ stealAfter: stealAfter as number })).toThrow(new RangeError(message));
   });
 });
 
@@ -161,13 +164,24 @@ describe('createCrossTab defaults', () => {
 });
 
 describe('crossTab() options', () => {
-  it.each([[null], ['shared'], [42]])(
-    'refuses %s with a TypeError: it takes an options object or nothing',
-    (options) => {
-      expect(() => crossTab(options as never)).toThrow(TypeError);
-      expect(() => crossTab(options as never)).toThrow('tokenflight: crossTab() takes an options object or nothing');
-    },
-  );
+  it.each([
+    [null, 'null'],
+    ['shared', '"shared"'],
+    [42, '42'],
+  ])('refuses %s with a TypeError: it takes an options object or nothing', (options, got) => {
+    expect(() => crossTab(options as never)).toThrow(
+      new TypeError(`tokenflight: crossTab's options must be an object, got ${got}`),
+    );
+  });
+
+  it.each([
+    [{ name: '' }, 'crossTab.name must be a non-empty string, got ""'],
+    [{ name: 7 }, 'crossTab.name must be a non-empty string, got 7'],
+    [{ locks: {} }, 'crossTab.locks must be a lock manager (navigator.locks), got an object'],
+    [{ channel: 'tokenflight' }, 'crossTab.channel must be a function, got "tokenflight"'],
+  ])('refuses %o when crossTab() is called', (options, message) => {
+    expect(() => crossTab(options as never)).toThrow(new TypeError(`tokenflight: ${message}`));
+  });
 
   it('is named "crossTab" when another plugin also gives the session its storage', () => {
     const storagePlugin = { name: 'vault', setup: () => ({ storage: memoryStorage() }) };
