@@ -85,9 +85,10 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
       await startLogin();
       throw new Error('not logged in: off to the provider’s login page');
     },
-    async logout() {
+    logout() {
       log.add('note', 'logout: tokenflight/oauth revokes the grant at the provider');
       session.logout();
+      return Promise.resolve();
     },
     setSlowRefresh(on) {
       settings.slowRefresh = on;
