@@ -61,7 +61,9 @@ function describeTransition(
   transition: AnyTransitionDefinition,
   target: AnyStateNode | null,
 ): TransitionInfo {
-  const eventType = transition.eventType;
+  // Typed `any` for a machine-agnostic transition; always a string at run time.
+  const eventType: unknown = transition.eventType;
+  if (typeof eventType !== 'string') throw new TypeError(`${stateNode.id}: a transition without an event type`);
   const base = {
     source: stateNode.id,
     target: target?.id ?? null,
