@@ -265,7 +265,7 @@ describe('crossTab', () => {
 
   it('a lock held by a frozen tab is stolen after stealAfter, and the frozen tab discards its late result', async () => {
     const { tab, backend, locks, lockName, record } = world({ stealAfter: 150 });
-    const thaw = deferred<void>();
+    const thaw = deferred();
     const channel = freezableChannel();
     const frozenTab = tab('frozen', {
       // Long enough that only the steal can free the lock.

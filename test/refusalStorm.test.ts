@@ -97,8 +97,8 @@ describe.each(ADAPTERS)('the %s adapter', (adapter) => {
   it('replays at once a request sent with a suspected token that the session has replaced since', async () => {
     const { session, refreshes } = countingSession();
     serveRefusingRoute();
-    const arrived = deferred<void>();
-    const answer = deferred<void>();
+    const arrived = deferred();
+    const answer = deferred();
     api.server.use(
       http.get(`${API}/slow`, async ({ request }) => {
         if (request.headers.get('authorization') === 'Bearer a2') return HttpResponse.json({ ok: true });

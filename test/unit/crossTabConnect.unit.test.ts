@@ -134,7 +134,7 @@ describe('crossTab connect', () => {
     const { crossTab, channel, locks, lockName } = connectedTab(loggedIn(5, 'current'), {
       tokens: tokenSet('current'),
     });
-    const held = deferred<void>();
+    const held = deferred();
     void locks.manager.request(lockName, {}, () => held.promise);
     const refreshing = crossTab.refresh({ tokens: tokenSet('current') }, new AbortController().signal, async () => ({
       tokens: tokenSet('fresh'),

@@ -56,7 +56,7 @@ function oneTab({ isTerminal = (_error: unknown): boolean => false } = {}) {
     crossTab.refresh(input, signal, refreshHere);
   /** Holds the refresh lock as another tab would, until `release()`. */
   function holdLock() {
-    const held = deferred<void>();
+    const held = deferred();
     void locks.manager.request(`tokenflight:${name}:refresh`, {}, () => held.promise).catch(() => {});
     return { release: () => held.resolve() };
   }

@@ -81,7 +81,7 @@ function origin({ retries = 2, now }: { retries?: number; now?: () => number } =
 
   /** Holds the refresh lock as another tab would, until `release()`. */
   function holdLock() {
-    const held = deferred<void>();
+    const held = deferred();
     void locks.manager.request(`tokenflight:${name}:refresh`, {}, () => held.promise);
     return { release: () => held.resolve() };
   }
