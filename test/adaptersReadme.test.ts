@@ -45,7 +45,7 @@ describe("the README's HTTP clients section", () => {
       },
     });
     const authFetch = createAuthFetch(session, { origins: [API], maxConcurrentReplays: 6 });
-    const secret = await (await authFetch(`${API}/secret`)).json();
+    const secret: unknown = await (await authFetch(`${API}/secret`)).json();
     // --- end of snippet ---
     await expectRefreshedOnce(session, secret, () => authFetch(`${API}/secret`).then((r) => r.json()));
   });
@@ -61,9 +61,9 @@ describe("the README's HTTP clients section", () => {
         (await api.post('/refresh', { refreshToken }, { signal, tokenflight: { skip: true } })).data,
     });
     const detach = attachAuth(session, api, { maxConcurrentReplays: 6 }); // origins default to baseURL's
-    const secret = (await api.get('/secret')).data;
+    const secret: unknown = (await api.get('/secret')).data;
     // --- end of snippet ---
-    await expectRefreshedOnce(session, secret, async () => (await api.get('/secret')).data);
+    await expectRefreshedOnce(session, secret, async (): Promise<unknown> => (await api.get('/secret')).data);
     detach();
   });
 
