@@ -4,7 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthHttpServer.js';
 import { attachAuth } from '../src/axios/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, headerScheme, RefreshRejectedError, type AuthSession } from '../src/index.js';
+import {
+  createAuthSession,
+  headerScheme,
+  RefreshRejectedError,
+  type AuthSession,
+  type TokenInput,
+} from '../src/index.js';
 import { authHooks } from '../src/ky/index.js';
 import { tap } from 'rxjs';
 import type { HttpInterceptorFn } from '@angular/common/http';
@@ -59,7 +65,7 @@ async function cookieSession(jar: ReturnType<typeof cookieJar>) {
     refresh: async ({ signal }) => {
       const response = await jar.fetch(`${server.url}/api/refresh`, { method: 'POST', body: '{}', signal });
       if (response.status === 401) throw new RefreshRejectedError();
-      return response.json();
+      return (await response.json()) as TokenInput;
     },
   });
   return session;
@@ -91,7 +97,7 @@ function client(
     });
     return async () => {
       const response = await api.get(`${server.url}/api/secret`);
-      return { status: response.status, ...((await response.json()) as object) };
+      return { status: response.status, ...(await response.json<object>()) };
     };
   }
   if (adapter === 'angular') {

@@ -13,7 +13,11 @@ import { appTab, providerBrowser } from './support/providerBrowser.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+  await Promise.all(
+    closers.splice(0).map(async (close) => {
+      await close();
+    }),
+  );
   vi.unstubAllGlobals();
 });
 

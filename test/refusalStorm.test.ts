@@ -42,7 +42,7 @@ describe.each(ADAPTERS)('the %s adapter', (adapter) => {
     api.acceptOnly('a2');
     const statuses: number[] = [];
     for (let i = 0; i <= REFUSAL_HOLD_COUNT; i++) statuses.push((await client.request(`${API}/secret`)).status);
-    expect(statuses).toEqual([...Array(REFUSAL_HOLD_COUNT).fill(401), 200]);
+    expect(statuses).toEqual([...Array<number>(REFUSAL_HOLD_COUNT).fill(401), 200]);
     expect(refreshes).toEqual(['a1', 'a2']);
   });
 
