@@ -48,6 +48,7 @@ describe('tokenflight/angular', () => {
     const session = createAuthSession({ refresh: stub.refresh });
     const injector = appWith(session);
     const seen: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Angular's EnvironmentInjector implements its abstract Injector class without extending it
     const { status, signedIn, token } = runInInjectionContext(injector, () => {
       // --- snippet: angular-signals ---
       // In a component, a service, or anything created in an injection context:
@@ -68,6 +69,7 @@ describe('tokenflight/angular', () => {
       seen.push(`${status()}:${token() ?? '-'}:${signedIn()}`);
     };
     read();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Angular's EnvironmentInjector implements its abstract Injector class without extending it
     runInInjectionContext(injector, () => injectSession()).login({
       accessToken: 'a0',
       refreshToken: 'r0',
