@@ -35,7 +35,7 @@ describe('oauth() options', () => {
     [
       'an empty scope',
       { clientId: 'spa', issuer: 'https://op.example', scope: ' ' },
-      /scope must be a non-empty string, got  /,
+      /scope must be a non-empty string, got {2}/,
     ],
     [
       'pushedAuthorizationRequests of the wrong type',

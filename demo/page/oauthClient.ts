@@ -22,7 +22,7 @@ interface OAuthConfig {
 
 export interface OAuthDemoClient extends DemoClient {
   /** "Log in with the provider": sends the browser to the provider with a new authorization request. */
-  startLogin(): Promise<void>;
+  startLogin: () => Promise<void>;
   /** Finishes a login when this page load is the provider's redirect back. */
   completeLogin(): Promise<void>;
 }
