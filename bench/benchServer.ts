@@ -66,7 +66,10 @@ export async function startBenchServer(refreshLatency: number): Promise<BenchSer
     stats: () => call<ServerStats>('GET', '/api/stats'),
     close() {
       return new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
         child.once('exit', () => resolve());
         child.send('close');
       });

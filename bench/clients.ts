@@ -7,7 +7,7 @@
  * have: a shared transport (same connection limit for everyone) and a guard that stops a
  * client's requests once it is disposed, so a runaway refresh loop cannot leak into the next run.
  */
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { createAuthRefresh } from 'axios-auth-refresh';
 import { createAuthSession } from '../src/session/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
@@ -228,8 +228,8 @@ export const seedQuestion: Contender = {
       (response) => {
         return response;
       },
-      (error) => {
-        const config = error.config as RetryConfig | undefined;
+      (error: AxiosError) => {
+        const config: RetryConfig | undefined = error.config;
         if (config && error.response && error.response.status === 401 && !config._retry) {
           config._retry = true;
           http
@@ -271,8 +271,9 @@ export const seedAnswer: Contender = {
 
     http.interceptors.response.use(
       (r) => r,
-      (error) => {
-        if (error.config && error.response && error.response.status === 401) {
+      (error: AxiosError) => {
+        const { config } = error;
+        if (config && error.response && error.response.status === 401) {
           if (!refreshTokenPromise) {
             refreshTokenPromise = getRefreshToken().then((token) => {
               refreshTokenPromise = null; // clear state
@@ -280,8 +281,8 @@ export const seedAnswer: Contender = {
             });
           }
           return refreshTokenPromise.then((token) => {
-            error.config.headers['Authorization'] = `Bearer ${token}`;
-            return http.request(error.config);
+            config.headers['Authorization'] = `Bearer ${token}`;
+            return http.request(config);
           });
         }
         return Promise.reject(error);

@@ -37,7 +37,7 @@ export function installFakeClock(start: number): FakeClock {
     if (typeof id === 'number') timers.delete(id);
   };
   globalThis.setTimeout = fakeSetTimeout as unknown as typeof globalThis.setTimeout;
-  globalThis.clearTimeout = fakeClearTimeout as typeof globalThis.clearTimeout;
+  globalThis.clearTimeout = fakeClearTimeout;
 
   function earliestDue(until: number): Timer | undefined {
     let earliest: Timer | undefined;

@@ -113,7 +113,7 @@ export function comparisonTable(results: BenchResults): string {
       return [
         name,
         `${burst.ok}/${burst.n}${burst.hung ? ` (${burst.hung} unfinished after ${results.config.deadlineMs / 1000} s)` : ''}`,
-        burst.refreshCalls + (burst.reuseDetected ? ` (reuse detected)` : ''),
+        `${burst.refreshCalls}${burst.reuseDetected ? ' (reuse detected)' : ''}`,
         ratio(burst.ms / burst.floorMs),
         stale ? String(stale.refreshCalls) : '—',
         happy ? ratio(happy.medianMs / happy.baseMedianMs) : '—',

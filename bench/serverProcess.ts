@@ -10,7 +10,7 @@ const server = await createAuthHttpServer({ host: '127.0.0.1', accessTtl: 300, r
 
 async function shutdown(): Promise<void> {
   await server.close();
-  process.disconnect?.();
+  if (process.connected) process.disconnect();
   process.exit(0);
 }
 

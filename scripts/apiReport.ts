@@ -50,7 +50,8 @@ function describeEntry(program: ts.Program, file: string): string {
   if (!source) throw new Error(`${file} is not part of the program`);
   const module = checker.getSymbolAtLocation(source);
   if (!module) throw new Error(`${file} has no exports`);
-  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+  const flags: ts.TypeFormatFlags =
+    ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
   return checker
     .getExportsOfModule(module)
     .map((exported) => {

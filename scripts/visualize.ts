@@ -23,7 +23,11 @@ export async function markdownEmbeds(mermaid: string): Promise<Array<[string, st
   return found;
 }
 
-export async function expectedFiles(): Promise<Record<string, string>> {
+/** The files of visualizations/. */
+export type VisualizationFile =
+  'authSession.json' | 'authSession.config.json' | 'authSession.mmd' | 'authSession.svg' | 'authSession.overview.svg';
+
+export async function expectedFiles(): Promise<Record<VisualizationFile, string>> {
   const files = await generateVisualizations(authSessionMachine, MACHINE_SOURCE);
   return {
     'authSession.json': files.json,
@@ -41,7 +45,7 @@ async function main() {
     await writeFile(join(VISUALIZATIONS_DIR, name), content);
     console.log(`wrote visualizations/${name}`);
   }
-  for (const [path, current, expected] of await markdownEmbeds(files['authSession.mmd']!)) {
+  for (const [path, current, expected] of await markdownEmbeds(files['authSession.mmd'])) {
     if (current === expected) continue;
     await writeFile(join(ROOT, path), expected);
     console.log(`updated the Mermaid block in ${path}`);

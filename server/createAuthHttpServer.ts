@@ -144,7 +144,7 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         if (!username) throw new HttpError(400, 'username is required');
         const tokens = await backend.login(username);
         if (body.mode === 'cookie') {
-          return sendJson(
+          sendJson(
             res,
             200,
             { accessToken: tokens.csrfToken, expiresIn: tokens.expiresIn },
@@ -152,9 +152,11 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
               'Set-Cookie': tokenCookies(tokens),
             },
           );
+          return;
         }
         const { accessToken, refreshToken, expiresIn } = tokens;
-        return sendJson(res, 200, { accessToken, refreshToken, expiresIn });
+        sendJson(res, 200, { accessToken, refreshToken, expiresIn });
+        return;
       }
       case 'POST /api/refresh': {
         const body = await readJson(req);
@@ -163,10 +165,13 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
         if (await faults.apply(req, res, closing.signal)) return;
         if (!(await sleep((options.refreshLatency ?? 0) + requestedDelay(url), closing.signal))) return;
         const result = await backend.refresh(typeof presented === 'string' ? presented : null);
-        if (!result.ok) return unauthorized(res, result.reason, cookieMode ? { 'Set-Cookie': clearCookies } : {});
+        if (!result.ok) {
+          unauthorized(res, result.reason, cookieMode ? { 'Set-Cookie': clearCookies } : {});
+          return;
+        }
         const { tokens } = result;
         if (cookieMode) {
-          return sendJson(
+          sendJson(
             res,
             200,
             { accessToken: tokens.csrfToken, expiresIn: tokens.expiresIn },
@@ -174,12 +179,14 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
               'Set-Cookie': tokenCookies(tokens),
             },
           );
+          return;
         }
-        return sendJson(res, 200, {
+        sendJson(res, 200, {
           accessToken: tokens.accessToken,
           refreshToken: tokens.refreshToken,
           expiresIn: tokens.expiresIn,
         });
+        return;
       }
       case 'POST /api/logout': {
         const body = await readJson(req);
@@ -188,69 +195,89 @@ export async function createAuthHttpServer(options: AuthHttpServerOptions = {}):
             ? body.refreshToken
             : parseCookies(req.headers.cookie).get(REFRESH_COOKIE);
         backend.logout(presented);
-        return sendJson(res, 200, { ok: true }, { 'Set-Cookie': clearCookies });
+        sendJson(res, 200, { ok: true }, { 'Set-Cookie': clearCookies });
+        return;
       }
       case 'GET /api/secret': {
         // Judged on arrival, answered after `delay`: a 401 that lands after a
         // refresh already happened (a "stale 401").
         const result = await authorize(req);
         if (!(await sleep(requestedDelay(url), closing.signal))) return;
-        if (!result.ok) return refused(res, result);
-        return sendJson(res, 200, {
+        if (!result.ok) {
+          refused(res, result);
+          return;
+        }
+        sendJson(res, 200, {
           secret: 'the cake is a lie',
           user: result.claims.sub,
           at: new Date(now()).toISOString(),
         });
+        return;
       }
       case 'GET /api/public':
-        return sendJson(res, 200, { message: 'anyone may read this', at: new Date(now()).toISOString() });
+        sendJson(res, 200, { message: 'anyone may read this', at: new Date(now()).toISOString() });
+        return;
       case 'GET /api/heartbeat': {
         const result = await authorize(req);
-        if (!result.ok) return refused(res, result);
-        return sendJson(res, 200, { ok: true, exp: result.claims.exp });
+        if (!result.ok) {
+          refused(res, result);
+          return;
+        }
+        sendJson(res, 200, { ok: true, exp: result.claims.exp });
+        return;
       }
       case 'POST /api/debug/expire':
         backend.expireAccessTokens();
         await options.extension?.debug('expire');
-        return sendJson(res, 200, { ok: true });
+        sendJson(res, 200, { ok: true });
+        return;
       case 'POST /api/debug/revoke':
         backend.revokeRefreshTokens();
         await options.extension?.debug('revoke');
-        return sendJson(res, 200, { ok: true });
+        sendJson(res, 200, { ok: true });
+        return;
       case 'POST /api/debug/reset':
         backend.reset();
         faults.set({ kind: 'none' });
         await options.extension?.debug('reset');
         resetStats();
-        return sendJson(res, 200, { ok: true });
+        sendJson(res, 200, { ok: true });
+        return;
       case 'POST /api/debug/reset-stats':
         resetStats();
-        return sendJson(res, 200, { ok: true });
+        sendJson(res, 200, { ok: true });
+        return;
       case 'POST /api/debug/refresh-fault':
         faults.set(await readJson(req));
-        return sendJson(res, 200, faults.report());
+        sendJson(res, 200, faults.report());
+        return;
       case 'GET /api/debug/refresh-fault':
-        return sendJson(res, 200, faults.report());
+        sendJson(res, 200, faults.report());
+        return;
       case 'GET /api/stats':
-        return sendJson(res, 200, (url.searchParams.get('of') === 'extension' ? extensionStats : backendStats).since());
+        sendJson(res, 200, (url.searchParams.get('of') === 'extension' ? extensionStats : backendStats).since());
+        return;
       default:
-        return sendJson(res, 404, { error: `no route ${route}` });
+        sendJson(res, 404, { error: `no route ${route}` });
     }
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
-      if (url.pathname.startsWith('/api/')) return await api(req, res, url);
+      if (url.pathname.startsWith('/api/')) {
+        await api(req, res, url);
+        return;
+      }
       if (options.handler && (await options.handler(req, res))) return;
       if (options.staticDir && (req.method === 'GET' || req.method === 'HEAD')) {
         if (await serveStatic(options.staticDir, url.pathname, res)) return;
       }
       sendJson(res, 404, { error: 'not found' });
     } catch (error) {
-      if (res.headersSent) return void res.destroy();
-      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
-      sendJson(res, 500, { error: 'internal error' });
+      if (res.headersSent) res.destroy();
+      else if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
+      else sendJson(res, 500, { error: 'internal error' });
     }
   }
 

@@ -40,6 +40,7 @@ describe('tokenflight/angular', () => {
     const session = createAuthSession({ refresh: stub.refresh });
     const injector = appWith(session);
     const seen: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Angular's EnvironmentInjector implements its abstract Injector class without extending it
     const { status, signedIn, token } = runInInjectionContext(injector, () => {
       // --- snippet: angular-signals ---
       // In a component, a service, or anything created in an injection context:
@@ -60,6 +61,7 @@ describe('tokenflight/angular', () => {
       seen.push(`${status()}:${token() ?? '-'}:${signedIn()}`);
     };
     read();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Angular's EnvironmentInjector implements its abstract Injector class without extending it
     runInInjectionContext(injector, () => injectSession()).login({
       accessToken: 'a0',
       refreshToken: 'r0',
@@ -147,7 +149,7 @@ describe('tokenflight/angular', () => {
 
   it('refuses what is not a session when the app is configured', () => {
     expect(() => provideTokenflight({} as AuthSession)).toThrow(
-      'tokenflight: session must be a session from createAuthSession, got [object Object]',
+      "tokenflight: provideTokenflight's first argument (session) must be a session from createAuthSession(); call provideTokenflight(session, options), got an object",
     );
     const session = apiSession({ refresh: refreshStub().refresh });
     expect(() => provideTokenflight(session, { maxConcurrentReplays: 0 })).toThrow(

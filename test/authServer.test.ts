@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthSession } from '../src/session/createAuthSession.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { AuthServerError, createAuthClient, createAuthServer } from '../src/testing/index.js';
+import { match } from './support/matchers.js';
 
 const auth = createAuthServer({ origin: 'https://auth.example.test', accessTtl: 60 });
 const client = createAuthClient(auth);
@@ -18,7 +19,7 @@ const get = (route: 'protected' | 'public' | 'heartbeat', accessToken?: string) 
 describe('createAuthServer (msw)', () => {
   it('logs in, serves the protected route to a valid token and 401 to none, and the public route to anyone', async () => {
     const tokens = await client.login('ada');
-    expect(tokens).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 60 });
+    expect(tokens).toMatchObject({ accessToken: match.any(String), refreshToken: match.any(String), expiresIn: 60 });
     expect((await get('protected', tokens.accessToken)).status).toBe(200);
     expect(await (await get('protected', tokens.accessToken)).json()).toMatchObject({ user: 'ada' });
     expect((await get('protected')).status).toBe(401);
@@ -73,7 +74,7 @@ describe('createAuthServer (msw)', () => {
     auth.inject('protected', { status: 418, body: { error: 'teapot' } });
     expect((await get('protected', tokens.accessToken)).status).toBe(418);
     // Faults came before the backend: the refresh token is still unused.
-    await expect(refresh()).resolves.toMatchObject({ accessToken: expect.any(String) });
+    await expect(refresh()).resolves.toMatchObject({ accessToken: match.any(String) });
     expect(auth.counters()).toMatchObject({ faults: 4, refreshCalls: 1, refreshOk: 1 });
   });
 
@@ -93,7 +94,7 @@ describe('createAuthServer (msw)', () => {
     auth.inject('refresh', 'hang', { times: Infinity });
     await expect(session.refresh()).rejects.toMatchObject({ name: 'RefreshTimeoutError' });
     auth.clearFaults();
-    await expect(session.refresh()).resolves.toMatchObject({ accessToken: expect.any(String) });
+    await expect(session.refresh()).resolves.toMatchObject({ accessToken: match.any(String) });
   });
 
   it('adds latency and holds a route until released', async () => {

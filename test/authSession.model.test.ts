@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuthEmitted, AuthEvent } from '../machines/authSessionTypes.js';
+import type { AuthEmitted, AuthEvent, RejectReason } from '../machines/authSessionTypes.js';
 import { liveCalls } from './support/heldCall.js';
 import { createMachineHarness, type MachineHarness } from './model/machineHarness.js';
 import {
@@ -33,10 +33,10 @@ const visitedStates = new Set<string>();
 const takenTransitions = new Set<string>();
 let stepCount = 0;
 
-type Settled = { id: number; outcome: 'resolved' | AuthEmitted['type'] | string };
+type Settled = { id: number; outcome: 'resolved' | RejectReason };
 
 function settlements(emitted: AuthEmitted[]): Settled[] {
-  return emitted.flatMap((event) =>
+  return emitted.flatMap((event): Settled[] =>
     event.type === 'waiters.resolved'
       ? event.ids.map((id) => ({ id, outcome: 'resolved' }))
       : event.type === 'waiters.rejected'
@@ -46,9 +46,7 @@ function settlements(emitted: AuthEmitted[]): Settled[] {
 }
 
 function requestId(event: ModelEvent): number | null {
-  return ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH'].includes(event.type) && 'id' in event
-    ? (event.id as number)
-    : null;
+  return ['TOKEN.REQUEST', 'UNAUTHORIZED', 'REFRESH'].includes(event.type) && 'id' in event ? event.id : null;
 }
 
 /** The checks made after every step; `outstanding` are the request ids not yet settled. */
@@ -84,7 +82,7 @@ function checkStep(
   const newId = requestId(step.event);
   if (newId !== null) outstanding.add(newId);
   // A cancel comes from a caller that stopped waiting (its own timeout settled it).
-  if (step.event.type === 'WAITER.CANCEL' && 'id' in step.event) outstanding.delete(step.event.id as number);
+  if (step.event.type === 'WAITER.CANCEL' && 'id' in step.event) outstanding.delete(step.event.id);
   const settledNow = settlements(harness.emitted.slice(emittedFrom));
   for (const { id, outcome } of settledNow) {
     expect(outstanding.has(id), `${where}: waiter ${id} settled twice or never asked`).toBe(true);
@@ -110,10 +108,7 @@ function checkStep(
     // A request answered at once gets a token that is usable when it asked.
     if (newId !== null && event.ids.includes(newId) && 'at' in step.event) {
       const { expiresAt } = event.tokens;
-      expect(
-        expiresAt === null || expiresAt > (step.event.at as number),
-        `${where}: answered with an expired token`,
-      ).toBe(true);
+      expect(expiresAt === null || expiresAt > step.event.at, `${where}: answered with an expired token`).toBe(true);
     }
   }
   expect([...outstanding].sort(), `${where}: requests neither queued nor settled`).toEqual(

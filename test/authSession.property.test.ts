@@ -50,7 +50,7 @@ describe('property: the session keeps its invariants under any interleaving', ()
         passedRuns++;
         stepsRun += model.commands;
       }),
-      { numRuns, seed, ...(path === undefined ? {} : { path }), verbose: 1 },
+      { numRuns, seed, ...(path === undefined ? {} : { path }), verbose: fc.VerbosityLevel.Verbose },
     );
     expect(passedRuns).toBe(numRuns);
   });

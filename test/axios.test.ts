@@ -2,8 +2,8 @@ import axios from 'axios';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { attachAuth } from '../src/axios/index.js';
-import type { AuthSessionOptions } from '../src/index.js';
-import { API, ELSEWHERE, useApi } from './support/api.js';
+import type { AuthSessionOptions, TokenInput } from '../src/index.js';
+import { API, ELSEWHERE, useApi, type Arrival } from './support/api.js';
 
 const { api, session: userSession } = useApi();
 const session = (refresh: AuthSessionOptions['refresh']) => userSession({ refresh });
@@ -22,7 +22,11 @@ describe('attachAuth (axios)', () => {
       }),
     );
     const user = session(async ({ refreshToken, signal }) => {
-      const response = await instance.post('/refresh', { refreshToken }, { signal, tokenflight: { skip: true } });
+      const response = await instance.post<TokenInput>(
+        '/refresh',
+        { refreshToken },
+        { signal, tokenflight: { skip: true } },
+      );
       return response.data;
     });
     attachAuth(user, instance);
@@ -39,8 +43,8 @@ describe('attachAuth (axios)', () => {
       session(async () => ({ accessToken: 'unused' })),
       instance,
     );
-    expect((await instance.get('echo')).data.authorization).toBe('Bearer a0');
-    expect((await instance.get(`${ELSEWHERE}/echo`)).data.authorization).toBeNull();
+    expect((await instance.get<Arrival>('echo')).data.authorization).toBe('Bearer a0');
+    expect((await instance.get<Arrival>(`${ELSEWHERE}/echo`)).data.authorization).toBeNull();
   });
 
   it('also replays a 401 that validateStatus lets through, and honours shouldAuthorize', async () => {
@@ -59,8 +63,8 @@ describe('attachAuth (axios)', () => {
       session(async () => ({ accessToken: 'unused' })),
       instance,
     );
-    expect((await instance.get('/echo')).data.authorization).toBe('Bearer a0');
+    expect((await instance.get<Arrival>('/echo')).data.authorization).toBe('Bearer a0');
     detach();
-    expect((await instance.get('/echo')).data.authorization).toBeNull();
+    expect((await instance.get<Arrival>('/echo')).data.authorization).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthH
 import { attachAuth } from '../src/axios/index.js';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { scheme } from './userCode/cookieScheme.js';
-import { createAuthSession, RefreshRejectedError, type AuthSession } from '../src/index.js';
+import { createAuthSession, RefreshRejectedError, type AuthSession, type TokenInput } from '../src/index.js';
 import { authHooks } from '../src/ky/index.js';
 import { tap } from 'rxjs';
 import type { HttpInterceptorFn } from '@angular/common/http';
@@ -60,7 +60,7 @@ async function cookieSession(jar: ReturnType<typeof cookieJar>) {
     refresh: async ({ signal }) => {
       const response = await jar.fetch(`${server.url}/api/refresh`, { method: 'POST', body: '{}', signal });
       if (response.status === 401) throw new RefreshRejectedError();
-      return response.json();
+      return (await response.json()) as TokenInput;
     },
   });
   return session;
@@ -89,7 +89,7 @@ function client(
     });
     return async () => {
       const response = await api.get(`${server.url}/api/secret`);
-      return { status: response.status, ...((await response.json()) as object) };
+      return { status: response.status, ...(await response.json<object>()) };
     };
   }
   if (adapter === 'angular') {

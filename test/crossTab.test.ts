@@ -26,6 +26,7 @@ import type { TokenInput } from '../domain/tokens.js';
 import { deferred } from './support/deferred.js';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';
+import { match } from './support/matchers.js';
 
 const open: AuthSession[] = [];
 afterEach(() => {
@@ -249,8 +250,8 @@ describe('crossTab', () => {
 
     const [inA, inB] = await Promise.allSettled([a.refresh(), b.refresh()]);
 
-    expect(inA).toMatchObject({ status: 'rejected', reason: expect.any(SessionExpiredError) });
-    expect(inB).toMatchObject({ status: 'rejected', reason: expect.any(SessionExpiredError) });
+    expect(inA).toMatchObject({ status: 'rejected', reason: match.any(SessionExpiredError) });
+    expect(inB).toMatchObject({ status: 'rejected', reason: match.any(SessionExpiredError) });
     expect([a.status, b.status]).toEqual(['expired', 'expired']);
     expect(backend.stats().refreshCalls).toBe(1);
 
@@ -265,7 +266,7 @@ describe('crossTab', () => {
 
   it('a lock held by a frozen tab is stolen after stealAfter, and the frozen tab discards its late result', async () => {
     const { tab, backend, locks, lockName, record } = world({ stealAfter: 150 });
-    const thaw = deferred<void>();
+    const thaw = deferred();
     const channel = freezableChannel();
     const frozenTab = tab('frozen', {
       // Long enough that only the steal can free the lock.

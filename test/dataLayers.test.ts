@@ -3,7 +3,7 @@
  * tokenflight's fetch, against a real GraphQL/HTTP server whose tokens expire server-side.
  */
 import { gql } from '@apollo/client';
-import { isCancelledError } from '@tanstack/query-core';
+import { CancelledError } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthFetch } from '../src/fetch/index.js';
 import { createAuthSession, SessionExpiredError, type AuthSession } from '../src/index.js';
@@ -52,7 +52,7 @@ describe('urql: the fetch option', () => {
     const client = createUrqlClient(session, server.url);
     await server.api.debug('expire');
     const results = await Promise.all(ids.map((id) => client.query(ITEM, { id }).toPromise()));
-    expect(results.map((result) => [result.error, result.data])).toEqual(
+    expect(results.map((result): unknown[] => [result.error, result.data])).toEqual(
       ids.map((id) => [undefined, { item: `item-${id}` }]),
     );
     expect(await server.api.refreshCalls()).toBe(1);
@@ -78,7 +78,7 @@ describe('TanStack Query (query-core): retry and session status', () => {
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
     const calls = { count: 0 };
     await server.api.debug('expire');
-    const users = await Promise.all(ids.map((id) => queryClient.fetchQuery(itemQuery(authFetch, calls, id))));
+    const users = await Promise.all(ids.map((id) => queryClient.query(itemQuery(authFetch, calls, id))));
     expect(users).toEqual(Array(20).fill('ada'));
     expect(calls.count).toBe(20);
     expect(await server.api.refreshCalls()).toBe(1);
@@ -90,14 +90,14 @@ describe('TanStack Query (query-core): retry and session status', () => {
     const { queryClient, unwatch } = sessionQueryClient(session);
     let attempts = 0;
     const flaky = () => (++attempts < 3 ? Promise.reject(new Error('network down')) : Promise.resolve('ok'));
-    expect(await queryClient.fetchQuery({ queryKey: ['flaky'], queryFn: flaky, retryDelay: 10 })).toBe('ok');
+    expect(await queryClient.query({ queryKey: ['flaky'], queryFn: flaky, retryDelay: 10 })).toBe('ok');
     expect(attempts).toBe(3);
 
     const calls = { count: 0 };
     await server.api.debug('revoke');
     await server.api.debug('expire');
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
-    await expect(queryClient.fetchQuery(itemQuery(authFetch, calls, 1))).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(queryClient.query(itemQuery(authFetch, calls, 1))).rejects.toBeInstanceOf(SessionExpiredError);
     expect(calls.count).toBe(1);
     // Then the expired session's data is gone.
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -109,19 +109,19 @@ describe('TanStack Query (query-core): retry and session status', () => {
     const { queryClient, unwatch } = sessionQueryClient(session);
     const authFetch = createAuthFetch(session, { origins: [server.api.url] });
     const calls = { count: 0 };
-    await queryClient.fetchQuery(itemQuery(authFetch, calls, 1));
+    await queryClient.query(itemQuery(authFetch, calls, 1));
     await session.refresh();
     expect(queryClient.getQueryData(['item', 1])).toBe('ada');
     expect(calls.count).toBe(1);
 
-    const slow = queryClient.fetchQuery(itemQuery(authFetch, calls, 2, 2000));
+    const slow = queryClient.query(itemQuery(authFetch, calls, 2, 2000));
     const outcome = slow.then(
       () => 'resolved',
       (error: unknown) => error,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     session.logout();
-    expect(isCancelledError(await outcome)).toBe(true);
+    expect(await outcome).toBeInstanceOf(CancelledError);
     expect(queryClient.getQueryData(['item', 1])).toBeUndefined();
     expect(queryClient.getQueryCache().getAll()).toEqual([]);
     unwatch();

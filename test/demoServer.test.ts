@@ -7,6 +7,7 @@ beforeAll(async () => {
   server = await startDemoServer({ port: 0, accessTtl: 7 });
 });
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning it
   await server?.close();
 });
 

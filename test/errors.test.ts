@@ -145,8 +145,12 @@ describe('TokenflightError, the common base', () => {
       import('tokenflight/oauth'),
       import('tokenflight/testing'),
     ]);
+    // A function's `prototype` is typed any; read as unknown here.
     const classes = entries.flatMap((entry) =>
-      Object.entries(entry).filter(([name, value]) => /^[A-Z]\w*Error$/.test(name) && typeof value === 'function'),
+      Object.entries<unknown>(entry).filter(
+        (pair): pair is [string, { prototype: unknown }] =>
+          /^[A-Z]\w*Error$/.test(pair[0]) && typeof pair[1] === 'function',
+      ),
     );
     expect(classes.length).toBeGreaterThan(12);
     const { TokenflightError } = entries[0];

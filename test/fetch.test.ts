@@ -223,7 +223,7 @@ describe('createAuthFetch', () => {
     const { authFetch } = setup({ maxQueue: 4 });
     expireAccessTokens();
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => authFetch(`${API}/secret`)));
-    const rejected = results.filter((result) => result.status === 'rejected') as PromiseRejectedResult[];
+    const rejected = results.filter((result) => result.status === 'rejected');
     expect(rejected).toHaveLength(6);
     expect(rejected.every((result) => result.reason instanceof QueueFullError)).toBe(true);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(4);
@@ -307,10 +307,7 @@ describe('createAuthFetch', () => {
         const response = made instanceof Request ? await authFetch(made) : await authFetch(`${API}/echo`, made);
         expect(response.status).toBe(200);
         const { body } = (await response.json()) as { body: string };
-        const expected = await new Request(
-          `${API}/echo`,
-          make() instanceof Request ? (make() as Request) : (make() as RequestInit),
-        ).text();
+        const expected = await new Request(`${API}/echo`, make()).text();
         if (name === 'FormData') expect(body).toContain('name="field"');
         else expect(body).toBe(expected);
         expect(api.refreshCalls).toBe(1);
@@ -590,7 +587,7 @@ describe('createAuthFetch over a stand-in fetch', () => {
         new Response(null, { status: new Request(input, init).headers.has('Authorization') ? 200 : 401 }),
     );
     const response = await createAuthFetch(session, {
-      fetch: fetch as typeof globalThis.fetch,
+      fetch,
       origins: ['https://api.example.test'],
     })('https://api.example.test/a');
     expect(response.status).toBe(401);
@@ -651,11 +648,12 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
 
   it('rejects a scheme without an authorize function with a clear TypeError when the adapter is made', () => {
     const session = loggedIn();
-    for (const [scheme, got] of [
+    const cases: [unknown, string][] = [
       [{}, 'an object'],
       [{ authorize: 'Bearer' }, 'an object'],
       ['bearer', '"bearer"'],
-    ]) {
+    ];
+    for (const [scheme, got] of cases) {
       expect(() => createAuthFetch(session, { scheme: scheme as never })).toThrow(
         new TypeError(
           `tokenflight: scheme must be a token scheme with an authorize function (bearerScheme, headerScheme(name)), got ${got}`,
@@ -678,7 +676,7 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
   });
 
   it('hands headers given as a plain record to fetch as a record, the token set once whatever the case of the caller’s key', async () => {
-    const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null));
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => new Response(null));
     await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, {
       headers: { authorization: 'Bearer mine', 'X-Trace': '1' },
     });
@@ -692,7 +690,7 @@ describe('createAuthFetch: what the scheme and the stand-in fetch see', () => {
         return this.entries[Symbol.iterator]();
       }
     }
-    const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => new Response(null));
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => new Response(null));
     await createAuthFetch(loggedIn(), { origins: [API], fetch })(`${API}/a`, {
       headers: new PolyfillHeaders() as unknown as HeadersInit,
     });

@@ -21,7 +21,7 @@ import { refreshingSession, startSession, tokenInput } from './support/session.j
  */
 function reachableStrings(root: unknown): string[] {
   const strings: string[] = [];
-  const seen = new WeakSet<object>();
+  const seen = new WeakSet();
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const value = stack.pop();
@@ -338,8 +338,8 @@ describe('redactTokens', () => {
   it('turns errors into name and redacted message, and class instances into their name', () => {
     expect(redactTokens(new TypeError('s3cret'), secrets)).toEqual({ name: 'TypeError', message: REDACTED });
     expect(redactTokens(new Map(), secrets)).toBe('[Map]');
-    expect(redactTokens(Object.create(Object.create(null)), secrets)).toBe('[object]');
-    const bare = Object.assign(Object.create(null), { token: 'x' });
+    expect(redactTokens(Object.create(Object.create(null) as object), secrets)).toBe('[object]');
+    const bare: unknown = Object.assign(Object.create(null), { token: 'x' });
     expect(redactTokens(bare, secrets)).toEqual({ token: REDACTED });
   });
 

@@ -38,7 +38,7 @@ const adapters = {
       refreshToken: string | null;
       signal: AbortSignal;
     }): Promise<TokenInput> =>
-      (await api.post('/api/refresh', { refreshToken }, { signal, tokenflight: { skip: true } })).data;
+      (await api.post<TokenInput>('/api/refresh', { refreshToken }, { signal, tokenflight: { skip: true } })).data;
     return {
       refresh,
       attach: () => attachAuth(session(), api, { maxConcurrentReplays: 5 }),
@@ -82,9 +82,8 @@ const adapters = {
 
 describe.each(['axios', 'ky', 'angular'] as const)('%s against the real rotating server (127.0.0.1)', (name) => {
   it('a burst of 50 requests with an expired token all succeed with exactly one refresh and no token reuse', async () => {
-    let session!: AuthSession;
     const client = adapters[name](() => session);
-    session = createAuthSession({ refresh: client.refresh });
+    const session = createAuthSession({ refresh: client.refresh });
     client.attach();
     await client.post('/api/debug/reset');
     session.login(await client.post<TokenInput>('/api/login', { username: 'ada' }));

@@ -18,8 +18,9 @@ function clientAnswering(answer: (url: string, init?: RequestInit) => Promise<Re
     clientId: 'spa',
     timeout,
     fetch: async (input, init) => {
-      urls.push(String(input));
-      return answer(String(input), init);
+      const url = input instanceof Request ? input.url : input.toString();
+      urls.push(url);
+      return answer(url, init);
     },
   });
   return { op, urls };

@@ -15,6 +15,7 @@ import type { DPoPKeyStore } from '../src/oauth/index.js';
 import type { TokenSet } from '../src/index.js';
 import { logIn } from './support/oauthLogin.js';
 import { pastServerExpiry, useOAuthWorlds, type World } from './support/oauthSession.js';
+import { match } from './support/matchers.js';
 
 const { start, client, sessionOf } = useOAuthWorlds();
 
@@ -65,7 +66,7 @@ describe('DPoP-bound tokens from a real provider', () => {
       const proof = headers.get('DPoP')!;
 
       expect(headers.get('Authorization')).toBe(`DPoP ${login.access_token}`);
-      expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: api, ath: expect.any(String) });
+      expect(decodeJwt(proof)).toMatchObject({ htm: 'POST', htu: api, ath: match.any(String) });
       expect(await calculateJwkThumbprint(decodeProtectedHeader(proof).jwk as JWK)).toBe(await thumbprintOf(keyStore));
     },
   );

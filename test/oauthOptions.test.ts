@@ -122,7 +122,7 @@ describe('oauth() login options', () => {
     [
       'an empty scope',
       { clientId: 'spa', issuer: 'https://op.example', scope: ' ' },
-      /scope must be a non-empty string, got  /,
+      /scope must be a non-empty string, got " "/,
     ],
     [
       'pushedAuthorizationRequests of the wrong type',
@@ -132,7 +132,7 @@ describe('oauth() login options', () => {
     [
       'a location without assign',
       { clientId: 'spa', issuer: 'https://op.example', location: { href: 'https://app.example/' } },
-      /location must have assign, got \[object Object\]/,
+      /location must have assign, got an object/,
     ],
     [
       'a loginStorage without removeItem',

@@ -52,6 +52,7 @@ async function dpopGet(
   const send = () =>
     oauth.protectedResourceRequest(accessToken, 'GET', new URL(`${rs.url}${path}`), undefined, undefined, {
       DPoP: dpop,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test servers run on plain http://127.0.0.1
       [oauth.allowInsecureRequests]: true,
     });
   try {

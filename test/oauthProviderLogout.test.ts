@@ -10,6 +10,7 @@ import { useLoginPages } from './support/loginPages.js';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';
 import { appTab, providerBrowser } from './support/providerBrowser.js';
+import { asJsonObject, parseJson } from './support/json.js';
 
 const { provider, pageLoad } = useLoginPages();
 
@@ -52,7 +53,7 @@ describe('logoutAtProvider', () => {
     expect(await rawRefresh(as, refreshToken)).toMatchObject({ ok: false, error: 'invalid_grant' });
     const endSession = tab.lastAssigned();
     expect(endSession.pathname).toBe('/session/end');
-    expect(endSession.searchParams.get('id_token_hint')).toBe(JSON.parse(idToken!).idToken);
+    expect(endSession.searchParams.get('id_token_hint')).toBe(asJsonObject(parseJson(idToken!)).idToken);
     expect(
       Object.fromEntries(
         ['client_id', 'post_logout_redirect_uri', 'state'].map((key) => [key, endSession.searchParams.get(key)]),

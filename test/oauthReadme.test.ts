@@ -11,7 +11,11 @@ import { settings } from './userCode/oauthSettings.js';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
+  await Promise.all(
+    closers.splice(0).map(async (close) => {
+      await close();
+    }),
+  );
   vi.unstubAllGlobals();
 });
 

@@ -99,7 +99,7 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
       audience: 'orders',
     });
     await expect(op.loginWithRedirect({ resource: 'not a uri' })).rejects.toThrow(
-      'tokenflight/oauth: resource must be an absolute URI or a list of them, got not a uri',
+      'tokenflight/oauth: resource must be an absolute URI or a list of them, got "not a uri"',
     );
     await expect(op.loginWithRedirect({ parameters: { n: 1 } as never })).rejects.toThrow(
       'tokenflight/oauth: parameters must be an object of strings',
@@ -173,7 +173,7 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     const refusal = await op.handleRedirectCallback(session).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(InvalidCallbackError);
-    expect(String((refusal as Error).message)).toMatch(/iss/);
+    expect((refusal as Error).message).toMatch(/iss/);
     expect([as.counters.codeGrants, session.status]).toEqual([0, 'loggedOut']);
   });
 
@@ -195,7 +195,7 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     const refusal = await op.handleRedirectCallback(session).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(TokenEndpointError);
-    expect(String((refusal as Error).message)).toMatch(/nonce/);
+    expect((refusal as Error).message).toMatch(/nonce/);
     expect(as.counters.codeGrants).toBe(1);
     expect(session.status).toBe('loggedOut');
     expect(op.user).toBeNull();
@@ -208,7 +208,7 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     // A token endpoint answer with the ID token's signature replaced, as a forged one would have.
     const forging: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (!String(input).endsWith('/token')) return response;
+      if (!(input instanceof Request ? input.url : String(input)).endsWith('/token')) return response;
       const body = (await response.json()) as { id_token: string };
       const [header, payload] = body.id_token.split('.');
       const forged = { ...body, id_token: `${header}.${payload}.${'A'.repeat(86)}` };
@@ -221,7 +221,7 @@ describe('loginWithRedirect and handleRedirectCallback', () => {
     const refusal = await op.handleRedirectCallback(session).catch((error: unknown) => error);
 
     expect(refusal).toBeInstanceOf(TokenEndpointError);
-    expect(String((refusal as Error).message)).toMatch(/signature/i);
+    expect((refusal as Error).message).toMatch(/signature/i);
     expect(session.status).toBe('loggedOut');
     expect(op.user).toBeNull();
   });

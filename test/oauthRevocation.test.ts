@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { oauth, RevocationError, type OAuthClient } from '../src/oauth/index.js';
 import type { TokenSet } from '../src/index.js';
 import type { PluginParts } from '../src/session/plugin.js';
-import { startAuthorizationServer, type AuthorizationServer } from './oauth/authorizationServer.js';
+import { startAuthorizationServer } from './oauth/authorizationServer.js';
 import { eventually, logIn } from './support/oauthLogin.js';
 
 const closers: Array<() => Promise<void>> = [];

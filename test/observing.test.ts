@@ -3,6 +3,7 @@ import { RefreshRejectedError } from '../src/index.js';
 import type { TokenInput } from '../domain/tokens.js';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
+import { match } from './support/matchers.js';
 
 // Watching a session: subscribe() and getSnapshot() for its state, on() for its lifecycle events.
 useFakeClock();
@@ -74,7 +75,7 @@ describe('lifecycle events', () => {
     s.login(tokenInput('a3'));
     expect(logins).toHaveBeenCalledTimes(1);
     expect(logins).toHaveBeenCalledWith(
-      expect.objectContaining({ type: 'login', tokens: expect.objectContaining({ accessToken: 'a1' }) }),
+      match.objectContaining({ type: 'login', tokens: match.objectContaining({ accessToken: 'a1' }) }),
     );
   });
 

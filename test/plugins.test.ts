@@ -140,7 +140,12 @@ describe('plugin composition', () => {
     const remembered: string[] = [];
     let events = 0;
     const inspecting = plugin('spy', {
-      inspect: { remember: (tokens) => remembered.push(tokens.accessToken), observe: () => void events++ },
+      inspect: {
+        remember: (tokens) => remembered.push(tokens.accessToken),
+        observe: () => {
+          events++;
+        },
+      },
     });
     const user = session({ tokens: held, plugins: [inspecting] });
     user.login({ accessToken: 'a1' });
@@ -153,11 +158,11 @@ describe('plugin composition', () => {
 describe('loggedOut', () => {
   it("is called once on the app's logout, with the tokens held, before the session drops them", () => {
     const calls: { tokens: TokenSet; statusThen: string; tokensThen: TokenSet | null }[] = [];
-    let user: AuthSession | undefined;
+    // Read when the plugin is called, after the session below exists.
     const revoking = plugin('revoke', {
-      loggedOut: (tokens) => calls.push({ tokens, statusThen: user!.status, tokensThen: user!.tokens }),
+      loggedOut: (tokens) => calls.push({ tokens, statusThen: user.status, tokensThen: user.tokens }),
     });
-    user = session({ tokens: held, plugins: [revoking] });
+    const user = session({ tokens: held, plugins: [revoking] });
     const tokens = user.tokens;
     user.logout();
     user.logout();

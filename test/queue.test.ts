@@ -5,6 +5,7 @@ import type { TokenInput } from '../domain/tokens.js';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
+import { match } from './support/matchers.js';
 
 // Who waits for a token during a refresh: the queue, its bound (maxQueue) and how long one waits (waitTimeout).
 useFakeClock();
@@ -103,7 +104,7 @@ describe('waitTimeout', () => {
     const stub = refreshStub();
     const user = session({ refresh: stub.refresh, waitTimeout: 2_000, refreshTimeout: 60_000 });
     const waiter = user.unauthorized('a0');
-    expect(user.actor.getSnapshot().context.waiters).toEqual([{ id: expect.any(Number), since: 5_000 }]);
+    expect(user.actor.getSnapshot().context.waiters).toEqual([{ id: match.any(Number), since: 5_000 }]);
     await vi.advanceTimersByTimeAsync(1_999);
     expect(await settledState(waiter)).toBe('pending');
     await vi.advanceTimersByTimeAsync(1);

@@ -223,7 +223,7 @@ describe('tokenflight/react misuse', () => {
     }
     const failing = createRoot(document.createElement('div'));
     expect(() => act(() => failing.render(<Probe session={undefined as unknown as AuthSession} />))).toThrow(
-      'tokenflight: session must be a session from createAuthSession, got undefined',
+      "tokenflight: useSession's first argument (session) must be a session from createAuthSession(); call useSession(session, options), got undefined",
     );
     act(() => failing.unmount());
   });

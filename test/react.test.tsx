@@ -137,7 +137,7 @@ describe('concurrent rendering', () => {
     }
     function List() {
       useLayoutEffect(() => {
-        onCommit([...container.querySelectorAll('li')].map((li) => li.textContent ?? ''));
+        onCommit([...container.querySelectorAll('li')].map((li) => li.textContent));
       });
       return (
         <ul>

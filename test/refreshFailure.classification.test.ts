@@ -4,7 +4,6 @@ import {
   createAuthSession,
   InvalidRefreshAnswerError,
   InvalidTokenError,
-  isTerminalError,
   RefreshRejectedError,
   SessionExpiredError,
   type AuthSessionOptions,

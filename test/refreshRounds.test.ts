@@ -3,7 +3,6 @@ import {
   InvalidRefreshAnswerError,
   InvalidTokenError,
   RefreshCooldownError,
-  RefreshRejectedError,
   RefreshTimeoutError,
   SessionExpiredError,
   memoryStorage,

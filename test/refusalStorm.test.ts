@@ -42,7 +42,7 @@ describe.each(ADAPTERS)('the %s adapter', (adapter) => {
     api.acceptOnly('a2');
     const statuses: number[] = [];
     for (let i = 0; i <= REFUSAL_HOLD_COUNT; i++) statuses.push((await client.request(`${API}/secret`)).status);
-    expect(statuses).toEqual([...Array(REFUSAL_HOLD_COUNT).fill(401), 200]);
+    expect(statuses).toEqual([...Array<number>(REFUSAL_HOLD_COUNT).fill(401), 200]);
     expect(refreshes).toEqual(['a1', 'a2']);
   });
 
@@ -97,8 +97,8 @@ describe.each(ADAPTERS)('the %s adapter', (adapter) => {
   it('replays at once a request sent with a suspected token that the session has replaced since', async () => {
     const { session, refreshes } = countingSession();
     serveRefusingRoute();
-    const arrived = deferred<void>();
-    const answer = deferred<void>();
+    const arrived = deferred();
+    const answer = deferred();
     api.server.use(
       http.get(`${API}/slow`, async ({ request }) => {
         if (request.headers.get('authorization') === 'Bearer a2') return HttpResponse.json({ ok: true });

@@ -23,7 +23,7 @@ beforeEach(() => {
   vi.useFakeTimers();
 });
 afterEach(() => {
-  for (const name of BROWSER_GLOBALS) delete (globalThis as Record<string, unknown>)[name];
+  for (const name of BROWSER_GLOBALS) Reflect.deleteProperty(globalThis, name);
   vi.useRealTimers();
 });
 

@@ -8,7 +8,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
 import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
 import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { endedSessionError, isSessionEnd, watchSessionEnd } from '../src/adapter-core/sessionEnd.js';
+import {
+  endedSessionError,
+  isSessionEnd,
+  watchSessionEnd,
+  type SessionEndError,
+} from '../src/adapter-core/sessionEnd.js';
 import { A0, useSessions } from './support/session.js';
 
 const session = useSessions({ random: () => 0.5 });
@@ -35,13 +40,13 @@ describe('the end of a session, as a stream sees it', () => {
 
   it('is told once when the session expires, with the reason as cause', async () => {
     const user = session({ refresh: rejected, tokens: A0 });
-    const onEnd = vi.fn();
+    const onEnd = vi.fn<(error: SessionEndError) => void>();
     watchSessionEnd(user, onEnd);
     await user.refresh().catch(() => {});
     expect(onEnd).toHaveBeenCalledOnce();
     const [error] = onEnd.mock.calls[0]!;
     expect(error).toBeInstanceOf(SessionExpiredError);
-    expect((error as Error).cause).toBeInstanceOf(RefreshRejectedError);
+    expect(error.cause).toBeInstanceOf(RefreshRejectedError);
   });
 
   it('is told when the user logs out, and not after it stopped watching', () => {

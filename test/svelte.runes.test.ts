@@ -14,11 +14,17 @@ afterEach(() => {
 
 const tokens = (n: number) => ({ accessToken: `a${n}`, refreshToken: `r${n}`, expiresIn: 3600 });
 
-async function loadBadge(): Promise<Component<{ session: AuthSession; onStatus: (status: string) => void }>> {
+type Badge = Component<{ session: AuthSession; onStatus: (status: string) => void }>;
+
+/** What the compiler made of SessionBadge.svelte: a module whose default export is a component (a function). */
+function isBadgeModule(value: unknown): value is { default: Badge } {
+  return typeof value === 'object' && value !== null && 'default' in value && typeof value.default === 'function';
+}
+
+async function loadBadge(): Promise<Badge> {
   const compiled = compileSvelte(join(process.cwd(), 'test/svelte/SessionBadge.svelte'));
-  const module: { default: Component<{ session: AuthSession; onStatus: (status: string) => void }> } = await import(
-    /* @vite-ignore */ compiled
-  );
+  const module: unknown = await import(/* @vite-ignore */ compiled);
+  if (!isBadgeModule(module)) throw new Error(`${compiled} exports no component`);
   return module.default;
 }
 
@@ -32,10 +38,10 @@ describe('tokenflight/svelte, in a compiled Svelte 5 component', () => {
     const target = document.createElement('div');
     const badge = mount(SessionBadge, { target, props: { session, onStatus: (status) => statuses.push(status) } });
     flushSync();
-    expect(target.textContent?.trim()).toBe('loggedOut');
+    expect(target.textContent.trim()).toBe('loggedOut');
     session.login(tokens(0));
     flushSync();
-    expect(target.textContent?.replace(/\s+/g, ' ').trim()).toBe('idle a0');
+    expect(target.textContent.replace(/\s+/g, ' ').trim()).toBe('idle a0');
     // Only the tokens change.
     session.login(tokens(1));
     flushSync();
@@ -48,9 +54,9 @@ describe('tokenflight/svelte, in a compiled Svelte 5 component', () => {
     expect(target.querySelector('b')?.textContent).toBe('a2');
     session.logout();
     flushSync();
-    expect(target.textContent?.trim()).toBe('loggedOut');
+    expect(target.textContent.trim()).toBe('loggedOut');
     expect(statuses).toEqual(['loggedOut', 'idle', 'refreshing', 'idle', 'loggedOut']);
-    unmount(badge);
+    await unmount(badge);
   });
 
   it('reads the session as it is outside reactive code, and refuses what is not a session', () => {
@@ -61,7 +67,7 @@ describe('tokenflight/svelte, in a compiled Svelte 5 component', () => {
     session.login(tokens(0));
     expect([auth.status, auth.tokens?.accessToken, auth.current]).toEqual(['idle', 'a0', session.getSnapshot()]);
     expect(() => sessionState({} as AuthSession)).toThrow(
-      'tokenflight: session must be a session from createAuthSession, got [object Object]',
+      "tokenflight: sessionState's first argument (session) must be a session from createAuthSession(); call sessionState(session, options), got an object",
     );
   });
 });

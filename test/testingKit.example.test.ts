@@ -89,7 +89,7 @@ describe('my app under server trouble', () => {
     session.login(await client.login('ada'));
     auth.inject('refresh', 'serverError');
 
-    await expect(session.refresh()).resolves.toMatchObject({ accessToken: expect.any(String) });
+    expect((await session.refresh()).accessToken).toEqual(expect.any(String));
     expect(auth.counters()).toMatchObject({ faults: 1, refreshOk: 1 });
   });
 });

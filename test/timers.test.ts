@@ -6,6 +6,7 @@ import { initialContext } from '../machines/authSession.js';
 import { jwt } from './support/jwt.js';
 import { refreshStub } from './support/refreshStub.js';
 import { refreshingSession, startSession, tokenInput, useSessions } from './support/session.js';
+import { match } from './support/matchers.js';
 
 // When the session acts by itself: the proactive refresh, the heartbeat, and the delays they wait.
 beforeEach(() => {
@@ -115,7 +116,9 @@ describe('heartbeat', () => {
   it('checks every heartbeatInterval and refreshes when the server says the session is gone', async () => {
     const stub = refreshStub();
     const answers = [true, true, false];
-    const heartbeat = vi.fn(async (_context: { tokens: { accessToken: string } }) => answers.shift() ?? true);
+    const heartbeat = vi.fn<(context: { tokens: { accessToken: string } }) => Promise<boolean>>(
+      async () => answers.shift() ?? true,
+    );
     const user = session({ refresh: stub.refresh, heartbeat, heartbeatInterval: 5_000, tokens: { accessToken: 'a0' } });
     await vi.advanceTimersByTimeAsync(4_999);
     expect(heartbeat).not.toHaveBeenCalled();
@@ -161,7 +164,7 @@ describe('heartbeat', () => {
     s.login(tokenInput());
     await vi.advanceTimersByTimeAsync(1_000);
     expect(heartbeat).toHaveBeenCalledWith(
-      expect.objectContaining({ tokens: expect.objectContaining({ accessToken: 'a1' }) }),
+      match.objectContaining({ tokens: match.objectContaining({ accessToken: 'a1' }) }),
     );
     expect(refresh).toHaveBeenCalledTimes(1);
     heartbeat.mockImplementation(async () => undefined as unknown as boolean);

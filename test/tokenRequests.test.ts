@@ -3,6 +3,7 @@ import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from '../sr
 import type { TokenInput } from '../domain/tokens.js';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, NOW, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
+import { match } from './support/matchers.js';
 
 // Asking for a token: getToken() (the hot path) and unauthorized() (a 401), and the single refresh they share.
 useFakeClock();
@@ -25,7 +26,7 @@ describe('getToken', () => {
     vi.setSystemTime(NOW + 5_000);
     await expect(s.getToken()).resolves.toMatchObject({ accessToken: 'a2' });
     expect(refresh).toHaveBeenCalledWith(
-      expect.objectContaining({ refreshToken: 'r-a1', tokens: expect.objectContaining({ accessToken: 'a1' }) }),
+      match.objectContaining({ refreshToken: 'r-a1', tokens: match.objectContaining({ accessToken: 'a1' }) }),
     );
   });
 

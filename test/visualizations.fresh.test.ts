@@ -28,7 +28,7 @@ describe('visualizations/', () => {
 
   it('matches the Mermaid block of every markdown file that embeds it (README.md)', async () => {
     const files = await expectedFiles();
-    for (const [path, current, expected] of await markdownEmbeds(files['authSession.mmd']!)) {
+    for (const [path, current, expected] of await markdownEmbeds(files['authSession.mmd'])) {
       expect(current.replace(/\r\n/g, '\n'), `the Mermaid block in ${path} is stale: run \`npm run visualize\``).toBe(
         expected,
       );

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { createApp, defineComponent, effectScope, h, nextTick, onUpdated } from 'vue';
+import { createApp, defineComponent, effectScope, h, nextTick, onUpdated, type Component } from 'vue';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession } from 'tokenflight';
 import { injectSession, tokenflight, useSession } from 'tokenflight/vue';
@@ -19,7 +19,7 @@ function guestSession() {
 
 const tokens = (n: number) => ({ accessToken: `a${n}`, refreshToken: `r${n}`, expiresIn: 3600 });
 
-function mount(component: ReturnType<typeof defineComponent>, session?: AuthSession) {
+function mount(component: Component, session?: AuthSession) {
   const host = document.createElement('div');
   const app = createApp(component);
   if (session) app.use(tokenflight(session));
@@ -101,10 +101,10 @@ describe('tokenflight/vue', () => {
       "tokenflight: useSession must be called in a component's setup or an effectScope",
     );
     expect(() => effectScope().run(() => useSession(undefined as unknown as AuthSession))).toThrow(
-      'tokenflight: session must be a session from createAuthSession, got undefined',
+      "tokenflight: useSession's first argument (session) must be a session from createAuthSession(); call useSession(session, options), got undefined",
     );
     expect(() => tokenflight({} as AuthSession)).toThrow(
-      'tokenflight: session must be a session from createAuthSession, got [object Object]',
+      "tokenflight: tokenflight's first argument (session) must be a session from createAuthSession(); call tokenflight(session, options), got an object",
     );
   });
 

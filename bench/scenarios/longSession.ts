@@ -24,12 +24,15 @@ const ORIGIN = 'http://127.0.0.1:1'; // never dialled: the in-process server ans
 const MAX_TURNS = 1_000;
 
 async function settledInProcess(request: Promise<number>): Promise<number | null> {
-  let status: number | null = null;
-  void request.then((value) => (status = value));
-  for (let turn = 0; turn < MAX_TURNS && status === null; turn++) {
+  // A holder, not a `let`: the callback's write is invisible to the loop condition's narrowing.
+  const settled: { status?: number } = {};
+  void request.then((value) => {
+    settled.status = value;
+  });
+  for (let turn = 0; turn < MAX_TURNS && settled.status === undefined; turn++) {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return status;
+  return settled.status ?? null;
 }
 
 export async function runLongSession(config: BenchConfig): Promise<LongSessionRow[]> {

@@ -39,7 +39,8 @@ export async function measureRecovery(
   const back = clock.now() + outageMs;
   let attemptsDuringOutage = 0;
   let refused = 0;
-  let firstSuccess: number | null = null;
+  // Written by the getToken callbacks while the loop below runs.
+  const outcome: { firstSuccess: number | null } = { firstSuccess: null };
   const session = createAuthSession({
     now: clock.now,
     random,
@@ -55,9 +56,9 @@ export async function measureRecovery(
     },
   });
   try {
-    while (firstSuccess === null && clock.now() < back + 60_000) {
+    while (outcome.firstSuccess === null && clock.now() < back + 60_000) {
       session.getToken().then(
-        () => (firstSuccess ??= clock.now()),
+        () => (outcome.firstSuccess ??= clock.now()),
         () => (refused += 1),
       );
       await clock.advance(REQUEST_EVERY);
@@ -67,7 +68,7 @@ export async function measureRecovery(
   }
   return {
     outageMs,
-    recoveryMs: firstSuccess === null ? null : Math.max(0, firstSuccess - back),
+    recoveryMs: outcome.firstSuccess === null ? null : Math.max(0, outcome.firstSuccess - back),
     attemptsDuringOutage,
     attemptBound: RETRIES + 1 + Math.ceil(outageMs / PROBE_INTERVAL),
     refused,

@@ -4,18 +4,18 @@
  * the machine itself (./details.ts). The SVG keeps Graphviz's own fonts: the page's CSS only
  * colours shapes.
  */
+import type { StateValue } from 'xstate';
 import type { AuthSessionActor } from '../../src/machine/index.js';
 import { showDetails } from './details.js';
 
 type StateNode = AuthSessionActor['logic']['root'];
-type StateValue = ReturnType<AuthSessionActor['getSnapshot']>['value'];
 
 /** 'loggedOut' → ['loggedOut']; { idle: 'waiting' } → ['idle', 'idle.waiting']. */
 export function activePaths(value: StateValue, prefix = ''): string[] {
   if (typeof value === 'string') return [prefix + value];
   return Object.entries(value).flatMap(([key, child]) => [
     prefix + key,
-    ...(child === undefined ? [] : activePaths(child as StateValue, `${prefix}${key}.`)),
+    ...(child === undefined ? [] : activePaths(child, `${prefix}${key}.`)),
   ]);
 }
 
@@ -31,7 +31,7 @@ function litElements(svg: Element, root: StateNode): Map<string, Element[]> {
   const byId = new Map(allStates(root).map((node) => [node.id, node]));
   const lit = new Map<string, Element[]>();
   for (const group of svg.querySelectorAll('g.node')) {
-    const state = byId.get(group.querySelector('title')?.textContent?.trim() ?? '');
+    const state = byId.get(group.querySelector('title')?.textContent.trim() ?? '');
     if (!state) continue;
     lit.set(state.path.join('.'), [group]);
     group.setAttribute('data-path', state.path.join('.'));

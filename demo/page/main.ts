@@ -19,15 +19,21 @@ import { showDiagram } from './diagram.js';
 import { createDomLog } from './log.js';
 import { renderResult } from './result.js';
 
-function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
   if (!element) throw new Error(`#${id} is missing from index.html`);
-  return element as T;
+  return element;
+}
+
+function byIdOf<T extends HTMLElement>(id: string, kind: new () => T): T {
+  const element = byId(id);
+  if (!(element instanceof kind)) throw new Error(`#${id} in index.html is not a ${kind.name}`);
+  return element;
 }
 
 const requested = new URLSearchParams(location.search).get('mode');
 const mode: DemoMode = requested === 'cookie' || requested === 'oauth' ? requested : 'bearer';
-const log = createDomLog(byId<HTMLOListElement>('log'), byId<HTMLOListElement>('log-pinned'));
+const log = createDomLog(byIdOf('log', HTMLOListElement), byIdOf('log-pinned', HTMLOListElement));
 const oauthClient: OAuthDemoClient | null = mode === 'oauth' ? await createOAuthDemoClient(log) : null;
 const client: DemoClient = oauthClient ?? createDemoClient(mode === 'cookie' ? 'cookie' : 'bearer', log);
 const { session, authFetch } = client;
@@ -162,7 +168,7 @@ on('expire', () => expireOnServer(log));
 on('revoke', () => revokeOnServer(log));
 on('reset', () => resetServer(log));
 byId('clear-log').addEventListener('click', () => log.clear());
-const slowRefresh = byId<HTMLInputElement>('slow-refresh');
+const slowRefresh = byIdOf('slow-refresh', HTMLInputElement);
 byId('slow-refresh-ms').textContent = `${SLOW_REFRESH_MS / 1000} s`;
 slowRefresh.addEventListener('change', () => {
   client.setSlowRefresh(slowRefresh.checked);

@@ -22,7 +22,7 @@ interface OAuthConfig {
 
 export interface OAuthDemoClient extends DemoClient {
   /** "Log in with the provider": sends the browser to the provider with a new authorization request. */
-  startLogin(): Promise<void>;
+  startLogin: () => Promise<void>;
   /** Finishes a login when this page load is the provider's redirect back. */
   completeLogin(): Promise<void>;
 }
@@ -85,9 +85,10 @@ export async function createOAuthDemoClient(log: DemoLog): Promise<OAuthDemoClie
       await startLogin();
       throw new Error('not logged in: off to the provider’s login page');
     },
-    async logout() {
+    logout() {
       log.add('note', 'logout: tokenflight/oauth revokes the grant at the provider');
       session.logout();
+      return Promise.resolve();
     },
     setSlowRefresh(on) {
       settings.slowRefresh = on;

@@ -65,7 +65,7 @@ async function check(browser: Browser, file: string): Promise<boolean> {
   // Geometry is measured on the inline SVG at its natural size.
   await page.setViewportSize({ width: 1600, height: 1400 });
   await page.setContent(`<body style="margin:0">${svg.slice(svg.indexOf('<svg'))}</body>`);
-  const findings = (await page.evaluate(MEASURE)) as Findings;
+  const findings = await page.evaluate<Findings>(MEASURE);
   await page.close();
   const scale = Math.min(1, README_WIDTH / findings.natural.width);
   console.log(

@@ -40,6 +40,13 @@ export interface MachineGraph {
   transitions: TransitionInfo[];
 }
 
+/** A transition's event type: typed `any` for a machine-agnostic transition, a string at run time. */
+export function eventTypeOf(transition: AnyTransitionDefinition): string {
+  const eventType: unknown = transition.eventType;
+  if (typeof eventType !== 'string') throw new TypeError(`${transition.source.id}: a transition without an event type`);
+  return eventType;
+}
+
 /** The name of a guard, action or delay, whether it is a string, `{ type }` or a function. */
 function nameOf(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -61,7 +68,7 @@ function describeTransition(
   transition: AnyTransitionDefinition,
   target: AnyStateNode | null,
 ): TransitionInfo {
-  const eventType = transition.eventType;
+  const eventType = eventTypeOf(transition);
   const base = {
     source: stateNode.id,
     target: target?.id ?? null,

@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { errors, type OidcError, type ProviderContext } from 'oidc-provider';
+import Provider, { errors, type OidcError } from 'oidc-provider';
 import providerInternals from 'oidc-provider/lib/helpers/weak_cache.js';
 
 export const SPA_CLIENT_ID = 'spa';
@@ -201,7 +201,7 @@ function apiResourceServer(indicator: string, accessTokenTtl: number) {
   };
 }
 
-export function isLoopbackOrigin(origin: string | undefined): boolean {
+export function isLoopbackOrigin(origin: string | undefined): origin is string {
   return typeof origin === 'string' && /^http:\/\/127\.0\.0\.1(:\d+)?$/.test(origin);
 }
 

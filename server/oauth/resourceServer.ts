@@ -108,7 +108,7 @@ function writeCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
   res.setHeader('Vary', 'Origin');
   if (!isLoopbackOrigin(origin)) return;
-  res.setHeader('Access-Control-Allow-Origin', origin!);
+  res.setHeader('Access-Control-Allow-Origin', origin);
   res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
   res.setHeader('Access-Control-Allow-Headers', 'authorization, dpop, content-type');
   res.setHeader('Access-Control-Expose-Headers', 'DPoP-Nonce, WWW-Authenticate');

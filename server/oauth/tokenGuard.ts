@@ -39,15 +39,15 @@ export interface Caller {
 
 export interface TokenGuard {
   /** @throws Challenge */
-  authenticate(req: IncomingMessage): Promise<Caller>;
+  authenticate: (req: IncomingMessage) => Promise<Caller>;
   /** JWK thumbprints of every DPoP proof whose signature verified. */
   seenJkts: Set<string>;
   /** The DPoP nonce currently accepted (and sent in `DPoP-Nonce`). */
-  currentNonce(): string;
+  currentNonce: () => string;
   /** Makes a new DPoP nonce; proofs with the old one get `use_dpop_nonce` from now on. */
-  rotateNonce(): void;
+  rotateNonce: () => void;
   /** Refuses (as `invalid_token`) every access token issued before `epochSeconds`, as if it had expired. */
-  expireIssuedBefore(epochSeconds: number): void;
+  expireIssuedBefore: (epochSeconds: number) => void;
 }
 
 export const DPOP_ALGS = ['ES256', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
@@ -125,7 +125,10 @@ export function createTokenGuard(options: TokenGuardOptions): TokenGuard {
     try {
       const verified = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS });
       payload = verified.payload;
-      jkt = await calculateJwkThumbprint(verified.protectedHeader.jwk!);
+      // EmbeddedJWK already refuses a proof without one; checked again so the type says so.
+      const { jwk } = verified.protectedHeader;
+      if (!jwk) throw new Error('no jwk header');
+      jkt = await calculateJwkThumbprint(jwk);
     } catch (err) {
       throw proofError(`DPoP proof signature: ${messageOf(err)}`);
     }

@@ -54,6 +54,7 @@ export function createAuthGate(session: AuthSession, options: AdapterOptions = {
   const isAllowed = createOriginAllowList(options.origins);
   const scheme = options.scheme ?? session.scheme;
   // Checked once, when the adapter is made: a clear error instead of a failure per request.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof scheme?.authorize !== 'function')
     throw optionError('scheme', 'a token scheme with an authorize function (bearerScheme, headerScheme(name))', scheme);
   return {

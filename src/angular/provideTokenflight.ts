@@ -10,7 +10,7 @@ import {
   type Signal,
 } from '@angular/core';
 import type { AuthStatus } from '../../machines/authSessionTypes.js';
-import { checkSession } from '../session/checkSession.js';
+import { checkSession } from '../session/optionChecks.js';
 import type { AuthSession, SessionSnapshot } from '../session/createAuthSession.js';
 import { createAuthInterceptor, type AngularAuthOptions } from './authInterceptor.js';
 
@@ -32,7 +32,7 @@ export function sessionSignal(session: AuthSession, destroyRef: DestroyRef): Sig
  * Create the session once, at module scope, as in every framework.
  */
 export function provideTokenflight(session: AuthSession, options: AngularAuthOptions = {}): EnvironmentProviders {
-  checkSession(session);
+  checkSession('provideTokenflight', session);
   // Made here, not per request: the options are checked at once and the storm guard is shared.
   const interceptor = createAuthInterceptor(session, options);
   return makeEnvironmentProviders([

@@ -97,6 +97,7 @@ const outgoing = (config: InternalAxiosRequestConfig, url: URL, headers: AxiosHe
  */
 export function attachAuth(session: AuthSession, instance: AxiosInstance, options: AxiosAuthOptions = {}): () => void {
   checkAdapterArguments('attachAuth', session, options);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof instance?.interceptors !== 'object')
     throw optionError("attachAuth's second argument (instance)", 'an axios instance (axios.create())', instance);
   const gate = createAuthGate(session, { ...options, origins: options.origins ?? originsFor(instance) });

@@ -14,6 +14,7 @@ export function crossTab(options: CrossTabOptions = {}): SessionPlugin {
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === ''))
     throw optionError('crossTab.name', 'a non-empty string', options.name);
   numberAtLeast('crossTab.stealAfter', options.stealAfter, undefined);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (options.locks !== undefined && typeof options.locks?.request !== 'function')
     throw optionError('crossTab.locks', 'a lock manager (navigator.locks)', options.locks);
   optionalFunction('crossTab.channel', options.channel);

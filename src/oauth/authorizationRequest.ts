@@ -1,5 +1,6 @@
 import * as o4w from 'oauth4webapi';
 import type { FlowContext } from './flowContext.js';
+import { shown } from '../session/optionChecks.js';
 
 /** What one login asks the authorization server for, on top of the client's defaults. */
 export interface LoginOptions {
@@ -102,8 +103,9 @@ function pushes(context: FlowContext, server: o4w.AuthorizationServer, options: 
 }
 
 function checkLoginOptions(options: LoginOptions): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`tokenflight/oauth: login options must be an object, got ${String(options)}`);
+    throw new TypeError(`tokenflight/oauth: login options must be an object, got ${shown(options)}`);
   }
   const { redirectUri, scope, prompt, loginHint, uiLocales, acrValues } = options;
   const texts: Record<string, unknown> = { redirectUri, scope, prompt, loginHint, uiLocales, acrValues };
@@ -115,7 +117,7 @@ function checkLoginOptions(options: LoginOptions): void {
   const resources: unknown[] = [options.resource ?? []].flat();
   if (!resources.every((resource) => typeof resource === 'string' && URL.canParse(resource))) {
     throw new TypeError(
-      `tokenflight/oauth: resource must be an absolute URI or a list of them, got ${String(options.resource)}`,
+      `tokenflight/oauth: resource must be an absolute URI or a list of them, got ${shown(options.resource)}`,
     );
   }
   const parameters: unknown = options.parameters ?? {};
@@ -124,14 +126,14 @@ function checkLoginOptions(options: LoginOptions): void {
     parameters === null ||
     !Object.values(parameters).every((v) => typeof v === 'string')
   ) {
-    throw new TypeError(
-      `tokenflight/oauth: parameters must be an object of strings, got ${String(options.parameters)}`,
-    );
+    throw new TypeError(`tokenflight/oauth: parameters must be an object of strings, got ${shown(options.parameters)}`);
   }
   const par: unknown = options.pushedAuthorizationRequest;
   if (par !== undefined && typeof par !== 'boolean') {
     throw new TypeError(`tokenflight/oauth: pushedAuthorizationRequest must be a boolean, got ${typeof par}`);
   }
+  // JSON.stringify gives undefined (not typed so) for a function or a symbol.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   if (options.appState !== undefined && JSON.stringify(options.appState) === undefined) {
     throw new TypeError('tokenflight/oauth: appState must be a JSON value, got a function or symbol');
   }

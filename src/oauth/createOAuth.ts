@@ -75,7 +75,7 @@ export interface OAuthClient extends SessionPlugin, LoginCalls {
    * InvalidRefreshAnswerError: the session expires rather than present the refresh token again.
    * @throws TokenEndpointError (a refusal, or a server error: see its `error` and `status`)
    */
-  refresh(context: RefreshContext): Promise<OAuthTokenResponse>;
+  refresh: (context: RefreshContext) => Promise<OAuthTokenResponse>;
   /**
    * The authorization code grant with PKCE (and DPoP) at the token endpoint: tokens for
    * `createAuthSession({ tokens })` or `session.login`. @throws TokenEndpointError

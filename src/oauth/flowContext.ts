@@ -22,6 +22,7 @@ export interface LoginDefaults {
 
 /** The login and logout calls act on the session this client is a plugin of, and only that one. */
 export function checkSession(context: FlowContext, session: { actor: unknown } | undefined): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may pass anything; checked at run time
   if (typeof session !== 'object' || session === null || !context.user.isConnectedTo(session.actor)) {
     throw new TypeError('tokenflight/oauth: session must be the one created with plugins: [op], got another');
   }

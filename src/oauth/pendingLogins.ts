@@ -43,6 +43,8 @@ export function pendingLogins(storage: () => StringStorage, key: string) {
       const logins = read();
       const login = Object.hasOwn(logins, state) ? logins[state] : undefined;
       if (!login) return null;
+      // The pending logins are a dictionary by state, stored as JSON.
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- see above
       delete logins[state];
       write(logins);
       return login;

@@ -32,6 +32,8 @@ export function popupAnswer(
       if (event.origin === expected.origin) take(event.data);
     };
     if (channel) channel.onmessage = (event: MessageEvent) => take(event.data);
+    // Workers and server runtimes may have no window events.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- not every runtime has window events
     globalThis.addEventListener?.('message', onMessage);
     // Closed on two checks in a row: the callback page closes itself right after posting its answer.
     let closedBefore = false;
@@ -47,6 +49,7 @@ export function popupAnswer(
       clearInterval(closedCheck);
       clearTimeout(timer);
       channel?.close();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- not every runtime has window events
       globalThis.removeEventListener?.('message', onMessage);
       if (!popup.closed) popup.close();
       settle();

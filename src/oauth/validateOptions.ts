@@ -1,6 +1,7 @@
 import type { OAuthOptions } from './createOAuth.js';
 import type { DPoPOptions } from './dpop.js';
 import { checkOptionsObject, optionalFunction, optionError } from '../session/optionChecks.js';
+import { shown } from '../session/optionChecks.js';
 
 export interface Settings {
   dpop: DPoPOptions | null;
@@ -47,7 +48,7 @@ function checkLoginOptions(options: OAuthOptions): void {
   if (options.redirectUri !== undefined) checkUrl('redirectUri', options.redirectUri);
   if (options.postLogoutRedirectUri !== undefined) checkUrl('postLogoutRedirectUri', options.postLogoutRedirectUri);
   if (options.scope !== undefined && (typeof options.scope !== 'string' || options.scope.trim() === '')) {
-    throw new TypeError(`tokenflight/oauth: scope must be a non-empty string, got ${String(options.scope)}`);
+    throw new TypeError(`tokenflight/oauth: scope must be a non-empty string, got ${shown(options.scope)}`);
   }
   const par = options.pushedAuthorizationRequests;
   if (par !== undefined && typeof par !== 'boolean') {
@@ -58,7 +59,7 @@ function checkLoginOptions(options: OAuthOptions): void {
     const part: unknown = options[name as keyof typeof parts];
     if (part === undefined) continue;
     const valid = typeof part === 'object' && part !== null && methods.every((method) => method in part);
-    if (!valid) throw new TypeError(`tokenflight/oauth: ${name} must have ${methods.join(', ')}, got ${String(part)}`);
+    if (!valid) throw new TypeError(`tokenflight/oauth: ${name} must have ${methods.join(', ')}, got ${shown(part)}`);
   }
   if (options.openWindow !== undefined && typeof options.openWindow !== 'function') {
     throw new TypeError(`tokenflight/oauth: openWindow must be a function, got ${typeof options.openWindow}`);

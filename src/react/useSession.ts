@@ -1,6 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import type { AuthStatus } from '../../machines/authSessionTypes.js';
-import { checkSession } from '../session/checkSession.js';
+import { checkSession } from '../session/optionChecks.js';
 import type { AuthSession, SessionSnapshot } from '../session/createAuthSession.js';
 
 /**
@@ -41,7 +41,7 @@ export function useSession<T>(
   select?: Selector<T>,
   isEqual: (a: T, b: T) => boolean = Object.is,
 ): T | SessionSnapshot {
-  checkSession(session);
+  checkSession('useSession', session);
   const selection = useMemo(() => (select ? memoizedSelection(select, isEqual) : whole), [select, isEqual]);
   return useSyncExternalStore(
     session.subscribe,

@@ -35,9 +35,9 @@ export interface AuthSession {
   /** Refreshes now (or joins the refresh in flight). */
   refresh(): Promise<TokenSet>;
   /** Called at once and on every change of status or tokens; returns the unsubscribe function. */
-  subscribe(listener: (snapshot: SessionSnapshot) => void): () => void;
+  subscribe: (listener: (snapshot: SessionSnapshot) => void) => () => void;
   /** The same object until the status or tokens change (useSyncExternalStore). */
-  getSnapshot(): SessionSnapshot;
+  getSnapshot: () => SessionSnapshot;
   on<T extends SessionEventType>(type: T, handler: (event: SessionEvent<T>) => void): () => void;
   readonly actor: AuthSessionActor;
   /** How adapters put this session's token on requests and read refusals (Bearer unless a plugin gives another). */

@@ -1,7 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { AuthStatus } from '../../machines/authSessionTypes.js';
 import type { TokenSet } from '../../domain/tokens.js';
-import { checkSession } from '../session/checkSession.js';
+import { checkSession } from '../session/optionChecks.js';
 import type { AuthSession, SessionSnapshot } from '../session/createAuthSession.js';
 
 /** The session as Svelte 5 reactive state: read it in a template, `$derived` or `$effect`. */
@@ -20,7 +20,7 @@ export interface SessionState {
  * On the server it reads the session as it is.
  */
 export function sessionState(session: AuthSession): SessionState {
-  checkSession(session);
+  checkSession('sessionState', session);
   const track = createSubscriber((update) => {
     // `subscribe` calls its listener at once with what the reader has just read: not a change.
     let subscribed = false;

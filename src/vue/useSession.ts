@@ -7,7 +7,7 @@ import {
   type Plugin,
   type ShallowRef,
 } from 'vue';
-import { checkSession } from '../session/checkSession.js';
+import { checkSession } from '../session/optionChecks.js';
 import type { AuthSession, SessionSnapshot } from '../session/createAuthSession.js';
 
 /**
@@ -23,7 +23,7 @@ export function useSession<T>(
   session: AuthSession,
   select?: (snapshot: SessionSnapshot) => T,
 ): Readonly<ShallowRef<T | SessionSnapshot>> {
-  checkSession(session);
+  checkSession('useSession', session);
   if (!getCurrentScope()) {
     throw new TypeError("tokenflight: useSession must be called in a component's setup or an effectScope");
   }
@@ -41,7 +41,7 @@ const SESSION: InjectionKey<AuthSession> = Symbol('tokenflight session');
 
 /** `app.use(tokenflight(session))`: the app's components reach the session with `injectSession()`. */
 export function tokenflight(session: AuthSession): Plugin {
-  checkSession(session);
+  checkSession('tokenflight', session);
   return {
     install(app) {
       app.provide(SESSION, session);

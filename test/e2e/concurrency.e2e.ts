@@ -51,7 +51,10 @@ describe.each(MODES)('%s mode: concurrent 401s', (mode) => {
     await demo.debug('revoke');
     await demo.debug('expire');
     const status = await page.evaluate(
-      async () => await window.tokenflightDemo.authFetch('/api/secret').catch((error: Error) => error.name),
+      async () =>
+        await window.tokenflightDemo
+          .authFetch('/api/secret')
+          .catch((error: unknown) => (error instanceof Error ? error.name : String(error))),
     );
     expect(status).toBe('SessionExpiredError');
     expect(await sessionStatus(page)).toBe('expired');

@@ -18,7 +18,7 @@ const textSizes = (page: Page) =>
     const svg = document.querySelector<SVGSVGElement>('#diagram svg')!;
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     const diagram = [...svg.querySelectorAll('text')].map((text) => ({
-      text: text.textContent ?? '',
+      text: text.textContent,
       px: Number(text.getAttribute('font-size')) * scale,
       computed: parseFloat(getComputedStyle(text).fontSize) * scale,
     }));
@@ -115,7 +115,7 @@ describe('expected 401s', () => {
     const lines = await page.$$eval('#log li', (items) =>
       items.map((item) => ({
         kind: item.getAttribute('data-kind'),
-        text: item.textContent ?? '',
+        text: item.textContent,
         color: getComputedStyle(item).color,
       })),
     );

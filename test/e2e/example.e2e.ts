@@ -24,8 +24,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
   await browser?.close();
   await server?.close();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 const oauthStats = async () => (await (await fetch(`${server.url}/api/stats?of=extension`)).json()) as OAuthStats;

@@ -35,13 +35,15 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${gql.api.url}/`);
-  await page.waitForFunction(() => window.streamPage !== undefined);
+  await page.waitForFunction(() => 'streamPage' in window);
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
   await page?.evaluate(() => window.streamPage.stop()).catch(() => undefined);
   await browser?.close();
   await gql?.close();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 const received = () => page.evaluate(() => [...window.streamPage.received]);

@@ -145,7 +145,7 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
 
 /** The page module awaits its OAuth config first in OAuth mode: `tokenflightDemo` appears once that is in. */
 export async function whenDemoReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.tokenflightDemo !== undefined);
+  await page.waitForFunction(() => 'tokenflightDemo' in window);
   await page.evaluate(() => window.tokenflightDemo.ready);
 }
 
@@ -167,7 +167,7 @@ export async function shownResult(page: Page): Promise<ShownResult> {
   return page.evaluate(() => ({
     title: document.querySelector('#result')?.getAttribute('data-title') ?? null,
     refreshes: Number(document.querySelector('#result .refreshes')?.getAttribute('data-refreshes')),
-    outcomes: [...document.querySelectorAll('#result .outcomes li')].map((item) => item.textContent ?? ''),
+    outcomes: [...document.querySelectorAll('#result .outcomes li')].map((item) => item.textContent),
     summary: document.querySelector('#result .summary')?.textContent ?? '',
   }));
 }
@@ -208,7 +208,9 @@ export function useDemo(options: DemoServerOptions = {}): Demo {
     get(_, key) {
       const demo = current();
       const value: unknown = Reflect.get(demo, key);
-      return typeof value === 'function' ? value.bind(demo) : value;
+      if (typeof value !== 'function') return value;
+      const bound: unknown = value.bind(demo);
+      return bound;
     },
   });
 }

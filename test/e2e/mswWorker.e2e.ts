@@ -49,13 +49,15 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${origin}/`);
-  await page.waitForFunction(() => window.kitPage !== undefined);
+  await page.waitForFunction(() => 'kitPage' in window);
   await page.evaluate(() => window.kitPage.ready);
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 describe('createAuthServer with setupWorker in Chromium', () => {

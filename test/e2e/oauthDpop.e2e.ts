@@ -62,9 +62,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
   await context?.close();
   await browser?.close();
   await Promise.all([as?.close(), rs?.close(), new Promise((resolve) => pageServer?.close(resolve))]);
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   expect(pageErrors).toEqual([]);
 });
 
@@ -78,7 +80,7 @@ async function openTab(): Promise<Page> {
 
 // The page module awaits its config first: `oauthPage` appears once that is in.
 async function whenReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.oauthPage !== undefined);
+  await page.waitForFunction(() => 'oauthPage' in window);
   await page.evaluate(() => window.oauthPage.ready);
 }
 

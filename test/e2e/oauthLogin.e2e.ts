@@ -13,6 +13,7 @@ import { bundlePage } from '../../demo/bundle.js';
 import { spaClient, startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
 import { launchChromium } from './harness.js';
 import { logInAtProvider } from './providerPages.js';
+import { match } from '../support/matchers.js';
 
 const entry = fileURLToPath(new URL('./oauth/loginPage.ts', import.meta.url));
 
@@ -47,8 +48,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
   await browser?.close();
   await Promise.all([as?.close(), new Promise((resolve) => pageServer?.close(resolve))]);
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   expect(pageErrors).toEqual([]);
 });
 
@@ -61,7 +64,7 @@ async function openApp(context?: BrowserContext): Promise<Page> {
 }
 
 async function whenReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.loginPage !== undefined);
+  await page.waitForFunction(() => 'loginPage' in window);
   await page.evaluate(() => window.loginPage.ready);
 }
 
@@ -75,7 +78,7 @@ describe('login in Chromium', () => {
     await whenReady(page);
 
     expect(await page.evaluate(() => window.loginPage.outcome())).toEqual({
-      result: expect.objectContaining({ appState: { returnTo: '/orders' } }),
+      result: match.objectContaining({ appState: { returnTo: '/orders' } }),
     });
     expect(page.url()).toBe(`${origin}/`);
     expect(await page.evaluate(() => [window.loginPage.status(), window.loginPage.sub()])).toEqual(['idle', 'ada']);
@@ -98,7 +101,7 @@ describe('login in Chromium', () => {
     await expect
       .poll(() => page.evaluate(() => window.loginPage.outcome()))
       .toEqual({
-        result: expect.objectContaining({ appState: 'editor', user: expect.objectContaining({ sub: 'bob' }) }),
+        result: match.objectContaining({ appState: 'editor', user: match.objectContaining({ sub: 'bob' }) }),
       });
     expect(await page.evaluate(() => [window.loginPage.status(), window.loginPage.sub()])).toEqual(['idle', 'bob']);
     expect(await page.evaluate(() => 'sameDocument' in window)).toBe(true);

@@ -53,8 +53,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
   await browser?.close();
   await server?.close();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 const api = async (path: string) => {
@@ -75,7 +77,7 @@ describe.each(VERSIONS)('tokenflight/react in Chromium with React %s under Stric
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${server.url}/react${version}`);
-    await page.waitForFunction(() => window.reactPage !== undefined);
+    await page.waitForFunction(() => 'reactPage' in window);
     expect(await page.evaluate(() => window.reactPage.version)).toMatch(new RegExp(`^${version}\\.`));
     await shows(page, 'loggedOut');
 

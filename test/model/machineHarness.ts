@@ -52,8 +52,8 @@ export function createMachineHarness(config: SessionConfig, start: number) {
   function callsFor(eventType: string): HeldCall<unknown, unknown>[] {
     const invokeId = eventType.replace(/^xstate\.(done|error)\.actor\./, '');
     const src = sources.get(invokeId);
-    if (src === 'refresh') return refreshCalls as HeldCall<unknown, unknown>[];
-    if (src === 'heartbeat') return heartbeatCalls as HeldCall<unknown, unknown>[];
+    if (src === 'refresh') return refreshCalls;
+    if (src === 'heartbeat') return heartbeatCalls;
     throw new Error(`unknown invoke ${invokeId}`);
   }
 

@@ -1,6 +1,7 @@
 import type { ActorLogic, AnyStateMachine, AnyStateNode, AnyTransitionDefinition, SnapshotFrom } from 'xstate';
 import { getAdjacencyMap, getStateNodes, type StatePath } from 'xstate/graph';
 import { authSessionMachine } from '../../machines/authSession.js';
+import { eventTypeOf } from '../../scripts/visualize/machineGraph.js';
 import type { AuthEvent, SessionConfig, WakeReason } from '../../machines/authSessionTypes.js';
 import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.js';
 import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
@@ -71,8 +72,9 @@ export function stateNodeIds(machine: AnyStateMachine = authSessionMachine): str
 
 /** "node event #index": one entry per candidate transition, guarded ones separately. */
 export function transitionKey(transition: AnyTransitionDefinition): string {
-  const candidates = transition.source.transitions.get(transition.eventType) ?? [];
-  return `${transition.source.id} ${transition.eventType} #${candidates.indexOf(transition)}`;
+  const eventType = eventTypeOf(transition);
+  const candidates = transition.source.transitions.get(eventType) ?? [];
+  return `${transition.source.id} ${eventType} #${candidates.indexOf(transition)}`;
 }
 
 /** Every transition of the machine, incl. `after` and invoke onDone/onError, with its key. */
@@ -87,7 +89,7 @@ export function transitionKeys(machine: AnyStateMachine = authSessionMachine): s
 export function invokeSources(machine: AnyStateMachine = authSessionMachine): Map<string, string> {
   const sources = new Map<string, string>();
   for (const node of getStateNodes(machine.root)) {
-    for (const invoke of node.invoke) sources.set(invoke.id, String(invoke.src));
+    for (const invoke of node.invoke) if (typeof invoke.src === 'string') sources.set(invoke.id, invoke.src);
   }
   return sources;
 }

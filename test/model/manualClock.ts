@@ -40,7 +40,7 @@ export class ManualClock implements Clock {
   }
 
   private scheduled(): Record<string, ScheduledEvent> {
-    return (this.actor?.system.getSnapshot()._scheduledEvents ?? {}) as Record<string, ScheduledEvent>;
+    return this.actor?.system.getSnapshot()._scheduledEvents ?? {};
   }
 
   setTimeout(fn: (...args: unknown[]) => void, timeout: number): number {

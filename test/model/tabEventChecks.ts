@@ -47,7 +47,7 @@ function settledWaiters(outcome: StepOutcome, type: (Resolved | Rejected)['type'
 export function checkSync(event: SyncEvent, outcome: StepOutcome): void {
   const { before, after, emitted, where } = outcome;
   const was = statusOf(before);
-  if (event.state === 'loggedIn' && event.received) {
+  if (event.state === 'loggedIn') {
     // Its tokens are this tab's now, and whoever waited for a token gets them.
     expect(after.value, where).toEqual({ idle: 'waiting' });
     expect(after.context.tokens, where).toEqual(event.received.tokens);
@@ -81,7 +81,7 @@ export function checkSync(event: SyncEvent, outcome: StepOutcome): void {
     expect(expired.length, where).toBe(1);
     expect(expired[0]!.error, where).toBeInstanceOf(SessionExpiredError);
   } else {
-    // Already there (logged out, or expired and told it expired), or 'loggedIn' without tokens.
+    // Already there: logged out, or expired and told it expired.
     expectUnchanged(outcome);
   }
 }
@@ -97,7 +97,10 @@ export function checkWake(event: WakeEvent, outcome: StepOutcome): void {
   const startsRefresh =
     ids.includes('authSession.refreshing.backingOff') ||
     (ids.includes('authSession.idle') && (context.coolingDown ? probes : due));
-  if (!startsRefresh) return expectUnchanged(outcome);
+  if (!startsRefresh) {
+    expectUnchanged(outcome);
+    return;
+  }
   expect(after.value, where).toEqual({ refreshing: 'requesting' });
   expect(refreshesStarted, where).toBe(1);
   expect(after.context.tokens, where).toEqual(context.tokens);
@@ -109,7 +112,10 @@ export function checkWake(event: WakeEvent, outcome: StepOutcome): void {
 /** LOGOUT in this tab: from any signed-in or expired state, nothing is kept and every waiter hears LoggedOutError. */
 export function checkLogout(outcome: StepOutcome): void {
   const { before, after, emitted, refreshesStarted, where } = outcome;
-  if (statusOf(before) === 'loggedOut') return expectUnchanged(outcome);
+  if (statusOf(before) === 'loggedOut') {
+    expectUnchanged(outcome);
+    return;
+  }
   expect(after.value, where).toBe('loggedOut');
   expect(after.context.tokens, where).toBeNull();
   expect(after.context.waiters, where).toEqual([]);

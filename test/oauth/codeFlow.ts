@@ -41,6 +41,7 @@ export interface OAuthClientContext {
 }
 
 // The harness runs on plain http://127.0.0.1.
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated upstream only to stand out; see above
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const publicClient = oauth.None();
 

@@ -9,6 +9,7 @@ import { createAuthFetch, type AuthFetchOptions } from '../../src/fetch/index.js
 import { authHooks, type KyAuthOptions } from '../../src/ky/index.js';
 import { angularHttp, answerOf } from './angular.js';
 import { deferred, type Deferred } from './deferred.js';
+import { asJsonObject, type JsonObject } from './json.js';
 
 export const API = 'https://api.test';
 export const ELSEWHERE = 'https://elsewhere.test';
@@ -51,7 +52,7 @@ export function createApi() {
     try {
       if (holdCount > 0) {
         holdCount -= 1;
-        const gate = deferred<void>();
+        const gate = deferred();
         held.push(gate);
         await gate.promise;
       }
@@ -148,7 +149,8 @@ export interface ClientRequest {
 
 export interface ClientResponse {
   status: number;
-  body: { ok?: boolean; token?: string; body?: string; authorization?: string | null };
+  /** The JSON answer, whole: `{ ok, token, body }` from /secret, the arrival from /echo, or an error. */
+  body: JsonObject;
 }
 
 /** One adapter behind the same small interface, so each behaviour is tested once for all of them. */
@@ -171,7 +173,7 @@ export function createClient(name: AdapterName, session: AuthSession, options: S
     return {
       async request(url, init = {}) {
         const response = await authFetch(url, { method: init.method, body: init.body, signal: init.signal });
-        return { status: response.status, body: await response.json() };
+        return { status: response.status, body: asJsonObject(await response.json()) };
       },
     };
   }
@@ -187,10 +189,10 @@ export function createClient(name: AdapterName, session: AuthSession, options: S
             data: init.body,
             signal: init.signal,
           });
-          return { status: response.status, body: response.data };
+          return { status: response.status, body: asJsonObject(response.data) };
         } catch (error) {
           if (axios.isAxiosError(error) && error.response)
-            return { status: error.response.status, body: error.response.data };
+            return { status: error.response.status, body: asJsonObject(error.response.data) };
           throw error;
         }
       },
@@ -210,7 +212,7 @@ export function createClient(name: AdapterName, session: AuthSession, options: S
   return {
     async request(url, init = {}) {
       const response = await client(url, { method: init.method ?? 'GET', body: init.body, signal: init.signal });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: asJsonObject(await response.json()) };
     },
   };
 }

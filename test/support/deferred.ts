@@ -5,7 +5,8 @@ export interface Deferred<T> {
   reject: (error: unknown) => void;
 }
 
-export function deferred<T>(): Deferred<T> {
+/** `deferred()`: a gate to open with `resolve()`. */
+export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { startAuthApi, type AuthApi } from './authApi.js';
+import { isJsonObject, parseJson, type JsonObject } from './json.js';
 
 const { graphql, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(
   import.meta.url,
@@ -29,6 +30,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return body;
 }
 
+/** A GraphQL-over-HTTP request: a query and, if given, an object of variables. */
+function graphqlRequest(value: unknown): { query: string; variables?: JsonObject } {
+  if (!isJsonObject(value) || typeof value.query !== 'string') throw new TypeError('a GraphQL request needs a query');
+  return { query: value.query, variables: isJsonObject(value.variables) ? value.variables : undefined };
+}
+
 export interface GraphqlHttpServer {
   api: AuthApi;
   /** http://127.0.0.1:<port>/graphql */
@@ -40,10 +47,9 @@ export interface GraphqlHttpServer {
 
 export async function startGraphqlHttpServer(): Promise<GraphqlHttpServer> {
   const counts = { unauthorized: 0, ok: 0 };
-  let api: AuthApi | undefined;
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
-    const verdict = await api!.server.backend.authorize(token);
+    const verdict = await api.server.backend.authorize(token);
     const body = await readBody(req);
     if (!verdict.ok) {
       counts.unauthorized += 1;
@@ -52,15 +58,15 @@ export async function startGraphqlHttpServer(): Promise<GraphqlHttpServer> {
     }
     counts.ok += 1;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const { query, variables } = (
+    const { query, variables } = graphqlRequest(
       req.method === 'GET'
-        ? { query: url.searchParams.get('query'), variables: JSON.parse(url.searchParams.get('variables') ?? '{}') }
-        : JSON.parse(body)
-    ) as { query: string; variables?: Record<string, unknown> };
+        ? { query: url.searchParams.get('query'), variables: parseJson(url.searchParams.get('variables') ?? '{}') }
+        : parseJson(body),
+    );
     const result = await graphql({ schema, source: query, variableValues: variables });
     res.writeHead(200, { 'content-type': 'application/graphql-response+json' }).end(JSON.stringify(result));
   }
-  api = await startAuthApi({
+  const api = await startAuthApi({
     handler(req, res) {
       if (!req.url?.startsWith('/graphql')) return false;
       return answer(req, res).then(() => true);

@@ -39,7 +39,7 @@ export function memoryLocks() {
       }
       result.then(
         (value) => release(name, request, () => request.resolve(value)),
-        (error) => release(name, request, () => request.reject(error)),
+        (error: unknown) => release(name, request, () => request.reject(error)),
       );
     });
   }
@@ -62,7 +62,10 @@ export function memoryLocks() {
         if (options.steal && options.ifAvailable) {
           throw new DOMException('steal cannot be combined with ifAvailable', 'NotSupportedError');
         }
-        if (options.signal?.aborted) return reject(abortError());
+        if (options.signal?.aborted) {
+          reject(abortError());
+          return;
+        }
         const request: Request = {
           callback,
           resolve: resolve as (value: unknown) => void,
@@ -78,14 +81,18 @@ export function memoryLocks() {
             holders.delete(name);
             holder.reject(abortError());
           }
-          return grant(name, request);
+          grant(name, request);
+          return;
         }
         if (options.ifAvailable && busy) {
           return void Promise.resolve()
             .then(() => callback(null))
             .then(resolve as (value: unknown) => void, reject);
         }
-        if (!busy) return grant(name, request);
+        if (!busy) {
+          grant(name, request);
+          return;
+        }
         request.onAbort = () => {
           const entries = queue(name);
           const index = entries.indexOf(request);

@@ -34,20 +34,20 @@ export function snippetsIn(root: string, files: string[]): Map<string, Snippet> 
   for (const file of files) {
     const lines = readFileSync(join(root, file), 'utf8').split('\n');
     let open: { name: string; from: number } | null = null;
-    lines.forEach((line, index) => {
+    for (const [index, line] of lines.entries()) {
       const start = START.exec(line);
       if (start) {
         if (open) throw new Error(`${file}:${index + 1}: snippet "${start[1]}" opens inside "${open.name}"`);
         open = { name: start[1]!, from: index + 1 };
       } else if (END.test(line)) {
         if (!open) throw new Error(`${file}:${index + 1}: end of a snippet that never opened`);
-        const { name, from }: { name: string; from: number } = open;
+        const { name, from } = open;
         if (found.has(name)) throw new Error(`snippet "${name}" is marked twice: ${found.get(name)!.file} and ${file}`);
         found.set(name, { name, code: dedent(lines.slice(from, index)), file });
         open = null;
       }
-    });
-    if (open) throw new Error(`${file}: snippet "${(open as { name: string }).name}" is never closed`);
+    }
+    if (open) throw new Error(`${file}: snippet "${open.name}" is never closed`);
   }
   return found;
 }

@@ -32,7 +32,6 @@ export async function startSseServer(): Promise<SseServer> {
   const streams = new Set<ServerResponse>();
   const connects: StreamConnect[] = [];
   let published = 0;
-  let api: AuthApi | undefined;
 
   const frame = (id: number) => `id: ${id}\ndata: ${id}\n\n`;
 
@@ -40,7 +39,7 @@ export async function startSseServer(): Promise<SseServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
     const lastEventId = typeof req.headers['last-event-id'] === 'string' ? req.headers['last-event-id'] : null;
-    const verdict = await api!.server.backend.authorize(token);
+    const verdict = await api.server.backend.authorize(token);
     const delay = Number(url.searchParams.get('delay') ?? 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     connects.push({ status: verdict.ok ? 200 : 401, lastEventId, token });
@@ -58,7 +57,7 @@ export async function startSseServer(): Promise<SseServer> {
     res.once('close', () => streams.delete(res));
   }
 
-  api = await startAuthApi({
+  const api = await startAuthApi({
     handler(req, res) {
       if (!req.url?.startsWith('/events')) return false;
       return events(req, res).then(() => true);

@@ -159,16 +159,19 @@ describe('attachAuth (axios) without a network', () => {
     const instance = axios.create({ adapter: server.adapter });
     attachAuth(session, instance, { origins: [API], maxConcurrentReplays: 1 });
     const refreshed = session.refresh();
-    let settled = false;
-    const response = instance.get(`${API}/queued`).finally(() => (settled = true));
+    // A holder, not a `let`: TypeScript's narrowing cannot see the callback's write.
+    const outcome = { settled: false };
+    const response = instance.get(`${API}/queued`).finally(() => {
+      outcome.settled = true;
+    });
     await flush(20);
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 600 });
     await refreshed;
     for (let i = 0; i < 200 && stub.calls.length < 2; i++) await flush();
     stub.last().answer.resolve({ accessToken: 'a2', refreshToken: 'r2', expiresIn: 600 });
     // A replay that waited for a slot inside its own slot would never go out: wait a bounded time.
-    for (let i = 0; i < 200 && !settled; i++) await flush();
-    expect(settled).toBe(true);
+    for (let i = 0; i < 200 && !outcome.settled; i++) await flush();
+    expect(outcome.settled).toBe(true);
     expect((await response).data).toEqual({ authorization: 'Bearer a2' });
     expect(server.seen).toEqual(['Bearer a1', 'Bearer a2']);
   });

@@ -37,9 +37,9 @@ function recordingChannel() {
   let closed = false;
   const channel: ChannelLike = {
     postMessage: (message) => posted.push(message),
-    addEventListener: (type, listener) => type === 'message' && listeners.add(listener),
-    // As on an EventTarget: a listener is only removed under the type it was added for.
-    removeEventListener: (type, listener) => type === 'message' && listeners.delete(listener),
+    // As on an EventTarget: any type is taken, and a listener is only removed under the type it was added for.
+    addEventListener: (type: string, listener) => type === 'message' && listeners.add(listener),
+    removeEventListener: (type: string, listener) => type === 'message' && listeners.delete(listener),
     close: () => (closed = true),
   };
   return {
@@ -134,7 +134,7 @@ describe('crossTab connect', () => {
     const { crossTab, channel, locks, lockName } = connectedTab(loggedIn(5, 'current'), {
       tokens: tokenSet('current'),
     });
-    const held = deferred<void>();
+    const held = deferred();
     void locks.manager.request(lockName, {}, () => held.promise);
     const refreshing = crossTab.refresh({ tokens: tokenSet('current') }, new AbortController().signal, async () => ({
       tokens: tokenSet('fresh'),

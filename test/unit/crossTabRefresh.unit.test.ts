@@ -31,7 +31,7 @@ const loggedIn = (version: number, accessToken: string, writer = 'other-tab'): S
 
 let tabs = 0;
 
-function oneTab({ isTerminal = (_error: unknown): boolean => false } = {}) {
+function oneTab({ isTerminal = (): boolean => false }: { isTerminal?: (error: unknown) => boolean } = {}) {
   const name = `refresh-unit-${++tabs}`;
   const locks = memoryLocks();
   const local = new MapStorage();
@@ -56,7 +56,7 @@ function oneTab({ isTerminal = (_error: unknown): boolean => false } = {}) {
     crossTab.refresh(input, signal, refreshHere);
   /** Holds the refresh lock as another tab would, until `release()`. */
   function holdLock() {
-    const held = deferred<void>();
+    const held = deferred();
     void locks.manager.request(`tokenflight:${name}:refresh`, {}, () => held.promise).catch(() => {});
     return { release: () => held.resolve() };
   }
@@ -85,7 +85,7 @@ describe('crossTab refresh', () => {
     // was given (which a fetch may keep) keeps a listener of ours.
     expect(vi.getTimerCount()).toBe(0);
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
-    const attemptSignal = refreshHere.mock.calls[0]![1] as AbortSignal;
+    const attemptSignal = refreshHere.mock.calls[0]![1];
     expect(getEventListeners(attemptSignal, 'abort')).toHaveLength(0);
   });
 

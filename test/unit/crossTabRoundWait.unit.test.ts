@@ -19,6 +19,7 @@ import { MapStorage } from '../support/mapStorage.js';
 import { memoryLocks } from '../support/memoryLocks.js';
 import { flush } from '../support/refreshStub.js';
 import { standInMachine, tokenSet } from '../support/crossTabStandIns.js';
+import { match } from '../support/matchers.js';
 
 const HOLDING = 'tokenflight:holding-lock';
 /** Every backoff of the round: minDelay = maxDelay and a random source of 1. */
@@ -57,7 +58,10 @@ function origin({ retries = 2, now }: { retries?: number; now?: () => number } =
     const listeners = new Set<(event: { data: unknown }) => void>();
     bus.add(listeners);
     const channel: ChannelLike = {
-      postMessage: (message) => (posted.push(message), broadcast(message, listeners)),
+      postMessage: (message) => {
+        posted.push(message);
+        broadcast(message, listeners);
+      },
       addEventListener: (_type, listener) => listeners.add(listener),
       removeEventListener: (_type, listener) => listeners.delete(listener),
       close: () => bus.delete(listeners),
@@ -81,7 +85,7 @@ function origin({ retries = 2, now }: { retries?: number; now?: () => number } =
 
   /** Holds the refresh lock as another tab would, until `release()`. */
   function holdLock() {
-    const held = deferred<void>();
+    const held = deferred();
     void locks.manager.request(`tokenflight:${name}:refresh`, {}, () => held.promise);
     return { release: () => held.resolve() };
   }
@@ -168,7 +172,7 @@ describe('one refresh round per origin, as one tab runs it', () => {
     expect(server.refreshHere).toHaveBeenCalledTimes(2);
     expect(roundsIn(a.posted).at(-1)).toMatchObject({
       failures: 2,
-      cooldownUntil: expect.any(Number),
+      cooldownUntil: match.any(Number),
       cause: { name: 'ServiceUnavailableError' },
     });
     expect(a.holdings()).toBe(2);

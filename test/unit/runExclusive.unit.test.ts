@@ -14,7 +14,7 @@ const LOCK = 'unit-lock';
 
 /** Holds the lock as another tab would, until `release()`. */
 function holdLock(locks: LockManagerLike) {
-  const held = deferred<void>();
+  const held = deferred();
   // A robbed holder's request rejects; that is the thief's business, not this test's.
   locks.request(LOCK, {}, () => held.promise).catch(() => {});
   return { release: () => held.resolve() };

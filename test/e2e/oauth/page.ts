@@ -80,7 +80,7 @@ async function storedKey(): Promise<StoredKey> {
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('the IndexedDB request failed'));
   });
 }
 

@@ -48,9 +48,10 @@ async function revoked(): Promise<{ errors: string[]; status: string; tokens: un
   auth.expireAccessTokens();
   auth.revokeRefreshTokens();
   const settled = await Promise.allSettled(Array.from({ length: 3 }, () => authFetch(auth.url('protected'))));
-  const errors = settled.map((outcome) =>
-    outcome.status === 'rejected' ? String((outcome.reason as Error).name) : `fulfilled ${outcome.value.status}`,
-  );
+  const errors = settled.map((outcome) => {
+    if (outcome.status === 'fulfilled') return `fulfilled ${outcome.value.status}`;
+    return outcome.reason instanceof Error ? outcome.reason.name : String(outcome.reason);
+  });
   const result = { errors, status: session.status, tokens: session.tokens };
   session.stop();
   return result;
