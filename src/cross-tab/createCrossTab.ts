@@ -13,7 +13,8 @@ import {
 } from './sharedRecord.js';
 import { sharedFormOf } from './sharedWebStorage.js';
 import { defaultChannel, defaultLocks, defaultSharedStorage, randomWriter, warnSingleTab } from './pageDefaults.js';
-import { receivedOf, sameSession, stateOf, syncOf } from './recordSync.js';
+import { receivedOf, sameSession, stateOf, syncOf } from '../coordination/recordSync.js';
+import { LOGGED_OUT, untilAborted } from '../coordination/sharedRecord.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { runExclusive, stealJitter, type Grant } from './runExclusive.js';
 import { createOriginRound, type OriginRound, type RoundSettings } from './originRound.js';
@@ -78,18 +79,6 @@ export { resetCrossTabWarning } from './pageDefaults.js';
 type Step = { done: ReceivedTokens } | { waitUntil: number };
 
 const ATTEMPT_ALONE: RoundVerdict = { kind: 'attempt', failures: 0 };
-
-const LOGGED_OUT: SharedRecord = { version: 0, writer: '', state: 'loggedOut', tokens: null, lifetime: null };
-
-/** Rejects with the signal's reason when it aborts first; `promise` is always handled. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    if (signal.aborted) onAbort();
-  });
-}
 
 /**
  * Every tab of an origin shares one session: refreshes run under one Web Lock, the result is
