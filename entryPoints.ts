@@ -10,4 +10,5 @@ export const entryPoints = {
   oauth: 'src/oauth/index.ts',
   'cross-tab': 'src/cross-tab/index.ts',
   inspect: 'src/inspect/index.ts',
+  redis: 'src/redis/index.ts',
 } as const;

@@ -10,5 +10,5 @@ export default defineConfig({
   // Also for CJS: one copy of each error class across entry points, so instanceof holds under require.
   splitting: true,
   target: 'es2022',
-  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi'],
+  external: ['xstate', 'axios', 'ky', 'msw', 'eventsource', 'graphql-ws', 'oauth4webapi', 'redis'],
 });
