@@ -26,6 +26,8 @@ export interface Cluster {
   redis: RedisServer;
   as: AuthorizationServer;
   workers: Worker[];
+  /** When the logged-in access token expires (epoch ms). */
+  expiresAt: number;
   /** The record Redis holds for the key, read as a fresh instance would. */
   record(): Promise<{ version: number; state: string; token: string | null }>;
 }
@@ -110,17 +112,19 @@ export function useCluster() {
     closers.push(() => store.close());
     const seeding = createSessionPool({
       store,
-      session: () => ({ refresh: () => Promise.reject(new Error('the test process never refreshes')) }),
+      session: () => ({ refresh: () => Promise.reject(new Error('the test process does not refresh')) }),
     });
-    closers.push(() => seeding.close());
+    const expiresAt = Date.now() + (options.expiresIn ?? -1_000);
     await seeding.use(SESSION_KEY, (session) =>
       session.login({
         accessToken: login.access_token,
         refreshToken: login.refresh_token ?? null,
         tokenType: login.token_type,
-        expiresAt: Date.now() + (options.expiresIn ?? -1_000),
+        expiresAt,
       }),
     );
+    // At once: a session whose token has expired starts a refresh, and this one must not hold the lock.
+    seeding.close();
 
     const env = {
       REDIS_URL: redis.url,
@@ -149,6 +153,7 @@ export function useCluster() {
       redis,
       as,
       workers: started.map(({ worker }) => worker),
+      expiresAt,
       async record() {
         const fresh = await store.open(SESSION_KEY);
         fresh.close();
