@@ -9,7 +9,7 @@ import { deferred } from '../support/deferred.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 let redis: RedisServer;
-const clients: Array<ReturnType<typeof createClient>> = [];
+const clients: Array<{ destroy(): void }> = [];
 const closers: Array<() => void> = [];
 
 beforeAll(async () => {
