@@ -33,6 +33,7 @@ describe('npm run bench -- --quick', () => {
       '### Long session',
       '### Memory',
       '### Size',
+      '### Cluster',
     ]) {
       expect(stdout).toContain(heading);
     }

@@ -7,10 +7,12 @@ export interface SessionPoolOptions {
   store: RedisStore;
   /** The options of the session for `key` (its `refresh` above all); the pool adds the Redis plugin. */
   session: (key: string) => Omit<AuthSessionOptions, 'storage' | 'tokens'>;
-  /** The most sessions kept; past it the least recently used idle one is evicted. Default 10 000. */
+  /** The most live sessions; past it the least recently used idle one is stopped (its key stays). Default 1000. */
   maxSessions?: number;
-  /** A session unused this long (ms) is evicted at the next `use`. Default 300 000. */
+  /** A live session unused this long (ms) is stopped at the next `use` (its key stays). Default 60 000. */
   idleTimeout?: number;
+  /** The most keys followed (their records kept current); past it the least recently used idle one is forgotten. Default 10 000. */
+  maxKeys?: number;
   now?: () => number;
 }
 
@@ -20,21 +22,26 @@ export interface SessionPool {
    * one session (so one refresh). Resolves after `work` and after what it changed is in Redis.
    */
   use<T>(key: string, work: (session: AuthSession) => Promise<T> | T): Promise<T>;
-  /** Sessions held now. */
+  /** Live sessions now. */
   readonly size: number;
+  /** Keys followed now (with or without a live session). */
+  readonly keys: number;
   /** Stops every session and forgets every key. */
   close(): void;
 }
 
 interface Entry {
-  shared: Promise<{ session: AuthSession; key: RedisSharedKey }>;
+  shared: Promise<RedisSharedKey>;
+  session: AuthSession | null;
   active: number;
   lastUsed: number;
 }
 
 /**
- * Sessions per key on demand, shared by concurrent requests, evicted when idle. Eviction runs
- * on `use` (least recently used first, by idle time then count), so an idle session costs no timer.
+ * Sessions per key on demand, shared by concurrent requests. Two tiers: a live session (an actor,
+ * tens of kB) while the key is in use and shortly after; then only the key's record, kept current
+ * by notices (about 1 kB), from which the next use builds the session again without a Redis read.
+ * Eviction runs on `use`, least recently used first, so an idle key costs the pool no timer.
  */
 export function createSessionPool(options: SessionPoolOptions): SessionPool {
   if (typeof options?.session !== 'function') {
@@ -45,64 +52,76 @@ export function createSessionPool(options: SessionPoolOptions): SessionPool {
       `tokenflight: createSessionPool store must be a createRedisStore() store, got ${String(options.store)}`,
     );
   }
-  const maxSessions = Math.floor(positive('pool maxSessions', options.maxSessions, 10_000, 1));
-  const idleTimeout = positive('pool idleTimeout', options.idleTimeout, 300_000);
+  const maxSessions = Math.floor(positive('pool maxSessions', options.maxSessions, 1_000, 1));
+  const idleTimeout = positive('pool idleTimeout', options.idleTimeout, 60_000);
+  const maxKeys = Math.floor(positive('pool maxKeys', options.maxKeys, 10_000, 1));
   const now = options.now ?? Date.now;
   // Map order is use order: the least recently used entry comes first.
   const entries = new Map<string, Entry>();
+  const live = new Map<string, Entry>();
 
-  function open(key: string): Entry['shared'] {
-    return options.store.open(key).then((shared) => {
-      try {
-        const sessionOptions = options.session(key);
-        const session = createAuthSession({
-          ...sessionOptions,
-          plugins: [shared.plugin(), ...(sessionOptions.plugins ?? [])],
-        });
-        return { session, key: shared };
-      } catch (error) {
-        shared.close();
-        throw error;
-      }
+  function sessionFor(key: string, entry: Entry, shared: RedisSharedKey): AuthSession {
+    if (entry.session) return entry.session;
+    const sessionOptions = options.session(key);
+    entry.session = createAuthSession({
+      ...sessionOptions,
+      plugins: [shared.plugin(), ...(sessionOptions.plugins ?? [])],
     });
+    live.set(key, entry);
+    return entry.session;
   }
 
-  function evict(key: string, entry: Entry): void {
+  function stopSession(key: string, entry: Entry): void {
+    entry.session?.stop();
+    entry.session = null;
+    live.delete(key);
+  }
+
+  function forget(key: string, entry: Entry): void {
+    stopSession(key, entry);
     entries.delete(key);
     entry.shared.then(
-      ({ session, key: shared }) => {
-        session.stop();
-        shared.close();
-      },
+      (shared) => shared.close(),
       () => {},
     );
   }
 
-  /** Drops idle entries past `idleTimeout`, then past `maxSessions`, oldest first; never one in use. */
+  /** Stops sessions idle past `idleTimeout` or beyond `maxSessions`, then forgets keys beyond `maxKeys`; never one in use. */
   function sweep(at: number): void {
-    for (const [key, entry] of entries) {
-      const tooMany = entries.size > maxSessions;
-      if (!tooMany && at - entry.lastUsed < idleTimeout) break;
-      if (entry.active === 0) evict(key, entry);
+    for (const [key, entry] of live) {
+      if (live.size <= maxSessions && at - entry.lastUsed < idleTimeout) break;
+      if (entry.active === 0) stopSession(key, entry);
     }
+    for (const [key, entry] of entries) {
+      if (entries.size <= maxKeys) break;
+      if (entry.active === 0) forget(key, entry);
+    }
+  }
+
+  /** Moves `key` to the end of `map`: most recently used. */
+  function touch(map: Map<string, Entry>, key: string, entry: Entry): void {
+    map.delete(key);
+    map.set(key, entry);
   }
 
   return {
     async use(key, work) {
       const at = now();
       let entry = entries.get(key);
-      if (entry) entries.delete(key);
-      else {
-        entry = { shared: open(key), active: 0, lastUsed: at };
+      if (!entry) {
+        const opening: Entry = { shared: options.store.open(key), session: null, active: 0, lastUsed: at };
         // A key that failed to open is not kept: the next use tries again.
-        entry.shared.catch(() => entries.get(key) === entry && entries.delete(key));
+        opening.shared.catch(() => entries.get(key) === opening && entries.delete(key));
+        entry = opening;
       }
+      touch(entries, key, entry);
+      if (entry.session) touch(live, key, entry);
       entry.lastUsed = at;
       entry.active += 1;
-      entries.set(key, entry);
-      sweep(at);
       try {
-        const { session, key: shared } = await entry.shared;
+        const shared = await entry.shared;
+        const session = sessionFor(key, entry, shared);
+        sweep(at);
         const result = await work(session);
         await shared.flush();
         return result;
@@ -112,10 +131,13 @@ export function createSessionPool(options: SessionPoolOptions): SessionPool {
       }
     },
     get size() {
+      return live.size;
+    },
+    get keys() {
       return entries.size;
     },
     close() {
-      for (const [key, entry] of [...entries]) evict(key, entry);
+      for (const [key, entry] of [...entries]) forget(key, entry);
     },
   };
 }

@@ -46,8 +46,8 @@ describe('docs/server.md', () => {
       store,
       // Refresh when a request needs a token, not ahead of expiry.
       session: () => ({ refresh: op.refresh, plugins: [op], refreshMargin: 0 }),
-      maxSessions: 10_000,
-      idleTimeout: 5 * 60_000,
+      maxSessions: 1_000,
+      idleTimeout: 60_000,
     });
 
     /** Calls the customer's API with their grant: one session per customer, shared by every request and instance. */

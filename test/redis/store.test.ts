@@ -163,7 +163,10 @@ describe('tokenflight/redis records and locks', () => {
 });
 
 describe('createSessionPool', () => {
-  function pool(on: RedisStore, options: { maxSessions?: number; idleTimeout?: number; now?: () => number } = {}) {
+  function pool(
+    on: RedisStore,
+    options: { maxSessions?: number; idleTimeout?: number; maxKeys?: number; now?: () => number } = {},
+  ) {
     let created = 0;
     const sessions = createSessionPool({
       store: on,
@@ -200,6 +203,27 @@ describe('createSessionPool', () => {
     await inUse;
     // The busy session survived every sweep.
     expect(await sessions.use(busyKey, (session) => session)).toBe(busy);
+  });
+
+  it('forgets the least recently used keys beyond maxKeys', async () => {
+    const { sessions } = pool(await store(), { maxSessions: 2, maxKeys: 5 });
+    for (let i = 0; i < 12; i++) await sessions.use(freshKey(), () => undefined);
+    expect(sessions.size).toBe(2);
+    expect(sessions.keys).toBe(5);
+  });
+
+  it('a key whose session was stopped still follows its record: the next session starts from the newest tokens', async () => {
+    const [here, there] = [await store(), await store()];
+    const { sessions } = pool(here, { maxSessions: 1 });
+    const key = freshKey();
+    await sessions.use(key, (session) =>
+      session.login({ accessToken: 'at-1', refreshToken: 'rt-1', expiresAt: Date.now() + 60_000 }),
+    );
+    await sessions.use(freshKey(), () => undefined);
+    expect(sessions.size).toBe(1);
+    const other = await sessionOn(there, key, () => Promise.resolve({ accessToken: 'at-2', refreshToken: 'rt-2' }));
+    await other.session.refresh();
+    await expect.poll(() => sessions.use(key, (session) => session.tokens?.accessToken)).toBe('at-2');
   });
 
   it('evicts sessions idle past idleTimeout at the next use, with no timer of its own', async () => {
