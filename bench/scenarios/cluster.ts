@@ -124,6 +124,8 @@ export async function runCluster(config: BenchConfig, log: (line: string) => voi
       seeding.use(key, (seeded) => seeded.login({ ...tokens, accessToken: `token-of-${key}` })),
     );
     seeding.close();
+    // close() lets go of the keys a moment later: wait, or the seeding's keys count in `before`.
+    await new Promise((resolve) => setImmediate(resolve));
     // Idle: every session stopped right after its use; the keys (records, kept current) stay.
     const idle = createSessionPool({ store, session, maxKeys: idleKeys, idleTimeout: 0 });
     closers.push(() => idle.close());

@@ -19,7 +19,7 @@ export interface RedisServer {
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
