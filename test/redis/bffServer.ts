@@ -22,7 +22,6 @@ export interface BffOptions {
   scope: string;
 }
 
-// --- snippet: bff-server ---
 const SESSION_COOKIE = 'bff_session';
 const LOGIN_COOKIE = 'bff_login';
 
@@ -115,7 +114,6 @@ export function createBff({ store, op, publicUrl, apiOrigin, secret, scope }: Bf
   server.on('close', () => pool.close());
   return server;
 }
-// --- end of snippet ---
 
 function sameValue(given: string | string[] | undefined, expected: string): boolean {
   if (typeof given !== 'string' || given.length !== expected.length) return false;
