@@ -9,6 +9,7 @@ import {
   type SharedRecord,
   type SharedState,
 } from '../coordination/sharedRecord.js';
+import type { RefreshActorInput } from '../../machines/authSessionTypes.js';
 import type { PluginHost, PluginParts, RefreshAttempt, SessionPlugin } from '../session/plugin.js';
 import type { AuthSessionActor } from '../session/sessionTypes.js';
 import type { RedisCommands } from './redisCommands.js';
@@ -54,41 +55,94 @@ export interface OpenedKey extends RedisSharedKey {
 /** One refresh, granted the lock. */
 interface LockedRefresh {
   owner: string;
-  input: Parameters<RefreshAttempt>[0];
+  input: RefreshActorInput;
   signal: AbortSignal;
   refreshHere: RefreshAttempt;
   /** The record the refresh started from. */
   base: SharedRecord;
 }
 
-const sleep = (ms: number, signal: AbortSignal, wake: Set<() => void>) =>
-  new Promise<void>((resolve) => {
+/** Waits `ms`, or until woken (news of the key) or aborted; never rejects. */
+function sleep(ms: number, signal: AbortSignal, wakers: Set<() => void>): Promise<void> {
+  return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      wake.delete(done);
+      wakers.delete(done);
       signal.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, clampDelay(ms));
-    wake.add(done);
+    wakers.add(done);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+const SETTLED: Promise<unknown> = Promise.resolve();
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'Error';
+}
 
 /**
  * One key coordinated through Redis: refreshes under a lease lock with an owner token, the record
- * versioned and written by compare-and-set, other instances' writes adopted from notices.
+ * versioned and written by compare-and-set, other instances' writes adopted from notices. A class,
+ * so a followed key costs its fields only (a pool keeps thousands idle), not a closure per step.
  */
-export async function openSharedKey(parts: KeyParts): Promise<OpenedKey> {
-  const { commands, codec, recordKey, lockKey, lease, writer } = parts;
-  let known: SharedRecord = LOGGED_OUT;
-  let actor: AuthSessionActor | null = null;
-  let closed = false;
-  let pending: Promise<unknown> = Promise.resolve();
+class RedisKey implements OpenedKey {
+  readonly #parts: KeyParts;
+  #known: SharedRecord = LOGGED_OUT;
+  #actor: AuthSessionActor | null = null;
+  #closed = false;
+  #pending: Promise<unknown> = SETTLED;
   // A refresh result Redis did not take (it was down): written on reconnect, unless someone wrote first.
-  let unsaved: SharedRecord | null = null;
-  const wakers = new Set<() => void>();
+  #unsaved: SharedRecord | null = null;
+  // Made when a refresh first waits for the lock.
+  #wakers: Set<() => void> | null = null;
 
-  async function readStored(): Promise<SharedRecord> {
+  constructor(parts: KeyParts) {
+    this.#parts = parts;
+  }
+
+  get key(): string {
+    return this.#parts.key;
+  }
+
+  get record(): SharedRecord {
+    return this.#known;
+  }
+
+  async load(): Promise<void> {
+    this.#known = await this.#readStored();
+  }
+
+  plugin(): SessionPlugin {
+    return { name: 'redis', setup: (host) => this.#pluginParts(host) };
+  }
+
+  flush(): Promise<void> {
+    return this.#pending.then(() => undefined);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#parts.forget();
+  }
+
+  notice(version: number): void {
+    if (version > this.#known.version) this.#refreshNews().catch(() => {});
+  }
+
+  async resync(): Promise<void> {
+    const record = this.#unsaved;
+    if (record) {
+      this.#unsaved = null;
+      await this.#write(record, record.version - 1);
+    } else await this.#refreshNews();
+  }
+
+  async #readStored(): Promise<SharedRecord> {
+    const { commands, codec, recordKey } = this.#parts;
     const stored = await commands.read(recordKey);
     if (stored.data === null) return { ...LOGGED_OUT, version: stored.version };
     const record = await codec.decode(stored.data, recordKey, stored.version);
@@ -97,40 +151,35 @@ export async function openSharedKey(parts: KeyParts): Promise<OpenedKey> {
   }
 
   /** Takes `record` if it is newer than what this instance has; the session follows. */
-  function adopt(record: SharedRecord): boolean {
-    if (compareRecords(record, known) <= 0) return false;
-    known = record;
+  #adopt(record: SharedRecord): boolean {
+    if (compareRecords(record, this.#known) <= 0) return false;
+    this.#known = record;
     const sync = syncOf(record);
+    const actor = this.#actor;
     if (actor && sync && !sameSession(stateOf(actor.getSnapshot()), record)) actor.send(sync);
-    wakers.forEach((wake) => wake());
+    this.#wakers?.forEach((wake) => wake());
     return true;
   }
 
-  async function refreshNews(): Promise<void> {
-    adopt(await readStored());
+  async #refreshNews(): Promise<void> {
+    this.#adopt(await this.#readStored());
   }
 
   /** Writes `record` over `base`; true when written, false when someone wrote first (then adopts theirs). */
-  async function write(record: SharedRecord, base: number): Promise<boolean> {
+  async #write(record: SharedRecord, base: number): Promise<boolean> {
+    const { commands, codec, recordKey, channel, key } = this.#parts;
     const data = await codec.encode(record, recordKey);
-    const notice = JSON.stringify({ key: parts.key, version: record.version });
-    const written = await commands.write({
-      recordKey,
-      base,
-      version: record.version,
-      data,
-      channel: parts.channel,
-      notice,
-    });
-    if (written) adopt(record);
-    else await refreshNews();
+    const notice = JSON.stringify({ key, version: record.version });
+    const written = await commands.write({ recordKey, base, version: record.version, data, channel, notice });
+    if (written) this.#adopt(record);
+    else await this.#refreshNews();
     return written;
   }
 
-  function recordOf(state: SharedState, received: ReceivedTokens | null, base: number): SharedRecord {
+  #recordOf(state: SharedState, received: ReceivedTokens | null, base: number): SharedRecord {
     return {
       version: base + 1,
-      writer,
+      writer: this.#parts.writer,
       state,
       tokens: received?.tokens ?? null,
       lifetime: received?.lifetime ?? null,
@@ -138,37 +187,40 @@ export async function openSharedKey(parts: KeyParts): Promise<OpenedKey> {
   }
 
   /** A login or logout in this instance: written over the newest known record, in order. */
-  function publishLocal(state: SharedState, received: ReceivedTokens | null): void {
-    const next = pending.then(async () => {
-      const base = known.version;
-      await write(recordOf(state, received, base), base);
+  #publishLocal(state: SharedState, received: ReceivedTokens | null): void {
+    const next = this.#pending.then(async () => {
+      const base = this.#known.version;
+      await this.#write(this.#recordOf(state, received, base), base);
     });
     // Only the error's name: it may quote a token.
-    pending = next.catch((error: unknown) =>
+    this.#pending = next.catch((error: unknown) =>
       console.warn(`tokenflight: redis could not store a ${state} record (${errorName(error)})`),
     );
   }
 
   /** The newer record another instance left, as this refresh's outcome. */
-  function outcomeOf(record: SharedRecord, signal: AbortSignal): ReceivedTokens {
+  #outcomeOf(record: SharedRecord, signal: AbortSignal): ReceivedTokens {
     const received = receivedOf(record);
     if (received) return received;
-    // Logged out or expired elsewhere: `adopt` already moved the machine there.
+    // Logged out or expired elsewhere: `#adopt` already moved the machine there.
     throw signal.reason ?? new DOMException('The session ended on another instance', 'AbortError');
   }
 
-  /** Waits for the lock; null when another instance's newer record arrived first. */
-  async function takeLock(owner: string, base: SharedRecord, signal: AbortSignal): Promise<SharedRecord | null> {
+  /** Waits for the lock; null once it is this owner's, else the newer record another instance left first. */
+  async #takeLock(owner: string, base: SharedRecord, signal: AbortSignal): Promise<SharedRecord | null> {
+    const { commands, lockKey, lease, retryInterval } = this.#parts;
     for (;;) {
       if (signal.aborted) throw signal.reason;
-      if (compareRecords(known, base) > 0) return known;
+      if (compareRecords(this.#known, base) > 0) return this.#known;
       if (await commands.acquire(lockKey, owner, lease)) return null;
-      await sleep(parts.retryInterval, signal, wakers);
+      this.#wakers ??= new Set();
+      await sleep(retryInterval, signal, this.#wakers);
     }
   }
 
   /** Keeps the lease while the refresh runs; aborts `lost` when it is someone else's. */
-  function keepLease(owner: string, lost: AbortController): () => void {
+  #keepLease(owner: string, lost: AbortController): () => void {
+    const { commands, lockKey, lease } = this.#parts;
     const timer = setInterval(
       () => {
         commands.extend(lockKey, owner, lease).then(
@@ -184,18 +236,18 @@ export async function openSharedKey(parts: KeyParts): Promise<OpenedKey> {
     return () => clearInterval(timer);
   }
 
-  async function refreshUnderLock(
+  async #refreshUnderLock(
     { owner, input, signal, refreshHere, base }: LockedRefresh,
     { isTerminal, refreshTimeout }: PluginHost,
   ): Promise<ReceivedTokens> {
     // The holder before us may have written a moment ago: read under the lock.
-    await refreshNews();
-    if (compareRecords(known, base) > 0) return outcomeOf(known, signal);
+    await this.#refreshNews();
+    if (compareRecords(this.#known, base) > 0) return this.#outcomeOf(this.#known, signal);
     const lost = new AbortController();
     // The attempt's own bound, so no holder keeps the lock past `refreshTimeout`.
     const timer = setTimeout(() => lost.abort(new RefreshTimeoutError(refreshTimeout)), clampDelay(refreshTimeout));
     const attempt = AbortSignal.any([signal, lost.signal]);
-    const keeping = keepLease(owner, lost);
+    const keeping = this.#keepLease(owner, lost);
     const stopKeeping = () => {
       clearTimeout(timer);
       keeping();
@@ -203,98 +255,79 @@ export async function openSharedKey(parts: KeyParts): Promise<OpenedKey> {
     try {
       const received = await untilAborted(refreshHere(input, attempt), attempt);
       stopKeeping();
-      const record = recordOf('loggedIn', received, base.version);
+      const record = this.#recordOf('loggedIn', received, base.version);
       try {
-        if (await write(record, base.version)) return received;
+        if (await this.#write(record, base.version)) return received;
       } catch {
         // Redis went away after the provider answered: keep the new tokens here and write them on reconnect.
-        unsaved = record;
-        known = record;
+        this.#unsaved = record;
+        this.#known = record;
         return received;
       }
       // Refused: our lease ran out and another instance wrote newer tokens (fencing).
-      return outcomeOf(known, signal);
+      return this.#outcomeOf(this.#known, signal);
     } catch (error) {
       stopKeeping();
-      if (compareRecords(known, base) > 0) return outcomeOf(known, signal);
-      if (isTerminal(error)) await write(recordOf('expired', null, base.version), base.version).catch(() => false);
+      if (compareRecords(this.#known, base) > 0) return this.#outcomeOf(this.#known, signal);
+      if (isTerminal(error)) {
+        await this.#write(this.#recordOf('expired', null, base.version), base.version).catch(() => false);
+      }
       throw error;
     }
   }
 
-  async function resync(): Promise<void> {
-    const record = unsaved;
-    if (record) {
-      unsaved = null;
-      await write(record, record.version - 1);
-    } else await refreshNews();
+  async #refresh(
+    host: PluginHost,
+    input: RefreshActorInput,
+    signal: AbortSignal,
+    refreshHere: RefreshAttempt,
+  ): Promise<ReceivedTokens> {
+    const base = this.#known;
+    const owner = crypto.randomUUID();
+    const newer = await this.#takeLock(owner, base, signal);
+    if (newer) return this.#outcomeOf(newer, signal);
+    try {
+      return await this.#refreshUnderLock({ owner, input, signal, refreshHere, base }, host);
+    } finally {
+      this.#parts.commands.release(this.#parts.lockKey, owner).catch(() => {});
+    }
   }
 
-  known = await readStored();
-
-  const opened: OpenedKey = {
-    key: parts.key,
-    get record() {
-      return known;
-    },
-    plugin(): SessionPlugin {
-      return {
-        name: 'redis',
-        setup: (host) => pluginParts(host),
-      };
-    },
-    flush: () => pending.then(() => undefined),
-    close() {
-      if (closed) return;
-      closed = true;
-      parts.forget();
-    },
-    notice(version) {
-      if (version > known.version) refreshNews().catch(() => {});
-    },
-    resync,
-  };
-
-  function pluginParts(host: PluginHost): PluginParts {
-    return {
-      storage: { load: () => receivedOf(known)?.tokens ?? null, save: () => {} },
-      // The longest wait for the lock: a holder that refreshes for the full `refreshTimeout`, or one that died and whose lease must run out.
-      attemptAllowance: host.refreshTimeout + lease + parts.retryInterval,
-      refresh: async (input, signal, refreshHere) => {
-        const base = known;
-        const owner = crypto.randomUUID();
-        const newer = await takeLock(owner, base, signal);
-        if (newer) return outcomeOf(newer, signal);
-        try {
-          return await refreshUnderLock({ owner, input, signal, refreshHere, base }, host);
-        } finally {
-          commands.release(lockKey, owner).catch(() => {});
-        }
-      },
-      connect(sessionActor) {
-        actor = sessionActor;
-        let previous = stateOf(sessionActor.getSnapshot());
-        const subscription = sessionActor.subscribe((snapshot) => {
-          const local = stateOf(snapshot);
-          const changed = local.state !== previous.state || local.accessToken !== previous.accessToken;
-          previous = local;
-          if (!changed || sameSession(local, known)) return;
-          const tokens = snapshot.context.tokens;
-          publishLocal(
-            local.state,
-            local.state === 'loggedIn' && tokens ? { tokens, lifetime: snapshot.context.lifetime } : null,
-          );
-        });
-        return () => {
-          subscription.unsubscribe();
-          actor = null;
-        };
-      },
+  /** Publishes this instance's logins and logouts; returns the disconnect. */
+  #connect(sessionActor: AuthSessionActor): () => void {
+    this.#actor = sessionActor;
+    let previous = stateOf(sessionActor.getSnapshot());
+    const subscription = sessionActor.subscribe((snapshot) => {
+      const local = stateOf(snapshot);
+      const changed = local.state !== previous.state || local.accessToken !== previous.accessToken;
+      previous = local;
+      if (!changed || sameSession(local, this.#known)) return;
+      const tokens = snapshot.context.tokens;
+      this.#publishLocal(
+        local.state,
+        local.state === 'loggedIn' && tokens ? { tokens, lifetime: snapshot.context.lifetime } : null,
+      );
+    });
+    return () => {
+      subscription.unsubscribe();
+      this.#actor = null;
     };
   }
-  return opened;
+
+  #pluginParts(host: PluginHost): PluginParts {
+    return {
+      storage: { load: () => receivedOf(this.#known)?.tokens ?? null, save: () => {} },
+      // The longest wait for the lock: a holder that refreshes for the full `refreshTimeout`, or one that died and whose lease must run out.
+      attemptAllowance: host.refreshTimeout + this.#parts.lease + this.#parts.retryInterval,
+      refresh: (input, signal, refreshHere) => this.#refresh(host, input, signal, refreshHere),
+      connect: (actor) => this.#connect(actor),
+    };
+  }
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'Error';
+/** Opens `parts.key`: reads its record, then follows it. */
+export async function openSharedKey(parts: KeyParts): Promise<OpenedKey> {
+  const opened = new RedisKey(parts);
+  await opened.load();
+  return opened;
 }

@@ -103,9 +103,11 @@ describe('tokenflight/redis when an instance dies, pauses or Redis goes away', (
     }
     expect(as.counters.refreshGrants).toBe(0);
 
+    // Held still while Redis comes back, so the first read shows what the append-only file kept.
+    for (const worker of workers) worker.signal('SIGSTOP');
     await redis.start();
-    // What Redis acknowledged before it stopped is back (append-only file).
     expect(await record()).toEqual(before);
+    for (const worker of workers) worker.signal('SIGCONT');
     let resumed: Outcome[] = [];
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(250)) {
       resumed = (await Promise.all(workers.map((worker) => worker.burst(10)))).flat();

@@ -47,7 +47,7 @@ const pool = createSessionPool({
     },
     plugins: [op],
     retry: { retries: 1, minDelay: 100, maxDelay: 200 },
-    failureCooldown: 0,
+    failureCooldown: 1_000,
     refreshTimeout: 5_000,
     // Refresh when a request needs a token, not ahead of expiry.
     refreshMargin: 0,
