@@ -40,7 +40,7 @@ interface Entry {
 /**
  * Sessions per key on demand, shared by concurrent requests. Two tiers: a live session (an actor,
  * tens of kB) while the key is in use and shortly after; then only the key's record, kept current
- * by notices (about 1 kB), from which the next use builds the session again without a Redis read.
+ * by notices (1–2 kB), from which the next use builds the session again without a Redis read.
  * Eviction runs on `use`, least recently used first, so an idle key costs the pool no timer.
  */
 export function createSessionPool(options: SessionPoolOptions): SessionPool {
