@@ -48,28 +48,33 @@ export interface RedisCommands {
   release(lockKey: string, owner: string): Promise<void>;
 }
 
+/**
+ * `promise`, or a RedisUnavailableError after `timeout` ms or when it rejects. The message names
+ * the client error's class only: node-redis errors can quote a command, and commands carry tokens.
+ */
+export function bounded<T>(promise: Promise<T>, timeout: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new RedisUnavailableError(`${what}: no answer within ${timeout} ms`)),
+      clampDelay(timeout),
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        const name = error instanceof Error ? error.name : 'unknown error';
+        reject(new RedisUnavailableError(`${what} failed (${name})`, { cause: error }));
+      },
+    );
+  });
+}
+
 /** Every command bounded by `timeout`: a failure or a silence becomes a RedisUnavailableError. */
 export function redisCommands(client: RedisConnectionLike, timeout: number): RedisCommands {
-  function send(args: string[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new RedisUnavailableError(`no answer within ${timeout} ms`)),
-        clampDelay(timeout),
-      );
-      client.sendCommand(args).then(
-        (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(
-            new RedisUnavailableError(error instanceof Error ? error.message : 'the command failed', { cause: error }),
-          );
-        },
-      );
-    });
-  }
+  const send = (args: string[]): Promise<unknown> => bounded(client.sendCommand(args), timeout, args[0] ?? 'command');
   const evalScript = (script: string, key: string, args: string[]) => send(['EVAL', script, '1', key, ...args]);
 
   return {

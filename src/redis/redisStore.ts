@@ -1,6 +1,6 @@
 import { positive } from '../session/sessionOptions.js';
 import { checkEncryptionKey, recordCodec } from './recordCodec.js';
-import { redisCommands } from './redisCommands.js';
+import { bounded, redisCommands } from './redisCommands.js';
 import { openSharedKey, type OpenedKey, type RedisSharedKey } from './sharedKey.js';
 import type { RedisStoreOptions } from './types.js';
 
@@ -76,7 +76,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       if (typeof key !== 'string' || key === '') {
         throw new TypeError(`tokenflight: redis key must be a non-empty string, got ${String(key)}`);
       }
-      await subscribed;
+      // A notice connection that cannot connect fails the open within the bound, never hangs it.
+      await bounded(subscribed, commandTimeout, 'the notice subscription');
       const sharers = opened.get(key) ?? new Set<OpenedKey>();
       const shared = await openSharedKey({
         key,

@@ -6,7 +6,7 @@ import { createAuthSession, type AuthSession } from 'tokenflight';
 import { createRedisStore, createSessionPool, type RedisStore } from 'tokenflight/redis';
 import { redisCommands } from '../../src/redis/redisCommands.js';
 import { deferred } from '../support/deferred.js';
-import { startRedisServer, type RedisServer } from '../support/redisServer.js';
+import { freePort, startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 let redis: RedisServer;
 const clients: Array<{ destroy(): void }> = [];
@@ -137,6 +137,16 @@ describe('tokenflight/redis records and locks', () => {
     expect((await (await store({ encryptionKey })).open(key)).record.tokens?.accessToken).toBe('at-secret-1');
     const other = await (await store({ encryptionKey: await keyOf() })).open(key);
     expect(other.record).toMatchObject({ version: 1, state: 'loggedOut', tokens: null });
+  });
+
+  it('a store whose Redis cannot be reached fails to open a key with RedisUnavailableError within the bound', async () => {
+    const unreachable = createClient({ url: `redis://127.0.0.1:${await freePort()}`, disableOfflineQueue: true });
+    unreachable.on('error', () => {});
+    const cut = createRedisStore({ client: unreachable, commandTimeout: 300 });
+    closers.push(() => cut.close());
+    const started = Date.now();
+    await expect(cut.open(freshKey())).rejects.toMatchObject({ name: 'RedisUnavailableError' });
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('refuses bad options at creation', async () => {
