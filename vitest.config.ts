@@ -5,7 +5,8 @@ export default defineConfig({
   resolve: { alias: packageAliases },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    // test/redis needs redis-server: npm run test:redis (vitest.redis.config.ts).
+    exclude: ['test/e2e/**', 'test/redis/**', 'node_modules/**'],
     testTimeout: 20_000,
   },
 });
