@@ -5,7 +5,10 @@ import type { RedisSharedKey } from './sharedKey.js';
 
 export interface SessionPoolOptions {
   store: RedisStore;
-  /** The options of the session for `key` (its `refresh` above all); the pool adds the Redis plugin. */
+  /**
+   * The options of the session for `key` (its `refresh` above all); the pool adds the Redis plugin
+   * and defaults `refreshMargin` to 0: no refresh ahead of expiry on a server.
+   */
   session: (key: string) => Omit<AuthSessionOptions, 'storage' | 'tokens'>;
   /** The most live sessions; past it the least recently used idle one is stopped (its key stays). Default 1000. */
   maxSessions?: number;
@@ -64,6 +67,8 @@ export function createSessionPool(options: SessionPoolOptions): SessionPool {
     if (entry.session) return entry.session;
     const sessionOptions = options.session(key);
     entry.session = createAuthSession({
+      // A server refreshes when a request needs a token, not ahead of expiry (the app may say otherwise).
+      refreshMargin: 0,
       ...sessionOptions,
       plugins: [shared.plugin(), ...(sessionOptions.plugins ?? [])],
     });

@@ -28,7 +28,7 @@ const LOGIN_COOKIE = 'bff_login';
 export function createBff({ store, op, publicUrl, apiOrigin, secret, scope }: BffOptions): Server {
   const pool = createSessionPool({
     store,
-    session: () => ({ refresh: op.refresh, plugins: [op], refreshMargin: 0 }),
+    session: () => ({ refresh: op.refresh, plugins: [op] }),
   });
   const redirectUri = `${publicUrl}/callback`;
   const csrfOf = (sessionId: string) => createHmac('sha256', secret).update(sessionId).digest('base64url');

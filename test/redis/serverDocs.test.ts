@@ -44,8 +44,7 @@ describe('docs/server.md', () => {
     const store = createRedisStore({ client, lease: 5_000 });
     const pool = createSessionPool({
       store,
-      // Refresh when a request needs a token, not ahead of expiry.
-      session: () => ({ refresh: op.refresh, plugins: [op], refreshMargin: 0 }),
+      session: () => ({ refresh: op.refresh, plugins: [op] }),
       maxSessions: 1_000,
       idleTimeout: 60_000,
     });
