@@ -13,26 +13,23 @@ const text = new TextEncoder();
 /** Refuses a key that could leak (extractable) or does not do AES-GCM both ways. */
 export function checkEncryptionKey(key: unknown): CryptoKey | undefined {
   if (key === undefined) return undefined;
-  const candidate = key as Partial<CryptoKey> | null;
   const usable =
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    candidate.algorithm?.name === 'AES-GCM' &&
-    candidate.extractable === false &&
-    candidate.usages?.includes('encrypt') === true &&
-    candidate.usages.includes('decrypt');
+    key instanceof CryptoKey &&
+    key.algorithm.name === 'AES-GCM' &&
+    !key.extractable &&
+    key.usages.includes('encrypt') &&
+    key.usages.includes('decrypt');
   if (!usable) {
     throw new TypeError(
       `tokenflight: redis encryptionKey must be a non-extractable AES-GCM CryptoKey for encrypt and decrypt, got ${describe(key)}`,
     );
   }
-  return key as CryptoKey;
+  return key;
 }
 
 function describe(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return String(value);
-  const { algorithm, extractable } = value as { algorithm?: { name?: unknown }; extractable?: unknown };
-  return `${String(algorithm?.name ?? 'an object')} key (extractable: ${String(extractable)})`;
+  if (value instanceof CryptoKey) return `${value.algorithm.name} key (extractable: ${String(value.extractable)})`;
+  return typeof value === 'object' && value !== null ? 'an object that is not a CryptoKey' : String(value);
 }
 
 function base64(bytes: Uint8Array): string {

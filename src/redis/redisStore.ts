@@ -18,7 +18,9 @@ interface Notice {
 
 function noticeOf(message: string): Notice | null {
   try {
-    const { key, version } = JSON.parse(message) as { key?: unknown; version?: unknown };
+    const parsed: unknown = JSON.parse(message);
+    if (typeof parsed !== 'object' || parsed === null || !('key' in parsed) || !('version' in parsed)) return null;
+    const { key, version } = parsed;
     return typeof key === 'string' && typeof version === 'number' ? { key, version } : null;
   } catch {
     return null;
