@@ -15,4 +15,5 @@ export const entryPoints = {
   react: 'src/react/index.ts',
   vue: 'src/vue/index.ts',
   svelte: 'src/svelte/index.ts',
+  redis: 'src/redis/index.ts',
 } as const;

@@ -24,6 +24,7 @@ export default defineConfig({
     'eventsource',
     'graphql-ws',
     'oauth4webapi',
+    'redis',
     // The framework bindings' peers, each with its subpaths (@angular/common/http, react/jsx-runtime, svelte/store).
     /^@angular\//,
     'rxjs',

@@ -13,7 +13,8 @@ export default defineConfig({
   resolve: { alias: [...packageAliases, ...svelteInBrowser] },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    exclude: ['test/e2e/**', 'node_modules/**'],
+    // test/redis needs redis-server: npm run test:redis (vitest.redis.config.ts).
+    exclude: ['test/e2e/**', 'test/redis/**', 'node_modules/**'],
     testTimeout: 20_000,
     // Quiet on success. oidc-provider warns on every import under Node 20, where it works (see the
     // brief); tests send requests to unlisted origins on purpose, and the tests of that development

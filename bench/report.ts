@@ -2,6 +2,7 @@
 import os from 'node:os';
 import type { BenchConfig } from './config.js';
 import type { BurstRow } from './scenarios/burst.js';
+import type { ClusterResult } from './scenarios/cluster.js';
 import type { HappyRow } from './scenarios/happyPath.js';
 import type { LongSessionRow } from './scenarios/longSession.js';
 import type { MemoryRow } from './scenarios/memory.js';
@@ -18,6 +19,8 @@ export interface BenchResults {
   memory: MemoryRow[];
   size: SizeRow[];
   recovery: RecoveryRow[];
+  /** Absent when the run left it out; `skipped` where redis-server is missing. */
+  cluster?: ClusterResult;
 }
 
 const OURS = 'tokenflight';
@@ -236,5 +239,49 @@ export function report(results: BenchResults): string {
     comparisonTable(results),
     '## Details',
     detailTables(results),
+    ...(results.cluster ? ['### Cluster (tokenflight/redis, real redis-server)', clusterTable(results.cluster)] : []),
   ].join('\n\n');
+}
+
+/** N processes after expiry, the warm path over plain fetch, idle keys: each against its goal. */
+export function clusterTable(result: ClusterResult): string {
+  if ('skipped' in result) return `Not run: ${result.skipped}.`;
+  const { row } = result;
+  const addedP50 = row.pooledP50Ms - row.plainP50Ms;
+  const addedP99 = row.pooledP99Ms - row.plainP99Ms;
+  return table(
+    ['measure', 'measured', 'goal', ''],
+    [
+      [
+        `${row.processes} processes × ${row.requestsPerProcess} concurrent requests after expiry: refresh grants`,
+        `${row.refreshGrants} (${row.ok}/${row.processes * row.requestsPerProcess} ok, ${row.reuseDetected} reuse detections)`,
+        '1',
+        verdict(row.refreshGrants === 1 && row.reuseDetected === 0),
+      ],
+      [
+        `warm pooled session + authFetch over plain fetch, ${row.warmRequests} requests each, p50`,
+        `+${addedP50.toFixed(3)} ms (${row.pooledP50Ms.toFixed(3)} vs ${row.plainP50Ms.toFixed(3)})`,
+        '≤ 0.3 ms',
+        verdict(addedP50 <= 0.3),
+      ],
+      [
+        'same, p99',
+        `${addedP99 >= 0 ? '+' : ''}${addedP99.toFixed(3)} ms (${row.pooledP99Ms.toFixed(3)} vs ${row.plainP99Ms.toFixed(3)})`,
+        '—',
+        '',
+      ],
+      [
+        `heap of ${row.idleKeys} idle keys in one pool (${row.liveSessions} live session left)`,
+        mb(row.idleHeapBytes),
+        '≤ 50 MB',
+        verdict(row.idleHeapBytes !== null && row.idleHeapBytes <= 50 * 1024 * 1024),
+      ],
+      [
+        `keys after opening ${row.idleKeys} + 10 % with maxKeys ${row.idleKeys}`,
+        String(row.keysAfterOverflow),
+        `≤ ${row.idleKeys}`,
+        verdict(row.keysAfterOverflow <= row.idleKeys),
+      ],
+    ],
+  );
 }

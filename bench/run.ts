@@ -8,6 +8,7 @@ import { benchConfig } from './config.js';
 import { createNetworkTransport } from './networkTransport.js';
 import { report, type BenchResults } from './report.js';
 import { runBurst } from './scenarios/burst.js';
+import { runCluster } from './scenarios/cluster.js';
 import { runHappyPath } from './scenarios/happyPath.js';
 import { runLongSession } from './scenarios/longSession.js';
 import { runMemory } from './scenarios/memory.js';
@@ -48,7 +49,10 @@ const size = await runSize();
 log('recovery…');
 const recovery = await runRecovery();
 
-const text = report({ config, ...network, longSession, memory, size, recovery });
+log('cluster…');
+const cluster = await runCluster(config, log);
+
+const text = report({ config, ...network, longSession, memory, size, recovery, cluster });
 process.stdout.write(`${text}\n`);
 
 if (!config.quick) {

@@ -34,6 +34,7 @@ describe('npm run bench -- --quick', () => {
       '### Memory',
       '### Size',
       '### Recovery',
+      '### Cluster',
     ]) {
       expect(stdout).toContain(heading);
     }

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const LAYERS = ['domain', 'machines', 'src/session', 'src/adapter-core'] as const;
+// src/coordination: what the coordinating plugins (cross-tab in tabs, redis across servers) share.
+const LAYERS = ['domain', 'machines', 'src/session', 'src/adapter-core', 'src/coordination'] as const;
 
 /** Entry folders built on another entry, each for a reason. */
 const BUILT_ON = new Set([

@@ -30,6 +30,8 @@ export interface AuthorizationServerOptions {
   dpopRequireNonce?: boolean;
   /** Replaces the default `spa` client. */
   clients?: ClientMetadata[];
+  /** Whether every refresh rotates the refresh token, with reuse detection (default true). */
+  rotateRefreshTokens?: boolean;
   /** The `spa` client's redirect URIs (default [SPA_REDIRECT_URI]), e.g. a page's own URL in a browser. */
   redirectUris?: string[];
 }
@@ -90,7 +92,7 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
           client.grantTypeAllowed('refresh_token'),
         // Every refresh rotates; presenting a rotated token again revokes the whole grant.
-        rotateRefreshToken: true,
+        rotateRefreshToken: options.rotateRefreshTokens ?? true,
         // A browser test serves its page from another loopback port.
         clientBasedCORS: (_ctx: unknown, origin: string) => isLoopbackOrigin(origin),
         // Explicit lifetimes (seconds) also keep oidc-provider from nagging about defaults.

@@ -15,7 +15,8 @@ import {
 } from './sharedRecord.js';
 import { sharedFormOf } from './sharedWebStorage.js';
 import { defaultChannel, defaultLocks, defaultSharedStorage, randomWriter, warnSingleTab } from './pageDefaults.js';
-import { receivedOf, sameSession, stateOf, syncOf } from './recordSync.js';
+import { receivedOf, sameSession, stateOf, syncOf } from '../coordination/recordSync.js';
+import { LOGGED_OUT } from '../coordination/sharedRecord.js';
 import type { ReceivedTokens } from '../../domain/tokens.js';
 import { runExclusive, stealJitter, type LockGrant } from './runExclusive.js';
 import { createOriginRound, type OriginRound, type RoundSettings } from './originRound.js';
@@ -80,8 +81,6 @@ export { resetCrossTabWarning } from './pageDefaults.js';
 type Step = { done: ReceivedTokens } | { waitUntil: number };
 
 const ATTEMPT_ALONE: RoundVerdict = { kind: 'attempt', failures: 0 };
-
-const LOGGED_OUT: SharedRecord = { version: 0, writer: '', state: 'loggedOut', tokens: null, lifetime: null };
 
 /**
  * Every tab of an origin shares one session: refreshes run under one Web Lock, the result is

@@ -140,11 +140,15 @@ async function buildAuthorizationUrl(
  * Follows redirects by hand until the browser would land on the redirect_uri,
  * submitting the dev login and consent forms on the way.
  */
-export async function walkInteractions(authorizationUrl: URL, login: string): Promise<URL> {
+export async function walkInteractions(
+  authorizationUrl: URL,
+  login: string,
+  redirectUri: string = SPA_REDIRECT_URI,
+): Promise<URL> {
   const jar = new CookieJar();
   let next: { url: URL; form?: URLSearchParams } = { url: authorizationUrl };
   for (let hop = 0; hop < 20; hop += 1) {
-    if (next.url.href.startsWith(SPA_REDIRECT_URI)) return next.url;
+    if (next.url.href.startsWith(redirectUri)) return next.url;
     const response = await jar.fetch(next.url, next.form);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {

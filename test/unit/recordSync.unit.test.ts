@@ -4,7 +4,7 @@
  * published), and which records hand tokens to a waiting refresh.
  */
 import { describe, expect, it } from 'vitest';
-import { receivedOf, sameSession, stateOf, syncOf } from '../../src/cross-tab/recordSync.js';
+import { receivedOf, sameSession, stateOf, syncOf } from '../../src/coordination/recordSync.js';
 import type { SharedRecord } from '../../src/cross-tab/sharedRecord.js';
 import type { TokenSet } from '../../domain/tokens.js';
 import { tokenSet } from '../support/crossTabStandIns.js';
