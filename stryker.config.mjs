@@ -1,7 +1,7 @@
 // Mutation testing of domain/, machines/ and src/. Left out: src/testing (the test kit itself),
-// the index files (they only re-export), and the oauth, sse and graphql-ws entry points, whose
-// tests run against real servers with real token lifetimes (seconds per test, far too slow to run
-// per mutant on two cores). `npm run test:mutation` prints the score.
+// the index files (they only re-export), and the oauth, sse, graphql-ws and redis entry points, whose
+// tests run against real servers with real token lifetimes, or a real redis-server and several Node
+// processes (seconds per test, far too slow to run per mutant on two cores). `npm run test:mutation` prints the score.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -13,7 +13,7 @@ export default {
     'src/**/*.ts',
     '!src/testing/**',
     '!src/**/index.ts',
-    '!src/{oauth,sse,graphql-ws}/**',
+    '!src/{oauth,sse,graphql-ws,redis}/**',
   ],
   coverageAnalysis: 'perTest',
   // Two shared cores: one sandbox per core at most.
