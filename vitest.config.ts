@@ -1,13 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { fileURLToPath } from 'node:url';
-import { packageAliases } from './vitest.shared.js';
-
-// Svelte components are tested as a browser runs them: Svelte's `browser` builds (a bundler for
-// the browser picks them; Node would pick the server builds, which cannot mount).
-const svelteInBrowser = ['', '/reactivity', '/store'].map((subpath) => ({
-  find: new RegExp(`^svelte${subpath}$`),
-  replacement: fileURLToPath(new URL(`./node_modules/svelte/src${subpath}/index-client.js`, import.meta.url)),
-}));
+import { packageAliases, svelteInBrowser } from './vitest.shared.js';
 
 export default defineConfig({
   resolve: { alias: [...packageAliases, ...svelteInBrowser] },

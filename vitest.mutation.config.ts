@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { packageAliases } from './vitest.shared.js';
+import { packageAliases, svelteInBrowser } from './vitest.shared.js';
 
 /**
  * The tests Stryker runs for the mutants they cover: the unit, model-based and property-based
@@ -12,7 +12,7 @@ import { packageAliases } from './vitest.shared.js';
  * `npm test` runs 1000 sequences and every edge.
  */
 export default defineConfig({
-  resolve: { alias: packageAliases },
+  resolve: { alias: [...packageAliases, ...svelteInBrowser] },
   test: {
     include: [
       'test/unit/**/*.test.ts',

@@ -1,6 +1,6 @@
 import { waitFor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession } from '../src/index.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
 import { refreshStub } from './support/refreshStub.js';
 
 const sessions: AuthSession[] = [];

@@ -1,11 +1,11 @@
 import axios from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/session/createAuthSession.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { attachAuth } from '../src/axios/index.js';
-import { authHooks } from '../src/ky/index.js';
-import { AuthEventSource } from '../src/sse/index.js';
-import { withSessionAuth } from '../src/graphql-ws/index.js';
+import { createAuthSession } from 'tokenflight';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { attachAuth } from 'tokenflight/axios';
+import { authHooks } from 'tokenflight/ky';
+import { AuthEventSource } from 'tokenflight/sse';
+import { withSessionAuth } from 'tokenflight/graphql-ws';
 
 // Every adapter checks its arguments when it is made, with `tokenflight: <option> must be …, got …`.
 const sessions: { stop(): void }[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from '../src/index.js';
+import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from 'tokenflight';
 import { ADAPTERS, API, createClient, ELSEWHERE, useApi } from './support/api.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 

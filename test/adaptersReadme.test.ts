@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { AuthSession } from '../src/index.js';
+import type { AuthSession } from 'tokenflight';
 import { API, useApi } from './support/api.js';
 
 // The setups the README's HTTP clients section shows, run as written against the msw API.

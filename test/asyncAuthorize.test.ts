@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { IncomingResponse, TokenScheme } from '../src/session/scheme.js';
+import type { IncomingResponse, TokenScheme } from 'tokenflight';
 import { ADAPTERS, API, createClient, useApi } from './support/api.js';
 
 // A scheme whose authorize is async and signs the method and URL (as a DPoP proof does) works

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/session/createAuthSession.js';
-import { createAuthFetch } from '../src/fetch/createAuthFetch.js';
+import { createAuthSession } from 'tokenflight';
+import { createAuthFetch } from 'tokenflight/fetch';
 
 const ORIGIN = 'http://127.0.0.1:9';
 

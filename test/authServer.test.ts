@@ -1,8 +1,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/session/createAuthSession.js';
-import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
-import { AuthServerError, createAuthClient, createAuthServer } from '../src/testing/index.js';
+import { createAuthSession } from 'tokenflight';
+import { RefreshRejectedError } from 'tokenflight';
+import { AuthServerError, createAuthClient, createAuthServer } from 'tokenflight/testing';
 import { match } from './support/matchers.js';
 
 const auth = createAuthServer({ origin: 'https://auth.example.test', accessTtl: 60 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AuthEmitted, AuthEvent, RejectReason } from '../machines/authSessionTypes.js';
+import type { AuthEmitted, AuthEvent, RejectReason } from 'tokenflight/machine';
 import { liveCalls } from './support/heldCall.js';
 import { createMachineHarness, type MachineHarness } from './model/machineHarness.js';
 import {

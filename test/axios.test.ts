@@ -1,8 +1,8 @@
 import axios from 'axios';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { attachAuth } from '../src/axios/index.js';
-import type { AuthSessionOptions, TokenInput } from '../src/index.js';
+import { attachAuth } from 'tokenflight/axios';
+import type { AuthSessionOptions, TokenInput } from 'tokenflight';
 import { API, ELSEWHERE, useApi, type Arrival } from './support/api.js';
 
 const { api, session: userSession } = useApi();

@@ -1,8 +1,8 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { challengeErrors, classifyChallenge } from '../src/session/challenges.js';
-import { bearerScheme } from '../src/session/scheme.js';
-import { classifyDpopChallenge } from '../src/oauth/index.js';
+import { bearerScheme } from 'tokenflight';
+import { classifyDpopChallenge } from 'tokenflight/oauth';
 import { ADAPTERS, API, createClient, useApi } from './support/api.js';
 
 // A 401 is classified by its WWW-Authenticate challenge, the same way in every adapter.

@@ -5,24 +5,19 @@
  * the same refresh token would show up as `reuseDetected`).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createAuthSession,
-  type AuthSession,
-  type AuthSessionOptions,
-  type RefreshContext,
-} from '../src/session/createAuthSession.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions, type RefreshContext } from 'tokenflight';
 import { resetCrossTabWarning } from '../src/cross-tab/createCrossTab.js';
-import type { ChannelLike, LockManagerLike } from '../src/cross-tab/types.js';
-import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
-import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
-import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
-import { memoryStorage, webStorage } from '../src/session/storage.js';
+import type { ChannelLike, LockManagerLike } from 'tokenflight/cross-tab';
+import { LoggedOutError } from 'tokenflight';
+import { RefreshRejectedError } from 'tokenflight';
+import { SessionExpiredError } from 'tokenflight';
+import { memoryStorage, webStorage } from 'tokenflight';
 import { compareRecords, type SharedRecord, type SharedTokenStorage } from '../src/cross-tab/sharedRecord.js';
-import { sharedWebStorage } from '../src/cross-tab/sharedWebStorage.js';
-import { crossTab } from '../src/cross-tab/index.js';
-import { inspect, type InspectOption } from '../src/inspect/index.js';
-import { createAuthBackend } from '../src/testing/authBackend.js';
-import type { TokenInput } from '../domain/tokens.js';
+import { sharedWebStorage } from 'tokenflight/cross-tab';
+import { crossTab } from 'tokenflight/cross-tab';
+import { inspect, type InspectOption } from 'tokenflight/inspect';
+import { createAuthBackend } from 'tokenflight/testing';
+import type { TokenInput } from 'tokenflight';
 import { deferred } from './support/deferred.js';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';

@@ -3,12 +3,12 @@
  * real Node BroadcastChannels, as five tabs would, against a refresh endpoint that is down.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSession } from '../src/session/createAuthSession.js';
-import { crossTab } from '../src/cross-tab/index.js';
-import { webStorage } from '../src/session/storage.js';
-import { createAuthBackend } from '../src/testing/authBackend.js';
-import { RefreshCooldownError } from '../domain/errors/RefreshCooldownError.js';
-import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import { crossTab } from 'tokenflight/cross-tab';
+import { webStorage } from 'tokenflight';
+import { createAuthBackend } from 'tokenflight/testing';
+import { RefreshCooldownError } from 'tokenflight';
+import { RefreshRejectedError } from 'tokenflight';
 import { MapStorage } from './support/mapStorage.js';
 import { PROBE_INTERVAL } from '../machines/delays.js';
 import { memoryLocks } from './support/memoryLocks.js';

@@ -5,8 +5,8 @@
 import { gql } from '@apollo/client';
 import { CancelledError } from '@tanstack/query-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, SessionExpiredError, type AuthSession } from '../src/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { createAuthSession, SessionExpiredError, type AuthSession } from 'tokenflight';
 import { startGraphqlHttpServer, type GraphqlHttpServer } from './support/graphqlHttpServer.js';
 import { createApolloClient, createUrqlClient, sessionQueryClient } from './userCode/dataLayers.js';
 

@@ -1,8 +1,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, ExpiredAnswerError, type RefreshContext } from '../src/index.js';
-import { createAuthClient, createAuthServer } from '../src/testing/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { createAuthSession, ExpiredAnswerError, type RefreshContext } from 'tokenflight';
+import { createAuthClient, createAuthServer } from 'tokenflight/testing';
 
 /**
  * A refresh answer that reaches the page after its access token has expired (a suspended tab, a

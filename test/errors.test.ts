@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as tokenflight from '../src/index.js';
-import * as errors from '../domain/errors/index.js';
-import { isTerminalError } from '../domain/isTerminalError.js';
+import * as tokenflight from 'tokenflight';
+import * as errors from 'tokenflight';
+import { isTerminalError } from 'tokenflight';
 
 const names = [
   'SessionExpiredError',
@@ -72,7 +72,7 @@ describe('errors', () => {
   });
 
   it('the OAuth errors have stable names and keep what the server said', async () => {
-    const { TokenEndpointError, RevocationError, OAuthConfigurationError } = await import('../src/oauth/index.js');
+    const { TokenEndpointError, RevocationError, OAuthConfigurationError } = await import('tokenflight/oauth');
     const invalid = new errors.InvalidTokenError('expires_in must be a non-negative number of seconds');
     expect(new errors.InvalidRefreshAnswerError(invalid)).toMatchObject({
       name: 'InvalidRefreshAnswerError',

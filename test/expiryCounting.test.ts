@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthSession, receiveTokens, type TokenInput } from '../src/index.js';
+import { createAuthSession, receiveTokens, type TokenInput } from 'tokenflight';
 import { jwt } from './support/jwt.js';
 
 /**

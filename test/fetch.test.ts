@@ -2,9 +2,9 @@ import { http, HttpResponse, delay } from 'msw';
 import { getEventListeners } from 'node:events';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { bearerScheme } from '../src/session/scheme.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { classifyDpopChallenge } from '../src/oauth/index.js';
+import { bearerScheme } from 'tokenflight';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { classifyDpopChallenge } from 'tokenflight/oauth';
 import {
   createAuthSession,
   LoggedOutError,
@@ -13,7 +13,7 @@ import {
   SessionExpiredError,
   type AuthSession,
   type AuthSessionOptions,
-} from '../src/index.js';
+} from 'tokenflight';
 import { deferred } from './support/deferred.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 

@@ -8,10 +8,10 @@
  * the synchronous advanceTimersByTime runs the overdue timer before the answer's callbacks.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { crossTab } from '../src/cross-tab/index.js';
+import { crossTab } from 'tokenflight/cross-tab';
 import { patientTimeout } from '../src/session/patientTimer.js';
-import { webStorage } from '../src/session/storage.js';
-import type { AuthSessionOptions } from '../src/session/createAuthSession.js';
+import { webStorage } from 'tokenflight';
+import type { AuthSessionOptions } from 'tokenflight';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';
 import { flush, refreshStub } from './support/refreshStub.js';

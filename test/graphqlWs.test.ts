@@ -1,9 +1,9 @@
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { withSessionAuth, type GraphqlWsAuthOptions } from '../src/graphql-ws/index.js';
-import { createAuthSession, LoggedOutError, SessionExpiredError, type AuthSession } from '../src/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { withSessionAuth, type GraphqlWsAuthOptions } from 'tokenflight/graphql-ws';
+import { createAuthSession, LoggedOutError, SessionExpiredError, type AuthSession } from 'tokenflight';
 import { startGraphqlWsServer, type GraphqlWsServer } from './support/graphqlWsServer.js';
 
 let gql: GraphqlWsServer;

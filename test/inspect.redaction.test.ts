@@ -1,18 +1,13 @@
 import { createBrowserInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectionEvent } from 'xstate';
-import {
-  createAuthSession,
-  type AuthSession,
-  type AuthSessionOptions,
-  type RefreshContext,
-} from '../src/session/createAuthSession.js';
-import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
-import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions, type RefreshContext } from 'tokenflight';
+import { RefreshRejectedError } from 'tokenflight';
+import { SessionExpiredError } from 'tokenflight';
 import { REDACTED, redactInspectionEvent, redactTokens } from '../src/inspect/redact.js';
-import type { CamelTokenInput as TokenInput } from '../domain/tokens.js';
-import { inspect } from '../src/inspect/index.js';
-import { memoryStorage } from '../src/session/storage.js';
+import type { CamelTokenInput as TokenInput } from 'tokenflight';
+import { inspect } from 'tokenflight/inspect';
+import { memoryStorage } from 'tokenflight';
 import { refreshingSession, startSession, tokenInput } from './support/session.js';
 
 /**

@@ -1,14 +1,14 @@
 // First: it loads Angular's JIT compiler, which links @angular/common's classes as they load.
 import { angularHttp, answerOf } from './support/angular.js';
 import { HttpContext } from '@angular/common/http';
-import { SKIP_TOKENFLIGHT } from '../src/angular/index.js';
+import { SKIP_TOKENFLIGHT } from 'tokenflight/angular';
 import axios from 'axios';
 import ky from 'ky';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthHttpServer.js';
-import { attachAuth } from '../src/axios/index.js';
-import { createAuthSession, type AuthSession, type TokenInput } from '../src/index.js';
-import { authHooks } from '../src/ky/index.js';
+import { attachAuth } from 'tokenflight/axios';
+import { createAuthSession, type AuthSession, type TokenInput } from 'tokenflight';
+import { authHooks } from 'tokenflight/ky';
 import { firstValueFrom } from 'rxjs';
 
 let server: AuthHttpServer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthHttpServer, type AuthHttpServer } from '../server/createAuthHttpServer.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, RefreshRejectedError, SessionExpiredError, type TokenInput } from '../src/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { createAuthSession, RefreshRejectedError, SessionExpiredError, type TokenInput } from 'tokenflight';
 
 let server: AuthHttpServer;
 

@@ -1,8 +1,8 @@
 import ky from 'ky';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import type { AuthSessionOptions } from '../src/index.js';
-import { authHooks } from '../src/ky/index.js';
+import type { AuthSessionOptions } from 'tokenflight';
+import { authHooks } from 'tokenflight/ky';
 import { API, useApi } from './support/api.js';
 
 const { api, session: userSession } = useApi();

@@ -1,8 +1,8 @@
 // A server may ignore the DPoP proof and issue a plain Bearer token (RFC 9449 §5: token_type
 // Bearer). Such a token is not bound to the key: the op's scheme sends it as Bearer, without a proof.
 import { describe, expect, it } from 'vitest';
-import { memoryKeyStore, oauth } from '../src/oauth/index.js';
-import type { TokenSet } from '../src/index.js';
+import { memoryKeyStore, oauth } from 'tokenflight/oauth';
+import type { TokenSet } from 'tokenflight';
 
 const op = oauth({ clientId: 'spa', issuer: 'https://op.example', dpop: { keyStore: memoryKeyStore() } });
 const scheme = op.setup({ storage: undefined, refreshTimeout: 1, isTerminal: () => false, now: Date.now }).scheme!;

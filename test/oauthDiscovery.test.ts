@@ -3,8 +3,8 @@
 // 404, another issuer, no token endpoint) ends the session as an OAuthConfigurationError.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createAuthSession } from '../src/session/createAuthSession.js';
-import { DiscoveryError, oauth, OAuthConfigurationError } from '../src/oauth/index.js';
+import { createAuthSession } from 'tokenflight';
+import { DiscoveryError, oauth, OAuthConfigurationError } from 'tokenflight/oauth';
 
 const ISSUER = 'https://id.example.com/';
 const WELL_KNOWN = 'https://id.example.com/.well-known/openid-configuration';

@@ -1,6 +1,6 @@
 // Bad oauth() options fail at creation with a clear error, never as a failed refresh later.
 import { describe, expect, it } from 'vitest';
-import { oauth, type OAuthOptions } from '../src/oauth/index.js';
+import { oauth, type OAuthOptions } from 'tokenflight/oauth';
 
 describe('oauth() options', () => {
   it.each<[string, unknown, string]>([
@@ -57,7 +57,7 @@ describe('oauth() options', () => {
   });
 
   it('the login and logout calls refuse a session the client is no plugin of, and bad login options', async () => {
-    const { createAuthSession } = await import('../src/index.js');
+    const { createAuthSession } = await import('tokenflight');
     const op = oauth({ clientId: 'spa', issuer: 'https://op.example', redirectUri: 'https://app.example/cb' });
     const stranger = createAuthSession({ refresh: op.refresh });
     const own = createAuthSession({ refresh: op.refresh, plugins: [op] });

@@ -3,7 +3,7 @@
 // own that hands the answer over by BroadcastChannel (real, Node's), as a popup whose opener the
 // provider cut would. The opener exchanges the code: its tab holds the PKCE verifier.
 import { describe, expect, it } from 'vitest';
-import { PopupClosedError, PopupTimeoutError, oauth, type PopupWindow } from '../src/oauth/index.js';
+import { PopupClosedError, PopupTimeoutError, oauth, type PopupWindow } from 'tokenflight/oauth';
 import { useLoginPages } from './support/loginPages.js';
 import { MapStorage } from './support/mapStorage.js';
 import { appTab, providerBrowser } from './support/providerBrowser.js';

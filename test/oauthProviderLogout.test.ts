@@ -3,7 +3,7 @@
 // browser leaves, and the end_session_endpoint ends the provider's own login session, so the
 // next login shows the provider's login form again.
 import { describe, expect, it } from 'vitest';
-import { crossTab } from '../src/cross-tab/index.js';
+import { crossTab } from 'tokenflight/cross-tab';
 import { rawRefresh } from './oauth/codeFlow.js';
 import { SPA_POST_LOGOUT_REDIRECT_URI } from './oauth/authorizationServer.js';
 import { useLoginPages } from './support/loginPages.js';

@@ -10,7 +10,7 @@ import {
   LoginStateError,
   memoryKeyStore,
   TokenEndpointError,
-} from '../src/oauth/index.js';
+} from 'tokenflight/oauth';
 import { API_RESOURCE, SPA_REDIRECT_URI, spaClient } from './oauth/authorizationServer.js';
 import { MapStorage } from './support/mapStorage.js';
 import { appTab, providerBrowser } from './support/providerBrowser.js';

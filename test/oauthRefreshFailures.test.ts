@@ -4,9 +4,9 @@
 // works without discovery. oidc-provider cannot answer 5xx or garbage: a small proxy in the
 // op's `fetch` does.
 import { describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { InvalidRefreshAnswerError, type AuthSession } from '../src/index.js';
-import { oauth, OAuthConfigurationError, TokenEndpointError, type OAuthOptions } from '../src/oauth/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { InvalidRefreshAnswerError, type AuthSession } from 'tokenflight';
+import { oauth, OAuthConfigurationError, TokenEndpointError, type OAuthOptions } from 'tokenflight/oauth';
 import { eventually } from './support/oauthLogin.js';
 import { useOAuthWorlds } from './support/oauthSession.js';
 

@@ -1,7 +1,7 @@
 // How the op's DPoP scheme reads a 401's WWW-Authenticate challenge (RFC 9449 §7.1, §9;
 // RFC 6750 §3), with the adapters' one challenge parser.
 import { describe, expect, it } from 'vitest';
-import { memoryKeyStore, oauth } from '../src/oauth/index.js';
+import { memoryKeyStore, oauth } from 'tokenflight/oauth';
 
 const op = oauth({ clientId: 'spa', issuer: 'https://op.example', dpop: { keyStore: memoryKeyStore() } });
 const scheme = op.setup({ storage: undefined, refreshTimeout: 1, isTerminal: () => false, now: Date.now }).scheme!;

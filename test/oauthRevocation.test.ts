@@ -1,9 +1,9 @@
 // RFC 7009 revocation when the app logs out: best effort, never delaying or failing the logout
 // (the logout itself, through a session, is in oauthSession.test.ts).
 import { afterEach, describe, expect, it } from 'vitest';
-import { oauth, RevocationError, type OAuthClient } from '../src/oauth/index.js';
-import type { TokenSet } from '../src/index.js';
-import type { PluginParts } from '../src/session/plugin.js';
+import { oauth, RevocationError, type OAuthClient } from 'tokenflight/oauth';
+import type { TokenSet } from 'tokenflight';
+import type { PluginParts } from 'tokenflight';
 import { startAuthorizationServer } from './oauth/authorizationServer.js';
 import { eventually, logIn } from './support/oauthLogin.js';
 

@@ -2,8 +2,8 @@
 // against a real oidc-provider and resource server, Bearer and DPoP (nonces demanded by both
 // servers): one grant per burst of 401s, stale 401s, proactive refresh, a revoked grant, logout.
 import { describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { TokenEndpointError } from '../src/oauth/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { TokenEndpointError } from 'tokenflight/oauth';
 import { rawRefresh } from './oauth/codeFlow.js';
 import { eventually } from './support/oauthLogin.js';
 import { pastServerExpiry, sleep, useOAuthWorlds, type SchemeName, type World } from './support/oauthSession.js';

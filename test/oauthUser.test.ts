@@ -2,8 +2,8 @@
 // (a reload, other tabs with crossTab()), replaced when a refresh brings a new ID token for the
 // same user (OpenID Connect Core 12.2), refused when it names another, cleared on logout.
 import { describe, expect, it } from 'vitest';
-import { crossTab } from '../src/cross-tab/index.js';
-import { IdTokenMismatchError, type UserClaims } from '../src/oauth/index.js';
+import { crossTab } from 'tokenflight/cross-tab';
+import { IdTokenMismatchError, type UserClaims } from 'tokenflight/oauth';
 import { loginWithCodeFlow } from './oauth/codeFlow.js';
 import { useLoginPages, type AppTab } from './support/loginPages.js';
 import { MapStorage } from './support/mapStorage.js';

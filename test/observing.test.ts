@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { RefreshRejectedError } from '../src/index.js';
-import type { TokenInput } from '../domain/tokens.js';
+import { RefreshRejectedError } from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
 import { match } from './support/matchers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSessionOptions } from '../src/session/createAuthSession.js';
+import { createAuthSession, type AuthSessionOptions } from 'tokenflight';
 import { refreshingSession } from './support/session.js';
 
 describe('createAuthSession options', () => {

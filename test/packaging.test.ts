@@ -172,7 +172,7 @@ describe('one copy of each error class', () => {
   const require = createRequire(join(root, 'package.json'));
 
   async function refusedByTheKit(load: (path: string) => Promise<Record<string, unknown>>): Promise<unknown> {
-    const { createAuthClient } = (await load(`${pkg.name}/testing`)) as typeof import('../src/testing/index.js');
+    const { createAuthClient } = (await load(`${pkg.name}/testing`)) as typeof import('tokenflight/testing');
     const refusing = async () => new Response('{}', { status: 401 });
     const client = createAuthClient({ url: () => 'http://127.0.0.1:9/refresh' }, refusing);
     return client
@@ -184,14 +184,14 @@ describe('one copy of each error class', () => {
     ['import', (path: string) => import(path) as Promise<Record<string, unknown>>],
     ['require', async (path: string) => require(path) as Record<string, unknown>],
   ])('an error the testing kit throws is an instance of the main entry class (%s)', async (_, load) => {
-    const main = (await load(pkg.name)) as typeof import('../src/index.js');
+    const main = (await load(pkg.name)) as typeof import('tokenflight');
     const error = await refusedByTheKit(load);
     expect(error).toBeInstanceOf(main.RefreshRejectedError);
   });
 
   it('holds across the ESM and the CommonJS build (a dual-package app loads both), class by class', async () => {
-    const esm = (await import(pkg.name)) as typeof import('../src/index.js');
-    const cjs = require(pkg.name) as typeof import('../src/index.js');
+    const esm = (await import(pkg.name)) as typeof import('tokenflight');
+    const cjs = require(pkg.name) as typeof import('tokenflight');
     expect(cjs.SessionExpiredError).not.toBe(esm.SessionExpiredError);
     const fromCjs = new cjs.SessionExpiredError();
     expect(fromCjs).toBeInstanceOf(esm.SessionExpiredError);

@@ -11,10 +11,10 @@ import {
   type AuthSessionOptions,
   type PluginParts,
   type SessionPlugin,
-} from '../src/index.js';
-import { bearerScheme, type TokenScheme } from '../src/session/scheme.js';
-import { crossTab } from '../src/cross-tab/index.js';
-import type { TokenSet } from '../domain/tokens.js';
+} from 'tokenflight';
+import { bearerScheme, type TokenScheme } from 'tokenflight';
+import { crossTab } from 'tokenflight/cross-tab';
+import type { TokenSet } from 'tokenflight';
 import { MapStorage } from './support/mapStorage.js';
 import { memoryLocks } from './support/memoryLocks.js';
 import { refreshStub } from './support/refreshStub.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthSession } from '../src/session/createAuthSession.js';
-import { QueueFullError, WaitTimeoutError } from '../src/index.js';
-import type { TokenInput } from '../domain/tokens.js';
+import { createAuthSession } from 'tokenflight';
+import { QueueFullError, WaitTimeoutError } from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthSession, type AuthSession } from '../src/session/createAuthSession.js';
-import { receiveTokens } from '../domain/tokens.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import { receiveTokens } from 'tokenflight';
 import { NOW, useFakeClock } from './support/session.js';
 
 // Refresh answers a user is likely to get wrong, and what the session says about them.

@@ -8,13 +8,8 @@ import {
   SessionExpiredError,
   type AuthSessionOptions,
   type SessionPlugin,
-} from '../src/index.js';
-import {
-  classifyRefreshError,
-  isOAuthTerminalError,
-  OAuthConfigurationError,
-  oauthErrors,
-} from '../src/oauth/index.js';
+} from 'tokenflight';
+import { classifyRefreshError, isOAuthTerminalError, OAuthConfigurationError, oauthErrors } from 'tokenflight/oauth';
 import { flush, refreshStub } from './support/refreshStub.js';
 
 /**

@@ -6,8 +6,8 @@ import {
   RefreshTimeoutError,
   SessionExpiredError,
   memoryStorage,
-} from '../src/index.js';
-import type { TokenInput } from '../domain/tokens.js';
+} from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 import { PROBE_INTERVAL } from '../machines/delays.js';
 import { settledState } from './support/deferred.js';
 import { refreshStub } from './support/refreshStub.js';

@@ -1,10 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplayLimit } from '../src/adapter-core/replayLimit.js';
-import { bearerScheme } from '../src/session/scheme.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { createAuthSession, type AuthSession } from '../src/index.js';
-import { classifyDpopChallenge } from '../src/oauth/index.js';
+import { bearerScheme } from 'tokenflight';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import { classifyDpopChallenge } from 'tokenflight/oauth';
 import { deferred } from './support/deferred.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 

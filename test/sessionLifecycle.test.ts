@@ -1,12 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  createAuthSession,
-  InvalidTokenError,
-  LoggedOutError,
-  memoryStorage,
-  RefreshRejectedError,
-} from '../src/index.js';
-import type { TokenInput } from '../domain/tokens.js';
+import { createAuthSession, InvalidTokenError, LoggedOutError, memoryStorage, RefreshRejectedError } from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 import { flush, refreshStub } from './support/refreshStub.js';
 import { A0, NOW, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
 

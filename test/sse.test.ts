@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAuthFetch } from '../src/fetch/index.js';
+import { createAuthFetch } from 'tokenflight/fetch';
 import {
   createAuthSession,
   LoggedOutError,
   SessionExpiredError,
   type AuthSession,
   type SessionEndError,
-} from '../src/index.js';
-import { AuthEventSource } from '../src/sse/index.js';
+} from 'tokenflight';
+import { AuthEventSource } from 'tokenflight/sse';
 import { listen } from './userCode/events.js';
 import { startSseServer, type SseServer } from './support/sseServer.js';
 

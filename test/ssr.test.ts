@@ -28,15 +28,15 @@ afterEach(() => {
 });
 
 it('importing every tokenflight entry point touches no browser global', async () => {
-  await import('../src/index.js');
-  await import('../src/fetch/index.js');
-  await import('../src/axios/index.js');
-  await import('../src/ky/index.js');
+  await import('tokenflight');
+  await import('tokenflight/fetch');
+  await import('tokenflight/axios');
+  await import('tokenflight/ky');
   expect(touched).toEqual([]);
 });
 
 it('a session on the server only checks that there is no document, and leaves no timer or listener', async () => {
-  const { createAuthSession } = await import('../src/index.js');
+  const { createAuthSession } = await import('tokenflight');
   const session = createAuthSession({
     refresh: async () => ({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 600 }),
     tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },

@@ -5,9 +5,9 @@
  * shared core, fast enough for the mutation run.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { LoggedOutError } from '../domain/errors/LoggedOutError.js';
-import { RefreshRejectedError } from '../domain/errors/RefreshRejectedError.js';
-import { SessionExpiredError } from '../domain/errors/SessionExpiredError.js';
+import { LoggedOutError } from 'tokenflight';
+import { RefreshRejectedError } from 'tokenflight';
+import { SessionExpiredError } from 'tokenflight';
 import {
   endedSessionError,
   isSessionEnd,

@@ -1,6 +1,6 @@
 import { derived, get } from 'svelte/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession } from '../src/index.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
 import { refreshStub } from './support/refreshStub.js';
 
 const sessions: AuthSession[] = [];

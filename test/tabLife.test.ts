@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RefreshCooldownError } from '../src/index.js';
-import type { WakeReason } from '../machines/authSessionTypes.js';
+import { RefreshCooldownError } from 'tokenflight';
+import type { WakeReason } from 'tokenflight/machine';
 import { watchTabLife } from '../src/session/tabLife.js';
 import { PROBE_INTERVAL } from '../machines/delays.js';
 import { flush, refreshStub } from './support/refreshStub.js';

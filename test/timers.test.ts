@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clampDelay, MAX_DELAY } from '../domain/time.js';
-import { backoffDelay, createDelays, effectiveMargin } from '../machines/delays.js';
-import type { AuthContext } from '../machines/authSessionTypes.js';
-import { initialContext } from '../machines/authSession.js';
+import { backoffDelay, createDelays, effectiveMargin } from 'tokenflight/machine';
+import type { AuthContext } from 'tokenflight/machine';
+import { initialContext } from 'tokenflight/machine';
 import { jwt } from './support/jwt.js';
 import { refreshStub } from './support/refreshStub.js';
 import { refreshingSession, startSession, tokenInput, useSessions } from './support/session.js';

@@ -1,6 +1,6 @@
 import type { TokenEndpointResponse } from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { createAuthSession, InvalidTokenError, receiveTokens, type TokenInput } from '../src/index.js';
+import { createAuthSession, InvalidTokenError, receiveTokens, type TokenInput } from 'tokenflight';
 import { refreshStub } from './support/refreshStub.js';
 
 /** Refresh answers as RFC 6749 §5.1 writes them, beside tokenflight's camelCase. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from '../src/index.js';
-import type { TokenInput } from '../domain/tokens.js';
+import { LoggedOutError, RefreshRejectedError, SessionExpiredError } from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 import { refreshStub } from './support/refreshStub.js';
 import { A0, NOW, refreshingSession, startSession, tokenInput, useFakeClock, useSessions } from './support/session.js';
 import { match } from './support/matchers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTokenError } from '../domain/errors/InvalidTokenError.js';
+import { InvalidTokenError } from 'tokenflight';
 import { isUsable, readJwtTimes, receiveTokens } from '../domain/tokens.js';
 import { base64url, jwt } from './support/jwt.js';
 

@@ -5,9 +5,9 @@
  */
 import axios from 'axios';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { attachAuth } from '../src/axios/index.js';
-import { createAuthFetch } from '../src/fetch/index.js';
-import { RefreshRejectedError } from '../src/index.js';
+import { attachAuth } from 'tokenflight/axios';
+import { createAuthFetch } from 'tokenflight/fetch';
+import { RefreshRejectedError } from 'tokenflight';
 import { API, ELSEWHERE, useApi } from './support/api.js';
 import { asJsonObject } from './support/json.js';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
-import { authSessionMachine } from '../machines/authSession.js';
+import { authSessionMachine } from 'tokenflight/machine';
 import { describeMachine } from '../scripts/visualize/machineGraph.js';
 import { expectedFiles, markdownEmbeds, VISUALIZATIONS_DIR } from '../scripts/visualize.js';
 

@@ -1,7 +1,7 @@
 import { instance } from '@viz-js/viz';
 import { describe, expect, it } from 'vitest';
 import { fromPromise, setup, type AnyStateNode } from 'xstate';
-import { authSessionMachine } from '../machines/authSession.js';
+import { authSessionMachine } from 'tokenflight/machine';
 import {
   describeMachine,
   overviewGraph,

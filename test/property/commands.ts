@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { vi } from 'vitest';
-import { RefreshRejectedError } from '../../domain/errors/RefreshRejectedError.js';
+import { RefreshRejectedError } from 'tokenflight';
 import { liveCalls } from '../support/heldCall.js';
 import { API, ELSEWHERE, ServerUnavailableError, settings, type SessionWorld } from './sessionWorld.js';
 

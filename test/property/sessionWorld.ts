@@ -1,10 +1,10 @@
-import { createAuthSession, type AuthSession } from '../../src/session/createAuthSession.js';
-import { createAuthFetch, type AuthFetch } from '../../src/fetch/createAuthFetch.js';
-import * as errors from '../../domain/errors/index.js';
-import { memoryStorage, type TokenStorage } from '../../src/session/storage.js';
-import type { TokenInput, TokenSet } from '../../domain/tokens.js';
+import { createAuthSession, type AuthSession } from 'tokenflight';
+import { createAuthFetch, type AuthFetch } from 'tokenflight/fetch';
+import { TokenflightError } from 'tokenflight';
+import { memoryStorage, type TokenStorage } from 'tokenflight';
+import type { TokenInput, TokenSet } from 'tokenflight';
 import { holdCall, liveCalls, type HeldCall } from '../support/heldCall.js';
-import { createAuthBackend, type AuthBackend } from '../../src/testing/authBackend.js';
+import { createAuthBackend, type AuthBackend } from 'tokenflight/testing';
 
 /**
  * The system the property test drives: a real session and fetch adapter against the in-memory
@@ -32,7 +32,7 @@ export class ServerUnavailableError extends Error {
 }
 
 /** What a rejected waiter may carry: the library's typed errors, or the transient failure that ended a round. */
-const typedErrors: (abstract new (...args: never[]) => Error)[] = [...Object.values(errors), ServerUnavailableError];
+const typedErrors: (abstract new (...args: never[]) => Error)[] = [TokenflightError, ServerUnavailableError];
 
 interface Waiter {
   label: string;

@@ -19,8 +19,8 @@ import {
   type EnvironmentProviders,
   type Provider,
 } from '@angular/core';
-import { provideTokenflight, tokenflightInterceptor, type AngularAuthOptions } from '../../src/angular/index.js';
-import type { AuthSession } from '../../src/index.js';
+import { provideTokenflight, tokenflightInterceptor, type AngularAuthOptions } from 'tokenflight/angular';
+import type { AuthSession } from 'tokenflight';
 import type { Observable } from 'rxjs';
 
 /**

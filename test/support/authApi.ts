@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createAuthHttpServer, type AuthHttpServer } from '../../server/createAuthHttpServer.js';
-import { RefreshRejectedError, type RefreshContext, type TokenInput } from '../../src/index.js';
+import { RefreshRejectedError, type RefreshContext, type TokenInput } from 'tokenflight';
 
 export interface AuthApi {
   server: AuthHttpServer;

@@ -1,6 +1,6 @@
 import type { Actor } from 'xstate';
-import type { authSessionMachine } from '../../machines/authSession.js';
-import type { TokenSet } from '../../domain/tokens.js';
+import type { authSessionMachine } from 'tokenflight/machine';
+import type { TokenSet } from 'tokenflight';
 
 /** A token set `accessToken` with refresh token `<accessToken>-r`, no expiry, type or scope. */
 export const tokenSet = (accessToken: string): TokenSet => ({

@@ -1,8 +1,8 @@
 // An app's page loads against a real oidc-provider: each load a new `oauth()` client and session
 // over one tab (address bar, history, sessionStorage) and one localStorage, as a reload makes them.
 import { afterEach } from 'vitest';
-import { createAuthSession, webStorage, type AuthSession, type AuthSessionOptions } from '../../src/index.js';
-import { oauth, type OAuthClient, type OAuthOptions } from '../../src/oauth/index.js';
+import { createAuthSession, webStorage, type AuthSession, type AuthSessionOptions } from 'tokenflight';
+import { oauth, type OAuthClient, type OAuthOptions } from 'tokenflight/oauth';
 import {
   SPA_REDIRECT_URI,
   startAuthorizationServer,

@@ -1,4 +1,4 @@
-import type { LockManagerLike, LockRequestOptionsLike } from '../../src/cross-tab/types.js';
+import type { LockManagerLike, LockRequestOptionsLike } from 'tokenflight/cross-tab';
 
 interface Request {
   callback: (lock: unknown) => unknown;

@@ -2,7 +2,7 @@
 // authorization URL with PKCE (oauth4webapi), the browser's part (test/oauth's form walker),
 // then op.exchangeCode at the token endpoint.
 import * as oauth from 'oauth4webapi';
-import type { CodeExchangeAnswer, OAuthClient } from '../../src/oauth/index.js';
+import type { CodeExchangeAnswer, OAuthClient } from 'tokenflight/oauth';
 import { API_RESOURCE, API_SCOPE, SPA_REDIRECT_URI } from '../oauth/authorizationServer.js';
 import { walkInteractions } from '../oauth/codeFlow.js';
 

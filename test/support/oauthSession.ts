@@ -7,8 +7,8 @@ import {
   type AuthSession,
   type AuthSessionOptions,
   type TokenStorage,
-} from '../../src/index.js';
-import { createAuthFetch, type AuthFetch } from '../../src/fetch/index.js';
+} from 'tokenflight';
+import { createAuthFetch, type AuthFetch } from 'tokenflight/fetch';
 import {
   memoryKeyStore,
   oauth,
@@ -16,7 +16,7 @@ import {
   type DPoPKeyStore,
   type OAuthClient,
   type OAuthOptions,
-} from '../../src/oauth/index.js';
+} from 'tokenflight/oauth';
 import { startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
 import { startResourceServer, type ResourceServer } from '../oauth/resourceServer.js';
 import { logIn } from './oauthLogin.js';

@@ -1,5 +1,5 @@
-import type { RefreshContext } from '../../src/session/createAuthSession.js';
-import type { TokenInput } from '../../domain/tokens.js';
+import type { RefreshContext } from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 import { deferred, type Deferred } from './deferred.js';
 
 export interface RefreshCall {

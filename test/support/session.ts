@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, vi } from 'vitest';
-import { createAuthSession, type AuthSession, type AuthSessionOptions } from '../../src/session/createAuthSession.js';
-import type { TokenInput } from '../../domain/tokens.js';
+import { createAuthSession, type AuthSession, type AuthSessionOptions } from 'tokenflight';
+import type { TokenInput } from 'tokenflight';
 
 /** What a test gives a session: a refresh function at least. */
 export type SessionOptions = Partial<AuthSessionOptions> & Pick<AuthSessionOptions, 'refresh'>;
