@@ -19,7 +19,7 @@ export interface UserRecord {
  * session's tokens change, so a login or refresh in another tab reaches it with the tokens.
  */
 export function createUserStore() {
-  let area: { read(): UserRecord | null; write(record: UserRecord | null): void } = memoryArea();
+  let area: UserArea = memoryArea();
   let actor: AuthSessionActor | undefined;
   let current: UserRecord | null = null;
   const listeners = new Set<(claims: UserClaims | null) => void>();
@@ -41,6 +41,10 @@ export function createUserStore() {
     connect(sessionActor: AuthSessionActor): () => void {
       actor = sessionActor;
       let held = sessionActor.getSnapshot().context.tokens;
+      // Another tab's login: its record may become visible here after its tokens did.
+      const stopWatching = area.watch(() => {
+        update(area.read());
+      });
       const subscription = sessionActor.subscribe((snapshot) => {
         const tokens = snapshot.context.tokens;
         if (tokens === held) return;
@@ -51,6 +55,7 @@ export function createUserStore() {
       });
       return () => {
         subscription.unsubscribe();
+        stopWatching();
         if (actor === sessionActor) actor = undefined;
       };
     },
@@ -92,19 +97,41 @@ function isWebStorage(storage: TokenStorage | undefined): storage is WebTokenSto
   return typeof storage === 'object' && 'area' in storage && typeof storage.area === 'function' && 'key' in storage;
 }
 
-function memoryArea() {
+/** Where the user record is kept. */
+interface UserArea {
+  read(): UserRecord | null;
+  write(record: UserRecord | null): void;
+  /** Calls `onChange` when another tab writes the record; returns the function that stops. */
+  watch(onChange: () => void): () => void;
+}
+
+function memoryArea(): UserArea {
   let held: UserRecord | null = null;
   return {
     read: () => held,
     write: (record: UserRecord | null) => {
       held = record;
     },
+    watch: () => () => undefined,
   };
 }
 
-function webArea(storage: WebTokenStorage) {
+function webArea(storage: WebTokenStorage): UserArea {
   const key = `${storage.key}:user`;
   return {
+    watch(onChange) {
+      // Pages have storage events; workers and server runtimes have none to watch.
+      if (typeof globalThis.addEventListener !== 'function') return () => undefined;
+      const onStorage = (event: Event) => {
+        // A null key: the whole area was cleared.
+        const changed: unknown = Reflect.get(event, 'key');
+        if (changed === key || changed === null) onChange();
+      };
+      globalThis.addEventListener('storage', onStorage);
+      return () => {
+        globalThis.removeEventListener('storage', onStorage);
+      };
+    },
     read(): UserRecord | null {
       try {
         const parsed: unknown = JSON.parse(storage.area().getItem(key) ?? 'null');
