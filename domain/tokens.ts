@@ -1,5 +1,6 @@
 import { InvalidTokenError } from './errors/InvalidTokenError.js';
 import { isFiniteNumber } from './numbers.js';
+import { fieldsOf } from './fields.js';
 
 /** A token set as tokenflight has always written it (camelCase). */
 export interface CamelTokenInput {
@@ -67,8 +68,8 @@ export function readJwtTimes(token: string): JwtTimes | null {
     // atob takes unpadded base64 (forgiving-base64), not base64url's two characters. An empty
     // payload is no JSON, so it lands in the catch.
     const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
-    if (Object(claims) !== claims) return null;
-    const { exp, iat } = claims as Record<string, unknown>;
+    if (typeof claims !== 'object' || claims === null) return null;
+    const { exp, iat } = fieldsOf(claims);
     return { exp: isFiniteNumber(exp) ? exp : undefined, iat: isFiniteNumber(iat) ? iat : undefined };
   } catch {
     return null;
@@ -140,7 +141,7 @@ export function receiveTokens(
     );
   }
   // Anything but an object reads as one without fields: its accessToken check fails.
-  const answer: Partial<Record<string, unknown>> = typeof input === 'object' && input !== null ? { ...input } : {};
+  const answer = fieldsOf(input);
   // snake_case (RFC 6749) when it has `access_token` and no `accessToken`.
   const snake = answer.accessToken === undefined && answer.access_token !== undefined;
   /** The field, checked; a bad one is named as the answer spelled it, never quoted (it may be a token). */

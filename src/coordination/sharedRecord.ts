@@ -1,6 +1,7 @@
 import type { TokenSet } from '../../domain/tokens.js';
 import type { SyncedState } from '../../machines/authSessionTypes.js';
 import { tokenSetOf } from '../session/storage.js';
+import { fieldsOf } from '../../domain/fields.js';
 
 /**
  * The shared session record and the helpers every coordinator uses (cross-tab over localStorage,
@@ -31,7 +32,7 @@ const STATES: ReadonlySet<unknown> = new Set<SharedState>(['loggedIn', 'loggedOu
 /** A record from storage or another sharer, or null when it is anything else. */
 export function parseSharedRecord(value: unknown): SharedRecord | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { version, writer, state, tokens, lifetime } = value as Record<string, unknown>;
+  const { version, writer, state, tokens, lifetime } = fieldsOf(value);
   if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) return null;
   if (typeof writer !== 'string' || !STATES.has(state)) return null;
   if (lifetime !== null && (typeof lifetime !== 'number' || !Number.isFinite(lifetime))) return null;

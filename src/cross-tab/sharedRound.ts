@@ -2,6 +2,7 @@ import { RefreshCooldownError } from '../../domain/errors/RefreshCooldownError.j
 import type { SharedRecord } from './sharedRecord.js';
 import { isFiniteNumber } from '../../domain/numbers.js';
 import { PROBE_INTERVAL } from '../../machines/delays.js';
+import { fieldsOf } from '../../domain/fields.js';
 
 /** Marks a round on the channel, so it is never taken for a token record. */
 export const ROUND = 'tokenflight:round';
@@ -29,12 +30,12 @@ export interface SharedRound {
 /** A round from storage or another tab, or null when it is anything else. */
 export function parseSharedRound(value: unknown): SharedRound | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { kind, base, seq, writer, failures, retryAt, cooldownUntil, cause } = value as Record<string, unknown>;
+  const { kind, base, seq, writer, failures, retryAt, cooldownUntil, cause } = fieldsOf(value);
   if (kind !== ROUND || typeof writer !== 'string' || !isFiniteNumber(seq) || !isFiniteNumber(failures)) return null;
   if (!isFiniteNumber(retryAt) || (cooldownUntil !== null && !isFiniteNumber(cooldownUntil))) return null;
-  const { version, writer: baseWriter } = (base ?? {}) as Record<string, unknown>;
+  const { version, writer: baseWriter } = fieldsOf(base);
   if (!isFiniteNumber(version) || typeof baseWriter !== 'string') return null;
-  const { name, message } = (cause ?? {}) as Record<string, unknown>;
+  const { name, message } = fieldsOf(cause);
   if (typeof name !== 'string' || typeof message !== 'string') return null;
   return {
     kind,

@@ -1,4 +1,5 @@
 import { receiveTokens, type ReceivedTokens, type TokenSet } from '../../domain/tokens.js';
+import { fieldsOf } from '../../domain/fields.js';
 
 /** Where the session keeps its tokens between page loads. Synchronous, like Web Storage. */
 export interface TokenStorage {
@@ -42,7 +43,7 @@ const isNullableString = (value: unknown) => value === null || typeof value === 
  */
 export function tokenSetOf(value: unknown): TokenSet | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { accessToken, refreshToken, expiresAt, tokenType = null, scope = null } = value as Record<string, unknown>;
+  const { accessToken, refreshToken, expiresAt, tokenType = null, scope = null } = fieldsOf(value);
   const valid =
     typeof accessToken === 'string' &&
     isNullableString(refreshToken) &&
