@@ -76,9 +76,10 @@ export function targetsTable(results: BenchResults): string {
         verdict(queue.releaseMs <= 50),
       ],
       [
-        '≤ 6.0 kB min+gzip core + fetch adapter, + 0.5 kB for RFC 6750 challenge classification',
+        // Issue 21 withdrew the 6.0 kB line (bytes are not bought with clarity) and drew this one.
+        '≤ 7.8 kB min+gzip core + fetch adapter (createAuthSession + createAuthFetch, xstate external)',
         kb(size.gzipBytes),
-        verdict(size.gzipBytes <= 6.5 * 1024),
+        verdict(size.gzipBytes <= 7.8 * 1024),
       ],
       [
         `≤ 2.5 s from the server's return to the first token, outages of ${results.recovery.map((row) => `${row.outageMs / 1000} s`).join(' / ')}`,
