@@ -116,7 +116,7 @@ export const authSessionMachine = authSessionSetup.createMachine({
       always: { guard: 'hasWaitersAndDeadToken', target: 'refreshing' },
       initial: 'waiting',
       after: {
-        refreshDue: { guard: 'hasKnownExpiry', target: 'refreshing' },
+        refreshDue: { guard: 'refreshesAhead', target: 'refreshing' },
         failureCooldown: { guard: 'isCoolingDown', actions: 'endCooldown' },
         probeInterval: { guard: 'isProbeAhead', actions: 'allowProbe' },
       },

@@ -73,7 +73,8 @@ export const authSessionSetup = setup({
     isQueueFull: ({ context }) => context.waiters.length >= context.config.maxQueue,
     // A probe is one attempt: it fails back into the cooldown.
     canRetry: ({ context }) => !context.probing && context.attempt < context.config.retries,
-    hasKnownExpiry: ({ context }) => context.tokens?.expiresAt != null,
+    // Proactive refresh is on and the token says when it expires.
+    refreshesAhead: ({ context }) => context.config.proactiveRefresh && context.tokens?.expiresAt != null,
     hasHeartbeat: ({ context }) => context.config.heartbeatInterval !== null,
     isHeartbeatValid: (_, { valid }: { valid: boolean }) => valid,
     // SYNC: what another session sharing these tokens did (a coordinator such as cross-tab).

@@ -4,6 +4,8 @@ export type AuthStatus = 'loggedOut' | 'idle' | 'refreshing' | 'expired';
 
 /** Numbers the machine runs on; the session fills in the defaults. All durations in ms. */
 export interface SessionConfig {
+  /** Refresh ahead of expiry (`refreshMargin` before it) without waiting for a request. */
+  proactiveRefresh: boolean;
   refreshMargin: number;
   /** null: no heartbeat. */
   heartbeatInterval: number | null;

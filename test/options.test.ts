@@ -48,6 +48,7 @@ describe('createAuthSession options', () => {
   it('fills in defaults and floors counts', () => {
     const { session: s } = refreshingSession({ retry: { retries: 2.7 }, maxQueue: 1.5 });
     expect(s.actor.getSnapshot().context.config).toEqual({
+      proactiveRefresh: true,
       refreshMargin: 60_000,
       heartbeatInterval: null,
       refreshTimeout: 10_000,

@@ -82,6 +82,29 @@ describe('proactive refresh', () => {
     expect(stub.calls).toHaveLength(1);
   });
 
+  it('with proactiveRefresh: false, refreshes only when a request needs a token (as a server does)', async () => {
+    const stub = refreshStub();
+    const user = session({
+      refresh: stub.refresh,
+      proactiveRefresh: false,
+      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 600 },
+    });
+    await vi.advanceTimersByTimeAsync(700_000);
+    expect(stub.calls).toHaveLength(0);
+    expect(user.status).toBe('idle');
+    const token = user.getToken();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stub.calls).toHaveLength(1);
+    stub.calls[0]!.answer.resolve(tokenInput('a1'));
+    await expect(token).resolves.toMatchObject({ accessToken: 'a1' });
+  });
+
+  it('refuses a proactiveRefresh that is not true or false', () => {
+    expect(() => session({ refresh: refreshStub().refresh, proactiveRefresh: 'no' as never })).toThrow(
+      new TypeError('tokenflight: proactiveRefresh must be true or false, got "no"'),
+    );
+  });
+
   it('does not refresh proactively when the expiry is unknown', async () => {
     const stub = refreshStub();
     const user = session({ refresh: stub.refresh, tokens: { accessToken: 'opaque' } });
@@ -197,6 +220,7 @@ describe('heartbeat', () => {
 /** The machine's context for these options, changed by `over`. */
 const context = (over: Partial<AuthContext> = {}): AuthContext => ({
   ...initialContext({
+    proactiveRefresh: true,
     refreshMargin: 60_000,
     heartbeatInterval: 5_000,
     refreshTimeout: 7_000,

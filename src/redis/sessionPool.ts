@@ -8,7 +8,8 @@ export interface SessionPoolOptions {
   store: RedisStore;
   /**
    * The options of the session for `key` (its `refresh` above all); the pool adds the Redis plugin
-   * and defaults `refreshMargin` to 0: no refresh ahead of expiry on a server.
+   * and turns proactive refresh off (`proactiveRefresh: false`): a server refreshes when a request
+   * needs a token, so an idle key never refreshes.
    */
   session: (key: string) => Omit<AuthSessionOptions, 'storage' | 'tokens'>;
   /** The most live sessions; past it the least recently used idle one is stopped (its key stays). Default 1000. */
@@ -69,7 +70,7 @@ export function createSessionPool(options: SessionPoolOptions): SessionPool {
     const sessionOptions = options.session(key);
     entry.session = createAuthSession({
       // A server refreshes when a request needs a token, not ahead of expiry (the app may say otherwise).
-      refreshMargin: 0,
+      proactiveRefresh: false,
       ...sessionOptions,
       plugins: [shared.plugin(), ...(sessionOptions.plugins ?? [])],
     });

@@ -35,6 +35,12 @@ export interface AuthSessionOptions {
   /** Start logged in with these tokens (else whatever `storage` holds). */
   tokens?: TokenInput;
   storage?: TokenStorage;
+  /**
+   * Refresh `refreshMargin` before the token expires, without waiting for a request (default
+   * true: a page keeps its token fresh). A server that refreshes only when a request needs a
+   * token sets false; the session pool of tokenflight/redis does.
+   */
+  proactiveRefresh?: boolean;
   refreshMargin?: number;
   heartbeatInterval?: number;
   refreshTimeout?: number;
@@ -80,7 +86,10 @@ export function numberAtLeast<T extends number | undefined>(
 
 export function configFrom(options: AuthSessionOptions): SessionConfig {
   const retry = options.retry;
+  const proactiveRefresh = options.proactiveRefresh ?? true;
+  if (typeof proactiveRefresh !== 'boolean') throw optionError('proactiveRefresh', 'true or false', proactiveRefresh);
   return {
+    proactiveRefresh,
     refreshMargin: numberAtLeast('refreshMargin', options.refreshMargin, 60_000),
     heartbeatInterval: options.heartbeat
       ? numberAtLeast('heartbeatInterval', options.heartbeatInterval, 300_000, 1)

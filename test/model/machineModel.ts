@@ -19,6 +19,7 @@ export const T0 = Date.UTC(2026, 0, 1);
 
 /** Small numbers so every guard flips within a few steps: one retry, a queue of two. */
 export const modelConfig: SessionConfig = {
+  proactiveRefresh: true,
   refreshMargin: 60_000,
   heartbeatInterval: 120_000,
   refreshTimeout: 10_000,

@@ -7,6 +7,7 @@ import type { ReceivedTokens } from '../../domain/tokens.js';
 
 const NOW = 1_000_000;
 const config: SessionConfig = {
+  proactiveRefresh: true,
   refreshMargin: 0,
   heartbeatInterval: null,
   refreshTimeout: 1_000,
@@ -149,6 +150,7 @@ describe('the failure cooldown', () => {
 
 describe('the machine on its own defaults (without the session providing its actors and delays)', () => {
   const ownConfig = (heartbeatInterval: number | null): SessionConfig => ({
+    proactiveRefresh: true,
     refreshMargin: 0,
     heartbeatInterval,
     refreshTimeout: 1_000,
