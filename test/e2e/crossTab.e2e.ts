@@ -3,9 +3,9 @@
  * on): one refresh for a burst in all five, logout everywhere at once, and a tab closed while
  * it holds the refresh lock does not hold up the others.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 import { describe, expect, it } from 'vitest';
-import { MODES, useDemo, clickAndWait, type Demo, type Mode } from './harness.js';
+import { MODES, useDemo, clickAndWait, describeChromiumOnly, playwrightPage, type Demo, type Mode } from './harness.js';
 
 const TABS = 5;
 const lockName = (mode: Mode) => `tokenflight:tokenflight-demo-${mode}:refresh`;
@@ -128,7 +128,7 @@ describe('five tabs, one session', () => {
   });
 });
 
-describe('a tab frozen while it holds the refresh lock', () => {
+describeChromiumOnly('CDP Debugger.pause', 'a tab frozen while it holds the refresh lock', () => {
   const demo = useDemo();
 
   it('is robbed of the lock after stealAfter, and when it thaws it takes the new session and drops its late answer', async () => {
@@ -153,7 +153,8 @@ describe('a tab frozen while it holds the refresh lock', () => {
       )
       .toBe(true);
     // Frozen (paused in the debugger): no timer, no message, no abort runs in it; its lock stays held.
-    const cdp = await frozen!.context().newCDPSession(frozen!);
+    const frozenTab = playwrightPage(frozen!);
+    const cdp = await frozenTab.context().newCDPSession(frozenTab);
     await cdp.send('Debugger.enable');
     await cdp.send('Debugger.pause');
 

@@ -4,7 +4,7 @@
  * the token makes one refresh grant at the provider; the case buttons work as in the other
  * modes; the logout revokes the grant at the provider.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 import { describe, expect, it } from 'vitest';
 import { clickAndWait, sessionStatus, shownResult, useDemo, whenDemoReady, type Demo } from './harness.js';
 import { logInAtProvider } from './providerPages.js';

@@ -4,11 +4,11 @@
  * tokens only at connect and closes with 4403 for an expired one.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from './harness.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
 import { startGraphqlWsServer, type GraphqlWsServer } from '../support/graphqlWsServer.js';
-import { launchChromium } from './harness.js';
+import { ENGINE_TITLE, launchBrowser } from './harness.js';
 
 const entry = fileURLToPath(new URL('./streams/page.ts', import.meta.url));
 
@@ -31,9 +31,9 @@ beforeAll(async () => {
       return true;
     },
   });
-  browser = await launchChromium();
+  browser = await launchBrowser();
   page = await browser.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.onPageError((message) => pageErrors.push(message));
   await page.goto(`${gql.api.url}/`);
   await page.waitForFunction(() => window.streamPage !== undefined);
 });
@@ -52,7 +52,7 @@ async function deliver(count: number, total: number) {
   await vi.waitFor(async () => expect(await received()).toHaveLength(total), { timeout: 5000 });
 }
 
-describe('graphql-ws with withSessionAuth in Chromium', () => {
+describe(`graphql-ws with withSessionAuth in ${ENGINE_TITLE}`, () => {
   it('a subscription on the browser WebSocket gets every event across three expiries, one refresh each', async () => {
     expect(await page.evaluate(() => window.streamPage.webSocketIsNative)).toBe(true);
     await page.evaluate((url) => window.streamPage.start(url), gql.url);

@@ -1,5 +1,5 @@
 /** Clicks through oidc-provider's development login and consent pages as a user would. */
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 
 /** `page` is on its way to the provider: types any login and password, signs in, then consents. */
 export async function logInAtProvider(page: Page, providerUrl: string, login: string): Promise<void> {

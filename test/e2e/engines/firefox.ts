@@ -1,0 +1,51 @@
+/** Firefox ESR: Debian's build driven by puppeteer-core over WebDriver BiDi. */
+import puppeteer, { type Page } from 'puppeteer-core';
+import { callExpression, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+export async function launchFirefox(): Promise<DriverBrowser> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    defaultViewport: VIEWPORT,
+  });
+  return {
+    async newContext() {
+      // A user context of its own: storage, cookies and locks apart from every other context.
+      const context = await browser.createBrowserContext();
+      return {
+        async newPage() {
+          return wrap(await context.newPage());
+        },
+        close: () => context.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+function wrap(page: Page): DriverPage {
+  return {
+    async goto(url) {
+      await page.goto(url);
+    },
+    async reload() {
+      await page.reload();
+    },
+    url: () => Promise.resolve(page.url()),
+    evaluate: (fn, arg) => page.evaluate(callExpression(fn, arg)),
+    async screenshot(path) {
+      await page.screenshot({ path, fullPage: true, type: 'png' });
+    },
+    setViewportSize: (size) => page.setViewport(size),
+    async cookies() {
+      return (await page.browserContext().cookies()).map(toCookie);
+    },
+    onPageError(listener) {
+      page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error)));
+    },
+    close: () => page.close(),
+  };
+}
