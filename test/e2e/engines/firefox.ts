@@ -3,6 +3,7 @@ import puppeteer, { type Page } from 'puppeteer-core';
 import { callExpression, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+const SERVICE_WORKER_NETWORK_ERROR = /A ServiceWorker passed an Error Response to FetchEvent\.respondWith\(\)/;
 
 export async function launchFirefox(): Promise<DriverBrowser> {
   const browser = await puppeteer.launch({
@@ -44,7 +45,13 @@ function wrap(page: Page): DriverPage {
       return (await page.browserContext().cookies()).map(toCookie);
     },
     onPageError(listener) {
-      page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error)));
+      page.on('pageerror', (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        // Firefox logs, as an error of the page, each `Response.error()` a service worker answers with (msw's
+        // injected network error): the page's fetch rejects and is handled; nothing was thrown.
+        if (SERVICE_WORKER_NETWORK_ERROR.test(message)) return;
+        listener(message);
+      });
     },
     close: () => page.close(),
   };

@@ -233,9 +233,10 @@ function webkitPage(client: Client, queue: CommandQueue, handle: string): Driver
     url: () => on(() => client.getUrl()),
     async evaluate(fn, arg) {
       let result = await step(startScript(callExpression(fn, arg)));
-      while (result.state === 'pending' && result.id !== undefined) {
+      const id = result.id;
+      while (result.state === 'pending' && id !== undefined) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        result = await step(pollScript(result.id));
+        result = await step(pollScript(id));
       }
       if (result.state === 'error') throw new Error(`webkit: evaluate failed: ${result.message ?? ''}`);
       if (result.state === 'lost') throw new Error('webkit: the page navigated away before its evaluate settled');
