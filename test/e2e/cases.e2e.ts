@@ -93,7 +93,7 @@ describe('cookie mode keeps the JWT away from the page', () => {
     expect(seen.token).toMatch(/^[\w-]{20,}$/);
     expect(seen.refreshToken).toBeNull();
     expect(seen.stored).not.toMatch(/eyJ/);
-    const cookies = await page.cookies();
+    const cookies = await page.cookies(`${demo.server.url}/api/`);
     const access = cookies.find((cookie) => cookie.name === 'tf_access');
     expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api' });
     expect(access?.value.startsWith('eyJ')).toBe(true);

@@ -163,7 +163,8 @@ describe.each(MODES)('%s mode: server counters and logout', (mode) => {
     const refreshToken =
       mode === 'bearer'
         ? await page.evaluate(() => window.tokenflightDemo.session.tokens?.refreshToken ?? null)
-        : ((await page.cookies()).find((cookie) => cookie.name === 'tf_refresh')?.value ?? null);
+        : ((await page.cookies(`${demo.server.url}/api/`)).find((cookie) => cookie.name === 'tf_refresh')?.value ??
+          null);
     expect(refreshToken).toBeTruthy();
     await clickAndWait(page, '#logout');
     const refused = await fetch(`${demo.server.url}/api/refresh`, {

@@ -153,9 +153,9 @@ export class Page {
     return this.#driver.setViewportSize(size);
   }
 
-  /** The cookies of the page's context, HttpOnly ones too. */
-  cookies(): Promise<Cookie[]> {
-    return this.#driver.cookies();
+  /** The cookies of the page's context that a request to `url` would carry, HttpOnly ones too. */
+  cookies(url: string): Promise<Cookie[]> {
+    return this.#driver.cookies(url);
   }
 
   onPageError(listener: (message: string) => void): void {

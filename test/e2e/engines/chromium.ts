@@ -52,8 +52,8 @@ function wrap(page: Page): DriverPage {
       await page.screenshot({ path, fullPage: true });
     },
     setViewportSize: (size) => page.setViewportSize(size),
-    async cookies() {
-      return (await page.context().cookies()).map(toCookie);
+    async cookies(url) {
+      return (await page.context().cookies(url)).map(toCookie);
     },
     onPageError(listener) {
       page.on('pageerror', (error) => listener(error.message));

@@ -1,6 +1,6 @@
 /** Firefox ESR: Debian's build driven by puppeteer-core over WebDriver BiDi. */
 import puppeteer, { type Page } from 'puppeteer-core';
-import { callExpression, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
+import { callExpression, sentTo, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const SERVICE_WORKER_NETWORK_ERROR = /A ServiceWorker passed an Error Response to FetchEvent\.respondWith\(\)/;
@@ -41,8 +41,8 @@ function wrap(page: Page): DriverPage {
       await page.screenshot({ path, fullPage: true, type: 'png' });
     },
     setViewportSize: (size) => page.setViewport(size),
-    async cookies() {
-      return (await page.browserContext().cookies()).map(toCookie);
+    async cookies(url) {
+      return (await page.browserContext().cookies()).map(toCookie).filter(sentTo(url));
     },
     onPageError(listener) {
       page.on('pageerror', (error) => {

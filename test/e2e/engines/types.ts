@@ -14,6 +14,15 @@ export interface Cookie {
   path: string | undefined;
 }
 
+/** Whether a request to `url` carries `cookie` by its path (every test page is on the cookie's host). */
+export function sentTo(url: string): (cookie: Cookie) => boolean {
+  const { pathname } = new URL(url);
+  return (cookie) =>
+    cookie.path === undefined ||
+    pathname === cookie.path ||
+    pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`);
+}
+
 /** The fields the tests read, from any driver's cookie. */
 export function toCookie(cookie: {
   name: string;
@@ -35,7 +44,8 @@ export interface DriverPage {
   evaluate(fn: PageFunction, arg: unknown): Promise<unknown>;
   screenshot(path: `${string}.png`): Promise<void>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
-  cookies(): Promise<Cookie[]>;
+  /** The cookies of the page's context that a request to `url` would carry, HttpOnly ones too. */
+  cookies(url: string): Promise<Cookie[]>;
   /** Uncaught errors and unhandled rejections in the page. */
   onPageError(listener: (message: string) => void): void;
   close(): Promise<void>;

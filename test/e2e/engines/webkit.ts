@@ -248,8 +248,18 @@ function webkitPage(client: Client, queue: CommandQueue, handle: string): Driver
     async setViewportSize({ width, height }) {
       await on(() => client.setWindowRect(null, null, width, height));
     },
-    async cookies() {
-      const cookies = await on(() => client.getAllCookies());
+    async cookies(url) {
+      // WebDriver gives only the cookies of the window's own address: a window of its own visits `url` to read them.
+      // It runs on this page's window and ends back on it, so the queue's idea of the current window holds.
+      const cookies = await on(async () => {
+        const { handle: reader } = await client.createWindow('window');
+        await client.switchToWindow(reader);
+        await client.navigateTo(url);
+        const found = await client.getAllCookies();
+        await client.closeWindow();
+        await client.switchToWindow(handle);
+        return found;
+      });
       return cookies.map(toCookie);
     },
     onPageError(listener) {
