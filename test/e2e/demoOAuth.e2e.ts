@@ -1,5 +1,5 @@
 /**
- * The demo's OAuth 2.0 + DPoP mode, clicked through in Chromium: the login link leads to the
+ * The demo's OAuth 2.0 + DPoP mode, clicked through in each browser engine (docs/browsers.md): the login link leads to the
  * embedded oidc-provider's own login and consent pages and back; a burst after the API expired
  * the token makes one refresh grant at the provider; the case buttons work as in the other
  * modes; the logout revokes the grant at the provider.

@@ -1,5 +1,5 @@
 /**
- * The example app (examples/react-vite), built by Vite and clicked through in Chromium against
+ * The example app (examples/react-vite), built by Vite and clicked through in each browser engine against
  * the demo's auth API and its embedded oidc-provider: a login at the provider, a burst after the
  * API expired the token (one refresh grant), a logout.
  */

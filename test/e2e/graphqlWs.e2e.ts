@@ -1,5 +1,5 @@
 /**
- * GraphQL over WebSocket in real Chromium: the browser's own WebSocket, graphql-ws's client with
+ * GraphQL over WebSocket in each real browser engine: the browser's own WebSocket, graphql-ws's client with
  * withSessionAuth, the real auth API (serving the page) and a graphql-ws server that checks
  * tokens only at connect and closes with 4403 for an expired one.
  */

@@ -1,6 +1,6 @@
 /**
  * tokenflight/testing in a real browser: the kit's auth server runs in msw's service worker
- * (`setupWorker`), and a session with the fetch adapter talks to it from a page in Chromium.
+ * (`setupWorker`), and a session with the fetch adapter talks to it from a page in each browser engine.
  * The page's own HTTP server serves three files only and counts any /api request that slips
  * past the worker, so a pass means the worker answered.
  */

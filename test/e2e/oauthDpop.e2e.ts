@@ -1,5 +1,5 @@
 /**
- * tokenflight/oauth with DPoP in Chromium, against the real oidc-provider: two tabs of one
+ * tokenflight/oauth with DPoP in each browser engine, against the real oidc-provider: two tabs of one
  * origin share one session (crossTab) and one non-extractable key pair in IndexedDB. The user
  * logs in once through the provider's own login and consent pages (code flow with PKCE); the
  * code exchange, every refresh and every API request are signed with that key.

@@ -1,5 +1,5 @@
 /**
- * tokenflight/react in real Chromium, under StrictMode in development, with React 19 (the root's)
+ * tokenflight/react in each real browser engine, under StrictMode in development, with React 19 (the root's)
  * and React 18 (test/e2e/react18, its own install): the page renders the session's status
  * through login, a burst of 401s after expiry (one refresh), expiry and logout.
  */
