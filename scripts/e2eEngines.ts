@@ -20,6 +20,19 @@ interface JsonReport {
   testResults: { name: string; assertionResults: AssertionResult[]; message?: string; status: string }[];
 }
 
+function isReport(value: unknown): value is JsonReport {
+  if (typeof value !== 'object' || value === null) return false;
+  const files: unknown = Reflect.get(value, 'testResults');
+  return (
+    Array.isArray(files) &&
+    files.every((file: unknown) => {
+      if (typeof file !== 'object' || file === null) return false;
+      const tests: unknown = Reflect.get(file, 'assertionResults');
+      return typeof Reflect.get(file, 'name') === 'string' && Array.isArray(tests);
+    })
+  );
+}
+
 interface EngineResult {
   engine: EngineName;
   seconds: number;
@@ -66,7 +79,8 @@ async function runEngine(engine: EngineName, filters: string[]): Promise<EngineR
   const seconds = Math.round((Date.now() - startedAt) / 1000);
   const result: EngineResult = { engine, seconds, passed: 0, failed: [], failedFiles: [], skipped: [], exitCode };
   try {
-    const parsed: JsonReport = JSON.parse(await readFile(report, 'utf8'));
+    const parsed: unknown = JSON.parse(await readFile(report, 'utf8'));
+    if (!isReport(parsed)) throw new Error('not a vitest JSON report');
     for (const file of parsed.testResults) {
       if (file.status === 'failed' && file.assertionResults.every((test) => test.status !== 'failed')) {
         result.failedFiles.push(file.name);

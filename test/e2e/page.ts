@@ -126,10 +126,7 @@ export class Page {
 
   /** The text of every element that matches `selector`, in document order. */
   allTextContents(selector: string): Promise<string[]> {
-    return this.evaluate(
-      (s) => [...document.querySelectorAll(s)].map((element) => element.textContent ?? ''),
-      selector,
-    );
+    return this.evaluate((s) => [...document.querySelectorAll(s)].map((element) => element.textContent), selector);
   }
 
   getAttribute(selector: string, name: string): Promise<string | null> {
@@ -145,7 +142,7 @@ export class Page {
     }, selector);
   }
 
-  screenshot(path: `${string}.png`): Promise<void> {
+  screenshot(path: string): Promise<void> {
     return this.#driver.screenshot(path);
   }
 

@@ -7,7 +7,7 @@
  * SOAK_SECONDS (default 35) and SOAK_SEED (default 1) change the run.
  */
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RefreshFaultKind } from '../../server/refreshFaults.js';
 import { clickAndWait, describeChromiumOnly, playwrightPage, useDemo, type Demo } from './harness.js';
 

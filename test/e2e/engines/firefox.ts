@@ -1,4 +1,5 @@
 /** Firefox ESR: Debian's build driven by puppeteer-core over WebDriver BiDi. */
+import { writeFile } from 'node:fs/promises';
 import puppeteer, { type Page } from 'puppeteer-core';
 import { callExpression, sentTo, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
 
@@ -38,7 +39,7 @@ function wrap(page: Page): DriverPage {
     url: () => Promise.resolve(page.url()),
     evaluate: (fn, arg) => page.evaluate(callExpression(fn, arg)),
     async screenshot(path) {
-      await page.screenshot({ path, fullPage: true, type: 'png' });
+      await writeFile(path, await page.screenshot({ fullPage: true, type: 'png' }));
     },
     setViewportSize: (size) => page.setViewport(size),
     async cookies(url) {

@@ -42,7 +42,8 @@ export interface DriverPage {
   url(): Promise<string>;
   /** Runs `fn` in the page with `arg` (sent as JSON) and resolves with its awaited result (returned as JSON). */
   evaluate(fn: PageFunction, arg: unknown): Promise<unknown>;
-  screenshot(path: `${string}.png`): Promise<void>;
+  /** The whole page, as a PNG file at `path`. */
+  screenshot(path: string): Promise<void>;
   setViewportSize(size: { width: number; height: number }): Promise<void>;
   /** The cookies of the page's context that a request to `url` would carry, HttpOnly ones too. */
   cookies(url: string): Promise<Cookie[]>;

@@ -183,6 +183,17 @@ interface Step {
   pageErrors: string[];
 }
 
+function isStep(value: unknown): value is Step {
+  if (typeof value !== 'object' || value === null) return false;
+  const state: unknown = Reflect.get(value, 'state');
+  const pageErrors: unknown = Reflect.get(value, 'pageErrors');
+  return (
+    (state === 'done' || state === 'pending' || state === 'error' || state === 'lost') &&
+    Array.isArray(pageErrors) &&
+    pageErrors.every((message) => typeof message === 'string')
+  );
+}
+
 const COLLECT_ERRORS = `
   if (!window.__e2ePageErrors) {
     window.__e2ePageErrors = [];
@@ -217,7 +228,9 @@ function webkitPage(client: Client, queue: CommandQueue, handle: string): Driver
   const errorListeners: ((message: string) => void)[] = [];
   const on = <T>(command: () => Promise<T>) => queue.run(handle, command);
   async function step(script: string): Promise<Step> {
-    const step: Step = await on(() => client.executeScript(script, []));
+    const answer: unknown = await on(() => client.executeScript(script, []));
+    if (!isStep(answer)) throw new Error(`webkit: unexpected answer from the page: ${JSON.stringify(answer)}`);
+    const step = answer;
     for (const message of step.pageErrors) for (const listener of errorListeners) listener(message);
     return step;
   }
