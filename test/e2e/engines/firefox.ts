@@ -4,7 +4,8 @@ import puppeteer, { type Page } from 'puppeteer-core';
 import { callExpression, sentTo, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-const SERVICE_WORKER_NETWORK_ERROR = /A ServiceWorker passed an Error Response to FetchEvent\.respondWith\(\)/;
+/** Firefox's console lines for a fetch its service worker failed ("Failed to load ‘…’. A ServiceWorker …"). */
+const SERVICE_WORKER_NETWORK_ERROR = /^Failed to load ‘[^’]*’\. A ServiceWorker /;
 
 export async function launchFirefox(): Promise<DriverBrowser> {
   const browser = await puppeteer.launch({
@@ -48,8 +49,9 @@ function wrap(page: Page): DriverPage {
     onPageError(listener) {
       page.on('pageerror', (error) => {
         const message = error instanceof Error ? error.message : String(error);
-        // Firefox logs, as an error of the page, each `Response.error()` a service worker answers with (msw's
-        // injected network error): the page's fetch rejects and is handled; nothing was thrown.
+        // Firefox logs, as an error of the page, each fetch its service worker failed (msw's injected network
+        // error answers with `Response.error()`): the page's fetch rejects and is handled; nothing was thrown.
+        // An unhandled rejection would still come as an error of its own.
         if (SERVICE_WORKER_NETWORK_ERROR.test(message)) return;
         listener(message);
       });
