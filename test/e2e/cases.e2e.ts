@@ -52,7 +52,7 @@ describe.each(MODES)('%s mode: the four cases', (mode) => {
     expect(await sessionStatus(page)).toBe('idle');
     // Two protected requests were refused once each; the public one needs no token.
     expect(await demo.stats()).toEqual({ refreshCalls: 1, refreshOk: 1, reuseDetected: 0, unauthorized: 2 });
-    const log = await page.locator('#log li').allTextContents();
+    const log = await page.allTextContents('#log li');
     expect(log.filter((line) => line.includes('⟳ refresh started'))).toHaveLength(1);
     expect(log.filter((line) => line.includes('↻ replay'))).toHaveLength(2);
     await demo.screenshot(page, `${mode}-3-refreshable`);
@@ -93,7 +93,7 @@ describe('cookie mode keeps the JWT away from the page', () => {
     expect(seen.token).toMatch(/^[\w-]{20,}$/);
     expect(seen.refreshToken).toBeNull();
     expect(seen.stored).not.toMatch(/eyJ/);
-    const cookies = await page.context().cookies();
+    const cookies = await page.cookies(`${demo.server.url}/api/`);
     const access = cookies.find((cookie) => cookie.name === 'tf_access');
     expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api' });
     expect(access?.value.startsWith('eyJ')).toBe(true);

@@ -1,10 +1,10 @@
 /**
- * The demo's OAuth 2.0 + DPoP mode, clicked through in Chromium: the login link leads to the
+ * The demo's OAuth 2.0 + DPoP mode, clicked through in each browser engine (docs/browsers.md): the login link leads to the
  * embedded oidc-provider's own login and consent pages and back; a burst after the API expired
  * the token makes one refresh grant at the provider; the case buttons work as in the other
  * modes; the logout revokes the grant at the provider.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 import { describe, expect, it } from 'vitest';
 import { clickAndWait, sessionStatus, shownResult, useDemo, whenDemoReady, type Demo } from './harness.js';
 import { logInAtProvider } from './providerPages.js';

@@ -1,15 +1,15 @@
 /**
- * The example app (examples/react-vite), built by Vite and clicked through in Chromium against
+ * The example app (examples/react-vite), built by Vite and clicked through in each browser engine against
  * the demo's auth API and its embedded oidc-provider: a login at the provider, a burst after the
  * API expired the token (one refresh grant), a logout.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser } from './harness.js';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer } from '../../demo/startDemo.js';
 import type { AuthHttpServer } from '../../server/createAuthHttpServer.js';
-import { launchChromium, type OAuthStats } from './harness.js';
+import { ENGINE_TITLE, launchBrowser, type OAuthStats } from './harness.js';
 import { logInAtProvider } from './providerPages.js';
 
 const example = fileURLToPath(new URL('../../examples/react-vite/', import.meta.url));
@@ -20,7 +20,7 @@ let browser: Browser;
 beforeAll(async () => {
   await build({ configFile: `${example}vite.config.ts`, logLevel: 'error' });
   server = await startDemoServer({ host: '127.0.0.1', port: 0, accessTtl: 300, pageDir: `${example}dist` });
-  browser = await launchChromium();
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -33,12 +33,12 @@ afterAll(async () => {
 const oauthStats = async () => (await (await fetch(`${server.url}/api/stats?of=extension`)).json()) as OAuthStats;
 const debug = (action: 'expire' | 'reset') => fetch(`${server.url}/api/debug/${action}`, { method: 'POST' });
 
-describe('the React + Vite example in Chromium', () => {
+describe(`the React + Vite example in ${ENGINE_TITLE}`, () => {
   it('logs in at the provider, makes one refresh grant for a burst after expiry, and logs out', async () => {
     await debug('reset');
     const page = await browser.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    page.onPageError((message) => errors.push(message));
     await page.goto(`${server.url}/`);
     await expect.poll(() => page.textContent('#status')).toBe('loggedOut');
 

@@ -1,8 +1,10 @@
-/** Starts the demo server and Debian's Chromium for the browser tests. */
+/** Starts the demo server and the engine E2E_ENGINE names (see engines/) for the browser tests. */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { playwrightPage as driverPlaywrightPage } from './engines/chromium.js';
+import { ENGINE, launchEngine } from './engines/index.js';
+import { Context, type Page } from './page.js';
 import { startDemoServer, type DemoServerOptions } from '../../demo/startDemo.js';
 import type { AuthHttpServer } from '../../server/createAuthHttpServer.js';
 import type { RefreshFaultKind, RefreshFaults } from '../../server/refreshFaults.js';
@@ -12,8 +14,10 @@ export type RefreshFaultReport = ReturnType<RefreshFaults['report']>;
 export type Mode = 'bearer' | 'cookie' | 'oauth';
 export const MODES: Mode[] = ['bearer', 'cookie'];
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const screenshotDir = fileURLToPath(new URL('./screenshots/', import.meta.url));
+export { ENGINE, ENGINE_TITLE, describeChromiumOnly, itChromiumOnly } from './engines/index.js';
+export type { Context, Page } from './page.js';
+
+const screenshotDir = fileURLToPath(new URL(`./screenshots/${ENGINE}/`, import.meta.url));
 
 export interface ServerStats {
   refreshCalls: number;
@@ -50,43 +54,49 @@ export interface Demo {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with the flags every browser test uses. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+export interface Browser {
+  /** A fresh context (no storage, no cookies): its pages share storage, cookies and Web Locks. */
+  newContext(): Promise<Context>;
+  /** A page in a fresh context of its own. */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** The engine E2E_ENGINE names, with the settings every browser test uses (engines/). */
+export async function launchBrowser(): Promise<Browser> {
+  const driver = await launchEngine();
+  const newContext = async () => new Context(await driver.newContext());
+  return {
+    newContext,
+    async newPage() {
+      return (await newContext()).newPage();
+    },
+    close: () => driver.close(),
+  };
 }
 
 export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> {
   const server = await startDemoServer({ port: 0, ...options });
   let browser: Browser;
   try {
-    browser = await launchChromium();
+    browser = await launchBrowser();
   } catch (error) {
     await server.close();
     throw error;
   }
-  const contexts = new Set<BrowserContext>();
+  const contexts = new Set<Context>();
   const pageErrors: string[] = [];
   await mkdir(screenshotDir, { recursive: true });
 
-  async function newContext(): Promise<BrowserContext> {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  async function newContext(): Promise<Context> {
+    const context = await browser.newContext();
     contexts.add(context);
     return context;
   }
 
-  async function openPage(context: BrowserContext, mode: Mode, query = ''): Promise<Page> {
+  async function openPage(context: Context, mode: Mode, query = ''): Promise<Page> {
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.onPageError((message) => pageErrors.push(message));
     await page.goto(`${server.url}/?mode=${mode}${query}`);
     await whenDemoReady(page);
     return page;
@@ -127,7 +137,7 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
       if (!response.ok) throw new Error(`debug ${action} failed: ${response.status}`);
     },
     async screenshot(page, name) {
-      await page.screenshot({ path: `${screenshotDir}${name}.png`, fullPage: true });
+      await page.screenshot(`${screenshotDir}${name}.png`);
     },
     async closePages() {
       for (const context of contexts) await context.close();
@@ -214,3 +224,6 @@ export function useDemo(options: DemoServerOptions = {}): Demo {
     },
   });
 }
+
+/** The Playwright page behind a Chromium page, for the Chromium-only tests that speak the DevTools protocol. */
+export const playwrightPage = (page: Page) => driverPlaywrightPage(page.driver);

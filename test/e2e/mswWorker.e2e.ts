@@ -1,6 +1,6 @@
 /**
  * tokenflight/testing in a real browser: the kit's auth server runs in msw's service worker
- * (`setupWorker`), and a session with the fetch adapter talks to it from a page in Chromium.
+ * (`setupWorker`), and a session with the fetch adapter talks to it from a page in each browser engine.
  * The page's own HTTP server serves three files only and counts any /api request that slips
  * past the worker, so a pass means the worker answered.
  */
@@ -9,10 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from './harness.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
-import { launchChromium } from './harness.js';
+import { ENGINE_TITLE, launchBrowser } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const entry = fileURLToPath(new URL('./worker/page.ts', import.meta.url));
@@ -45,9 +45,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  browser = await launchBrowser();
   page = await browser.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.onPageError((message) => pageErrors.push(message));
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => 'kitPage' in window);
   await page.evaluate(() => window.kitPage.ready);
@@ -60,7 +60,7 @@ afterAll(async () => {
   /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
-describe('createAuthServer with setupWorker in Chromium', () => {
+describe(`createAuthServer with setupWorker in ${ENGINE_TITLE}`, () => {
   it('the worker controls the page', async () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
       `${origin}/mockServiceWorker.js`,

@@ -1,5 +1,5 @@
 /**
- * tokenflight/oauth with DPoP in Chromium, against the real oidc-provider: two tabs of one
+ * tokenflight/oauth with DPoP in each browser engine, against the real oidc-provider: two tabs of one
  * origin share one session (crossTab) and one non-extractable key pair in IndexedDB. The user
  * logs in once through the provider's own login and consent pages (code flow with PKCE); the
  * code exchange, every refresh and every API request are signed with that key.
@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Context, Page } from './harness.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
 import {
@@ -17,7 +17,7 @@ import {
   type AuthorizationServer,
 } from '../oauth/authorizationServer.js';
 import { startResourceServer, type ResourceServer } from '../oauth/resourceServer.js';
-import { launchChromium } from './harness.js';
+import { ENGINE_TITLE, launchBrowser } from './harness.js';
 import { logInAtProvider } from './providerPages.js';
 
 // Short enough to wait for twice; the burst and its refresh fit well inside one lifetime.
@@ -29,7 +29,7 @@ let origin: string;
 let as: AuthorizationServer;
 let rs: ResourceServer;
 let browser: Browser;
-let context: BrowserContext;
+let context: Context;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -57,7 +57,7 @@ beforeAll(async () => {
   // The provider sends the browser back to the page itself.
   as = await startAuthorizationServer({ accessTokenTtl: ACCESS_TOKEN_TTL, redirectUris: [`${origin}/`] });
   rs = await startResourceServer({ issuer: as, dpop: { requireNonce: true } });
-  browser = await launchChromium();
+  browser = await launchBrowser();
   context = await browser.newContext();
 });
 
@@ -72,7 +72,7 @@ afterAll(async () => {
 
 async function openTab(): Promise<Page> {
   const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.onPageError((message) => pageErrors.push(message));
   await page.goto(`${origin}/`);
   await whenReady(page);
   return page;
@@ -111,7 +111,7 @@ async function burstAtExpiry(tabs: Page[]): Promise<{ statuses: number[]; refres
   return { statuses: statuses.flat(), refreshGrants: as.counters.refreshGrants - before };
 }
 
-describe('OAuth 2.0 + DPoP in two tabs of Chromium', () => {
+describe(`OAuth 2.0 + DPoP in two tabs of ${ENGINE_TITLE}`, () => {
   let tabs: Page[];
 
   it('one login through the provider pages logs both tabs in with a DPoP-bound grant', async () => {

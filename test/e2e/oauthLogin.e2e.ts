@@ -8,10 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
 import { spaClient, startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
-import { launchChromium } from './harness.js';
+import { launchPlaywrightChromium } from './engines/chromium.js';
+import { describeChromiumOnly } from './harness.js';
 import { logInAtProvider } from './providerPages.js';
 import { match } from '../support/matchers.js';
 
@@ -22,38 +23,6 @@ let origin: string;
 let as: AuthorizationServer;
 let browser: Browser;
 const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  const script = await bundlePage(entry);
-  pageServer = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/main.js') return void res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    if (path === '/config.json') {
-      const config = { issuer: as.issuer, scope: 'openid offline_access' };
-      return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(config));
-    }
-    if (path !== '/') return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'text/html' });
-    res.end(
-      '<!doctype html><title>login</title><button id="redirect">Log in</button><button id="popup">Log in in a popup</button><button id="logout">Log out</button><script type="module" src="/main.js"></script>',
-    );
-  });
-  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  as = await startAuthorizationServer({
-    accessTokenTtl: 60,
-    clients: [spaClient([`${origin}/`], { post_logout_redirect_uris: [`${origin}/`] })],
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
-  await browser?.close();
-  await Promise.all([as?.close(), new Promise((resolve) => pageServer?.close(resolve))]);
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-  expect(pageErrors).toEqual([]);
-});
 
 async function openApp(context?: BrowserContext): Promise<Page> {
   const page = await (context ?? (await browser.newContext())).newPage();
@@ -68,7 +37,41 @@ async function whenReady(page: Page): Promise<void> {
   await page.evaluate(() => window.loginPage.ready);
 }
 
-describe('login in Chromium', () => {
+// The popup windows and the provider's pages are driven through Playwright: Chromium only until
+// the cross-engine harness (engines/) opens popups.
+describeChromiumOnly('popup windows, driven through Playwright', 'login with tokenflight/oauth', () => {
+  beforeAll(async () => {
+    const script = await bundlePage(entry);
+    pageServer = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      if (path === '/main.js') return void res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
+      if (path === '/config.json') {
+        const config = { issuer: as.issuer, scope: 'openid offline_access' };
+        return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(config));
+      }
+      if (path !== '/') return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(
+        '<!doctype html><title>login</title><button id="redirect">Log in</button><button id="popup">Log in in a popup</button><button id="logout">Log out</button><script type="module" src="/main.js"></script>',
+      );
+    });
+    await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    as = await startAuthorizationServer({
+      accessTokenTtl: 60,
+      clients: [spaClient([`${origin}/`], { post_logout_redirect_uris: [`${origin}/`] })],
+    });
+    browser = await launchPlaywrightChromium();
+  });
+
+  afterAll(async () => {
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- beforeAll may have failed before assigning these */
+    await browser?.close();
+    await Promise.all([as?.close(), new Promise((resolve) => pageServer?.close(resolve))]);
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+    expect(pageErrors).toEqual([]);
+  });
+
   it('by redirect: logged in with the claims; after a reload still so, no code or state in the URL', async () => {
     const page = await openApp();
     const grantsBefore = as.counters.codeGrants;

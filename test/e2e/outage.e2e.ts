@@ -4,7 +4,7 @@
  * tab's waiting requests end with the same typed error; once the server is back, one refresh
  * serves all five.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 import { describe, expect, it } from 'vitest';
 import { clickAndWait, useDemo } from './harness.js';
 

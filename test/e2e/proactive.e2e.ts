@@ -2,7 +2,7 @@
  * Short-lived tokens (4 s): the session refreshes before expiry with no request
  * in flight, and a revoked refresh token ends the session on its own.
  */
-import type { Page } from 'playwright-core';
+import type { Page } from './page.js';
 import { describe, expect, it } from 'vitest';
 import { MODES, useDemo, clickAndWait, sessionStatus } from './harness.js';
 

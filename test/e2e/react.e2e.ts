@@ -1,15 +1,15 @@
 /**
- * tokenflight/react in real Chromium, under StrictMode in development, with React 19 (the root's)
+ * tokenflight/react in each real browser engine, under StrictMode in development, with React 19 (the root's)
  * and React 18 (test/e2e/react18, its own install): the page renders the session's status
  * through login, a burst of 401s after expiry (one refresh), expiry and logout.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from './harness.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bundlePage } from '../../demo/bundle.js';
 import { createAuthHttpServer, type AuthHttpServer } from '../../server/createAuthHttpServer.js';
-import { launchChromium } from './harness.js';
+import { ENGINE_TITLE, launchBrowser } from './harness.js';
 
 const entry = fileURLToPath(new URL('./react/page.tsx', import.meta.url));
 const react18 = fileURLToPath(new URL('./react18/node_modules/', import.meta.url));
@@ -49,7 +49,7 @@ beforeAll(async () => {
       return true;
     },
   });
-  browser = await launchChromium();
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
@@ -70,12 +70,12 @@ async function shows(page: Page, status: string) {
   await vi.waitFor(async () => expect(await page.textContent('#status')).toBe(status), { timeout: 5000 });
 }
 
-describe.each(VERSIONS)('tokenflight/react in Chromium with React %s under StrictMode', (version) => {
+describe.each(VERSIONS)(`tokenflight/react in ${ENGINE_TITLE} with React %s under StrictMode`, (version) => {
   it('renders login, a burst after expiry with one refresh, expiry and logout; double effects change nothing', async () => {
     await api('/api/debug/reset');
     const page = await browser.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    page.onPageError((message) => errors.push(message));
     await page.goto(`${server.url}/react${version}`);
     await page.waitForFunction(() => 'reactPage' in window);
     expect(await page.evaluate(() => window.reactPage.version)).toMatch(new RegExp(`^${version}\\.`));

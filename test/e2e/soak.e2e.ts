@@ -7,9 +7,9 @@
  * SOAK_SECONDS (default 35) and SOAK_SEED (default 1) change the run.
  */
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RefreshFaultKind } from '../../server/refreshFaults.js';
-import { clickAndWait, useDemo, type Demo } from './harness.js';
+import { clickAndWait, describeChromiumOnly, playwrightPage, useDemo, type Demo } from './harness.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 35);
 const SEED = Number(process.env.SOAK_SEED ?? 1);
@@ -226,7 +226,7 @@ function createRun(demo: Demo, context: BrowserContext, random: () => number) {
   return { tabs, closed, outages, openTab, step };
 }
 
-describe('soak', () => {
+describeChromiumOnly('CDP Debugger.pause and network emulation', 'soak', () => {
   const demo = useDemo({ accessTtl: 3_600 });
 
   it(
@@ -236,8 +236,9 @@ describe('soak', () => {
       await clickAndWait(first, '#login');
       await first.close();
       // Every page load zeroes the server's counters; a reopened tab must not hide a reuse seen before it.
-      await first.context().route('**/api/debug/reset-stats', (route) => route.fulfill({ json: { ok: true } }));
-      const run = createRun(demo, first.context(), prng(SEED));
+      const context = playwrightPage(first).context();
+      await context.route('**/api/debug/reset-stats', (route) => route.fulfill({ json: { ok: true } }));
+      const run = createRun(demo, context, prng(SEED));
       for (let i = 0; i < TABS; i++) await run.openTab();
 
       const deadline = Date.now() + SECONDS * 1_000;

@@ -11,6 +11,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startAuthApi, type AuthApi } from './authApi.js';
 
+const SERVICE_RESTART = 1012;
+
 // graphql-ws loads graphql through Node (its CommonJS build); the schema must come from that same
 // copy, not from the ES build vitest would hand an `import` ("from another module or realm").
 const { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString } = createRequire(import.meta.url)(
@@ -33,7 +35,8 @@ export interface GraphqlWsServer {
   /** Live `ticks` subscriptions. */
   subscribers(): number;
   publish(value: number): void;
-  dropSockets(): void;
+  /** Closes every socket with `code` (1012 Service Restart unless told). */
+  dropSockets(code?: number): void;
   /** How connections are judged from now on. */
   mode: {
     /** The next connection_init is answered with a close 4401 (a protocol error, not a bad token). */
@@ -129,8 +132,8 @@ export async function startGraphqlWsServer(options: Parameters<typeof startAuthA
     arrivals: () => arrivals,
     subscribers: ticks.count,
     publish: ticks.publish,
-    dropSockets() {
-      for (const socket of wss.clients) socket.close(1012, 'Service Restart');
+    dropSockets(code = SERVICE_RESTART) {
+      for (const socket of wss.clients) socket.close(code, code === SERVICE_RESTART ? 'Service Restart' : 'Going Away');
     },
     mode,
     async close() {

@@ -1,5 +1,5 @@
 /**
- * The page of the graphql-ws browser test: Chromium's own WebSocket, graphql-ws's client with
+ * The page of the graphql-ws browser test: the browser's own WebSocket, graphql-ws's client with
  * withSessionAuth, and a session that logs in and refreshes over HTTP against the real auth API
  * (the page's origin). The test drives it through `window.streamPage`.
  */

@@ -1,0 +1,61 @@
+/** Firefox ESR: Debian's build driven by puppeteer-core over WebDriver BiDi. */
+import { writeFile } from 'node:fs/promises';
+import puppeteer, { type Page } from 'puppeteer-core';
+import { callExpression, sentTo, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** Firefox's console lines for a fetch its service worker failed ("Failed to load ‘…’. A ServiceWorker …"). */
+const SERVICE_WORKER_NETWORK_ERROR = /^Failed to load ‘[^’]*’\. A ServiceWorker /;
+
+export async function launchFirefox(): Promise<DriverBrowser> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    defaultViewport: VIEWPORT,
+  });
+  return {
+    async newContext() {
+      // A user context of its own: storage, cookies and locks apart from every other context.
+      const context = await browser.createBrowserContext();
+      return {
+        async newPage() {
+          return wrap(await context.newPage());
+        },
+        close: () => context.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+function wrap(page: Page): DriverPage {
+  return {
+    async goto(url) {
+      await page.goto(url);
+    },
+    async reload() {
+      await page.reload();
+    },
+    url: () => Promise.resolve(page.url()),
+    evaluate: (fn, arg) => page.evaluate(callExpression(fn, arg)),
+    async screenshot(path) {
+      await writeFile(path, await page.screenshot({ fullPage: true, type: 'png' }));
+    },
+    setViewportSize: (size) => page.setViewport(size),
+    async cookies(url) {
+      return (await page.browserContext().cookies()).map(toCookie).filter(sentTo(url));
+    },
+    onPageError(listener) {
+      page.on('pageerror', (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        // Firefox logs, as an error of the page, each fetch its service worker failed (msw's injected network
+        // error answers with `Response.error()`): the page's fetch rejects and is handled; nothing was thrown.
+        // An unhandled rejection would still come as an error of its own.
+        if (SERVICE_WORKER_NETWORK_ERROR.test(message)) return;
+        listener(message);
+      });
+    },
+    close: () => page.close(),
+  };
+}

@@ -1,0 +1,72 @@
+/** What every engine's driver gives the browser tests: pages in contexts that share storage, cookies and locks. */
+
+export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+/** A function that runs in the page: drivers send its text, so it may use only its argument and the page's globals. */
+export type PageFunction = (arg: never) => unknown;
+
+export interface Cookie {
+  name: string;
+  value: string;
+  httpOnly: boolean;
+  sameSite: string | undefined;
+  path: string | undefined;
+}
+
+/** Whether a request to `url` carries `cookie` by its path (every test page is on the cookie's host). */
+export function sentTo(url: string): (cookie: Cookie) => boolean {
+  const { pathname } = new URL(url);
+  return (cookie) =>
+    cookie.path === undefined ||
+    pathname === cookie.path ||
+    pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`);
+}
+
+/** The fields the tests read, from any driver's cookie. */
+export function toCookie(cookie: {
+  name: string;
+  value: string;
+  httpOnly?: boolean;
+  sameSite?: string;
+  path?: string;
+}): Cookie {
+  const { name, value, httpOnly, sameSite, path } = cookie;
+  return { name, value, httpOnly: httpOnly ?? false, sameSite, path };
+}
+
+/** One tab, as the driver sees it; test/e2e/page.ts builds the DOM helpers the tests call on top of it. */
+export interface DriverPage {
+  goto(url: string): Promise<void>;
+  reload(): Promise<void>;
+  url(): Promise<string>;
+  /** Runs `fn` in the page with `arg` (sent as JSON) and resolves with its awaited result (returned as JSON). */
+  evaluate(fn: PageFunction, arg: unknown): Promise<unknown>;
+  /** The whole page, as a PNG file at `path`. */
+  screenshot(path: string): Promise<void>;
+  setViewportSize(size: { width: number; height: number }): Promise<void>;
+  /** The cookies of the page's context that a request to `url` would carry, HttpOnly ones too. */
+  cookies(url: string): Promise<Cookie[]>;
+  /** Uncaught errors and unhandled rejections in the page. */
+  onPageError(listener: (message: string) => void): void;
+  close(): Promise<void>;
+}
+
+/** Tabs that share storage, cookies and Web Locks; closing it closes them. */
+export interface DriverContext {
+  newPage(): Promise<DriverPage>;
+  close(): Promise<void>;
+}
+
+export interface DriverBrowser {
+  /** A fresh context: no storage, no cookies. */
+  newContext(): Promise<DriverContext>;
+  close(): Promise<void>;
+}
+
+export const VIEWPORT = { width: 1400, height: 1000 };
+
+/** The expression that calls `fn` with `arg` in the page: every driver evaluates it and awaits the promise it may give. */
+export function callExpression(fn: PageFunction, arg: unknown): string {
+  return `(${fn.toString()})(${arg === undefined ? '' : JSON.stringify(arg)})`;
+}
