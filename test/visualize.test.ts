@@ -251,7 +251,7 @@ describe('the auth session machine, drawn', () => {
   });
 
   it('labels delays, guards and invoked actors by name', () => {
-    expect(mermaid).toContain('idle --> refreshing : after refreshDue [hasKnownExpiry]');
+    expect(mermaid).toContain('idle --> refreshing : after refreshDue [refreshesAhead]');
     expect(mermaid).toContain('idle --> idle : UNAUTHORIZED [isStale] / answerNow');
     expect(mermaid).toContain('refreshing_requesting --> expired : onError refresh [isTerminalError]');
     expect(mermaid).toContain('refreshing_backingOff --> refreshing_requesting : after retryDelay');
