@@ -31,7 +31,7 @@ export function validateOptions(options: OAuthOptions): Settings {
   if (dpop !== undefined && typeof dpop !== 'boolean' && (typeof dpop !== 'object' || dpop === null)) {
     throw optionError('dpop', 'true, false or { keyStore?, algorithm? }', dpop);
   }
-  checkLoginOptions(options);
+  checkRedirectOptions(options);
   if (options.allowInsecureRequests !== undefined && typeof options.allowInsecureRequests !== 'boolean')
     throw optionError('allowInsecureRequests', 'true or false', options.allowInsecureRequests);
   const metadata: unknown = options.clientMetadata;
@@ -44,7 +44,7 @@ export function validateOptions(options: OAuthOptions): Settings {
 }
 
 /** The login and logout options: URLs, a scope, and browser parts that have the methods they will be asked for. */
-function checkLoginOptions(options: OAuthOptions): void {
+function checkRedirectOptions(options: OAuthOptions): void {
   if (options.redirectUri !== undefined) checkUrl('redirectUri', options.redirectUri);
   if (options.postLogoutRedirectUri !== undefined) checkUrl('postLogoutRedirectUri', options.postLogoutRedirectUri);
   if (options.scope !== undefined && (typeof options.scope !== 'string' || options.scope.trim() === '')) {
