@@ -5,8 +5,17 @@
  */
 import { build, type BuildOptions } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { entryPoints } from '../entryPoints.js';
 
 const demoEntry = fileURLToPath(new URL('./page/main.ts', import.meta.url));
+
+/** A page imports the library by its package name, as an app does: 'tokenflight', 'tokenflight/graphql-ws', … */
+const packageNames = Object.fromEntries(
+  Object.entries(entryPoints).map(([name, path]) => [
+    name === 'index' ? 'tokenflight' : `tokenflight/${name}`,
+    fileURLToPath(new URL(`../${path}`, import.meta.url)),
+  ]),
+);
 
 /** `options`: what a page test changes (another React through `alias`, development mode through `define`). */
 export async function bundlePage(
@@ -15,6 +24,7 @@ export async function bundlePage(
 ): Promise<string> {
   const result = await build({
     ...options,
+    alias: { ...packageNames, ...options.alias },
     entryPoints: [entry],
     bundle: true,
     format: 'esm',

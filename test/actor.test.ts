@@ -1,35 +1,23 @@
-import { waitFor } from 'xstate';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAuthSession, type AuthSession } from 'tokenflight';
-import { refreshStub } from './support/refreshStub.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { session } from './userCode/session.js';
+import { refreshedFrom, states, subscription } from './userCode/machineWatch.js';
 
-const sessions: AuthSession[] = [];
-afterEach(() => {
-  for (const session of sessions.splice(0)) session.stop();
-});
+// The app's refresh call (test/userCode/refresh.ts), answered by the test.
+const stub = await vi.hoisted(async () => (await import('./support/refreshStub.js')).refreshStub());
+vi.mock('./userCode/refresh.js', () => ({ refresh: stub.refresh }));
+afterAll(() => session.stop());
 
 describe('anything else', () => {
   it('session.actor is an ordinary XState actor: subscribe, waitFor, getSnapshot', async () => {
-    const stub = refreshStub();
-    const session = createAuthSession({
-      refresh: stub.refresh,
-      tokens: { accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 },
-    });
-    sessions.push(session);
-    // --- snippet: xstate-actor ---
-    const values: unknown[] = [];
-    const subscription = session.actor.subscribe((snapshot) => values.push(snapshot.value));
-    const backToIdle = waitFor(
-      session.actor,
-      (snapshot) => snapshot.matches('idle') && snapshot.context.tokens?.accessToken === 'a1',
-      { timeout: 10_000 },
-    );
-    // --- end of snippet ---
+    session.login({ accessToken: 'a0', refreshToken: 'r0', expiresIn: 3600 });
+    const backToIdle = refreshedFrom('a0');
     const refreshed = session.refresh();
     stub.last().answer.resolve({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
     await refreshed;
     await expect(backToIdle).resolves.toMatchObject({ context: { tokens: { accessToken: 'a1' } } });
     subscription.unsubscribe();
-    expect(values).toEqual([{ refreshing: 'requesting' }, { idle: 'waiting' }]);
+    session.logout();
+    expect(states).toEqual([{ idle: 'waiting' }, { refreshing: 'requesting' }, { idle: 'waiting' }]);
+    expect(session.actor.getSnapshot().value).toBe('loggedOut');
   });
 });

@@ -14,6 +14,7 @@ import {
 } from 'tokenflight/angular';
 import { angularInjector } from './support/angular.js';
 import { appConfigFor, untouched } from './userCode/angularApp.js';
+import { injectSignedIn } from './userCode/angularSignals.js';
 import { API, useApi } from './support/api.js';
 import { flush, refreshStub } from './support/refreshStub.js';
 
@@ -42,11 +43,8 @@ describe('tokenflight/angular', () => {
     const seen: string[] = [];
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Angular's EnvironmentInjector implements its abstract Injector class without extending it
     const { status, signedIn, token } = runInInjectionContext(injector, () => {
-      // --- snippet: angular-signals ---
-      // In a component, a service, or anything created in an injection context:
       const status = injectSessionStatus();
-      const signedIn = computed(() => status() === 'idle' || status() === 'refreshing');
-      // --- end of snippet ---
+      const signedIn = injectSignedIn();
       const state = injectSessionState();
       return { status, signedIn, token: computed(() => state().tokens?.accessToken ?? null) };
     });

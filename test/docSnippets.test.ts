@@ -34,9 +34,14 @@ describe('documentation snippets', () => {
   });
 
   // Pages whose snippets are whole modules of user code (test/userCode/): pasteable as they stand.
-  const USER_CODE_PAGES = ['docs/adapters.md', 'docs/oauth.md'];
+  const USER_CODE_PAGES = docs.filter((doc) => codeBlocks(root, doc).some((block) => block.source?.kind === 'snippet'));
+  const importsOf = (code: string) => code.split('\n').filter((line) => /^import /.test(line));
 
-  it.each(USER_CODE_PAGES)('%s: its snippets are user code, importing the library by package name', (doc) => {
+  it('the pages with snippets are the ones expected (the check below is not vacuous)', () => {
+    expect(USER_CODE_PAGES).toEqual(expect.arrayContaining(['README.md', 'docs/frameworks.md', 'docs/server.md']));
+  });
+
+  it.each(USER_CODE_PAGES)('%s: its snippets are user code, imports included', (doc) => {
     const blocks = codeBlocks(root, doc).filter((b) => CODE.has(b.lang) && b.source?.kind === 'snippet');
     const files = new Set<string>();
     for (const block of blocks) {
@@ -48,10 +53,31 @@ describe('documentation snippets', () => {
       files.add(file);
     }
     for (const file of files) {
-      const shown = blocks.filter((block) => snippets.get(block.source!.name)!.file === file).map((b) => b.code);
-      expect(shown.join('\n'), `${doc}: ${file} shows no import from 'tokenflight'`).toMatch(
-        /^import .+ from 'tokenflight(\/[a-z-]+)?';$/m,
+      const shown = blocks
+        .filter((block) => snippets.get(block.source!.name)!.file === file)
+        .map((b) => b.code)
+        .join('\n');
+      const source = readFileSync(join(root, file), 'utf8');
+      // Every import the module makes is on the page: pasted, the code finds what it uses.
+      for (const line of importsOf(source)) expect(shown, `${doc}: ${file} hides "${line}"`).toContain(line);
+      expect(shown, `${doc}: ${file} shows no import from 'tokenflight' nor from the app's modules`).toMatch(
+        /^import .+ from '(tokenflight(\/[a-z-]+)?|\.\/[\w.]+)';$/m,
       );
+    }
+  });
+
+  it('user code holds nothing outside its snippets but comments (nothing the docs do not show)', () => {
+    const userCode = testSources(root).filter((file) => file.startsWith('test/userCode/'));
+    for (const file of userCode) {
+      const inSnippets = new Set([...snippets.values()].filter((s) => s.file === file).map((s) => s.name));
+      if (inSnippets.size === 0) continue; // an app's settings module, shown by the page in prose
+      let open = false;
+      for (const [index, line] of readFileSync(join(root, file), 'utf8').split('\n').entries()) {
+        if (/\/\/ --- snippet: /.test(line)) open = true;
+        else if (/\/\/ --- end of snippet ---/.test(line)) open = false;
+        else if (!open && line.trim() !== '')
+          expect(line, `${file}:${index + 1}: code the docs do not show`).toMatch(/^\s*\/\//);
+      }
     }
   });
 });

@@ -9,36 +9,14 @@ vi.stubGlobal('open', (url: string) => {
   opened.push(url);
   return null;
 });
-const refresh = async () => ({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 });
-
-// --- snippet: cross-tab ---
-import { createAuthSession, webStorage } from 'tokenflight';
-import { crossTab } from 'tokenflight/cross-tab';
-
-const shared = createAuthSession({
-  refresh,
-  storage: webStorage(localStorage, 'my-app-auth'),
-  plugins: [crossTab()], // or crossTab({ name: 'my-app' })
-});
-// --- end of snippet ---
-
-// --- snippet: tab-life ---
-const defaults = createAuthSession({ refresh, tabLife: { wakeCheckInterval: 10_000, wakeLateBy: 30_000 } });
-const withoutTabLife = createAuthSession({ refresh, tabLife: false }); // off
-// --- end of snippet ---
-
-// --- snippet: inspect ---
-import { createBrowserInspector } from '@statelyai/inspect';
-import { inspect } from 'tokenflight/inspect';
-
-// Development only: it opens https://stately.ai/inspect in a new window (Vite's DEV flag here).
-const inspector = import.meta.env.DEV ? createBrowserInspector() : undefined;
-
-export const session = createAuthSession({
-  refresh,
-  plugins: inspector ? [inspect(inspector.inspect)] : [],
-});
-// --- end of snippet ---
+// The app's refresh call (test/userCode/refresh.ts), answered by the test.
+vi.mock('./userCode/refresh.js', () => ({
+  refresh: async () => ({ accessToken: 'a1', refreshToken: 'r1', expiresIn: 3600 }),
+}));
+// The user code runs after the stand-ins above, as a page loads its modules after the browser is up.
+const { session: shared } = await import('./userCode/crossTabSession.js');
+const { session: defaults, withoutTabLife } = await import('./userCode/tabLifeSessions.js');
+const { session } = await import('./userCode/inspectSession.js');
 
 afterAll(() => {
   for (const each of [shared, defaults, withoutTabLife, session]) each.stop();

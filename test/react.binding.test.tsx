@@ -8,6 +8,7 @@ import { createAuthFetch } from 'tokenflight/fetch';
 import { useSession, useSessionStatus } from 'tokenflight/react';
 import { API, useApi } from './support/api.js';
 import { refreshStub } from './support/refreshStub.js';
+import { StatusBadge, TokenExpiry } from './userCode/reactComponents.js';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
@@ -42,18 +43,6 @@ describe('tokenflight/react: a component re-renders only when its slice changes'
   it('counts renders per slice through login, a token-only change, a refresh and logout', async () => {
     const { session, stub } = guestSession();
     const renders = { status: 0, token: 0, whole: 0 };
-    // --- snippet: react-selectors ---
-    function StatusBadge({ session }: { session: AuthSession }) {
-      const status = useSessionStatus(session);
-      return <span>{status}</span>;
-    }
-
-    function TokenExpiry({ session }: { session: AuthSession }) {
-      // Any slice: a component re-renders only when what its selector returns changes.
-      const expiresAt = useSession(session, (snapshot) => snapshot.tokens?.expiresAt ?? null);
-      return <time>{expiresAt === null ? '-' : new Date(expiresAt).toISOString()}</time>;
-    }
-    // --- end of snippet ---
     function CountedStatus() {
       renders.status += 1;
       return <span>{useSessionStatus(session)}</span>;

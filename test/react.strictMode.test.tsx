@@ -1,36 +1,19 @@
 // @vitest-environment jsdom
 // docs/frameworks.md: where the session lives in a React app, and why StrictMode does not hurt it.
-import { act, StrictMode, useEffect, useState } from 'react';
+import { act, StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createAuthSession, RefreshRejectedError, webStorage, type AuthSession } from 'tokenflight';
-import { useSessionStatus } from 'tokenflight/react';
+import { createAuthSession, RefreshRejectedError, type AuthSession } from 'tokenflight';
+import { session } from './userCode/session.js';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
 }
 
-let refreshes = 0;
-const refresh = async () => {
-  refreshes += 1;
-  throw new RefreshRejectedError();
-};
-
-// --- snippet: react-session ---
-// session.ts: one session for the whole app, created once when the module is first imported.
-// Not in a component: a render or an effect may run twice.
-export const session = createAuthSession({ refresh, storage: webStorage(() => localStorage) });
-
-export function App() {
-  const status = useSessionStatus(session);
-  const [notice, setNotice] = useState('');
-  // Effects only subscribe and unsubscribe (session.on returns the unsubscribe function), so
-  // StrictMode's mount, unmount, mount in development leaves one listener.
-  useEffect(() => session.on('expired', () => setNotice('Your session expired. Please log in again.')), []);
-  if (status === 'idle' || status === 'refreshing') return <p>Welcome back</p>;
-  return <p>{notice || 'Please log in'}</p>;
-}
-// --- end of snippet ---
+// The app's refresh call (test/userCode/refresh.ts), refused by the auth server: the session expires.
+const refresh = vi.hoisted(() => vi.fn());
+vi.mock('./userCode/refresh.js', () => ({ refresh }));
+refresh.mockRejectedValue(new RefreshRejectedError());
 
 afterAll(() => session.stop());
 
@@ -47,13 +30,7 @@ describe('React under StrictMode', () => {
       return original(...args);
     }) as AuthSession['on'];
 
-    // --- snippet: react-render ---
-    createRoot(document.getElementById('root')!).render(
-      <StrictMode>
-        <App />
-      </StrictMode>,
-    );
-    // --- end of snippet ---
+    await import('./userCode/main.js'); // renders the App into #root under StrictMode
     await vi.waitFor(() => expect(root.textContent).toBe('Please log in'), { timeout: 5_000 });
     // StrictMode ran the effect twice, cleaning up in between (effects run after the first paint).
     await vi.waitFor(() => expect(mounts).toHaveBeenCalledTimes(2), { timeout: 5_000 });
@@ -64,7 +41,7 @@ describe('React under StrictMode', () => {
     await vi.waitFor(() => expect(root.textContent).toBe('Your session expired. Please log in again.'), {
       timeout: 5_000,
     });
-    expect(refreshes).toBe(1);
+    expect(refresh).toHaveBeenCalledTimes(1);
     expect(session.status).toBe('expired');
     session.on = original;
   });

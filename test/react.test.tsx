@@ -6,22 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession, type AuthStatus } from 'tokenflight';
 import { useSession } from 'tokenflight/react';
 import { refreshStub } from './support/refreshStub.js';
+import { RefreshSpinner, SessionBadge } from './userCode/reactComponents.js';
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
 }
-
-// --- snippet: react-hook ---
-function SessionBadge({ session }: { session: AuthSession }) {
-  const { status } = useSession(session);
-  return <span>{status}</span>;
-}
-
-function RefreshSpinner({ session }: { session: AuthSession }) {
-  const refreshing = useSelector(session.actor, (snapshot) => snapshot.matches('refreshing'));
-  return refreshing ? <span>refreshing…</span> : null;
-}
-// --- end of snippet ---
 
 let container: HTMLDivElement;
 let root: Root;

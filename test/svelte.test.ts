@@ -1,7 +1,14 @@
-import { derived, get } from 'svelte/store';
-import { afterEach, describe, expect, it } from 'vitest';
+import { get } from 'svelte/store';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthSession, type AuthSession } from 'tokenflight';
 import { refreshStub } from './support/refreshStub.js';
+import { session as appSession } from './userCode/session.js';
+import { signedIn, status } from './userCode/svelteStores.js';
+
+// The app's refresh call (test/userCode/refresh.ts), answered by the test.
+const stub = await vi.hoisted(async () => (await import('./support/refreshStub.js')).refreshStub());
+vi.mock('./userCode/refresh.js', () => ({ refresh: stub.refresh }));
+afterAll(() => appSession.stop());
 
 const sessions: AuthSession[] = [];
 afterEach(() => {
@@ -22,14 +29,7 @@ describe('Svelte', () => {
   });
 
   it('works with svelte/store get and derived', async () => {
-    const stub = refreshStub();
-    const session = createAuthSession({ refresh: stub.refresh });
-    sessions.push(session);
-    // --- snippet: svelte ---
-    const status = derived(session, ($session) => $session.status);
-    const signedIn = derived(session, ($session) => $session.tokens !== null);
-    // In a component: {#if $signedIn}…{/if} <span>{$status}</span>
-    // --- end of snippet ---
+    const session = appSession; // the app's session (test/userCode/session.ts), which the stores derive from
     const seen: string[] = [];
     const stop = status.subscribe((value) => seen.push(value));
     expect(get(session).status).toBe('loggedOut');

@@ -1,11 +1,14 @@
 // @vitest-environment jsdom
 import { createApp, defineComponent, effectScope, h, nextTick, onUpdated, type Component } from 'vue';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createAuthSession, type AuthSession } from 'tokenflight';
 import { injectSession, tokenflight, useSession } from 'tokenflight/vue';
 import { refreshStub } from './support/refreshStub.js';
+import { session as appSession } from './userCode/session.js';
+import { Account, StatusBadge } from './userCode/vueComponents.js';
 
 const sessions: AuthSession[] = [];
+afterAll(() => appSession.stop());
 afterEach(() => {
   for (const session of sessions.splice(0)) session.stop();
 });
@@ -55,15 +58,8 @@ describe('tokenflight/vue', () => {
   });
 
   it('a component that selects the status does not re-render when only the tokens change', async () => {
-    const { session } = guestSession();
+    const session = appSession; // the app's session (test/userCode/session.ts), which StatusBadge reads
     let updates = 0;
-    // --- snippet: vue ---
-    const StatusBadge = defineComponent(() => {
-      // A slice: the component re-renders only when the status changes, not for new tokens.
-      const status = useSession(session, (snapshot) => snapshot.status);
-      return () => h('span', status.value);
-    });
-    // --- end of snippet ---
     const Counted = defineComponent(() => {
       onUpdated(() => (updates += 1));
       return () => h(StatusBadge);
@@ -110,17 +106,6 @@ describe('tokenflight/vue', () => {
 
   it('app.use(tokenflight(session)) gives every component the session', async () => {
     const { session } = guestSession();
-    // --- snippet: vue-plugin ---
-    // main.ts: app.use(tokenflight(session)); then in any component's setup:
-    const Account = defineComponent(() => {
-      const session = injectSession();
-      const auth = useSession(session);
-      return () =>
-        auth.value.status === 'loggedOut'
-          ? h('button', { onClick: () => session.login({ accessToken: 'from-your-login' }) }, 'Log in')
-          : h('button', { onClick: () => session.logout() }, 'Log out');
-    });
-    // --- end of snippet ---
     const { host, app } = mount(Account, session);
     expect(host.textContent).toBe('Log in');
     host.querySelector('button')?.click();

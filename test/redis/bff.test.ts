@@ -3,15 +3,14 @@
 // against oidc-provider (confidential client, rotating refresh tokens) and a resource server.
 import { createClient } from 'redis';
 import * as o4w from 'oauth4webapi';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthSession, RefreshRejectedError, headerScheme } from 'tokenflight';
-import { createAuthFetch } from 'tokenflight/fetch';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { oauth } from 'tokenflight/oauth';
 import { createRedisStore } from 'tokenflight/redis';
 import { API_SCOPE, startAuthorizationServer, type AuthorizationServer } from '../oauth/authorizationServer.js';
 import { walkInteractions } from '../oauth/codeFlow.js';
 import { startResourceServer, type ResourceServer } from '../oauth/resourceServer.js';
 import { freePort, startRedisServer, type RedisServer } from '../support/redisServer.js';
+import { settings } from '../userCode/bffSettings.js';
 import { createBff, newSecret } from './bffServer.js';
 
 const closers: Array<() => unknown> = [];
@@ -79,11 +78,14 @@ afterAll(async () => {
 
 /** The browser's cookies (for 127.0.0.1, every port: cookies do not separate ports). */
 function browser() {
+  const network = globalThis.fetch; // the real one, before the page's module sees the jar as its fetch
   const cookies = new Map<string, string>();
   const fetchWithCookies: typeof fetch = async (input, init) => {
     const request = new Request(input, { ...init, redirect: 'manual' });
+    // Once it is the global fetch, the BFF's own calls to the provider pass here too: they are not the browser's.
+    if (!bffs.some((bff) => request.url.startsWith(`${bff}/`))) return network(input, init);
     if (cookies.size) request.headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
-    const response = await fetch(request);
+    const response = await network(request);
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const [name = '', ...value] = pair.split('=');
@@ -107,23 +109,11 @@ describe('the BFF recipe', () => {
     // The browser holds a session cookie, never a token.
     expect([...jar.cookies.keys()]).toEqual(['bff_session']);
 
-    const BFF = first;
-    const BFF_INSTANCES = bffs;
-    const browserFetch = jar.fetch;
-    // --- snippet: bff-browser ---
-    // In the page: the BFF's cookie carries the session; the CSRF value is what tokenflight keeps and sends.
-    const whoAmI = async () => {
-      const response = await browserFetch(`${BFF}/session`);
-      if (response.status === 401) throw new RefreshRejectedError('log in again');
-      return (await response.json()) as { accessToken: string };
-    };
-    const session = createAuthSession({ tokens: await whoAmI(), refresh: whoAmI });
-    const api = createAuthFetch(session, {
-      scheme: headerScheme('X-CSRF-Token'),
-      origins: BFF_INSTANCES,
-      fetch: browserFetch,
-    });
-    // --- end of snippet ---
+    // The page's module, loaded as the browser loads it: with the browser's fetch (its cookies) and the settings.
+    vi.stubGlobal('fetch', jar.fetch);
+    closers.push(() => vi.unstubAllGlobals());
+    Object.assign(settings, { bff: first, bffOrigins: bffs });
+    const { api, session } = await import('../userCode/bffPage.js');
     closers.push(() => session.stop());
     const call = async (index: number) => {
       const response = await api(`${bffs[index % 2] ?? first}/api/data`);

@@ -3,9 +3,8 @@
  * withSessionAuth, and a session that logs in and refreshes over HTTP against the real auth API
  * (the page's origin). The test drives it through `window.streamPage`.
  */
-import { createClient } from 'graphql-ws/client';
-import { withSessionAuth } from '../../../src/graphql-ws/index.js';
-import { createAuthSession, RefreshRejectedError, type RefreshContext, type TokenInput } from '../../../src/index.js';
+import { createAuthSession, RefreshRejectedError, type RefreshContext, type TokenInput } from 'tokenflight';
+import { createGraphqlClient } from '../../userCode/graphqlClient.js';
 
 const post = (path: string, body: unknown, signal?: AbortSignal) =>
   fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
@@ -25,15 +24,11 @@ let stop = () => {};
 async function start(socketUrl: string): Promise<void> {
   const tokens = (await (await post('/api/login', { username: 'ada' })).json()) as TokenInput;
   const session = createAuthSession({ refresh, tokens });
-  // --- snippet: graphql-ws ---
-  const client = createClient(
-    withSessionAuth(
-      session,
-      { url: socketUrl, retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)) },
-      { origins: [new URL(socketUrl).origin] },
-    ),
-  );
-  // --- end of snippet ---
+  // The app's own client (test/userCode/graphqlClient.ts), retrying at once after a drop rather than after graphql-ws's
+  // randomised backoff of seconds, which would only slow the test down.
+  const client = createGraphqlClient(session, socketUrl, {
+    retryWait: () => new Promise((resolve) => setTimeout(resolve, 10)),
+  });
   const unsubscribe = client.subscribe<{ ticks: number }>(
     { query: 'subscription { ticks }' },
     {
