@@ -1,5 +1,28 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 import { packageAliases, svelteInBrowser } from './vitest.shared.js';
+
+/**
+ * The slowest files (measured: 6.5, 2.5, 2.4, 2.4, 1.1 and 0.9 s of a 22 s run) go last. Stryker stops a
+ * mutant's run at its first failing test, and a static mutant (module-level code, a quarter of the
+ * mutants) runs every file: a quick test that kills it first spares it the slow ones. Vitest's own
+ * order is the opposite, slowest first, which is right for parallel runs and wrong here.
+ */
+const SLOWEST_LAST = [
+  'test/fetch.test.ts',
+  'test/integration.test.ts',
+  'test/adapters.test.ts',
+  'test/crossTab.test.ts',
+  'test/authSession.model.test.ts',
+  'test/crossTabRound.test.ts',
+];
+const slowness = (file: TestSpecification) => SLOWEST_LAST.findIndex((slow) => file.moduleId.endsWith(slow));
+
+class SlowestLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...(await super.sort(files))].sort((a, b) => slowness(a) - slowness(b));
+  }
+}
 
 /**
  * The tests Stryker runs for the mutants they cover: the unit, model-based and property-based
@@ -29,6 +52,7 @@ export default defineConfig({
       'test/{recovery,refreshAnswers,adapterOptions,angular,svelte.runes}.test.ts',
     ],
     env: { FC_RUNS: '100', MODEL_PATHS: 'distinct' },
+    sequence: { sequencer: SlowestLast },
     // A mutant that leaves a promise pending fails fast instead of running into Stryker's timeout.
     testTimeout: 8_000,
   },
