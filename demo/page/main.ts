@@ -89,13 +89,16 @@ session.on('expired', () => log.add('error', '✗ session expired: log in again'
 async function renderStats(): Promise<void> {
   const stats = await serverStats(client);
   byId('stats').replaceChildren(
-    ...Object.entries(stats).flatMap(([name, value]) => {
+    ...Object.entries(stats).map(([name, value]) => {
+      // One <div> per counter (allowed in a <dl>), so the counters wrap as pairs when the card is narrow.
+      const counter = document.createElement('div');
       const term = document.createElement('dt');
       term.textContent = name;
       const detail = document.createElement('dd');
       detail.textContent = String(value);
       detail.dataset.stat = name;
-      return [term, detail];
+      counter.append(term, detail);
+      return counter;
     }),
   );
 }

@@ -71,6 +71,28 @@ describe.each([
   });
 });
 
+describe.each(['bearer', 'cookie', 'oauth'] as const)('%s mode at 1366×768', (mode) => {
+  it('every server counter is shown whole inside its card', async () => {
+    const page = await demo.open(mode);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForFunction(() => document.querySelectorAll('#stats dd').length > 0);
+    const boxes = await page.evaluate(() => {
+      const card = document.querySelector('#stats')!.closest('.card')!.getBoundingClientRect();
+      return [...document.querySelectorAll('#stats dt, #stats dd')].map((item) => {
+        const box = item.getBoundingClientRect();
+        // Text wider than its box spills over (or is cut by the card's overflow).
+        const whole = item.scrollWidth <= item.clientWidth + 1;
+        return { text: item.textContent, inside: box.left >= card.left && box.right <= card.right && whole };
+      });
+    });
+    expect(boxes.length).toBeGreaterThanOrEqual(8);
+    expect(boxes.filter((box) => !box.inside)).toEqual([]);
+    // The page still fits the window with the counters on two lines.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight)).toBe(true);
+    await demo.screenshot(page, `counters-${mode}-1366x768`);
+  });
+});
+
 describe('the machine, in the page', () => {
   it('lists a clicked state’s transitions, as the machine defines them', async () => {
     const page = await demo.open('bearer');
