@@ -147,6 +147,30 @@ describe('withSessionAuth keeps a graphql-ws client authorized', () => {
   });
 });
 
+describe('a connection that fails', () => {
+  it('an error event (the upgrade answered 503 while the server restarts) is retried, and the subscription resumes', async () => {
+    const { received, outcome } = connect();
+    await deliver(received, 1);
+    gql.mode.refuseUpgrades = 2;
+    gql.dropSockets();
+    // Two attempts fail (error event, then close 1006), the third connects.
+    await vi.waitFor(() => expect(gql.connects.filter((each) => each.accepted)).toHaveLength(2));
+    await deliver(received, 2);
+    expect(gql.mode.refuseUpgrades).toBe(0);
+    expect(outcome.error).toBeUndefined();
+  });
+
+  it('your shouldRetry still decides: one that retries close events only lets the error event end the subscription', async () => {
+    const { received, outcome } = connect(undefined, {
+      shouldRetry: (event) => typeof event === 'object' && event !== null && 'code' in event,
+    });
+    await deliver(received, 1);
+    gql.mode.refuseUpgrades = 1;
+    gql.dropSockets();
+    await vi.waitFor(() => expect(outcome.error).toMatchObject({ type: 'error' }));
+  });
+});
+
 describe('when the session ends, every subscription errors with the typed error', () => {
   it('logout closes the socket and the sink gets LoggedOutError', async () => {
     const { received, outcome } = connect();

@@ -33,6 +33,14 @@ const isSocket = (value: unknown): value is SocketLike =>
 export const isCloseEvent = (value: unknown): value is { code: number; reason: string } =>
   typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
 
+/**
+ * The socket's `error` event: the connection failed (refused, reset, or an upgrade answered 503). WebKitGTK
+ * reports a server's close with 1012 or 1013 this way, where Chromium and Firefox see a clean close
+ * (docs/browsers.md). An Error thrown on the way (by your `connectionParams`, say) is not one.
+ */
+export const isSocketError = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && !(value instanceof Error) && 'type' in value && value.type === 'error';
+
 /** `wss://h` is listed as `wss://h` or as `https://h` (the API the page already calls). */
 function socketOrigins(url: string): URL[] {
   const socketUrl = new URL(url);

@@ -1,9 +1,22 @@
 import type { ClientOptions } from 'graphql-ws';
 import type { AuthSession } from '../session/createAuthSession.js';
 import { checkAdapterArguments, checkOptionsObject } from '../session/optionChecks.js';
-import { createConnectionAuth, FORBIDDEN, isCloseEvent, type GraphqlWsAuthOptions } from './connectionAuth.js';
+import {
+  createConnectionAuth,
+  FORBIDDEN,
+  isCloseEvent,
+  isSocketError,
+  type GraphqlWsAuthOptions,
+} from './connectionAuth.js';
 
 export type { ConnectionParams, GraphqlWsAuthOptions } from './connectionAuth.js';
+
+/**
+ * Without your `shouldRetry`: a close, as graphql-ws retries by default, and also a failed connection (the
+ * socket's `error` event), which graphql-ws would give up on at once. Both within `retryAttempts`.
+ */
+const retryCloseOrFailedConnection = (errorOrClose: unknown) =>
+  isCloseEvent(errorOrClose) || isSocketError(errorOrClose);
 
 /** graphql-ws's default back-off: 2^retries seconds plus 0.3–3 s. */
 async function defaultRetryWait(retries: number): Promise<void> {
@@ -20,7 +33,10 @@ async function defaultRetryWait(retries: number): Promise<void> {
  * - 4401 (subscribe before ack) refreshes nothing: graphql-ws reports it to the sinks as is;
  * - when the session ends, the socket closes and every subscription errors with
  *   SessionExpiredError or LoggedOutError.
- * Your `on`, `shouldRetry` and `retryWait` still run. `retryAttempts` must be at least 1 for a
+ * - a failed connection (the socket's `error` event: refused, reset, an upgrade answered 503, or
+ *   WebKitGTK's way of reporting a close with 1012 or 1013) is retried like a close, within
+ *   `retryAttempts`; graphql-ws alone would end every subscription on it.
+ * Your `on`, `shouldRetry` and `retryWait` still run (your `shouldRetry` replaces the default above). `retryAttempts` must be at least 1 for a
  * 4403 to be retried (graphql-ws's default is 5).
  */
 export function withSessionAuth<T extends ClientOptions>(
@@ -32,7 +48,7 @@ export function withSessionAuth<T extends ClientOptions>(
   checkOptionsObject("withSessionAuth's client", client);
   const auth = createConnectionAuth(session, options);
   const on = client.on ?? {};
-  const shouldRetry = client.shouldRetry ?? isCloseEvent;
+  const shouldRetry = client.shouldRetry ?? retryCloseOrFailedConnection;
   const retryWait = client.retryWait ?? defaultRetryWait;
   const yours = client.connectionParams;
   return {

@@ -45,6 +45,8 @@ export interface GraphqlWsServer {
     verdictDelay: number;
     /** 4403 for every token, even a fresh one. */
     refuseAll: boolean;
+    /** The next this many upgrade requests are answered 503, as a server restarting behind a proxy answers. */
+    refuseUpgrades: number;
   };
   close(): Promise<void>;
 }
@@ -90,7 +92,7 @@ export async function startGraphqlWsServer(options: Parameters<typeof startAuthA
   const ticks = createTicks();
   const connects: WsConnect[] = [];
   let arrivals = 0;
-  const mode = { close4401Next: false, verdictDelay: 0, refuseAll: false };
+  const mode = { close4401Next: false, verdictDelay: 0, refuseAll: false, refuseUpgrades: 0 };
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { hello: { type: GraphQLString, resolve: () => 'world' } } }),
     subscription: new GraphQLObjectType({
@@ -99,7 +101,18 @@ export async function startGraphqlWsServer(options: Parameters<typeof startAuthA
     }),
   });
   const http: Server = createServer((_, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server: http,
+    path: '/graphql',
+    verifyClient: (_info, answer) => {
+      if (mode.refuseUpgrades === 0) {
+        answer(true);
+        return;
+      }
+      mode.refuseUpgrades -= 1;
+      answer(false, 503, 'Service Unavailable');
+    },
+  });
   useServer<Record<string, unknown>, { socket: WebSocket }>(
     {
       schema,
