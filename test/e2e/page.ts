@@ -89,6 +89,14 @@ export class Page {
     );
   }
 
+  /**
+   * Clicks the element as a user does, through the driver's input: the click a popup needs (`window.open`
+   * outside a user's click is blocked). `click` is the one to use otherwise: it acts alike in every engine.
+   */
+  userClick(selector: string): Promise<void> {
+    return this.#driver.userClick(selector);
+  }
+
   /** Ticks a checkbox (a click, as a user's) unless it is ticked. */
   async check(selector: string): Promise<void> {
     await this.#withElement(
@@ -157,6 +165,16 @@ export class Page {
 
   onPageError(listener: (message: string) => void): void {
     this.#driver.onPageError(listener);
+  }
+
+  /** Runs `trigger` and gives the window the page opened meanwhile (`window.open`): a page of the same context. */
+  async waitForPopup(trigger: () => Promise<void>): Promise<Page> {
+    return new Page({ driver: await this.#driver.popup(trigger), context: this.#context });
+  }
+
+  /** Whether the page's window is gone: closed by the test, the user or its own script. */
+  isClosed(): Promise<boolean> {
+    return this.#driver.isClosed();
   }
 
   close(): Promise<void> {

@@ -28,7 +28,8 @@ export interface SseServer {
   close(): Promise<void>;
 }
 
-export async function startSseServer(): Promise<SseServer> {
+/** `options.handler`: routes of the test's own (a page that opens the stream), tried after /events. */
+export async function startSseServer(options: Parameters<typeof startAuthApi>[0] = {}): Promise<SseServer> {
   const streams = new Set<ServerResponse>();
   const connects: StreamConnect[] = [];
   let published = 0;
@@ -58,9 +59,10 @@ export async function startSseServer(): Promise<SseServer> {
   }
 
   const api = await startAuthApi({
+    ...options,
     handler(req, res) {
-      if (!req.url?.startsWith('/events')) return false;
-      return events(req, res).then(() => true);
+      if (req.url?.startsWith('/events')) return events(req, res).then(() => true);
+      return options.handler?.(req, res) ?? false;
     },
   });
   return {

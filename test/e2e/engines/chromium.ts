@@ -1,6 +1,6 @@
 /** Chromium: Debian's build driven by playwright-core over the DevTools protocol. */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { callExpression, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
+import { callExpression, toCookie, VIEWPORT, withinPopupWait, type DriverBrowser, type DriverPage } from './types.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -58,6 +58,12 @@ function wrap(page: Page): DriverPage {
     onPageError(listener) {
       page.on('pageerror', (error) => listener(error.message));
     },
+    userClick: (selector) => page.click(selector),
+    async popup(trigger) {
+      const [opened] = await Promise.all([withinPopupWait(page.waitForEvent('popup')), trigger()]);
+      return wrap(opened);
+    },
+    isClosed: () => Promise.resolve(page.isClosed()),
     close: () => page.close(),
   };
   playwrightPages.set(driverPage, page);

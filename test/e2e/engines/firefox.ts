@@ -1,7 +1,15 @@
 /** Firefox ESR: Debian's build driven by puppeteer-core over WebDriver BiDi. */
 import { writeFile } from 'node:fs/promises';
 import puppeteer, { type Page } from 'puppeteer-core';
-import { callExpression, sentTo, toCookie, VIEWPORT, type DriverBrowser, type DriverPage } from './types.js';
+import {
+  callExpression,
+  sentTo,
+  toCookie,
+  VIEWPORT,
+  withinPopupWait,
+  type DriverBrowser,
+  type DriverPage,
+} from './types.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** Firefox's console lines for a fetch its service worker failed ("Failed to load ‘…’. A ServiceWorker …"). */
@@ -56,6 +64,18 @@ function wrap(page: Page): DriverPage {
         listener(message);
       });
     },
+    userClick: (selector) => page.click(selector),
+    async popup(trigger) {
+      const opened = new Promise<Page>((resolve, reject) => {
+        page.once('popup', (popup) => {
+          if (popup) resolve(popup);
+          else reject(new Error('firefox: a popup opened, but puppeteer could not attach to it'));
+        });
+      });
+      const [popup] = await Promise.all([withinPopupWait(opened), trigger()]);
+      return wrap(popup);
+    },
+    isClosed: () => Promise.resolve(page.isClosed()),
     close: () => page.close(),
   };
 }

@@ -49,7 +49,31 @@ export interface DriverPage {
   cookies(url: string): Promise<Cookie[]>;
   /** Uncaught errors and unhandled rejections in the page. */
   onPageError(listener: (message: string) => void): void;
+  /**
+   * Clicks the element through the driver's input, as a user's click: with the user activation that a popup
+   * needs (WebKit gives none to a script's `element.click()`).
+   */
+  userClick(selector: string): Promise<void>;
+  /** Runs `trigger` (a click that calls `window.open`) and resolves with the window the page opened. */
+  popup(trigger: () => Promise<void>): Promise<DriverPage>;
+  /** Whether the page's window is gone: closed by the test, the user or its own script. */
+  isClosed(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** How long a popup may take to open before the test hears why it failed. */
+export const POPUP_WAIT_MS = 10_000;
+
+/** Rejects with a message naming the likely cause (a popup blocker) when `opened` takes longer than POPUP_WAIT_MS. */
+export function withinPopupWait<T>(opened: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no window opened within ${POPUP_WAIT_MS} ms: did the engine block the popup?`)),
+      POPUP_WAIT_MS,
+    );
+  });
+  return Promise.race([opened, late]).finally(() => clearTimeout(timer));
 }
 
 /** Tabs that share storage, cookies and Web Locks; closing it closes them. */

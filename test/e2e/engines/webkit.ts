@@ -12,6 +12,9 @@
  * - No page-error events: a listener installed after each navigation records uncaught errors and unhandled
  *   rejections, and every evaluate brings them back (an error thrown while the page loads is not seen).
  * - New pages are windows, not tabs: each stays visible, as every page of the other two engines is.
+ * - No popup events: a popup is the window handle that was not there before the click.
+ * - A script's `element.click()` carries no user activation, so `window.open` in it is blocked: a user's click
+ *   goes through WebDriver's Element Click.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +29,7 @@ import {
   type DriverBrowser,
   type DriverContext,
   type DriverPage,
+  POPUP_WAIT_MS,
 } from './types.js';
 
 const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -278,6 +282,28 @@ function webkitPage(client: Client, queue: CommandQueue, handle: string): Driver
     },
     onPageError(listener) {
       errorListeners.push(listener);
+    },
+    async userClick(selector) {
+      await on(async () => {
+        const element = await client.findElement('css selector', selector);
+        await client.elementClick(element['element-6066-11e4-a52e-4f735466cecf']);
+      });
+    },
+    async popup(trigger) {
+      const handles = () => queue.run(null, () => client.getWindowHandles());
+      const before = new Set(await handles());
+      await trigger();
+      const deadline = Date.now() + POPUP_WAIT_MS;
+      for (;;) {
+        const opened = (await handles()).find((each) => !before.has(each));
+        if (opened !== undefined) return webkitPage(client, queue, opened);
+        if (Date.now() > deadline)
+          throw new Error(`no window opened within ${POPUP_WAIT_MS} ms: did the engine block the popup?`);
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    },
+    async isClosed() {
+      return !(await queue.run(null, () => client.getWindowHandles())).includes(handle);
     },
     async close() {
       await on(() => client.closeWindow());

@@ -3,9 +3,9 @@
  * in a popup, on one page that is also its own redirect URI (in the popup it hands the answer
  * back), and logs out at the provider. The test drives it through its buttons and reads it through `window.loginPage`.
  */
-import { createAuthSession, webStorage } from '../../../src/index.js';
-import { crossTab } from '../../../src/cross-tab/index.js';
-import { oauth, type LoginResult } from '../../../src/oauth/index.js';
+import { createAuthSession, webStorage } from 'tokenflight';
+import { crossTab } from 'tokenflight/cross-tab';
+import { oauth, PopupClosedError, type LoginResult } from 'tokenflight/oauth';
 
 interface PageConfig {
   issuer: string;
@@ -34,7 +34,15 @@ let outcome: { result?: LoginResult; error?: string } | null = null;
 const settle = (login: Promise<LoginResult>) =>
   login.then(
     (result) => void (outcome = { result }),
-    (error: unknown) => void (outcome = { error: error instanceof Error ? error.name : String(error) }),
+    (error: unknown) =>
+      void (outcome = {
+        error:
+          error instanceof PopupClosedError && error.blocked
+            ? 'PopupClosedError (blocked)'
+            : error instanceof Error
+              ? error.name
+              : String(error),
+      }),
   );
 
 async function start(): Promise<void> {

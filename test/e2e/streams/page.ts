@@ -3,27 +3,16 @@
  * withSessionAuth, and a session that logs in and refreshes over HTTP against the real auth API
  * (the page's origin). The test drives it through `window.streamPage`.
  */
-import { createAuthSession, RefreshRejectedError, type RefreshContext, type TokenInput } from 'tokenflight';
+import { createAuthSession } from 'tokenflight';
 import { createGraphqlClient } from '../../userCode/graphqlClient.js';
-
-const post = (path: string, body: unknown, signal?: AbortSignal) =>
-  fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
-
-async function refresh({ refreshToken, signal }: RefreshContext): Promise<TokenInput> {
-  const response = await post('/api/refresh', { refreshToken }, signal);
-  if (response.status === 401) throw new RefreshRejectedError('refresh token rejected', { status: 401 });
-  if (!response.ok)
-    throw Object.assign(new Error(`refresh failed with ${response.status}`), { status: response.status });
-  return (await response.json()) as TokenInput;
-}
+import { logIn, refresh } from './authCalls.js';
 
 const received: number[] = [];
 const outcome: { error: string | null } = { error: null };
 let stop = () => {};
 
 async function start(socketUrl: string): Promise<void> {
-  const tokens = (await (await post('/api/login', { username: 'ada' })).json()) as TokenInput;
-  const session = createAuthSession({ refresh, tokens });
+  const session = createAuthSession({ refresh, tokens: await logIn() });
   // The app's own client (test/userCode/graphqlClient.ts), retrying at once after a drop rather than after graphql-ws's
   // randomised backoff of seconds, which would only slow the test down.
   const client = createGraphqlClient(session, socketUrl, {
