@@ -14,7 +14,7 @@ export type RefreshFaultReport = ReturnType<RefreshFaults['report']>;
 export type Mode = 'bearer' | 'cookie' | 'oauth';
 export const MODES: Mode[] = ['bearer', 'cookie'];
 
-export { ENGINE, ENGINE_TITLE, describeChromiumOnly, itChromiumOnly } from './engines/index.js';
+export { ENGINE, ENGINE_TITLE, describeChromiumOnly, describeOnlyIn, itChromiumOnly } from './engines/index.js';
 export type { Context, Page } from './page.js';
 
 const screenshotDir = fileURLToPath(new URL(`./screenshots/${ENGINE}/`, import.meta.url));
@@ -39,6 +39,8 @@ export interface Demo {
   server: AuthHttpServer;
   /** A fresh browser context (no storage, no cookies) on the page in `mode`. */
   open(mode: Mode): Promise<Page>;
+  /** A background tab of its own context (Firefox and WebKit: `Context.newHiddenPage`). */
+  openHidden(mode: Mode): Promise<Page>;
   /** `count` pages of the demo in one fresh context: tabs that share storage, cookies and locks; `query` is added to their address. */
   openTabs(mode: Mode, count: number, query?: string): Promise<Page[]>;
   /** Switches a fault on `/api/refresh` for `ms` (see server/refreshFaults.ts); returns the server's report. */
@@ -94,8 +96,8 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     return context;
   }
 
-  async function openPage(context: Context, mode: Mode, query = ''): Promise<Page> {
-    const page = await context.newPage();
+  async function openPage(context: Context, mode: Mode, query = '', hidden = false): Promise<Page> {
+    const page = hidden ? await context.newHiddenPage() : await context.newPage();
     page.onPageError((message) => pageErrors.push(message));
     await page.goto(`${server.url}/?mode=${mode}${query}`);
     await whenDemoReady(page);
@@ -106,6 +108,9 @@ export async function startDemo(options: DemoServerOptions = {}): Promise<Demo> 
     server,
     async open(mode) {
       return openPage(await newContext(), mode);
+    },
+    async openHidden(mode) {
+      return openPage(await newContext(), mode, '', true);
     },
     async openTabs(mode, count, query) {
       const context = await newContext();

@@ -216,6 +216,12 @@ export class Context {
     return new Page({ driver: await this.#driver.newPage(), context: this });
   }
 
+  /** A background tab (`document.visibilityState` 'hidden'), in the engines that have one (not headless Chromium). */
+  async newHiddenPage(): Promise<Page> {
+    if (!this.#driver.newHiddenPage) throw new Error('this engine shows every page: no hidden tab');
+    return new Page({ driver: await this.#driver.newHiddenPage(), context: this });
+  }
+
   close(): Promise<void> {
     return this.#driver.close();
   }

@@ -30,6 +30,12 @@ export async function launchFirefox(): Promise<DriverBrowser> {
         async newPage() {
           return wrap(await context.newPage());
         },
+        async newHiddenPage() {
+          // Every page is a tab of one window: the tab opened next covers this one, which goes to the background.
+          const hidden = await context.newPage();
+          await context.newPage();
+          return wrap(hidden);
+        },
         close: () => context.close(),
       };
     },

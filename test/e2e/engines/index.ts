@@ -28,6 +28,20 @@ export function launchEngine(): Promise<DriverBrowser> {
 }
 
 /**
+ * Tests that need what only some engines have: they run there and are skipped elsewhere, with the reason in their
+ * title ("[<engines> only: <reason>] …") and printed, so a skip is never read as a pass.
+ */
+export function describeOnlyIn(engines: readonly EngineName[], reason: string, name: string, body: () => void): void {
+  const title = `[${engines.join(' and ')} only: ${reason}] ${name}`;
+  if (engines.includes(ENGINE)) {
+    describe(title, body);
+    return;
+  }
+  console.log(`${ENGINE}: skipped ${title}`);
+  describe.skip(title, body);
+}
+
+/**
  * Tests that need Chromium's DevTools protocol: they run in Chromium and are skipped elsewhere, with the reason
  * in their title ("[chromium-only: <reason>] …") and printed, so a skip is never read as a pass.
  */

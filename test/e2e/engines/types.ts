@@ -79,6 +79,11 @@ export function withinPopupWait<T>(opened: Promise<T>): Promise<T> {
 /** Tabs that share storage, cookies and Web Locks; closing it closes them. */
 export interface DriverContext {
   newPage(): Promise<DriverPage>;
+  /**
+   * A background tab (`document.visibilityState` is 'hidden'), where the engine has one: Firefox's tab under a
+   * tab opened after it, WebKit's tab opened behind its window. Headless Chromium shows every page: none.
+   */
+  newHiddenPage?(): Promise<DriverPage>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,7 @@
  *   Chromium and Firefox.
  * - No page-error events: a listener installed after each navigation records uncaught errors and unhandled
  *   rejections, and every evaluate brings them back (an error thrown while the page loads is not seen).
- * - New pages are windows, not tabs: each stays visible, as every page of the other two engines is.
+ * - New pages are windows, not tabs: each stays visible, as every page of Chromium is. A hidden page is a tab.
  * - No popup events: a popup is the window handle that was not there before the click.
  * - A script's `element.click()` carries no user activation, so `window.open` in it is blocked: a user's click
  *   goes through WebDriver's Element Click.
@@ -45,6 +45,7 @@ export async function launchWebKit(): Promise<DriverBrowser> {
       contexts.add(context);
       return {
         newPage: () => context.newPage(),
+        newHiddenPage: () => context.newHiddenPage(),
         async close() {
           contexts.delete(context);
           await context.close();
@@ -111,6 +112,7 @@ async function waitForDriver(port: number): Promise<void> {
 
 interface Context {
   newPage(): Promise<DriverPage>;
+  newHiddenPage(): Promise<DriverPage>;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,11 @@ async function startContext(display: string): Promise<Context> {
       const handle = unused ?? (await queue.run(null, async () => (await client.createWindow('window')).handle));
       unused = undefined;
       await queue.run(handle, () => client.setWindowRect(null, null, VIEWPORT.width, VIEWPORT.height));
+      return webkitPage(client, queue, handle);
+    },
+    async newHiddenPage() {
+      // A tab opens behind its window's current one and stays there: WebDriver does not bring it to the front.
+      const { handle } = await queue.run(null, () => client.createWindow('tab'));
       return webkitPage(client, queue, handle);
     },
     async close() {
