@@ -25,6 +25,8 @@ beforeEach(() => {
   root = createRoot(container);
 });
 afterEach(() => {
+  // A test that rendered outside act (StrictMode below) turned this off; act warns unless it is on.
+  globalThis.IS_REACT_ACT_ENVIRONMENT = true;
   act(() => root.unmount());
   container.remove();
   for (const session of sessions.splice(0)) session.stop();
