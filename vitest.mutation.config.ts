@@ -46,6 +46,7 @@ export default defineConfig({
       'test/{crossTab,tabLife,ssr,inspect.redaction}.test.ts',
       'test/{actor,svelte,vue}.test.ts',
       'test/{refusalStorm,asyncAuthorize,cookieMode,deadAnswer,expiryCounting,refreshFailure.classification,tokenAnswer.oauth}.test.ts',
+      'test/errors.oauth.test.ts',
       'test/{frozenTab,streamEnd}.test.ts',
       'test/{plugins,crossTabRound,unlistedOrigin,integration,integration.adapters,quickStart,docsExamples}.test.ts',
       'test/{react.test,react.binding.test}.tsx',

@@ -159,4 +159,31 @@ describe('TokenflightError, the common base', () => {
       expect(value.prototype, name).toBeInstanceOf(TokenflightError);
     }
   });
+
+  it('instanceof holds for an error from another copy of the library (the ESM and the CJS build in one app), class by class', async () => {
+    const { TokenflightError, SessionExpiredError, LoggedOutError } = await import('tokenflight');
+    // What a second copy's classes are to this one: other functions with the same names.
+    const copy = {
+      TokenflightError: class TokenflightError extends Error {},
+      SessionExpiredError: class SessionExpiredError extends Error {},
+    };
+    const copied = {
+      SessionExpiredError: class SessionExpiredError extends copy.TokenflightError {},
+    };
+    const fromTheOtherCopy = new copied.SessionExpiredError();
+    expect(fromTheOtherCopy).toBeInstanceOf(TokenflightError);
+    expect(fromTheOtherCopy).toBeInstanceOf(SessionExpiredError);
+    expect(fromTheOtherCopy).not.toBeInstanceOf(LoggedOutError);
+    // The class name alone is not enough: it must stand on a TokenflightError.
+    expect(new copy.SessionExpiredError()).not.toBeInstanceOf(SessionExpiredError);
+    expect(new copy.SessionExpiredError()).not.toBeInstanceOf(TokenflightError);
+    expect(new Error('x')).not.toBeInstanceOf(TokenflightError);
+    expect(Object.create(null)).not.toBeInstanceOf(TokenflightError);
+    // `instanceof` with a primitive on the left asks the same question.
+    for (const value of [null, undefined, 'SessionExpiredError', 1])
+      expect(TokenflightError[Symbol.hasInstance](value)).toBe(false);
+    // This copy's own classes, as usual.
+    expect(new SessionExpiredError()).toBeInstanceOf(TokenflightError);
+    expect(new SessionExpiredError()).not.toBeInstanceOf(LoggedOutError);
+  });
 });

@@ -106,6 +106,44 @@ describe('receiveTokens', () => {
     });
   });
 
+  it('reads a numeric string expires_in as its number, spaces around it allowed, and refuses any other string', () => {
+    for (const [given, seconds] of [
+      ['3600', 3600],
+      [' 60 ', 60],
+      ['1.5', 1.5],
+      ['0', 0],
+    ] as const) {
+      expect(receiveTokens({ access_token: 'a', expires_in: given }, NOW).tokens.expiresAt).toBe(NOW + seconds * 1000);
+    }
+    for (const given of ['60s', 'x60', '-1', '1e3', '', ' ', '.5', '5.', '1.2.3', '0x10']) {
+      expect(() => receiveTokens({ access_token: 'a', expires_in: given }, NOW), given).toThrow(
+        'expires_in must be a non-negative number of seconds',
+      );
+    }
+  });
+
+  it('uses the JWT when expiresAt is null and nothing else says when the token ends', () => {
+    expect(receiveTokens({ accessToken: jwt({ iat: 1, exp: 31 }), expiresAt: null }, NOW).tokens.expiresAt).toBe(
+      NOW + 30_000,
+    );
+  });
+
+  it('tells a fetch Response from tokens: json, text and clone methods and a numeric status', () => {
+    expect(() => receiveTokens(new Response('{}'), NOW)).toThrow(
+      'got a fetch Response, not tokens: return await response.json() (after checking response.ok)',
+    );
+    const methods = { json: () => null, text: () => null, clone: () => null };
+    expect(() => receiveTokens({ ...methods, status: 200 }, NOW)).toThrow('got a fetch Response');
+    // Short of any of those, it is an answer without an accessToken, and named so.
+    for (const missing of ['json', 'text', 'clone']) {
+      const rest = Object.fromEntries(Object.entries(methods).filter(([name]) => name !== missing));
+      expect(() => receiveTokens({ ...rest, status: 200 }, NOW), missing).toThrow(
+        'accessToken must be a non-empty string',
+      );
+    }
+    expect(() => receiveTokens({ ...methods, status: '200' }, NOW)).toThrow('accessToken must be a non-empty string');
+  });
+
   it('prefers expiresIn, measured from now', () => {
     expect(receiveTokens({ accessToken: 'a', refreshToken: 'r', expiresIn: 60, expiresAt: 1 }, NOW)).toEqual({
       tokens: { accessToken: 'a', refreshToken: 'r', expiresAt: NOW + 60_000, tokenType: null, scope: null },
