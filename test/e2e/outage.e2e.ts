@@ -6,7 +6,7 @@
  */
 import type { Page } from './page.js';
 import { describe, expect, it } from 'vitest';
-import { clickAndWait, useDemo } from './harness.js';
+import { clickAndWait, ENGINE, ENGINE_TITLE, useDemo } from './harness.js';
 
 const TABS = 5;
 const RETRIES = 2;
@@ -109,7 +109,12 @@ describe('an outage seen by five tabs', () => {
         (at): at is number => at !== null,
       );
     await expect.poll(async () => (await servedAt()).length > 0, { timeout: 5_000 }).toBe(true);
-    expect(Math.min(...(await servedAt())) - backAt).toBeLessThanOrEqual(2_500);
+    const backWithin = Math.min(...(await servedAt())) - backAt;
+    console.log(`${ENGINE_TITLE}: service back ${backWithin} ms after the server`);
+    // The rule allows one probe per 2 s, so about 2 s plus the tab's own loop. In Firefox every tab but the last is a
+    // background tab, whose timers fire late (docs/browsers.md: a 2 s timer at 3.9 s), and one CI run measured 2 599 ms
+    // there; 2.5 s is the goal on the bench's fake clock (npm run bench), not a wall-clock limit for a loaded machine.
+    expect(backWithin).toBeLessThanOrEqual(ENGINE === 'firefox' ? 3_500 : 2_500);
     await Promise.all(pages.map((page) => page.evaluate(() => window.clearInterval(window.outageProbe?.asking))));
     expect(await demo.stats()).toMatchObject({ refreshOk: 1, reuseDetected: 0 });
   });
